@@ -1,0 +1,72 @@
+import yargs, { type Argv } from 'yargs';
+import { isPumphouseError, InternalError, PumphouseError } from '../errors.js';
+import { errorToJson, formatErrorHuman } from '../render/human/errors.js';
+import type { Streams } from '../render/streams.js';
+import { writeLine } from '../render/streams.js';
+import { createContext, type CommandContext, type GlobalArgs } from './context.js';
+import { cloudsCommand } from './commands/clouds.js';
+import { discoverCommand } from './commands/discover.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { demoCommand } from './commands/demo.js';
+
+/**
+ * The only place that reads argv and decides the exit code:
+ * 0 ok, 1 error (bad input, failed call), 3 interrupted. Stack traces only with --debug.
+ */
+export interface CliCommand<A = Record<string, unknown>> {
+  name: string;
+  describe: string;
+  builder: (yargs: Argv) => Argv;
+  /** Returns the exit code. Throws PumphouseError for anything the operator must fix. */
+  run: (context: CommandContext, args: A) => Promise<number>;
+}
+
+const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, sandboxCommand, demoCommand];
+
+export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let exitCode = 0;
+  let context: CommandContext | undefined;
+  const debug = argv.includes('--debug');
+  const jsonOutput = argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
+
+  const parser = yargs(argv)
+    .scriptName('pumphouse')
+    .usage('$0 <command> [options]\n\nForklift upgrades of OpenStack clouds: move workloads, then hypervisors, from a source cloud to a Fuel-managed target.')
+    .option('config', { alias: 'c', type: 'string', default: env['PUMPHOUSE_CONFIG'] ?? 'pumphouse.yaml', describe: 'pumphouse.yaml naming the source and target clouds (env PUMPHOUSE_CONFIG)' })
+    .option('output', { alias: 'o', choices: ['human', 'json'], default: 'human', describe: 'result format on stdout' })
+    .option('color', { type: 'boolean', default: true, describe: 'colour in human output (--no-color or NO_COLOR turn it off)' })
+    .option('debug', { type: 'boolean', default: false, describe: 'stack traces on errors' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'progress detail on stderr (retries, per-collector timings)' })
+    .strict()
+    .demandCommand(1, 'name a command: pumphouse --help lists them')
+    .recommendCommands()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new PumphouseError('PH0002', message, { hint: 'pumphouse --help lists commands and flags' });
+    });
+
+  for (const command of COMMANDS) {
+    parser.command(command.name, command.describe, command.builder, async (args) => {
+      context = createContext(args as unknown as GlobalArgs, streams, env);
+      exitCode = await command.run(context, args);
+    });
+  }
+
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    return reportError(error, { streams, debug, json: jsonOutput, color: context?.color ?? false });
+  }
+  return exitCode;
+}
+
+function reportError(error: unknown, options: { streams: Streams; debug: boolean; json: boolean; color: boolean }): number {
+  const known = isPumphouseError(error) ? error : new InternalError(error instanceof Error ? error.message : String(error), error);
+  if (options.json) writeLine(options.streams.stdout, JSON.stringify(errorToJson(known)));
+  else writeLine(options.streams.stderr, formatErrorHuman(known, options.color));
+  if (options.debug) writeLine(options.streams.stderr, (known.cause instanceof Error ? known.cause.stack : undefined) ?? known.stack ?? '');
+  return 1;
+}

@@ -1,0 +1,56 @@
+/**
+ * A cloud's connection settings after clouds.yaml, secure.yaml, pumphouse.yaml and the
+ * environment have been merged and ${ENV} references expanded. Field names follow clouds.yaml
+ * (openstacksdk) so operators recognise them.
+ *
+ * Invariant: `auth.password`, `auth.application_credential_secret` and `auth.token` are secrets.
+ * Nothing may log, emit or serialise a CloudConfig whole; use `describeCloud()`.
+ */
+export type AuthType = 'password' | 'v3password' | 'token' | 'v3token' | 'v3applicationcredential' | 'application_credential';
+
+export interface AuthOptions {
+  auth_url: string;
+  username?: string;
+  user_id?: string;
+  password?: string;
+  user_domain_name?: string;
+  user_domain_id?: string;
+  project_name?: string;
+  project_id?: string;
+  project_domain_name?: string;
+  project_domain_id?: string;
+  domain_name?: string;
+  domain_id?: string;
+  token?: string;
+  application_credential_id?: string;
+  application_credential_name?: string;
+  application_credential_secret?: string;
+}
+
+export type EndpointInterface = 'public' | 'internal' | 'admin';
+
+export interface CloudConfig {
+  /** The role this cloud plays in the migration, or the clouds.yaml name when standalone. */
+  label: string;
+  /** The clouds.yaml entry it came from, if any. */
+  cloudName?: string;
+  /** Which file (and where) this cloud was defined, for error messages. */
+  definedIn?: string;
+  auth_type: AuthType;
+  auth: AuthOptions;
+  region_name?: string;
+  interface: EndpointInterface;
+  /** Path to a PEM CA bundle used instead of the system store for this cloud only. */
+  cacert?: string;
+  /** false disables TLS verification (warned loudly on every run). */
+  verify: boolean;
+  /** Per-request timeout in milliseconds. @default 60000 */
+  timeoutMs?: number;
+}
+
+/** A one-line description of a cloud with no secret in it. */
+export function describeCloud(cloud: CloudConfig): string {
+  const who = cloud.auth.username ?? cloud.auth.user_id ?? cloud.auth.application_credential_id ?? cloud.auth.application_credential_name ?? 'token';
+  const name = cloud.cloudName ? ` (clouds.yaml: ${cloud.cloudName})` : '';
+  return `${cloud.label}${name} ${cloud.auth.auth_url} as ${who}`;
+}

@@ -1,0 +1,119 @@
+import { readFileSync, statSync } from 'node:fs';
+import YAML, { LineCounter, isCollection, type Document } from 'yaml';
+import { PumphouseError, type SourceLocation } from '../errors.js';
+
+/**
+ * A YAML file parsed with its node positions kept, so later checks (schema, semantic rules) can
+ * point at `file:line:col`. Hostile input fails fast: size cap, binary content, alias bombs.
+ */
+export interface YamlSource {
+  file: string;
+  text: string;
+  document: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The document as plain JSON data. */
+  value: unknown;
+}
+
+/** Operator files are small; anything bigger is a mistake (or an attack). @default 4 MiB */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+/** YAML aliases beyond this count are refused (billion-laughs). */
+const MAX_ALIAS_COUNT = 100;
+
+export interface LoadYamlOptions {
+  /** Error code prefix family: PHxx00 + n. e.g. 1100 for pumphouse.yaml, 1200 for clouds.yaml. */
+  codeBase: number;
+  /** What the file is, for messages: "config file", "clouds.yaml". */
+  what: string;
+}
+
+export function readYamlFile(file: string, options: LoadYamlOptions): YamlSource {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PumphouseError(`PH${options.codeBase + 1}`, `${options.what} ${file} cannot be read: ${code === 'ENOENT' ? 'no such file' : code}`, {
+      hint: code === 'ENOENT' ? `create it (see samples/) or point to another file` : 'check the path and its permissions',
+    });
+  }
+  if (size > MAX_YAML_BYTES) {
+    throw new PumphouseError(`PH${options.codeBase + 2}`, `${options.what} ${file} is ${size} bytes, over the ${MAX_YAML_BYTES}-byte limit`, {
+      hint: 'operator files are small: check that the right file is named',
+      location: { file, line: 1, col: 1 },
+    });
+  }
+  return parseYaml(readFileSync(file), file, options);
+}
+
+export function parseYaml(bytes: Buffer | string, file: string, options: LoadYamlOptions): YamlSource {
+  const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  const nul = buffer.indexOf(0);
+  if (nul >= 0) {
+    throw new PumphouseError(`PH${options.codeBase + 2}`, `${options.what} ${file} is not text (a NUL byte at offset ${nul})`, {
+      hint: 'name a YAML file',
+      location: locationOfOffset(file, buffer.subarray(0, nul).toString('utf8'), nul),
+    });
+  }
+  const text = buffer.toString('utf8');
+  const lineCounter = new LineCounter();
+  const document = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const first = document.errors[0];
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new PumphouseError(`PH${options.codeBase + 3}`, `${options.what} is not valid YAML: ${firstLine(first.message)}`, {
+      hint: 'fix the YAML syntax at the position shown',
+      location: { file, line: pos.line, col: pos.col },
+    });
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new PumphouseError(`PH${options.codeBase + 3}`, `${options.what} ${file} cannot be expanded: ${firstLine((error as Error).message)}`, {
+      hint: 'YAML aliases are limited to 100 expansions; write the values out',
+      location: { file, line: 1, col: 1 },
+    });
+  }
+  return { file, text, document, lineCounter, value };
+}
+
+/**
+ * Where the node at `path` (ajv instancePath segments or object keys) starts. Falls back to the
+ * nearest ancestor that exists, then to 1:1, so every diagnostic has a position.
+ */
+export function locate(source: YamlSource, path: ReadonlyArray<string | number>, preferKey = false): SourceLocation {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const prefix = path.slice(0, depth);
+    const node = prefix.length === 0 ? source.document.contents : source.document.getIn(prefix, true);
+    let range: readonly number[] | null | undefined = (node as { range?: number[] } | undefined)?.range;
+    if (preferKey || (depth === path.length && isCollection(node) === false && range === undefined)) {
+      const keyRange = keyRangeOf(source, prefix);
+      if (keyRange) range = keyRange;
+    }
+    if (range && typeof range[0] === 'number') {
+      const pos = source.lineCounter.linePos(range[0]);
+      return { file: source.file, line: pos.line, col: pos.col };
+    }
+  }
+  return { file: source.file, line: 1, col: 1 };
+}
+
+/** The range of the key under which `path` sits, to point at "auth:" rather than its value. */
+function keyRangeOf(source: YamlSource, path: ReadonlyArray<string | number>): readonly number[] | undefined {
+  if (path.length === 0) return undefined;
+  const parent = path.length === 1 ? source.document.contents : source.document.getIn(path.slice(0, -1), true);
+  const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: number[] } }> } | undefined)?.items;
+  const last = path[path.length - 1];
+  const pair = items?.find((item) => item.key !== undefined && item.key.value === last);
+  return pair?.key?.range;
+}
+
+function locationOfOffset(file: string, before: string, _offset: number): SourceLocation {
+  const lines = before.split('\n');
+  return { file, line: lines.length, col: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,181 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../../src/config/load.js';
+import { PumphouseError } from '../../../src/errors.js';
+import { tempFiles } from '../../helpers/tmp.js';
+
+const CLOUDS = `clouds:
+  old:
+    auth:
+      auth_url: http://127.0.0.1:5000/v3
+      username: admin
+      project_name: admin
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+  new:
+    auth:
+      auth_url: https://new.example.com/v3
+      username: admin
+      password: from-clouds-yaml
+      project_name: admin
+    insecure: true
+`;
+const SECURE = `clouds:
+  old:
+    auth:
+      password: from-secure-yaml
+`;
+
+function expectError(fn: () => unknown, code: string): PumphouseError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof PumphouseError, `expected a PumphouseError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    return error;
+  }
+  assert.fail(`expected error ${code}`);
+}
+
+test('a cloud by clouds.yaml name, with secure.yaml merged and overrides applied', () => {
+  const t = tempFiles({
+    'clouds.yaml': CLOUDS,
+    'secure.yaml': SECURE,
+    'pumphouse.yaml': 'clouds_file: clouds.yaml\nsource:\n  cloud: old\n  interface: internal\ntarget:\n  cloud: new\n  cacert: ca.pem\n',
+  });
+  try {
+    const config = loadConfig(t.path('pumphouse.yaml'), {});
+    assert.equal(config.source.auth.password, 'from-secure-yaml');
+    assert.equal(config.source.auth.auth_url, 'http://127.0.0.1:5000/v3');
+    assert.equal(config.source.interface, 'internal');
+    assert.equal(config.source.region_name, 'RegionOne');
+    assert.equal(config.source.cloudName, 'old');
+    assert.equal(config.target.verify, false, 'insecure: true in clouds.yaml turns verification off');
+    assert.equal(config.target.cacert, t.path('ca.pem'), 'cacert is resolved relative to the file that names it');
+    assert.equal(config.cloudsFile, t.path('clouds.yaml'));
+    assert.equal(config.settings.discovery.pageSize, 1000);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('${ENV} references are expanded, with defaults, and $${ is a literal', () => {
+  const t = tempFiles({
+    'pumphouse.yaml': [
+      'source:',
+      '  auth: { auth_url: "http://127.0.0.1:5000/v3", username: admin, password: "${SRC_PW}", project_name: "${PROJ:-admin}" }',
+      'target:',
+      '  auth: { auth_url: "http://127.0.0.1:6000/v3", username: admin, password: "a$${b}", project_name: admin }',
+    ].join('\n'),
+  });
+  try {
+    const config = loadConfig(t.path('pumphouse.yaml'), { SRC_PW: 's3cret' });
+    assert.equal(config.source.auth.password, 's3cret');
+    assert.equal(config.source.auth.project_name, 'admin');
+    assert.equal(config.target.auth.password, 'a${b}');
+    assert.equal(config.source.auth_type, 'password');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('an unset environment variable is an error at its line and column', () => {
+  const t = tempFiles({
+    'pumphouse.yaml': 'source:\n  auth:\n    auth_url: http://127.0.0.1:5000/v3\n    username: admin\n    password: ${NOT_SET_ANYWHERE}\ntarget:\n  cloud: x\n',
+  });
+  try {
+    const error = expectError(() => loadConfig(t.path('pumphouse.yaml'), {}), 'PH1105');
+    assert.match(error.message, /NOT_SET_ANYWHERE/);
+    assert.deepEqual(error.location, { file: t.path('pumphouse.yaml'), line: 5, col: 15 });
+    assert.match(error.hint ?? '', /export NOT_SET_ANYWHERE=/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a misspelt key points at the key and suggests the right one', () => {
+  const t = tempFiles({ 'pumphouse.yaml': 'source:\n  cloud: old\n  regin_name: RegionOne\ntarget:\n  cloud: new\n' });
+  try {
+    const error = expectError(() => loadConfig(t.path('pumphouse.yaml'), {}), 'PH1107');
+    assert.match(error.message, /unknown key "regin_name" in source/);
+    assert.match(error.hint ?? '', /did you mean "region_name"/);
+    assert.equal(error.location?.line, 3);
+    assert.equal(error.location?.col, 3);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a cloud name that clouds.yaml lacks is named, with the known ones', () => {
+  const t = tempFiles({ 'clouds.yaml': CLOUDS, 'pumphouse.yaml': 'clouds_file: clouds.yaml\nsource:\n  cloud: olld\ntarget:\n  cloud: new\n' });
+  try {
+    const error = expectError(() => loadConfig(t.path('pumphouse.yaml'), {}), 'PH1212');
+    assert.match(error.message, /cloud "olld" is not in .*clouds\.yaml/);
+    assert.match(error.hint ?? '', /did you mean "old"/);
+    assert.deepEqual(error.location, { file: t.path('pumphouse.yaml'), line: 3, col: 10 });
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('malformed YAML, in pumphouse.yaml or in clouds.yaml, is located in that file', () => {
+  const t = tempFiles({
+    'bad.yaml': 'source:\n  cloud: [old\ntarget: {}\n',
+    'clouds.yaml': 'clouds:\n  old:\n    auth: {auth_url: x\n',
+    'pumphouse.yaml': 'clouds_file: clouds.yaml\nsource:\n  cloud: old\ntarget:\n  cloud: old\n',
+  });
+  try {
+    const own = expectError(() => loadConfig(t.path('bad.yaml'), {}), 'PH1103');
+    assert.equal(own.location?.file, t.path('bad.yaml'));
+    assert.ok((own.location?.line ?? 0) >= 2, `line ${own.location?.line}`);
+    const clouds = expectError(() => loadConfig(t.path('pumphouse.yaml'), {}), 'PH1203');
+    assert.equal(clouds.location?.file, t.path('clouds.yaml'));
+    assert.match(clouds.message, /clouds\.yaml is not valid YAML/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a missing config file says where it looked and what to do', () => {
+  const error = expectError(() => loadConfig('/nonexistent/pumphouse.yaml', {}), 'PH1101');
+  assert.match(error.message, /\/nonexistent\/pumphouse\.yaml cannot be read: no such file/);
+  assert.ok(error.hint);
+});
+
+test('hostile input fails fast: binary junk and alias bombs', () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+    'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+    'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]', 'h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]', 'source: *h', 'target: *h'].join('\n');
+  const t = tempFiles({ 'junk.yaml': Buffer.from([0x73, 0x3a, 0x00, 0xff, 0xfe]), 'bomb.yaml': bomb });
+  try {
+    expectError(() => loadConfig(t.path('junk.yaml'), {}), 'PH1102');
+    const started = Date.now();
+    expectError(() => loadConfig(t.path('bomb.yaml'), {}), 'PH1103');
+    assert.ok(Date.now() - started < 2000, 'an alias bomb is refused quickly');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a cloud without a password says where to put one, and never echoes secrets', () => {
+  const t = tempFiles({
+    'clouds.yaml': CLOUDS,
+    'pumphouse.yaml': 'clouds_file: clouds.yaml\nsource:\n  cloud: old\ntarget:\n  cloud: new\n',
+  });
+  try {
+    const error = expectError(() => loadConfig(t.path('pumphouse.yaml'), {}), 'PH1108');
+    assert.match(error.message, /source cloud: password auth needs auth.password/);
+    assert.match(error.hint ?? '', /secure\.yaml|ENV/);
+    assert.doesNotMatch(JSON.stringify({ m: error.message, h: error.hint }), /from-clouds-yaml/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('samples/config.yaml is valid and documents a working configuration', () => {
+  const config = loadConfig('samples/config.yaml', { PUMPHOUSE_TARGET_PASSWORD: 'x' });
+  assert.equal(config.source.cloudName, 'old-cloud');
+  assert.equal(config.target.cacert, '/etc/ssl/certs/new-cloud-ca.pem');
+  assert.equal(config.settings.timeoutMs, 60_000);
+});
