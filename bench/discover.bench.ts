@@ -1,0 +1,111 @@
+/**
+ * bench:discover — full discovery of the `large` sandbox (≥ 10 000 servers, ≥ 20 000 ports),
+ * against a naive sequential, small-page discovery of the same cloud in the same run.
+ *
+ * The sandbox runs in a child process of its own (as a real cloud would be elsewhere), with a
+ * per-request latency standing in for the network and API processing time every real call pays.
+ * Each discovery runs in a fresh child process so its peak RSS is its own. Prints, last, one line:
+ *   {"bench":"discover","servers":N,"ports":N,"seconds":S,"baselineSeconds":B,"ratio":B/S,"peakRssMB":M}
+ * Targets: ratio ≥ 5, peakRssMB ≤ 512.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/load.js';
+import { discoverInventory } from '../src/inventory/index.js';
+import { connect } from '../src/openstack/index.js';
+
+const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 5);
+const FAST = { concurrency: 8, pageSize: 1000 };
+const NAIVE = { concurrency: 1, pageSize: 100 };
+const here = fileURLToPath(import.meta.url);
+const cli = join(here, '..', '..', '..', 'bin', 'pumphouse.js');
+
+interface RunResult {
+  servers: number;
+  ports: number;
+  resources: number;
+  seconds: number;
+  peakRssMB: number;
+}
+
+/** Child mode: one discovery, its numbers as JSON on stdout. */
+async function measure(configPath: string, concurrency: number, pageSize: number): Promise<void> {
+  const config = loadConfig(configPath);
+  const started = process.hrtime.bigint();
+  const cloud = await connect(config.source);
+  const inventory = await discoverInventory(cloud, { label: 'source', concurrency, pageSize });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  cloud.close();
+  const count = (kind: string) => inventory.resources.filter((r) => r.kind === kind).length;
+  if (inventory.partial) throw new Error(`partial inventory: ${JSON.stringify(inventory.diagnostics)}`);
+  const result: RunResult = {
+    servers: count('server'),
+    ports: count('port'),
+    resources: inventory.resources.length,
+    seconds,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runChild(configPath: string, settings: { concurrency: number; pageSize: number }): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [here, 'measure', configPath, String(settings.concurrency), String(settings.pageSize)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as RunResult) : reject(new Error(`discovery child exited ${code}`))));
+  });
+}
+
+async function startLargeSandbox(dir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cli, 'sandbox', '--scenario', 'large', '--port-base', '0', '--write-config', dir, '--fault-latency-ms', String(LATENCY_MS)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(join(dir, 'pumphouse.yaml'))) {
+    if (child.exitCode !== null) throw new Error(`the sandbox exited ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('the large sandbox did not start within 120 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-'));
+  const sandbox = await startLargeSandbox(dir);
+  try {
+    const configPath = join(dir, 'pumphouse.yaml');
+    process.stderr.write(`large sandbox up; per-request latency ${LATENCY_MS} ms\n`);
+    const baseline = await runChild(configPath, NAIVE);
+    process.stderr.write(`naive (sequential, pages of ${NAIVE.pageSize}): ${baseline.seconds.toFixed(2)} s, ${baseline.resources} resources, peak RSS ${baseline.peakRssMB} MB\n`);
+    const fast = await runChild(configPath, FAST);
+    process.stderr.write(`pumphouse (${FAST.concurrency} in flight, pages of ${FAST.pageSize}): ${fast.seconds.toFixed(2)} s, ${fast.resources} resources, peak RSS ${fast.peakRssMB} MB\n`);
+    if (fast.resources !== baseline.resources) throw new Error(`the two discoveries disagree: ${fast.resources} vs ${baseline.resources} resources`);
+    const line = {
+      bench: 'discover',
+      servers: fast.servers,
+      ports: fast.ports,
+      seconds: round(fast.seconds),
+      baselineSeconds: round(baseline.seconds),
+      ratio: round(baseline.seconds / fast.seconds),
+      peakRssMB: fast.peakRssMB,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    sandbox.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+if (process.argv[2] === 'measure') {
+  await measure(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+} else {
+  await main();
+}
