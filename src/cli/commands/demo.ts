@@ -1,2 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { writeSandboxConfig } from '../../simulator/sandbox.js';
+import { renderCloudsHuman } from '../../render/human/clouds.js';
+import { renderInventoryHuman } from '../../render/human/inventory.js';
+import { painter, writeLine } from '../../render/streams.js';
+import { createContext, type CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
-export const demoCommand: CliCommand = { name: 'demo', describe: 'todo', builder: (y) => y, run: async () => 1 };
+import { describeClouds } from './clouds.js';
+import { discoverClouds } from './discover.js';
+import { SCENARIOS, startFromArgs, type ScenarioName } from './sandbox.js';
+
+interface DemoArgs {
+  scenario: ScenarioName;
+}
+
+/**
+ * `pumphouse demo` (what `npm start` runs): the whole job so far, on the sandbox, start to end —
+ * start two simulated clouds, show them, discover both, stop. The same code paths as the real
+ * commands, with a config written for the sandbox.
+ */
+export const demoCommand: CliCommand<DemoArgs> = {
+  name: 'demo',
+  describe: 'Run the whole job on the built-in sandbox and stop: clouds, then discover of both',
+  builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName }),
+  run: async (context: CommandContext, args: DemoArgs) => {
+    const c = painter(context.color);
+    const out = context.streams.stdout;
+    const sandbox = await startFromArgs({ scenario: args.scenario, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, tokenTtl: 3600, faultSeed: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'pumphouse-demo-'));
+    try {
+      writeSandboxConfig(dir, sandbox);
+      const demo = createContext(
+        { config: join(dir, 'pumphouse.yaml'), output: context.format, color: context.color, debug: context.debug, verbose: context.verbose },
+        context.streams,
+        context.env,
+      );
+      writeLine(out, c.bold(`== sandbox (${args.scenario}): source ${sandbox.source.authUrl}, target ${sandbox.target.authUrl}`));
+      writeLine(out, c.bold('\n== pumphouse clouds'));
+      const clouds = await describeClouds(demo, 'both');
+      writeLine(out, context.format === 'json' ? JSON.stringify({ clouds }) : renderCloudsHuman(clouds, context.color));
+      writeLine(out, c.bold('\n== pumphouse discover'));
+      const inventories = await discoverClouds(demo, 'both');
+      for (const inventory of inventories) {
+        writeLine(out, context.format === 'json' ? JSON.stringify(inventory) : `${renderInventoryHuman(inventory, context.color)}\n`);
+      }
+      writeLine(out, c.dim('Next: `pumphouse sandbox --write-config ./sandbox` keeps the clouds up to explore with pumphouse or the openstack CLI.'));
+    } finally {
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return 0;
+  },
+};
+

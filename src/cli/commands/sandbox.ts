@@ -1,2 +1,91 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { PumphouseError } from '../../errors.js';
+import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox } from '../../simulator/sandbox.js';
+import { writeLine } from '../../render/streams.js';
+import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
-export const sandboxCommand: CliCommand = { name: 'sandbox', describe: 'todo', builder: (y) => y, run: async () => 1 };
+
+export const SCENARIOS = ['demo', 'small', 'large'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+interface SandboxArgs {
+  scenario: ScenarioName;
+  portBase: number;
+  writeConfig?: string;
+  faultErrorRate: number;
+  faultLatencyMs: number;
+  tokenTtl: number;
+  faultSeed: number;
+}
+
+/** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
+export const sandboxCommand: CliCommand<SandboxArgs> = {
+  name: 'sandbox',
+  describe: 'Serve simulated source and target clouds on 127.0.0.1 (Keystone, Nova, Glance, Neutron, Cinder) until Ctrl-C',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName, describe: 'seed data: demo, small, or large (10 000 servers)' })
+      .option('port-base', { type: 'number', default: 17000, describe: 'source listens on this port, target on the next; 0 picks free ports' })
+      .option('write-config', { type: 'string', describe: 'write DIR/clouds.yaml and DIR/pumphouse.yaml for these clouds' })
+      .option('fault-error-rate', { type: 'number', default: 0, describe: 'fraction of API calls answered 500/503 (0–1)' })
+      .option('fault-latency-ms', { type: 'number', default: 0, describe: 'extra latency on every API call' })
+      .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
+      .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' }),
+  run: async (context: CommandContext, args: SandboxArgs) => {
+    const sandbox = await startFromArgs(args);
+    const out = context.streams.stdout;
+    writeLine(out, `sandbox (${args.scenario}) serving on 127.0.0.1:`);
+    for (const cloud of [sandbox.source, sandbox.target]) writeLine(out, `  ${cloud.name.padEnd(15)} ${cloud.authUrl}`);
+    if (args.writeConfig) {
+      const dir = resolve(args.writeConfig);
+      writeSandboxConfig(dir, sandbox);
+      writeLine(out, `wrote ${dir}/clouds.yaml and ${dir}/pumphouse.yaml; try:`);
+      writeLine(out, `  pumphouse --config ${dir}/pumphouse.yaml discover`);
+      writeLine(out, `  OS_CLIENT_CONFIG_FILE=${dir}/clouds.yaml openstack --os-cloud sandbox-source server list --all-projects`);
+    }
+    writeLine(out, 'Ctrl-C stops it.');
+    await untilSignalled();
+    await sandbox.stop();
+    writeLine(context.streams.stderr, 'sandbox stopped');
+    return 0;
+  },
+};
+
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'tokenTtl' | 'faultSeed'>): Promise<Sandbox> {
+  if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
+    throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
+  }
+  if (!Number.isInteger(args.portBase) || args.portBase < 0 || args.portBase > 65534) {
+    throw new PumphouseError('PH0004', `--port-base ${args.portBase} is not a port number`, { hint: 'use 1024–65534, or 0 for free ports' });
+  }
+  const faults: Partial<FaultConfig> = {
+    errorRate: args.faultErrorRate,
+    latencyMs: args.faultLatencyMs,
+    tokenTtlSeconds: args.tokenTtl,
+    seed: args.faultSeed,
+  };
+  try {
+    return await startSandbox({ scenario: args.scenario, portBase: args.portBase, faults });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PumphouseError('PH0005', `port ${args.portBase} or ${args.portBase + 1} on 127.0.0.1 is in use`, {
+        hint: 'choose another --port-base, or 0 for free ports',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise((resolveSignal) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolveSignal();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

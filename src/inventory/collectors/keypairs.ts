@@ -1,0 +1,28 @@
+import { compute, collectAll, mapLimit, type identity } from '../../openstack/index.js';
+import { addressPath, escapeSegment } from '../address.js';
+import type { Collector } from './collector.js';
+
+type Keypair = compute.keypairs.Keypair & { user_id: string };
+
+/**
+ * Keypairs of every user: nova lists only one user's at a time (`user_id`, 2.10+), so this is
+ * one paged call per keystone user, `concurrency` at a time.
+ */
+export const keypairCollector: Collector<Keypair> = {
+  name: 'keypair',
+  kind: 'keypair',
+  service: 'compute',
+  fetch: async (ctx) => {
+    const client = await ctx.cloud.compute();
+    const users = await ctx.need<identity.users.User>('user');
+    const perUser = await mapLimit(users, ctx.concurrency, (user) =>
+      collectAll(compute.keypairs.list(client, { user_id: user.id, pageSize: ctx.pageSize })) as Promise<Keypair[]>);
+    return perUser.flat();
+  },
+  naming: (k, ctx) => ({
+    id: `${k.user_id}/${k.name}`,
+    name: k.name,
+    path: `${ctx.pathOf('user', k.user_id) ?? addressPath(k.user_id)}/${escapeSegment(k.name)}`,
+  }),
+  build: (k, ctx) => ctx.refs().one('user', 'user', k.user_id).done({ type: k.type ?? 'ssh', fingerprint: k.fingerprint, publicKey: k.public_key }),
+};

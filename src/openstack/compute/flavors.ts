@@ -1,0 +1,55 @@
+import { Pager, type PageOptions } from '../http/paginate.js';
+import type { ServiceClient } from '../http/service-client.js';
+
+/** Nova flavors, their extra specs and the access lists of private flavors. */
+
+export interface Flavor {
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number;
+  disk: number;
+  /** Nova answers "" (not 0) for a flavor without swap. */
+  swap: number | '';
+  'OS-FLV-EXT-DATA:ephemeral'?: number;
+  'os-flavor-access:is_public': boolean;
+  'OS-FLV-DISABLED:disabled'?: boolean;
+  rxtx_factor?: number;
+  /** 2.55+. */
+  description?: string | null;
+  /** Included in the listing from 2.61 (admin); below, use `extraSpecs()`. */
+  extra_specs?: Record<string, string>;
+}
+
+export interface FlavorAccess {
+  flavor_id: string;
+  tenant_id: string;
+}
+
+export interface FlavorListOptions extends PageOptions {
+  /** "None" lists public and private flavors (admin); true/false filter. @default "None" */
+  is_public?: boolean | 'None';
+}
+
+const detailURL = (c: ServiceClient): string => c.url('flavors', 'detail');
+const getURL = (c: ServiceClient, id: string): string => c.url('flavors', id);
+const extraSpecsURL = (c: ServiceClient, id: string): string => c.url('flavors', id, 'os-extra_specs');
+const accessURL = (c: ServiceClient, id: string): string => c.url('flavors', id, 'os-flavor-access');
+
+export function list(client: ServiceClient, options: FlavorListOptions = {}): Pager<Flavor> {
+  const { pageSize, is_public = 'None' } = options;
+  return new Pager<Flavor>(client, detailURL(client), { key: 'flavors', style: 'links', ...(pageSize ? { pageSize } : {}), query: { is_public } });
+}
+
+export async function get(client: ServiceClient, id: string): Promise<Flavor> {
+  return (await client.get<{ flavor: Flavor }>(getURL(client, id))).flavor;
+}
+
+export async function extraSpecs(client: ServiceClient, id: string): Promise<Record<string, string>> {
+  return (await client.get<{ extra_specs: Record<string, string> }>(extraSpecsURL(client, id))).extra_specs;
+}
+
+/** The projects allowed to use a private flavor. Nova answers 404 for a public flavor. */
+export async function listAccess(client: ServiceClient, id: string): Promise<FlavorAccess[]> {
+  return (await client.get<{ flavor_access: FlavorAccess[] }>(accessURL(client, id))).flavor_access;
+}

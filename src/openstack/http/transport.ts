@@ -1,0 +1,246 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { EventSink } from '../../events/sink.js';
+import { OpenStackConnectionError, OpenStackHttpError, parseErrorMessage, type ConnectionFailure, type RequestDescription } from './errors.js';
+import { OPENSTACK_CODES } from './codes.js';
+import type { Redactor } from './redact.js';
+import { backoffDelay, isRetryableErrno, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+import type { Agents } from './tls.js';
+import { PumphouseError } from '../../errors.js';
+
+/**
+ * The one place that performs HTTP for a cloud: timeouts, retries with backoff, re-auth on 401,
+ * and the translation of every failure into a redacted PumphouseError. Service clients add the
+ * base URL, token and microversion headers on top.
+ */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Supplies the token of a request; the transport calls invalidate() when the service answers 401. */
+export interface TokenSource {
+  token(): Promise<string>;
+  /** Forget `token` so the next token() re-authenticates (no-op if a newer token is already held). */
+  invalidate(token: string): void;
+}
+
+export interface TransportOptions {
+  /** The cloud's label, for messages and events. */
+  cloud: string;
+  events: EventSink;
+  /** Per attempt, from sending the request to the end of the response body. @default 60000 */
+  timeoutMs: number;
+  retry: RetryPolicy;
+  agents: Agents;
+  userAgent: string;
+  redactor: Redactor;
+}
+
+export interface HttpRequest {
+  /** Service type for messages ("compute", "identity"). */
+  service: string;
+  method: HttpMethod;
+  /** Absolute URL, query included. */
+  url: string;
+  /** The URL relative to the service base, for messages. */
+  displayPath: string;
+  headers?: Record<string, string>;
+  /** JSON-encoded when present. */
+  body?: unknown;
+  /** Statuses that count as success; anything else is an OpenStackHttpError. */
+  okCodes: readonly number[];
+  /**
+   * A write that may be sent twice without harm (e.g. a PUT of a full object). GET and HEAD are
+   * always retried; other methods only when this is true.
+   */
+  retrySafe?: boolean;
+  /** Without it no X-Auth-Token is sent (Keystone auth, version documents). */
+  auth?: TokenSource;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  data: T;
+}
+
+const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+export class Transport {
+  private readonly axios: AxiosInstance;
+
+  constructor(readonly options: TransportOptions) {
+    this.axios = axios.create({
+      httpAgent: options.agents.http,
+      httpsAgent: options.agents.https,
+      // A redirect could carry X-Auth-Token to another host; OpenStack APIs do not redirect.
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      // Large listings (1000 servers a page) are several MB.
+      maxContentLength: Infinity,
+      proxy: false,
+    });
+  }
+
+  get cloud(): string {
+    return this.options.cloud;
+  }
+
+  get redactor(): Redactor {
+    return this.options.redactor;
+  }
+
+  /** Sends `req`, retrying and re-authenticating as its kind allows. */
+  async send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const { retry } = this.options;
+    const description = this.describe(req);
+    const repeatable = req.method === 'GET' || req.method === 'HEAD' || req.retrySafe === true;
+    let attempt = 0;
+    let reauthenticated = false;
+    for (;;) {
+      const token = req.auth ? await req.auth.token() : undefined;
+      let res: AxiosResponse<string>;
+      try {
+        res = await this.once(req, token);
+      } catch (error) {
+        const { failure, errno, detail } = this.classify(error);
+        if (repeatable && attempt < retry.maxRetries && isRetryableErrno(errno)) {
+          await this.backoff(description, attempt, backoffDelay(retry, attempt), errno ?? failure);
+          attempt += 1;
+          continue;
+        }
+        throw new OpenStackConnectionError(description, failure, errno, detail, this.options.timeoutMs);
+      }
+      const headers = lowerHeaders(res.headers as Record<string, unknown>);
+      // One re-auth per call: a token can expire or be revoked between two requests.
+      if (res.status === 401 && req.auth && token !== undefined && !reauthenticated) {
+        req.auth.invalidate(token);
+        reauthenticated = true;
+        continue;
+      }
+      if (req.okCodes.includes(res.status)) {
+        return { status: res.status, headers, data: this.parseBody(res.data, headers, description) as T };
+      }
+      if (repeatable && attempt < retry.maxRetries && isRetryableStatus(res.status)) {
+        const retryAfter = parseRetryAfter(headers['retry-after']);
+        const delay = retryAfter !== undefined ? Math.min(retry.maxDelayMs, retryAfter) : backoffDelay(retry, attempt);
+        await this.backoff(description, attempt, delay, `${res.status} ${res.statusText || statusText(res.status)}`);
+        attempt += 1;
+        continue;
+      }
+      throw this.httpError(description, req, res, headers);
+    }
+  }
+
+  /** The error for an unexpected status; Keystone auth calls turn it into an AuthenticationError. */
+  httpError(description: RequestDescription, req: HttpRequest, res: AxiosResponse<string>, headers: Record<string, string>): OpenStackHttpError {
+    const message = parseErrorMessage(res.data);
+    return new OpenStackHttpError(description, {
+      status: res.status,
+      statusText: res.statusText || statusText(res.status),
+      expected: req.okCodes,
+      requestId: headers['x-openstack-request-id'] ?? headers['x-compute-request-id'],
+      serverMessage: message === undefined ? undefined : this.options.redactor.redact(message),
+    });
+  }
+
+  /** URL and path as they may appear in messages: no user-info, secrets masked. */
+  describe(req: Pick<HttpRequest, 'service' | 'method' | 'url' | 'displayPath'>): RequestDescription {
+    let url = req.url;
+    try {
+      const parsed = new URL(req.url);
+      parsed.username = '';
+      parsed.password = '';
+      url = parsed.toString();
+    } catch {
+      // not a URL: keep the text, it is redacted below
+    }
+    const r = this.options.redactor;
+    return { cloud: this.options.cloud, service: req.service, method: req.method, url: r.redact(url), path: r.redact(req.displayPath) };
+  }
+
+  private async once(req: HttpRequest, token: string | undefined): Promise<AxiosResponse<string>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), this.options.timeoutMs);
+    try {
+      return await this.axios.request<string>({
+        method: req.method,
+        url: req.url,
+        signal: controller.signal,
+        headers: {
+          Accept: 'application/json',
+          'User-Agent': this.options.userAgent,
+          ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(token !== undefined ? { 'X-Auth-Token': token } : {}),
+          ...req.headers,
+        },
+        ...(req.body !== undefined ? { data: JSON.stringify(req.body) } : {}),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private parseBody(data: string, headers: Record<string, string>, description: RequestDescription): unknown {
+    if (data === undefined || data === null || data === '') return undefined;
+    const looksJson = (headers['content-type'] ?? '').includes('json') || /^\s*[[{]/.test(data);
+    if (!looksJson) return data;
+    try {
+      return JSON.parse(data) as unknown;
+    } catch {
+      throw new PumphouseError(OPENSTACK_CODES.badResponse, `${description.service} ${description.method} ${description.path}: the answer is not valid JSON`, {
+        hint: 'a proxy may be answering instead of the service; check the endpoint URL',
+      });
+    }
+  }
+
+  private classify(error: unknown): { failure: ConnectionFailure; errno: string | undefined; detail: string } {
+    const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+    const aborted = (error as { config?: { signal?: AbortSignal } }).config?.signal?.reason instanceof TimeoutSignal;
+    const errno = aborted ? 'ETIMEDOUT' : err.cause?.code ?? err.code;
+    const detail = this.options.redactor.redact(aborted ? 'request timed out' : err.cause?.message ?? err.message ?? String(error));
+    let failure: ConnectionFailure = 'other';
+    if (errno === 'ECONNREFUSED') failure = 'refused';
+    else if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN') failure = 'dns';
+    else if (errno === 'ETIMEDOUT' || errno === 'ECONNABORTED' || errno === 'ESOCKETTIMEDOUT') failure = 'timeout';
+    else if (errno === 'ECONNRESET' || errno === 'EPIPE') failure = 'reset';
+    else if (errno !== undefined && TLS_CODES.test(errno)) failure = 'tls';
+    return { failure, errno, detail };
+  }
+
+  private async backoff(req: RequestDescription, attempt: number, delayMs: number, reason: string): Promise<void> {
+    this.options.events.emit({
+      type: 'http_retry',
+      level: 'warn',
+      message: `${this.options.cloud}: ${req.service} ${req.method} ${req.path}: ${reason}; retry ${attempt + 1}/${this.options.retry.maxRetries} in ${delayMs} ms`,
+      data: { cloud: this.options.cloud, method: req.method, url: req.url, attempt: attempt + 1, delayMs, reason },
+    });
+    await sleep(delayMs);
+  }
+}
+
+/** Marks an abort caused by our own per-request timer (as opposed to a caller's cancel). */
+class TimeoutSignal extends Error {
+  constructor() {
+    super('request timed out');
+  }
+}
+
+function lowerHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Request Entity Too Large',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? 'Unexpected Status';
+}

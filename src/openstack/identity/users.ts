@@ -1,0 +1,35 @@
+import { Pager } from '../http/paginate.js';
+import type { ServiceClient } from '../http/service-client.js';
+
+/**
+ * Keystone v3 users. The API never returns password hashes; `password_expires_at` is a date.
+ * `email` and `description` are free-form extra attributes some deployments set.
+ */
+
+export interface User {
+  id: string;
+  name: string;
+  domain_id: string;
+  enabled: boolean;
+  default_project_id?: string | null;
+  description?: string | null;
+  email?: string | null;
+  password_expires_at?: string | null;
+}
+
+export interface UserListOptions {
+  domain_id?: string;
+  name?: string;
+  enabled?: boolean;
+}
+
+const listURL = (c: ServiceClient): string => c.url('users');
+const getURL = (c: ServiceClient, id: string): string => c.url('users', id);
+
+export function list(client: ServiceClient, options: UserListOptions = {}): Pager<User> {
+  return new Pager<User>(client, listURL(client), { key: 'users', style: 'single', query: { ...options } });
+}
+
+export async function get(client: ServiceClient, id: string): Promise<User> {
+  return (await client.get<{ user: User }>(getURL(client, id))).user;
+}

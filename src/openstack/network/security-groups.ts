@@ -1,0 +1,42 @@
+import type { Pager } from '../http/paginate.js';
+import type { ServiceClient } from '../http/service-client.js';
+import { neutronGet, neutronList, type NeutronListOptions } from './common.js';
+
+/**
+ * Neutron security groups with their rules embedded. Every project has a group named "default"
+ * (created on first use), so names repeat across projects, never within one.
+ */
+
+export interface SecurityGroupRule {
+  id: string;
+  direction: 'ingress' | 'egress';
+  ethertype: 'IPv4' | 'IPv6';
+  protocol: string | null;
+  port_range_min: number | null;
+  port_range_max: number | null;
+  remote_ip_prefix: string | null;
+  /** Another (or the same) security group; resolved to an address by discovery. */
+  remote_group_id: string | null;
+  remote_address_group_id?: string | null;
+  description?: string;
+}
+
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  project_id: string;
+  description: string;
+  security_group_rules: SecurityGroupRule[];
+  stateful?: boolean;
+  tags?: string[];
+}
+
+export type SecurityGroupListOptions = NeutronListOptions;
+
+export function list(client: ServiceClient, options: SecurityGroupListOptions = {}): Pager<SecurityGroup> {
+  return neutronList<SecurityGroup>(client, 'security-groups', { ...options });
+}
+
+export function get(client: ServiceClient, id: string): Promise<SecurityGroup> {
+  return neutronGet<SecurityGroup>(client, 'security-groups', 'security_group', id);
+}

@@ -1,0 +1,157 @@
+/**
+ * Fault injection for one simulated cloud: random 500/503 errors from a seeded PRNG, extra
+ * latency (overall and per service), the token TTL, and "fail the Nth call to route X".
+ *
+ * Faults can be switched per run (`startSandbox({ faults })`) and at run time, through
+ * `FaultInjector.update()` or the `/_sandbox/faults` control route (see cloud.ts).
+ *
+ * Invariants:
+ * - with the same seed and the same request sequence, the same requests fail;
+ * - token issue (`POST /identity/v3/auth/tokens`) is never hit by the random error rate unless
+ *   `errorRateIncludesTokenIssue` is set, so a client can always log in to observe other faults;
+ * - `failCalls` rules are counted per rule, across every method/path the rule matches.
+ */
+import { Prng } from './ids.js';
+
+/** The services of a cloud, by the path prefix they are served under. */
+export type ServiceName = 'identity' | 'compute' | 'image' | 'network' | 'volume';
+
+/** Fail calls number `nth` … `nth + times - 1` that match `route`. */
+export interface FailCallRule {
+  /**
+   * `METHOD /path` on the simulator's own paths, e.g. `GET /compute/v2.1/servers/detail`.
+   * `*` matches one path segment, `**` any number; the method may be `*`.
+   */
+  route: string;
+  /** 1-based: 1 fails the first matching call. */
+  nth: number;
+  /** @default 1 */
+  times?: number;
+  /** @default 500 */
+  status?: number;
+}
+
+export interface FaultConfig {
+  /** Probability in [0, 1] that a request fails with one of `errorStatuses`. @default 0 */
+  errorRate: number;
+  /** @default [500, 503] */
+  errorStatuses: number[];
+  /** Seed of the PRNG that decides random failures. @default 1 */
+  seed: number;
+  /** Let the random error rate hit token issue too. @default false */
+  errorRateIncludesTokenIssue: boolean;
+  /** Extra delay before every response, ms. @default 0 */
+  latencyMs: number;
+  /** Extra delay per service, added to `latencyMs`. @default {} */
+  latencyMsByService: Partial<Record<ServiceName, number>>;
+  /** Lifetime of newly issued tokens, seconds. @default 3600 */
+  tokenTtlSeconds: number;
+  /** @default [] */
+  failCalls: FailCallRule[];
+}
+
+export function defaultFaults(): FaultConfig {
+  return {
+    errorRate: 0, errorStatuses: [500, 503], seed: 1, errorRateIncludesTokenIssue: false,
+    latencyMs: 0, latencyMsByService: {}, tokenTtlSeconds: 3600, failCalls: [],
+  };
+}
+
+/** What to do with one request. */
+export interface FaultDecision {
+  delayMs: number;
+  /** When set, answer with this status (in the service's error shape) instead of serving. */
+  failStatus?: number;
+  /** Why, for the error message and logs. */
+  reason?: string;
+}
+
+export class FaultInjector {
+  private config: FaultConfig;
+  private prng: Prng;
+  private readonly hits: number[] = [];
+
+  constructor(config: Partial<FaultConfig> = {}) {
+    this.config = validate({ ...defaultFaults(), ...config });
+    this.prng = new Prng(this.config.seed);
+  }
+
+  get current(): FaultConfig {
+    return structuredClone(this.config);
+  }
+
+  /**
+   * Merges a partial config. A new `seed` restarts the PRNG; new `failCalls` restart their
+   * counters. Throws a TypeError on invalid values (the control route turns it into a 400).
+   */
+  update(patch: Partial<FaultConfig>): FaultConfig {
+    const next = validate({ ...this.config, ...patch });
+    if (patch.seed !== undefined) this.prng = new Prng(next.seed);
+    if (patch.failCalls !== undefined) this.hits.length = 0;
+    this.config = next;
+    return this.current;
+  }
+
+  /** Back to no faults at all (keeps nothing from earlier updates). */
+  reset(): FaultConfig {
+    this.config = defaultFaults();
+    this.prng = new Prng(this.config.seed);
+    this.hits.length = 0;
+    return this.current;
+  }
+
+  decide(method: string, path: string, service: ServiceName | undefined): FaultDecision {
+    const c = this.config;
+    const delayMs = c.latencyMs + (service ? (c.latencyMsByService[service] ?? 0) : 0);
+    const call = `${method} ${path}`;
+    for (const [i, rule] of c.failCalls.entries()) {
+      if (!routeMatches(rule.route, method, path)) continue;
+      const n = (this.hits[i] ?? 0) + 1;
+      this.hits[i] = n;
+      if (n >= rule.nth && n < rule.nth + (rule.times ?? 1)) {
+        return { delayMs, failStatus: rule.status ?? 500, reason: `fault injection: call ${n} to ${rule.route}` };
+      }
+    }
+    const tokenIssue = method === 'POST' && /^\/identity\/v3\/auth\/tokens\/?$/.test(path);
+    if (c.errorRate > 0 && (!tokenIssue || c.errorRateIncludesTokenIssue)) {
+      // Draw only when the rate applies, so the decision sequence depends on eligible calls only.
+      if (this.prng.next() < c.errorRate) {
+        const status = c.errorStatuses[Math.floor(this.prng.next() * c.errorStatuses.length)] ?? 500;
+        return { delayMs, failStatus: status, reason: `fault injection: random error on ${call}` };
+      }
+    }
+    return { delayMs };
+  }
+}
+
+/** `GET /compute/v2.1/servers/*` style match; see FailCallRule.route. */
+export function routeMatches(route: string, method: string, path: string): boolean {
+  const [ruleMethod = '', rulePath = ''] = route.trim().split(/\s+/, 2);
+  if (ruleMethod !== '*' && ruleMethod.toUpperCase() !== method) return false;
+  const source = rulePath.replace(/\/+$/, '').split('/').map((segment) => {
+    if (segment === '**') return '.*';
+    if (segment === '*') return '[^/]+';
+    return segment.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }).join('/');
+  return new RegExp(`^${source}/?$`).test(path);
+}
+
+function validate(c: FaultConfig): FaultConfig {
+  const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (!isNumber(c.errorRate) || c.errorRate < 0 || c.errorRate > 1) throw new TypeError('errorRate must be a number in [0, 1]');
+  if (!Array.isArray(c.errorStatuses) || c.errorStatuses.length === 0 || !c.errorStatuses.every((s) => isNumber(s) && s >= 400 && s <= 599)) {
+    throw new TypeError('errorStatuses must be a non-empty list of HTTP error statuses');
+  }
+  if (!isNumber(c.seed)) throw new TypeError('seed must be a number');
+  if (!isNumber(c.latencyMs) || c.latencyMs < 0) throw new TypeError('latencyMs must be a number >= 0');
+  if (typeof c.latencyMsByService !== 'object' || c.latencyMsByService === null
+    || !Object.values(c.latencyMsByService).every((v) => isNumber(v) && v >= 0)) {
+    throw new TypeError('latencyMsByService must map service names to numbers >= 0');
+  }
+  if (!isNumber(c.tokenTtlSeconds) || c.tokenTtlSeconds <= 0) throw new TypeError('tokenTtlSeconds must be a number > 0');
+  if (!Array.isArray(c.failCalls) || !c.failCalls.every((r) => typeof r?.route === 'string' && isNumber(r.nth) && r.nth >= 1
+    && (r.times === undefined || (isNumber(r.times) && r.times >= 1)) && (r.status === undefined || (isNumber(r.status) && r.status >= 400 && r.status <= 599)))) {
+    throw new TypeError('failCalls must be a list of { route: "METHOD /path", nth >= 1, times?, status? }');
+  }
+  return { ...c, errorRateIncludesTokenIssue: Boolean(c.errorRateIncludesTokenIssue), errorStatuses: [...c.errorStatuses], failCalls: c.failCalls.map((r) => ({ ...r })), latencyMsByService: { ...c.latencyMsByService } };
+}

@@ -1,0 +1,121 @@
+/**
+ * `pumphouse sandbox`: a simulated SOURCE and TARGET cloud on loopback, plus the clouds.yaml
+ * and pumphouse.yaml that point Pumphouse (and the `openstack` CLI) at them.
+ *
+ * Invariants: both clouds bind 127.0.0.1 only; `stop()` closes every socket; nothing here
+ * prints (pass `onRequest` to observe traffic) and no password is ever logged.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { SimCloud, type RequestLogEntry } from './cloud.js';
+import type { FaultConfig } from './faults.js';
+import { SANDBOX_ADMIN_PASSWORD } from './scenarios/builder.js';
+import { SCENARIOS, type ScenarioName } from './scenarios/index.js';
+
+export type { FaultConfig, FailCallRule } from './faults.js';
+export type { ScenarioName } from './scenarios/index.js';
+export type { RequestLogEntry } from './cloud.js';
+
+export type SimCloudName = 'sandbox-source' | 'sandbox-target';
+
+/** How to reach one simulated cloud, as clouds.yaml needs it. */
+export interface SimCloudInfo {
+  name: SimCloudName;
+  /** The Keystone v3 URL: `http://127.0.0.1:<port>/identity/v3`. */
+  authUrl: string;
+  port: number;
+  username: string;
+  /** The fixed sandbox admin password (see SANDBOX_ADMIN_PASSWORD); not a real secret, still never logged. */
+  password: string;
+  projectName: string;
+  userDomainName: string;
+  projectDomainName: string;
+  regionName: string;
+}
+
+export interface SandboxOptions {
+  /** @default 'demo' */
+  scenario?: ScenarioName;
+  /** Source listens on portBase, target on portBase + 1; 0 gives both ephemeral ports. @default 0 */
+  portBase?: number;
+  /** Initial faults, applied to both clouds (each keeps its own counters and PRNG). */
+  faults?: Partial<FaultConfig>;
+  /** Lifetime of issued tokens; overrides `faults.tokenTtlSeconds`. @default 3600 */
+  tokenTtlSeconds?: number;
+  /** Observes every request (method, path, status, timing; never headers or bodies). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface Sandbox {
+  source: SimCloudInfo;
+  target: SimCloudInfo;
+  /** The running clouds, for tests that switch faults or inspect the stores directly. */
+  clouds: { source: SimCloud; target: SimCloud };
+  stop(): Promise<void>;
+}
+
+/** Builds the scenario's two clouds and starts serving them. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const scenario = SCENARIOS[options.scenario ?? 'demo'];
+  const portBase = options.portBase ?? 0;
+  const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
+  const make = (store: SimCloud['store']): SimCloud => new SimCloud({ store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+  const source = make(scenario.source('sandbox-source'));
+  const target = make(scenario.target('sandbox-target'));
+  const started: SimCloud[] = [];
+  try {
+    await source.listen(portBase);
+    started.push(source);
+    await target.listen(portBase === 0 ? 0 : portBase + 1);
+    started.push(target);
+  } catch (error) {
+    await Promise.all(started.map((c) => c.close()));
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    source: infoOf('sandbox-source', source),
+    target: infoOf('sandbox-target', target),
+    clouds: { source, target },
+    stop: () => (stopped ??= Promise.all([source.close(), target.close()]).then(() => undefined)),
+  };
+}
+
+function infoOf(name: SimCloudName, cloud: SimCloud): SimCloudInfo {
+  return {
+    name, authUrl: cloud.authUrl, port: cloud.port, username: 'admin', password: SANDBOX_ADMIN_PASSWORD, projectName: 'admin',
+    userDomainName: 'Default', projectDomainName: 'Default', regionName: cloud.store.meta.region,
+  };
+}
+
+/** The clouds.yaml entry of one simulated cloud. */
+export function cloudsYamlEntry(info: SimCloudInfo): Record<string, unknown> {
+  return {
+    auth_type: 'password',
+    auth: {
+      auth_url: info.authUrl, username: info.username, password: info.password, project_name: info.projectName,
+      user_domain_name: info.userDomainName, project_domain_name: info.projectDomainName,
+    },
+    region_name: info.regionName, interface: 'public', identity_api_version: 3,
+  };
+}
+
+/**
+ * Writes `dir/clouds.yaml` (clouds `sandbox-source`, `sandbox-target`) and `dir/pumphouse.yaml`
+ * (source and target pointing at them). Creates `dir` if needed; overwrites both files.
+ * Synchronous, so a caller cannot start a client before the files exist. Returns the paths written.
+ */
+export function writeSandboxConfig(dir: string, sandbox: Pick<Sandbox, 'source' | 'target'>): { cloudsYaml: string; pumphouseYaml: string } {
+  mkdirSync(dir, { recursive: true });
+  const cloudsYaml = join(dir, 'clouds.yaml');
+  const pumphouseYaml = join(dir, 'pumphouse.yaml');
+  const clouds = { clouds: { [sandbox.source.name]: cloudsYamlEntry(sandbox.source), [sandbox.target.name]: cloudsYamlEntry(sandbox.target) } };
+  const header = '# Written by `pumphouse sandbox`: simulated clouds on 127.0.0.1, valid while the sandbox runs.\n';
+  // The sandbox password is a documented fixed value for loopback-only fake clouds; keep the file private anyway.
+  writeFileSync(cloudsYaml, header + YAML.stringify(clouds), { mode: 0o600 });
+  // clouds_file makes the config work from any directory, whatever other clouds.yaml exists.
+  const config = { clouds_file: 'clouds.yaml', source: { cloud: sandbox.source.name }, target: { cloud: sandbox.target.name } };
+  writeFileSync(pumphouseYaml, header + YAML.stringify(config));
+  return { cloudsYaml, pumphouseYaml };
+}

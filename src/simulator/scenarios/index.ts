@@ -1,0 +1,29 @@
+/**
+ * The scenario registry: each scenario names a SOURCE cloud builder; every scenario shares the
+ * Fuel-built TARGET.
+ */
+import type { CloudStore } from '../store.js';
+import { buildDemoSource } from './demo.js';
+import { buildLargeSource } from './large.js';
+import { buildSmallSource } from './small.js';
+import { buildFuelTarget } from './target.js';
+
+export type ScenarioName = 'demo' | 'small' | 'large';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large'];
+
+export interface Scenario {
+  name: ScenarioName;
+  /** Builds a fresh, independent store each call (deterministic: same ids every time). */
+  source(cloudName?: string): CloudStore;
+  target(cloudName?: string): CloudStore;
+}
+
+export const SCENARIOS: Record<ScenarioName, Scenario> = {
+  demo: { name: 'demo', source: buildDemoSource, target: buildFuelTarget },
+  small: { name: 'small', source: buildSmallSource, target: buildFuelTarget },
+  large: { name: 'large', source: buildLargeSource, target: buildFuelTarget },
+};
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
+}
