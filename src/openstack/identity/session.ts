@@ -34,8 +34,15 @@ export class Session implements TokenSource {
 
   async token(): Promise<string> {
     const current = this.current;
-    if (current && current.info.expiresAt.getTime() - this.now() > this.refreshBeforeMs) return current.token;
+    if (current && current.info.expiresAt.getTime() - this.now() > this.window(current)) return current.token;
     return (await this.renew()).token;
+  }
+
+  /** At most half the token's lifetime, so a short-lived token is not renewed on every call. */
+  private window(current: AuthResult): number {
+    const issued = current.info.issuedAt?.getTime();
+    const lifetime = issued === undefined ? Infinity : current.info.expiresAt.getTime() - issued;
+    return Math.min(this.refreshBeforeMs, lifetime / 2);
   }
 
   invalidate(token: string): void {
