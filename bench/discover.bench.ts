@@ -62,8 +62,9 @@ function runChild(configPath: string, settings: { concurrency: number; pageSize:
 
 async function startLargeSandbox(dir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [cli, 'sandbox', '--scenario', 'large', '--port-base', '0', '--write-config', dir, '--fault-latency-ms', String(LATENCY_MS)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  child.stdout?.resume();
   const deadline = Date.now() + 120_000;
   while (!existsSync(join(dir, 'pumphouse.yaml'))) {
     if (child.exitCode !== null) throw new Error(`the sandbox exited ${child.exitCode}`);

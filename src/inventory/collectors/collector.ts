@@ -64,7 +64,6 @@ export interface Collector<T> {
 }
 
 /** Any collector, for registries (the item type is private to each collector). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCollector = Collector<any>;
 
 /**

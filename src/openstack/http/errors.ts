@@ -140,13 +140,15 @@ export const isUnauthorized = (error: unknown): boolean => isStatus(error, 401) 
  * - keystone:      {"error": {"code": 401, "title": "Unauthorized", "message": "…"}}
  * - neutron:       {"NeutronError": {"type": "NetworkNotFound", "message": "…", "detail": ""}}
  * - placement:     {"errors": [{"status": 404, "title": "…", "detail": "…"}]}
- * - glance, and every service behind webob's default error page: an HTML page
- *   ("<h1>404 Not Found</h1>No image found with ID x<br />"), or plain text.
+ * - glance, and every service behind webob's default error page: with Accept: application/json
+ *   {"message": "No image found with ID x<br /><br />", "code": "404 Not Found", "title": "Not Found"},
+ *   otherwise an HTML page ("<h1>404 Not Found</h1>No image found with ID x<br />"), or plain text.
  * Returns undefined when the body has nothing useful. Output is one line, at most 500 chars.
  */
 export function parseErrorMessage(body: unknown): string | undefined {
   const oneLine = (s: string): string | undefined => {
-    const t = s.replace(/\s+/g, ' ').trim();
+    // webob puts markup even into JSON messages (glance: "No image found with ID x<br /><br />").
+    const t = s.replace(/<br\s*\/?>/gi, ' ').replace(/\s+/g, ' ').trim();
     return t ? (t.length > 500 ? `${t.slice(0, 497)}...` : t) : undefined;
   };
   if (typeof body === 'string') {

@@ -125,7 +125,7 @@ export class Transport {
       if (repeatable && attempt < retry.maxRetries && isRetryableStatus(res.status)) {
         const retryAfter = parseRetryAfter(headers['retry-after']);
         const delay = retryAfter !== undefined ? Math.min(retry.maxDelayMs, retryAfter) : backoffDelay(retry, attempt);
-        await this.backoff(description, attempt, delay, `${res.status} ${res.statusText || statusText(res.status)}`);
+        await this.backoff(description, attempt, delay, `${res.status} ${statusText(res.status, res.statusText)}`);
         attempt += 1;
         continue;
       }
@@ -138,7 +138,7 @@ export class Transport {
     const message = parseErrorMessage(res.data);
     return new OpenStackHttpError(description, {
       status: res.status,
-      statusText: res.statusText || statusText(res.status),
+      statusText: statusText(res.status, res.statusText),
       expected: req.okCodes,
       requestId: headers['x-openstack-request-id'] ?? headers['x-compute-request-id'],
       serverMessage: message === undefined ? undefined : this.options.redactor.redact(message),
@@ -241,6 +241,7 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
-function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? 'Unexpected Status';
+/** The standard reason phrase: services differ (keystone says "NOT FOUND"), messages should not. */
+function statusText(status: number, given?: string): string {
+  return STATUS_TEXT[status] ?? (given || 'Unexpected Status');
 }

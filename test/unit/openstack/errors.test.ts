@@ -18,6 +18,8 @@ describe('error bodies of each service', () => {
   it('glance / webob: an HTML page (the h1 status line is dropped)', () => {
     const page = '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  No image found with ID nonexist<br /><br />\n\n\n\n </body>\n</html>';
     assert.equal(parseErrorMessage(page), 'No image found with ID nonexist');
+    // What a real Zed glance answers to Accept: application/json.
+    assert.equal(parseErrorMessage({ message: 'No image found with ID nonexist<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' }), 'No image found with ID nonexist');
   });
   it('placement: {"errors": [{title, detail}]}', () => {
     assert.equal(parseErrorMessage({ errors: [{ status: 404, title: 'Not Found', detail: 'No resource provider with uuid x found', request_id: 'r' }] }), 'Not Found: No resource provider with uuid x found');
@@ -51,6 +53,14 @@ describe('OpenStackHttpError', () => {
     assert.match(error.hint ?? '', /look for the request id in its logs/);
     assert.deepEqual([error.service, error.method, error.status, error.expected, error.requestId], ['compute', 'GET', 503, [200], 'req-7f3a']);
     assert.equal(error.url, `${server.url}/compute/v2.1/servers/detail?all_tenants=1`);
+  });
+
+  it('uses the standard reason phrase whatever the service sends (keystone: "NOT FOUND")', async () => {
+    server.on('GET', '/v3/projects/nope', (_req, res) => {
+      res.writeHead(404, 'NOT FOUND', { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 404, title: 'Not Found', message: 'Could not find project: nope.' } }));
+    });
+    await assert.rejects((await cloud.identity()).get('projects/nope'), (e: Error) => e.message === 'identity GET /projects/nope failed: 404 Not Found: Could not find project: nope.');
   });
 
   it('isNotFound / isStatus, with x-openstack-request-id', async () => {
