@@ -41,6 +41,8 @@ export interface ConnectOptions {
   now?: () => number;
   /** Sockets per host. @default 32 */
   maxSockets?: number;
+  /** Requests in flight to this cloud at once (discovery's `concurrency`). @default 8 */
+  maxInFlight?: number;
 }
 
 export interface EndpointDescription {
@@ -199,6 +201,7 @@ export async function connect(config: CloudConfig, options: ConnectOptions = {})
     agents,
     userAgent: options.userAgent ?? 'pumphouse',
     redactor,
+    maxInFlight: options.maxInFlight ?? 8,
   });
   const session = new Session(() => authenticate(transport, config.auth.auth_url, config.auth_type, config.auth), {
     ...(options.refreshBeforeMs !== undefined ? { refreshBeforeMs: options.refreshBeforeMs } : {}),

@@ -45,7 +45,7 @@ export const discoverCommand: CliCommand<DiscoverArgs> = {
 export async function discoverClouds(context: CommandContext, choice: CloudChoice): Promise<Inventory[]> {
   const { settings } = context.config();
   return settleAll(cloudsFromArgs(context, choice).map(async (config) => {
-    const cloud = await connect(config, { events: context.events });
+    const cloud = await connect(config, { events: context.events, maxInFlight: settings.discovery.concurrency });
     return discoverInventory(cloud, {
       label: config.label,
       events: context.events,

@@ -15,6 +15,7 @@ interface SandboxArgs {
   writeConfig?: string;
   faultErrorRate: number;
   faultLatencyMs: number;
+  faultServiceLatency?: string;
   tokenTtl: number;
   faultSeed: number;
 }
@@ -30,6 +31,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('write-config', { type: 'string', describe: 'write DIR/clouds.yaml and DIR/pumphouse.yaml for these clouds' })
       .option('fault-error-rate', { type: 'number', default: 0, describe: 'fraction of API calls answered 500/503 (0–1)' })
       .option('fault-latency-ms', { type: 'number', default: 0, describe: 'extra latency on every API call' })
+      .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
       .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' }),
   run: async (context: CommandContext, args: SandboxArgs) => {
@@ -52,7 +54,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   },
 };
 
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'tokenTtl' | 'faultSeed'>): Promise<Sandbox> {
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed'>): Promise<Sandbox> {
   if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
     throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
   }
@@ -64,6 +66,7 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBa
     latencyMs: args.faultLatencyMs,
     tokenTtlSeconds: args.tokenTtl,
     seed: args.faultSeed,
+    latencyMsByService: parseServiceLatency(args.faultServiceLatency),
   };
   try {
     return await startSandbox({ scenario: args.scenario, portBase: args.portBase, faults });
@@ -76,6 +79,25 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBa
     }
     throw error;
   }
+}
+
+const SERVICES = ['identity', 'compute', 'image', 'network', 'volume'] as const;
+
+/** "identity=100,compute=35" → { identity: 100, compute: 35 }. */
+export function parseServiceLatency(text: string | undefined): Partial<Record<(typeof SERVICES)[number], number>> {
+  const result: Partial<Record<(typeof SERVICES)[number], number>> = {};
+  for (const part of (text ?? '').split(',').filter(Boolean)) {
+    const [service, ms] = part.split('=');
+    const known = SERVICES.find((s) => s === service?.trim());
+    const value = Number(ms);
+    if (!known || !(value >= 0)) {
+      throw new PumphouseError('PH0004', `--fault-service-latency: "${part}" is not SERVICE=MS`, {
+        hint: `services: ${SERVICES.join(', ')}; e.g. compute=35,network=45`,
+      });
+    }
+    result[known] = value;
+  }
+  return result;
 }
 
 function untilSignalled(): Promise<void> {

@@ -56,7 +56,10 @@ export class Pager<T> implements AsyncIterable<T[]> {
       const { url } = this.client.resolve(next.path, next.query);
       if (seen.has(url)) throw this.loopError(next.path, next.query);
       seen.add(url);
-      const body = await this.client.get<Record<string, unknown>>(next.path, next.query ? { query: next.query } : {});
+      // Pages after the first continue a walk already under way: they go ahead of new calls, so a
+      // long listing (the critical path of a discovery) does not queue behind many short ones.
+      const priority = seen.size > 1 ? 'continuation' : 'normal';
+      const body = await this.client.get<Record<string, unknown>>(next.path, { ...(next.query ? { query: next.query } : {}), priority });
       const raw = body?.[key];
       if (!Array.isArray(raw)) {
         throw new PumphouseError(OPENSTACK_CODES.badResponse, `${this.client.service} ${next.path}: the answer has no "${key}" list`);

@@ -1,4 +1,5 @@
 import type { HttpMethod, HttpResponse, TokenSource, Transport } from './transport.js';
+import type { RequestPriority } from './concurrency.js';
 import { isAtLeast, type MicroversionRange } from './microversion.js';
 
 /**
@@ -23,6 +24,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Use this microversion for this one call instead of the negotiated one. */
   microversion?: string;
+  /** Where the call queues when the cloud's request limit is reached. @default "normal" */
+  priority?: RequestPriority;
 }
 
 /** What version discovery learned about the endpoint. */
@@ -117,6 +120,7 @@ export class ServiceClient {
       body: options.body,
       okCodes: options.okCodes ?? DEFAULT_OK[method],
       retrySafe: options.retrySafe,
+      ...(options.priority ? { priority: options.priority } : {}),
       ...(this.auth ? { auth: this.auth } : {}),
     });
   }

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { EventSink } from '../../events/sink.js';
 import { OpenStackConnectionError, OpenStackHttpError, parseErrorMessage, type ConnectionFailure, type RequestDescription } from './errors.js';
 import { OPENSTACK_CODES } from './codes.js';
+import { RequestLimiter, type RequestPriority } from './concurrency.js';
 import type { Redactor } from './redact.js';
 import { backoffDelay, isRetryableErrno, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import type { Agents } from './tls.js';
@@ -32,6 +33,8 @@ export interface TransportOptions {
   agents: Agents;
   userAgent: string;
   redactor: Redactor;
+  /** Requests in flight to this cloud at once; the rest wait their turn. @default unlimited */
+  maxInFlight?: number;
 }
 
 export interface HttpRequest {
@@ -54,6 +57,8 @@ export interface HttpRequest {
   retrySafe?: boolean;
   /** Without it no X-Auth-Token is sent (Keystone auth, version documents). */
   auth?: TokenSource;
+  /** @default "normal" */
+  priority?: RequestPriority;
 }
 
 export interface HttpResponse<T> {
@@ -67,8 +72,10 @@ const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GE
 
 export class Transport {
   private readonly axios: AxiosInstance;
+  private readonly limiter: RequestLimiter | undefined;
 
   constructor(readonly options: TransportOptions) {
+    this.limiter = options.maxInFlight ? new RequestLimiter(options.maxInFlight) : undefined;
     this.axios = axios.create({
       httpAgent: options.agents.http,
       httpsAgent: options.agents.https,
@@ -99,10 +106,12 @@ export class Transport {
     let attempt = 0;
     let reauthenticated = false;
     for (;;) {
+      // The token first, outside the limiter: a re-authentication is itself a request and must
+      // not wait for a slot held by the call that needs it.
       const token = req.auth ? await req.auth.token() : undefined;
       let res: AxiosResponse<string>;
       try {
-        res = await this.once(req, token);
+        res = this.limiter ? await this.limiter.run(() => this.once(req, token), req.priority) : await this.once(req, token);
       } catch (error) {
         const { failure, errno, detail } = this.classify(error);
         if (repeatable && attempt < retry.maxRetries && isRetryableErrno(errno)) {
