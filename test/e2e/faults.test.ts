@@ -1,25 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloudConfig } from '../../src/config/types.js';
 import { RecordingSink } from '../../src/events/sink.js';
 import { discoverInventory } from '../../src/inventory/index.js';
 import { connect } from '../../src/openstack/index.js';
 import { startSandbox, type Sandbox } from '../../src/simulator/sandbox.js';
+import { sandboxCloudConfig } from '../helpers/sandbox.js';
 
 // Discovery against a misbehaving cloud: it must finish, complete and identical to a calm run,
 // and say what it went through (retries as events).
 
-function adminOf(sandbox: Sandbox): CloudConfig {
-  const s = sandbox.source;
-  return {
-    label: 'source',
-    auth_type: 'password',
-    auth: { auth_url: s.authUrl, username: s.username, password: s.password, project_name: s.projectName, user_domain_name: s.userDomainName, project_domain_name: s.projectDomainName },
-    region_name: s.regionName,
-    interface: 'public',
-    verify: true,
-  };
-}
+const adminOf = (sandbox: Sandbox) => sandboxCloudConfig(sandbox.source, 'source');
 
 test('with 10 % of calls failing 500/503, discovery retries and ends with the same inventory', async () => {
   const calm = await startSandbox({ scenario: 'demo', portBase: 0 });
