@@ -1,0 +1,105 @@
+import type { SourceLocation } from '../errors.js';
+
+/**
+ * DesiredState: what must be true when apply ends, as the operator wrote it in a plan file
+ * (schemas/plan.schema.json), with defaults filled in and shorthands expanded. Plain data.
+ *
+ * Invariants: every list is present (possibly empty); every selector and host keeps the
+ * `location` of its YAML node so resolution errors point into the plan file; nothing here has
+ * been checked against a cloud yet (that is resolve.ts's job).
+ */
+export const PLAN_API_VERSION = 'pumphouse/v1';
+
+/** A name, an id, or a glob (`it-*`, `web-?`); matched against names and ids. */
+export type Pattern = string;
+
+export type PasswordPolicy = 'reset' | 'skip';
+export type MigrationStrategy = 'snapshot' | 'rebuild';
+export type VolumePolicy = 'attached' | 'all' | 'none';
+export type SourceDisposition = 'delete' | 'keep-stopped' | 'keep';
+export type ImagePolicy = 'referenced' | 'all' | { names: Pattern[] };
+export type FlavorPolicy = 'referenced' | 'all' | { names: Pattern[] };
+export type HostState = 'maintenance' | 'evacuated' | 'upgraded' | 'decommissioned';
+export type EvacuationMethod = 'live' | 'cold' | 'evacuate' | 'target';
+
+export interface Located {
+  /** Where in the plan file this was written. */
+  location: SourceLocation;
+}
+
+export interface IdentitySpec extends Located {
+  /** Projects that move with their users, role grants and quotas (no servers by themselves). */
+  projects: Pattern[];
+  passwords: PasswordPolicy;
+}
+
+/** Which servers of the selected projects move; every non-empty field narrows (AND). */
+export interface ServerSelector {
+  names: Pattern[];
+  ids: string[];
+  tags: string[];
+  /** Source hypervisor hostnames or compute hosts. */
+  hosts: Pattern[];
+}
+
+export interface WorkloadSpec extends Located {
+  /** Index in spec.workloads, for messages ("workloads[1]"). */
+  index: number;
+  projects: Pattern[];
+  /** All servers of the projects when every list is empty. */
+  servers: ServerSelector;
+  strategy: MigrationStrategy;
+  volumes: VolumePolicy;
+  source: SourceDisposition;
+}
+
+/** Target names for things that are called differently on the target cloud. */
+export interface Maps {
+  /** source network name → target network name (external/provider networks). */
+  networks: Record<string, string>;
+  availabilityZones: Record<string, string>;
+  volumeTypes: Record<string, string>;
+  flavors: Record<string, string>;
+}
+
+export interface FuelPlacement {
+  environment: string;
+  roles: string[];
+  /** The existing target compute node whose disk and interface layout is copied. */
+  template: string;
+}
+
+export interface HostSpec extends Located {
+  /** Source hypervisor hostname (or compute host). */
+  name: string;
+  state: HostState;
+  evacuate: EvacuationMethod;
+  /** Required when state is "upgraded". */
+  fuel?: FuelPlacement;
+  /** Servers moved off this host at once; overrides parallelism.perHost. */
+  parallelism?: number;
+}
+
+export interface Parallelism {
+  /** Steps in flight at once. @default 8 */
+  global: number;
+  /** Servers moved at once per source host. @default 2 */
+  perHost: number;
+}
+
+export interface DesiredState {
+  apiVersion: typeof PLAN_API_VERSION;
+  /** metadata.name: marks every object apply creates, so it must be stable. */
+  name: string;
+  /** The plan file it was read from. */
+  file: string;
+  /** sha256 of the plan file's bytes. */
+  fileHash: string;
+  identity: IdentitySpec | undefined;
+  workloads: WorkloadSpec[];
+  images: ImagePolicy;
+  flavors: FlavorPolicy;
+  maps: Maps;
+  hosts: HostSpec[];
+  parallelism: Parallelism;
+}

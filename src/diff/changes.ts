@@ -1,0 +1,74 @@
+import type { ResourceKind } from '../inventory/model.js';
+import type { EvacuationMethod, HostState, MigrationStrategy, SourceDisposition, VolumePolicy } from '../desired/model.js';
+
+/**
+ * The diff's output: one Change per selected source object (and per host in the plan), saying
+ * what apply must do to make the target hold it. Plain data, deterministic for the same inputs.
+ *
+ * Invariant: `reason` is display-only; apply never branches on it.
+ */
+export type ChangeAction =
+  | 'create' // not on the target: copy it
+  | 'update' // on the target with differences apply may reconcile
+  | 'migrate' // servers and volumes: they move, with downtime
+  | 'conflict' // the target has an object with the same key but different essentials: an error
+  | 'noop' // already there as desired
+  | 'host'; // a hypervisor must reach a state (see HostChange)
+
+/** Ordered: none < metadata < restart < downtime < data-loss. */
+export type Impact = 'none' | 'metadata' | 'restart' | 'downtime' | 'data-loss';
+export const IMPACT_ORDER: readonly Impact[] = ['none', 'metadata', 'restart', 'downtime', 'data-loss'];
+
+export interface AttributeDifference {
+  /** Dotted attribute path, e.g. "attributes.cidr". */
+  path: string;
+  before: unknown; // on the target
+  after: unknown; // as desired (from the source)
+}
+
+/** How a desired object was found on the target. */
+export interface TargetMatch {
+  address: string;
+  id: string;
+  matchedBy: 'state' | 'mark' | 'natural-key';
+}
+
+export interface ServerMove {
+  strategy: MigrationStrategy;
+  volumes: VolumePolicy;
+  source: SourceDisposition;
+  /** Bytes to copy (disk snapshot + attached volumes moved), an estimate from sizes. */
+  bytes: number;
+  /** Estimated seconds between stopping the source and verifying the copy. */
+  downtimeSeconds: number;
+}
+
+export interface HostChange {
+  /** The state the host is in now, as discovery saw it. */
+  current: 'active' | 'maintenance' | 'evacuated' | 'upgraded' | 'decommissioned';
+  desired: HostState;
+  evacuate: EvacuationMethod;
+  /** Servers still on the host that must move first. */
+  servers: string[];
+}
+
+export interface Change {
+  /** Source address; for hosts "hypervisor:<hostname>". */
+  address: string;
+  kind: ResourceKind;
+  action: ChangeAction;
+  target?: TargetMatch;
+  differences: AttributeDifference[];
+  /** Display only. */
+  reason: string;
+  impact: Impact;
+  /** Things that will not be the same on the target ("ephemeral disk data under rebuild"). */
+  willNotSurvive: string[];
+  /** Servers (and volumes moved with them). */
+  move?: ServerMove;
+  host?: HostChange;
+}
+
+export interface ChangeSet {
+  changes: Change[];
+}
