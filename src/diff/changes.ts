@@ -56,6 +56,8 @@ export interface Change {
   /** Source address; for hosts "hypervisor:<hostname>". */
   address: string;
   kind: ResourceKind;
+  /** The owning project's name on the source, for grouping; absent for global kinds. */
+  project?: string;
   action: ChangeAction;
   target?: TargetMatch;
   differences: AttributeDifference[];

@@ -1,0 +1,137 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DesiredState } from '../desired/model.js';
+import { IMPACT_ORDER, type Change, type Impact } from '../diff/changes.js';
+import type { Step } from '../graph/steps.js';
+import type { Inventory } from '../inventory/model.js';
+
+/**
+ * The saved machine plan (`pumphouse plan --out plan.json`, schemas/plan-output.schema.json):
+ * everything apply needs and nothing it must re-derive. Distinct from the operator's plan file.
+ *
+ * Invariants: deterministic for the same inputs apart from `createdAt` and the inventories'
+ * `takenAt`; `inventories.*.fingerprint` lets apply refuse a stale plan; `applyable` is false
+ * when any error diagnostic, conflict or failed pre-flight check is present.
+ */
+export const PLAN_OUTPUT_FORMAT_VERSION = 1;
+
+export interface InventoryStamp {
+  cloud: string;
+  authUrl: string;
+  takenAt: string;
+  fingerprint: string;
+}
+
+export interface PreflightCheck {
+  /** e.g. "target-capacity", "target-quota", "maps", "api-features". */
+  check: string;
+  status: 'ok' | 'warning' | 'failed';
+  message: string;
+  hint?: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  migrate: number;
+  conflict: number;
+  noop: number;
+  hostsToUpgrade: number;
+  hostChanges: number;
+  /** Sum of the migrated servers' estimated bytes. */
+  bytes: number;
+  /** Sum of the per-server downtime estimates (servers move in parallel, so wall time is less). */
+  downtimeSeconds: number;
+  worstImpact: Impact;
+}
+
+export interface ExecutionPlan {
+  formatVersion: typeof PLAN_OUTPUT_FORMAT_VERSION;
+  plan: { name: string; file: string; fileHash: string };
+  createdAt: string;
+  inventories: { source: InventoryStamp; target: InventoryStamp };
+  summary: PlanSummary;
+  changes: Change[];
+  steps: Step[];
+  preflight: PreflightCheck[];
+  diagnostics: Diagnostic[];
+  applyable: boolean;
+}
+
+export interface AssembleInput {
+  desired: DesiredState;
+  source: Inventory;
+  target: Inventory;
+  changes: Change[];
+  steps: Step[];
+  preflight: PreflightCheck[];
+  diagnostics: Diagnostic[];
+  now: Date;
+}
+
+/** Puts the pieces together; pure. */
+export function assemblePlan(input: AssembleInput): ExecutionPlan {
+  const summary = summarizeChanges(input.changes);
+  const applyable = summary.conflict === 0
+    && !input.diagnostics.some((d) => d.severity === 'error')
+    && !input.preflight.some((c) => c.status === 'failed');
+  return {
+    formatVersion: PLAN_OUTPUT_FORMAT_VERSION,
+    plan: { name: input.desired.name, file: input.desired.file, fileHash: input.desired.fileHash },
+    createdAt: input.now.toISOString(),
+    inventories: { source: stamp(input.source), target: stamp(input.target) },
+    summary,
+    changes: withProjects(input.changes, input.source),
+    steps: input.steps,
+    preflight: input.preflight,
+    diagnostics: input.diagnostics,
+    applyable,
+  };
+}
+
+export function summarizeChanges(changes: readonly Change[]): PlanSummary {
+  const summary: PlanSummary = { create: 0, update: 0, migrate: 0, conflict: 0, noop: 0, hostsToUpgrade: 0, hostChanges: 0, bytes: 0, downtimeSeconds: 0, worstImpact: 'none' };
+  for (const change of changes) {
+    switch (change.action) {
+      case 'create': summary.create++; break;
+      case 'update': summary.update++; break;
+      case 'migrate': summary.migrate++; break;
+      case 'conflict': summary.conflict++; break;
+      case 'noop': summary.noop++; break;
+      case 'host':
+        summary.hostChanges++;
+        if (change.host?.desired === 'upgraded' && change.host.current !== 'upgraded') summary.hostsToUpgrade++;
+        break;
+    }
+    summary.bytes += change.move?.bytes ?? 0;
+    summary.downtimeSeconds += change.move?.downtimeSeconds ?? 0;
+    if (IMPACT_ORDER.indexOf(change.impact) > IMPACT_ORDER.indexOf(summary.worstImpact)) summary.worstImpact = change.impact;
+  }
+  return summary;
+}
+
+/** True when applying would change nothing (terraform's "No changes."). */
+export function hasChanges(plan: Pick<ExecutionPlan, 'summary'>): boolean {
+  const s = plan.summary;
+  return s.create + s.update + s.migrate + s.conflict + s.hostChanges > 0;
+}
+
+/** The one-line verdict every renderer ends (human) or starts (markdown) with. */
+export function summaryLine(plan: Pick<ExecutionPlan, 'summary'>): string {
+  if (!hasChanges(plan)) return 'No changes.';
+  const s = plan.summary;
+  const conflicts = s.conflict > 0 ? ` ${s.conflict} conflict${s.conflict === 1 ? '' : 's'} to resolve first.` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.migrate} to migrate, ${s.hostsToUpgrade} host${s.hostsToUpgrade === 1 ? '' : 's'} to upgrade.${conflicts}`;
+}
+
+/** Fills in each change's owning project from the source inventory, for grouping. */
+function withProjects(changes: readonly Change[], source: Inventory): Change[] {
+  const projectOf = new Map(source.resources.filter((r) => r.project).map((r) => [r.address, r.project!.name]));
+  return changes.map((change) => {
+    const project = change.project ?? projectOf.get(change.address);
+    return project === undefined ? change : { ...change, project };
+  });
+}
+
+function stamp(inventory: Inventory): InventoryStamp {
+  return { cloud: inventory.cloud, authUrl: inventory.authUrl, takenAt: inventory.takenAt, fingerprint: inventory.fingerprint };
+}

@@ -1,0 +1,106 @@
+import type { Change } from '../../diff/changes.js';
+import { hasChanges, summaryLine, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { painter } from '../streams.js';
+
+/**
+ * `pumphouse plan` for a human, Terraform-like: symbols, grouped by project, per server its
+ * strategy, data to copy and estimated downtime; then hosts, pre-flight checks, what will not
+ * survive, and last the summary line. Renders from the plan data only.
+ */
+export const SYMBOLS: Record<Change['action'], string> = { create: '+', update: '~', migrate: '→', conflict: '!', noop: ' ', host: '⚙' };
+
+export function renderPlanHuman(plan: ExecutionPlan, options: { color: boolean; showNoop?: boolean }): string {
+  const c = painter(options.color);
+  const paint: Record<Change['action'], (s: string) => string> = {
+    create: c.green, update: c.yellow, migrate: c.cyan, conflict: c.red.bold, noop: c.dim, host: c.magenta,
+  };
+  const out: string[] = [];
+  out.push(c.bold(`Plan "${plan.plan.name}" (${plan.plan.file}): ${plan.inventories.source.cloud} → ${plan.inventories.target.cloud}`));
+  for (const d of plan.diagnostics) out.push(`${d.severity === 'error' ? c.red('error') : c.yellow('warning')} ${d.code}: ${d.summary}${d.hint ? ` — ${d.hint}` : ''}`);
+  if (!hasChanges(plan)) {
+    out.push('', `Every selected object is already on the target as desired (${plan.summary.noop} checked).`, '', c.bold(summaryLine(plan)));
+    return out.join('\n');
+  }
+  out.push('', c.dim('  + create   ~ update   → migrate (downtime)   ! conflict   ⚙ host'));
+  for (const [group, changes] of groupChanges(plan.changes, options.showNoop ?? false)) {
+    out.push('', c.bold(group));
+    for (const change of changes) out.push(...changeLines(change, paint[change.action]));
+  }
+  const noops = plan.summary.noop;
+  if (noops > 0 && !options.showNoop) out.push('', c.dim(`${noops} selected object${noops === 1 ? ' is' : 's are'} already on the target as desired.`));
+  if (plan.preflight.length > 0) {
+    out.push('', c.bold('Pre-flight checks'));
+    for (const check of plan.preflight) {
+      const mark = check.status === 'ok' ? c.green('ok  ') : check.status === 'warning' ? c.yellow('warn') : c.red('FAIL');
+      out.push(`  ${mark} ${check.check}: ${check.message}${check.hint ? c.dim(` — ${check.hint}`) : ''}`);
+    }
+  }
+  const lost = plan.changes.filter((ch) => ch.willNotSurvive.length > 0);
+  if (lost.length > 0) {
+    out.push('', c.bold('Will not survive the move'));
+    for (const change of lost) for (const item of change.willNotSurvive) out.push(`  - ${change.address}: ${item}`);
+  }
+  if (plan.summary.migrate > 0) {
+    out.push('', `Data to copy: ${formatBytes(plan.summary.bytes)}; estimated downtime per server adds up to ${formatDuration(plan.summary.downtimeSeconds)}.`);
+  }
+  if (!plan.applyable) out.push('', c.red.bold('This plan cannot be applied: resolve the conflicts, errors and failed checks above.'));
+  out.push('', c.bold(summaryLine(plan)));
+  return out.join('\n');
+}
+
+/** Changes by project (alphabetical), then global objects, then hosts; noops left out unless asked. */
+export function groupChanges(changes: readonly Change[], showNoop: boolean): Array<[string, Change[]]> {
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) {
+    if (change.action === 'noop' && !showNoop) continue;
+    const group = change.action === 'host' ? 'hosts' : change.project ? `project ${change.project}` : 'global';
+    const list = groups.get(group) ?? [];
+    list.push(change);
+    groups.set(group, list);
+  }
+  const rank = (g: string) => (g === 'global' ? 1 : g === 'hosts' ? 2 : 0);
+  return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function changeLines(change: Change, paint: (s: string) => string): string[] {
+  const lines = [`  ${paint(`${SYMBOLS[change.action]} ${change.address}`)}  ${detail(change)}`];
+  for (const d of change.differences) lines.push(`      ${change.action === 'conflict' ? '!' : '~'} ${d.path}: ${show(d.before)} → ${show(d.after)}`);
+  return lines;
+}
+
+/** The text after the address: what happens and at what cost. */
+export function detail(change: Change): string {
+  if (change.move) {
+    const m = change.move;
+    return `${m.strategy}, ${formatBytes(m.bytes)} to copy, ~${formatDuration(m.downtimeSeconds)} downtime; source afterwards: ${m.source}`;
+  }
+  if (change.host) {
+    const h = change.host;
+    const servers = h.servers.length > 0 ? `, ${h.servers.length} server${h.servers.length === 1 ? '' : 's'} to move (${h.evacuate})` : '';
+    return `${h.current} → ${h.desired}${servers}`;
+  }
+  if (change.target && change.action !== 'create') return `${change.reason} (matched ${change.target.address} by ${change.target.matchedBy})`;
+  return change.reason;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
