@@ -12,20 +12,17 @@
  *   {"bench":"discover","servers":N,"ports":N,"seconds":S,"baselineSeconds":B,"ratio":B/S,"peakRssMB":M}
  * Targets: ratio ≥ 5, peakRssMB ≤ 512.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { discoverInventory } from '../src/inventory/index.js';
 import { connect } from '../src/openstack/index.js';
+import { startSandboxProcess } from './lib/sandbox-process.js';
 
 const SERVICE_LATENCY = process.env['BENCH_SERVICE_LATENCY'] ?? 'identity=100,compute=35,network=45,volume=20,image=10';
 const FAST = { concurrency: 8, pageSize: 1000 };
 const NAIVE = { concurrency: 1, pageSize: 100 };
 const here = fileURLToPath(import.meta.url);
-const cli = join(here, '..', '..', '..', 'bin', 'pumphouse.js');
 
 interface RunResult {
   servers: number;
@@ -65,32 +62,18 @@ function runChild(configPath: string, settings: { concurrency: number; pageSize:
   });
 }
 
-async function startLargeSandbox(dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, 'sandbox', '--scenario', 'large', '--port-base', '0', '--write-config', dir, '--fault-service-latency', SERVICE_LATENCY], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout?.resume();
-  const deadline = Date.now() + 120_000;
-  while (!existsSync(join(dir, 'pumphouse.yaml'))) {
-    if (child.exitCode !== null) throw new Error(`the sandbox exited ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the large sandbox did not start within 120 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return child;
-}
-
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-'));
-  const sandbox = await startLargeSandbox(dir);
+  const sandbox = await startSandboxProcess('large', ['--fault-service-latency', SERVICE_LATENCY]);
+  const { configPath } = sandbox;
+  let line: Record<string, unknown>;
   try {
-    const configPath = join(dir, 'pumphouse.yaml');
     process.stderr.write(`large sandbox up; per-request latency (ms) ${SERVICE_LATENCY}\n`);
     const baseline = await runChild(configPath, NAIVE);
     process.stderr.write(`naive (sequential, pages of ${NAIVE.pageSize}): ${baseline.seconds.toFixed(2)} s, ${baseline.resources} resources, peak RSS ${baseline.peakRssMB} MB\n`);
     const fast = await runChild(configPath, FAST);
     process.stderr.write(`pumphouse (${FAST.concurrency} in flight, pages of ${FAST.pageSize}): ${fast.seconds.toFixed(2)} s, ${fast.resources} resources, peak RSS ${fast.peakRssMB} MB\n`);
     if (fast.resources !== baseline.resources) throw new Error(`the two discoveries disagree: ${fast.resources} vs ${baseline.resources} resources`);
-    const line = {
+    line = {
       bench: 'discover',
       servers: fast.servers,
       ports: fast.ports,
@@ -99,11 +82,11 @@ async function main(): Promise<void> {
       ratio: round(baseline.seconds / fast.seconds),
       peakRssMB: fast.peakRssMB,
     };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
   } finally {
-    sandbox.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await sandbox.stop();
   }
+  // Last, after the sandbox has said goodbye, so the JSON line is the final line of the run.
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 function round(n: number): number {

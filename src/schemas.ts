@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
  */
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type SchemaName = 'config' | 'inventory' | 'events' | 'clouds';
+export type SchemaName = 'config' | 'inventory' | 'events' | 'clouds' | 'plan-output';
 
 const cache = new Map<SchemaName, object>();
 

@@ -1,0 +1,47 @@
+/**
+ * A sandbox in a child process of its own, as a real cloud would be on other machines: the
+ * benchmarks measure Pumphouse, not the simulator sharing its event loop. Stopped by its pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'bin', 'pumphouse.js');
+
+export interface SandboxProcess {
+  /** The pumphouse.yaml the sandbox wrote for its clouds. */
+  configPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startSandboxProcess(scenario: string, extraArgs: string[] = []): Promise<SandboxProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-'));
+  const child = spawn(process.execPath, [cli, 'sandbox', '--scenario', scenario, '--port-base', '0', '--write-config', dir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout?.resume();
+  const configPath = join(dir, 'pumphouse.yaml');
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(configPath)) {
+    if (child.exitCode !== null) throw new Error(`the sandbox exited ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`the ${scenario} sandbox did not start within 120 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    configPath,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
