@@ -30,7 +30,7 @@ export interface CommandContext {
 }
 
 export function createContext(args: GlobalArgs, streams: Streams, env: NodeJS.ProcessEnv): CommandContext {
-  const format: OutputFormat = args.output === 'json' ? 'json' : 'human';
+  const format: OutputFormat = args.output === 'json' || args.output === 'markdown' ? args.output : 'human';
   const color = args.color && !env['NO_COLOR'] && format === 'human' && Boolean(streams.stderr.isTTY);
   const events = new EventBus();
   events.on(format === 'json' && args.verbose ? ndjsonEventPrinter(streams.stderr) : humanEventPrinter(streams.stderr, { color, verbose: args.verbose }));

@@ -8,10 +8,13 @@ import { cloudsCommand } from './commands/clouds.js';
 import { discoverCommand } from './commands/discover.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { demoCommand } from './commands/demo.js';
+import { planCommand } from './commands/plan.js';
+import { validateCommand } from './commands/validate.js';
 
 /**
  * The only place that reads argv and decides the exit code:
- * 0 ok, 1 error (bad input, failed call), 3 interrupted. Stack traces only with --debug.
+ * 0 ok, 1 error (bad input, failed call), 2 changes present (`plan --detailed-exitcode`),
+ * 3 interrupted. Stack traces only with --debug.
  */
 export interface CliCommand<A = Record<string, unknown>> {
   name: string;
@@ -21,19 +24,19 @@ export interface CliCommand<A = Record<string, unknown>> {
   run: (context: CommandContext, args: A) => Promise<number>;
 }
 
-const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, sandboxCommand, demoCommand];
+const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, sandboxCommand, demoCommand];
 
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;
   let context: CommandContext | undefined;
   const debug = argv.includes('--debug');
-  const jsonOutput = argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
+  const jsonOutput = argv.some((a, i) => a === '--output=json' || a === '-o=json' || ((a === '--output' || a === '-o') && argv[i + 1] === 'json'));
 
   const parser = yargs(argv)
     .scriptName('pumphouse')
     .usage('$0 <command> [options]\n\nForklift upgrades of OpenStack clouds: move workloads, then hypervisors, from a source cloud to a Fuel-managed target.')
     .option('config', { alias: 'c', type: 'string', default: env['PUMPHOUSE_CONFIG'] ?? 'pumphouse.yaml', describe: 'pumphouse.yaml naming the source and target clouds (env PUMPHOUSE_CONFIG)' })
-    .option('output', { alias: 'o', choices: ['human', 'json'], default: 'human', describe: 'result format on stdout' })
+    .option('output', { alias: 'o', choices: ['human', 'json', 'markdown'], default: 'human', describe: 'result format on stdout (markdown: for `plan` in pull requests)' })
     .option('color', { type: 'boolean', default: true, describe: 'colour in human output (--no-color or NO_COLOR turn it off)' })
     .option('debug', { type: 'boolean', default: false, describe: 'stack traces on errors' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'progress detail on stderr (retries, per-collector timings)' })

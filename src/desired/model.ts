@@ -31,6 +31,8 @@ export interface IdentitySpec extends Located {
   /** Projects that move with their users, role grants and quotas (no servers by themselves). */
   projects: Pattern[];
   passwords: PasswordPolicy;
+  /** Where `reset` writes generated passwords (mode 0600), resolved against the plan file's folder. */
+  passwordsFile: string;
 }
 
 /** Which servers of the selected projects move; every non-empty field narrows (AND). */
@@ -74,6 +76,8 @@ export interface HostSpec extends Located {
   name: string;
   state: HostState;
   evacuate: EvacuationMethod;
+  /** Source hosts to move the servers to (live, cold, evacuate); empty: the scheduler picks. */
+  to: string[];
   /** Required when state is "upgraded". */
   fuel?: FuelPlacement;
   /** Servers moved off this host at once; overrides parallelism.perHost. */

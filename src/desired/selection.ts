@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResourceKind } from '../inventory/model.js';
+import type { MigrationStrategy, SourceDisposition, VolumePolicy } from './model.js';
 
 /**
  * What resolution (resolve.ts) makes of a DesiredState against the source Inventory: the
@@ -14,8 +15,16 @@ export interface SelectedResource {
   role: 'copy' | 'migrate';
   /** Display only: "workloads[0]: server name web-*", "needed by server:demo/web-1 (flavor)". */
   reason: string;
-  /** The spec.workloads index that selected it (servers and their volumes): strategy, policies. */
+  /** The spec.workloads index that selected it (servers and their volumes). */
   workload?: number;
+  /** Servers: how they move (from their workload, or the defaults when a host evacuates to the target). */
+  move?: MovePolicy;
+}
+
+export interface MovePolicy {
+  strategy: MigrationStrategy;
+  volumes: VolumePolicy;
+  source: SourceDisposition;
 }
 
 export interface Selection {

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResourceKind } from '../inventory/model.js';
 import type { EvacuationMethod, HostState, MigrationStrategy, SourceDisposition, VolumePolicy } from '../desired/model.js';
 
@@ -72,5 +73,8 @@ export interface Change {
 }
 
 export interface ChangeSet {
+  /** Selected objects in inventory order, then hosts in plan order. */
   changes: Change[];
+  /** Problems only the target can reveal (a host that is nowhere), located in the plan file. */
+  diagnostics: Diagnostic[];
 }

@@ -7,6 +7,7 @@ import type { ResourceKind } from '../inventory/model.js';
 export type StepAction =
   | 'create' // copy a meta-resource (project, user, grant, flavor, image, network, ...)
   | 'update'
+  | 'sync-rules' // a security group's rules, once every group they name exists (breaks group cycles)
   | 'migrate-volume'
   | 'migrate-server' // the downtime step
   | 'maintain-host' // disable nova-compute with a reason

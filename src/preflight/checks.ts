@@ -17,7 +17,7 @@ export interface PreflightInput {
 }
 
 export function runPreflight(input: PreflightInput): PreflightCheck[] {
-  return [targetCapacity(input), targetQuotas(input), availabilityZones(input), volumeTypes(input), apiFeatures(input)]
+  return [targetCapacity(input), targetQuotas(input), availabilityZones(input), volumeTypes(input), apiFeatures(input), hostTemplates(input)]
     .filter((c): c is PreflightCheck => c !== undefined);
 }
 
@@ -113,7 +113,7 @@ function availabilityZones(input: PreflightInput): PreflightCheck | undefined {
     if (!onTarget.has(mapped)) missing.add(zone);
   }
   if (missing.size > 0) {
-    return { check: 'maps', status: 'failed', message: `availability zone(s) ${[...missing].join(', ')} do not exist on the target`, hint: `add spec.maps.availability_zones, e.g. ${[...missing][0]}: nova` };
+    return { check: 'maps', status: 'failed', message: `availability zone(s) ${[...missing].join(', ')} do not exist on the target`, hint: `add spec.maps.availabilityZones, e.g. ${[...missing][0]}: nova` };
   }
   return { check: 'maps', status: 'ok', message: 'every availability zone of the moving servers and volumes exists on the target' };
 }
@@ -129,7 +129,7 @@ function volumeTypes(input: PreflightInput): PreflightCheck | undefined {
     if (!onTarget.has(input.desired.maps.volumeTypes[type] ?? type)) missing.add(type);
   }
   if (missing.size > 0) {
-    return { check: 'volume-types', status: 'failed', message: `volume type(s) ${[...missing].join(', ')} do not exist on the target`, hint: 'add spec.maps.volume_types naming a target type for each' };
+    return { check: 'volume-types', status: 'failed', message: `volume type(s) ${[...missing].join(', ')} do not exist on the target`, hint: 'add spec.maps.volumeTypes naming a target type for each' };
   }
   return { check: 'volume-types', status: 'ok', message: `the ${volumes.length} moving volume(s) have a volume type on the target` };
 }
@@ -143,6 +143,19 @@ function apiFeatures(input: PreflightInput): PreflightCheck | undefined {
     return { check: 'api-features', status: 'warning', message: `the target's Nova goes up to ${max}: server tags cannot be set at boot (2.52)`, hint: 'tags are added after boot instead' };
   }
   return { check: 'api-features', status: 'ok', message: `the target's Nova (up to ${max}) has every feature the copies use` };
+}
+
+/** A host upgraded into the target copies its disk and network layout from a target compute node. */
+function hostTemplates(input: PreflightInput): PreflightCheck | undefined {
+  const upgrading = input.changes.filter((c) => c.action === 'host' && c.host?.desired === 'upgraded');
+  if (upgrading.length === 0) return undefined;
+  const computeNodes = new Set(input.target.resources.filter((r) => r.kind === 'hypervisor').flatMap((r) => [r.name, String(r.attributes['serviceHost'] ?? '')]));
+  const templates = new Set(input.desired.hosts.filter((h) => h.state === 'upgraded' && h.fuel).map((h) => h.fuel!.template));
+  const missing = [...templates].filter((t) => !computeNodes.has(t)).sort();
+  if (missing.length > 0) {
+    return { check: 'host-templates', status: 'failed', message: `template node(s) ${missing.join(', ')} are not compute nodes of the target`, hint: `name a target hypervisor in spec.hosts[].fuel.template (the target has ${[...computeNodes].filter(Boolean).sort().join(', ') || 'none'})` };
+  }
+  return { check: 'host-templates', status: 'ok', message: `the template node(s) ${[...templates].sort().join(', ')} are compute nodes of the target` };
 }
 
 function movingResources(input: PreflightInput): InventoryResource[] {

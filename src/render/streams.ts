@@ -9,7 +9,8 @@ export interface Streams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export type OutputFormat = 'human' | 'json';
+/** markdown is the plan's pull-request format; commands without one print human text. */
+export type OutputFormat = 'human' | 'json' | 'markdown';
 
 export interface RenderOptions {
   streams: Streams;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
+import { repoPath } from '../../schemas.js';
 import { writeSandboxConfig } from '../../simulator/sandbox.js';
 import { renderCloudsHuman } from '../../render/human/clouds.js';
 import { renderInventoryHuman } from '../../render/human/inventory.js';
@@ -10,6 +11,7 @@ import { createContext, type CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 import { describeClouds } from './clouds.js';
 import { discoverClouds } from './discover.js';
+import { planFromFile, printPlan } from './plan.js';
 import { SCENARIOS, startFromArgs, type ScenarioName } from './sandbox.js';
 
 interface DemoArgs {
@@ -18,12 +20,12 @@ interface DemoArgs {
 
 /**
  * `pumphouse demo` (what `npm start` runs): the whole job so far, on the sandbox, start to end —
- * start two simulated clouds, show them, discover both, stop. The same code paths as the real
+ * start two simulated clouds, show them, discover both, plan plans/demo.yaml, stop. The same code paths as the real
  * commands, with a config written for the sandbox.
  */
 export const demoCommand: CliCommand<DemoArgs> = {
   name: 'demo',
-  describe: 'Run the whole job on the built-in sandbox and stop: clouds, then discover of both',
+  describe: 'Run the whole job on the built-in sandbox and stop: clouds, discover of both, then the plan of plans/demo.yaml',
   builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName }),
   run: async (context: CommandContext, args: DemoArgs) => {
     const c = painter(context.color);
@@ -46,7 +48,11 @@ export const demoCommand: CliCommand<DemoArgs> = {
       for (const inventory of inventories) {
         writeLine(out, context.format === 'json' ? JSON.stringify(inventory) : `${renderInventoryHuman(inventory, context.color)}\n`);
       }
-      writeLine(out, c.dim('Next: `pumphouse sandbox --write-config ./sandbox` keeps the clouds up to explore with pumphouse or the openstack CLI.'));
+      if (args.scenario === 'demo') {
+        writeLine(out, c.bold('\n== pumphouse plan plans/demo.yaml'));
+        printPlan(demo, await planFromFile(demo, repoPath('plans', 'demo.yaml'), { targets: [], excludes: [] }), { showNoop: false });
+      }
+      writeLine(out, c.dim('\nNext: `pumphouse sandbox --write-config ./sandbox` keeps the clouds up to explore with pumphouse or the openstack CLI.'));
     } finally {
       await sandbox.stop();
       rmSync(dir, { recursive: true, force: true });

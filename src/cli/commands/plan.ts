@@ -1,0 +1,80 @@
+import { writeFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { PumphouseError } from '../../errors.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../diagnostics/format.js';
+import { hasChanges, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { makePlan } from '../../execution-plan/make.js';
+import { loadPlanFile } from '../../plan-file/index.js';
+import { renderPlanHuman } from '../../render/human/plan.js';
+import { renderPlanMarkdown } from '../../render/markdown/plan.js';
+import { writeLine } from '../../render/streams.js';
+import type { CommandContext } from '../context.js';
+import type { CliCommand } from '../main.js';
+import { describeClouds } from './clouds.js';
+import { discoverClouds } from './discover.js';
+
+interface PlanArgs {
+  plan: string;
+  out?: string;
+  detailedExitcode: boolean;
+  target: string[];
+  exclude: string[];
+  showNoop: boolean;
+}
+
+/**
+ * `pumphouse plan PLAN`: discover both clouds, diff the plan file's desired state against them,
+ * and show what apply would do. Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes), 1 on
+ * error. `--out plan.json` saves the machine plan for `apply`.
+ */
+export const planCommand: CliCommand<PlanArgs> = {
+  name: 'plan <plan>',
+  describe: 'Show what apply would do to make the target match a plan file: human, JSON or Markdown (for pull requests)',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('plan', { type: 'string', describe: 'the plan file (YAML)' })
+      .option('out', { type: 'string', describe: 'save the execution plan as JSON for `pumphouse apply`' })
+      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0 when there is nothing to do, 2 when there are changes' })
+      .option('target', { type: 'string', array: true, default: [], describe: 'only this address (and what it needs); repeatable' })
+      .option('exclude', { type: 'string', array: true, default: [], describe: 'not this address (nor what needs it); repeatable' })
+      .option('show-noop', { type: 'boolean', default: false, describe: 'also list objects already on the target as desired' }),
+  run: async (context: CommandContext, args: PlanArgs) => {
+    const plan = await planFromFile(context, args.plan, { targets: args.target, excludes: args.exclude });
+    if (args.out) writeFileSync(args.out, planJson(plan));
+    printPlan(context, plan, { showNoop: args.showNoop });
+    if (!plan.applyable) return 1;
+    return args.detailedExitcode && hasChanges(plan) ? 2 : 0;
+  },
+};
+
+/** Reads and checks the plan file, discovers both clouds, and makes the execution plan. */
+export async function planFromFile(context: CommandContext, file: string, narrowing: { targets: string[]; excludes: string[] }): Promise<ExecutionPlan> {
+  const loaded = loadPlanFile(file);
+  for (const d of loaded.diagnostics) writeLine(context.streams.stderr, formatDiagnostic(d, loaded.source?.text));
+  if (!loaded.desired || hasErrors(loaded.diagnostics)) {
+    throw new PumphouseError('PH1399', `${file} is not a valid plan file (see above)`, { hint: `run \`pumphouse validate ${file}\` while you fix it` });
+  }
+  const [[source, target], descriptions] = await Promise.all([discoverClouds(context, 'both'), describeClouds(context, 'target')]);
+  const compute = descriptions[0]?.services.find((s) => s.type === 'compute');
+  return makePlan({
+    desired: loaded.desired,
+    source: source!,
+    target: target!,
+    targets: narrowing.targets,
+    excludes: narrowing.excludes,
+    ...(compute?.maxMicroversion ? { targetComputeMaxMicroversion: compute.maxMicroversion } : {}),
+    now: new Date(),
+  }).plan;
+}
+
+/** The plan in the run's --output format: human (Terraform-like), json (schemas/plan-output) or markdown. */
+export function printPlan(context: CommandContext, plan: ExecutionPlan, options: { showNoop: boolean }): void {
+  if (context.format === 'json') context.streams.stdout.write(planJson(plan));
+  else if (context.format === 'markdown') context.streams.stdout.write(renderPlanMarkdown(plan));
+  else writeLine(context.streams.stdout, renderPlanHuman(plan, { color: context.color, showNoop: options.showNoop }));
+}
+
+function planJson(plan: ExecutionPlan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}

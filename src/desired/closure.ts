@@ -1,0 +1,171 @@
+import type { InventoryResource } from '../inventory/model.js';
+import { groupBy, refList, type InventoryLookup } from '../inventory/lookup.js';
+import type { VolumePolicy } from './model.js';
+
+/**
+ * What a source object needs on the target before it can exist there: the dependency edges of
+ * resolution (ARCHITECTURE §5). Each edge names the needed object and why, for the plan's
+ * "needed by" reasons. Back-references (a volume's servers, a router's interface ports, a
+ * server group's members) are deliberately not followed: they would drag in objects nobody
+ * selected.
+ */
+export interface Need {
+  address: string;
+  /** The role, for display: "flavor", "security group", "root volume". */
+  why: string;
+  /**
+   * false for objects that come along for completeness but need not exist first (a network's
+   * subnets, the routers behind a server's subnets); the step graph orders only by the others.
+   */
+  order: boolean;
+}
+
+/** Indexes over the source that the closure walks; built once per resolution. */
+export class SourceGraph {
+  readonly lookup: InventoryLookup;
+  private readonly subnetsByNetwork: Map<string, InventoryResource[]>;
+  private readonly routersBySubnet: Map<string, InventoryResource[]>;
+  private readonly floatingIpsByPort: Map<string, InventoryResource[]>;
+  private readonly serverGroupsByMember: Map<string, InventoryResource[]>;
+  private readonly grantsByProject: Map<string, InventoryResource[]>;
+  private readonly quotasByProject: Map<string, InventoryResource[]>;
+  private readonly usersByDefaultProject: Map<string, InventoryResource[]>;
+  private readonly snapshotsByVolume: Map<string, InventoryResource[]>;
+
+  constructor(lookup: InventoryLookup) {
+    this.lookup = lookup;
+    this.subnetsByNetwork = groupBy(lookup.ofKind('subnet'), (r) => refList(r, 'network'));
+    this.routersBySubnet = groupBy(lookup.ofKind('router'), (r) => refList(r, 'subnets'));
+    this.floatingIpsByPort = groupBy(lookup.ofKind('floating-ip'), (r) => refList(r, 'port'));
+    this.serverGroupsByMember = groupBy(lookup.ofKind('server-group'), (r) => refList(r, 'members'));
+    this.grantsByProject = groupBy(lookup.ofKind('role-assignment'), (r) => refList(r, 'project'));
+    this.quotasByProject = groupBy(lookup.ofKind('quota'), (r) => refList(r, 'project'));
+    this.usersByDefaultProject = groupBy(lookup.ofKind('user'), (r) => refList(r, 'defaultProject'));
+    this.snapshotsByVolume = groupBy(lookup.ofKind('volume-snapshot'), (r) => refList(r, 'volume'));
+  }
+
+  /** Snapshots of a volume: they stay behind when it moves. */
+  snapshotsOf(volumeAddress: string): readonly InventoryResource[] {
+    return this.snapshotsByVolume.get(volumeAddress) ?? [];
+  }
+
+  /** Everything an object needs, whatever selected it. */
+  needs(resource: InventoryResource): Need[] {
+    const needs: Need[] = [];
+    const add = (why: string, addresses: readonly string[], order = true) => {
+      for (const address of addresses) needs.push({ address, why, order });
+    };
+    const owner = this.lookup.projectAddressOf(resource);
+    if (owner && resource.kind !== 'role-assignment') add('owner project', [owner]);
+    switch (resource.kind) {
+      case 'project':
+      case 'user':
+        add('domain', refList(resource, 'domain'));
+        break;
+      case 'role-assignment':
+        add('user', refList(resource, 'user'));
+        add('role', refList(resource, 'role'));
+        add('project', refList(resource, 'project'));
+        add('domain', refList(resource, 'domain'));
+        break;
+      case 'keypair':
+        add('owner user', refList(resource, 'user'));
+        break;
+      case 'security-group':
+        add('remote security group', refList(resource, 'remoteGroups'));
+        break;
+      case 'network':
+        // An external network is mapped to the target's own, never rebuilt: its subnets stay.
+        if (resource.attributes['external'] !== true) add('subnet', (this.subnetsByNetwork.get(resource.address) ?? []).map((s) => s.address), false);
+        break;
+      case 'subnet':
+        add('network', refList(resource, 'network'));
+        break;
+      case 'router':
+        add('external network', refList(resource, 'externalNetwork'));
+        add('interface subnet', refList(resource, 'subnets'));
+        break;
+      case 'port':
+        add('network', refList(resource, 'network'));
+        add('subnet', refList(resource, 'subnets'));
+        break;
+      case 'floating-ip':
+        add('floating network', refList(resource, 'network'));
+        add('router', refList(resource, 'router'));
+        add('port', refList(resource, 'port'));
+        break;
+      case 'volume':
+        add('volume type', refList(resource, 'volumeType'));
+        break;
+      case 'quota':
+        add('project', refList(resource, 'project'));
+        break;
+      default:
+        break;
+    }
+    return needs;
+  }
+
+  /** What a moving server needs besides the generic needs: its whole network, identity and storage. */
+  serverNeeds(server: InventoryResource, volumes: VolumePolicy): Need[] {
+    const needs: Need[] = [];
+    const add = (why: string, addresses: readonly string[], order = true) => {
+      for (const address of addresses) needs.push({ address, why, order });
+    };
+    add('flavor', refList(server, 'flavor'));
+    add('image', refList(server, 'image'));
+    add('keypair', refList(server, 'keypair'));
+    add('security group', refList(server, 'securityGroups'));
+    add('network', refList(server, 'networks'));
+    const ports = refList(server, 'ports');
+    add('port', ports);
+    for (const port of ports) add('floating IP', (this.floatingIpsByPort.get(port) ?? []).map((f) => f.address));
+    for (const port of ports) {
+      const resource = this.lookup.get(port);
+      for (const subnet of resource ? refList(resource, 'subnets') : []) add('router', (this.routersBySubnet.get(subnet) ?? []).map((r) => r.address), false);
+    }
+    add('server group', (this.serverGroupsByMember.get(server.address) ?? []).map((g) => g.address));
+    add(volumes === 'none' ? 'root volume' : 'volume', this.movingVolumes(server, volumes));
+    const owner = this.owner(server);
+    if (owner) {
+      add('owner user', [owner.address]);
+      const project = this.lookup.projectAddressOf(server);
+      for (const grant of project ? this.grantsByProject.get(project) ?? [] : []) {
+        if (refList(grant, 'user').includes(owner.address)) add("owner user's role", [grant.address]);
+      }
+    }
+    return needs;
+  }
+
+  /** A server's volumes that move with it: all attached ones, or only the root volume for `none`. */
+  movingVolumes(server: InventoryResource, volumes: VolumePolicy): string[] {
+    const attached = refList(server, 'volumes');
+    if (volumes !== 'none') return [...attached];
+    if (server.attributes['bootFromVolume'] !== true) return [];
+    const root = server.attributes['rootDeviceName'];
+    return attached.filter((address) => {
+      const volume = this.lookup.get(address);
+      const attachments = (volume?.attributes['attachments'] ?? []) as Array<{ server?: string; device?: string }>;
+      return attachments.some((a) => a.server === server.address && a.device === root);
+    });
+  }
+
+  /** What a project moved as identity brings along: its grants (with users and roles), members and quotas. */
+  projectMembers(projectAddress: string): Need[] {
+    const needs: Need[] = [];
+    for (const grant of this.grantsByProject.get(projectAddress) ?? []) needs.push({ address: grant.address, why: 'role grant', order: false });
+    for (const user of this.usersByDefaultProject.get(projectAddress) ?? []) needs.push({ address: user.address, why: 'member user', order: false });
+    for (const quota of this.quotasByProject.get(projectAddress) ?? []) needs.push({ address: quota.address, why: 'quota', order: false });
+    return needs;
+  }
+
+  /** Quotas move with every project that has moving servers: the target must admit them. */
+  projectQuotas(projectAddress: string): Need[] {
+    return (this.quotasByProject.get(projectAddress) ?? []).map((q) => ({ address: q.address, why: 'quota', order: false }));
+  }
+
+  private owner(server: InventoryResource): InventoryResource | undefined {
+    const userId = server.attributes['userId'];
+    return typeof userId === 'string' ? this.lookup.byId('user', userId) : undefined;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { SourceGraph } from '../desired/closure.js';
+import type { DesiredState } from '../desired/model.js';
+import type { SelectedResource, Selection } from '../desired/selection.js';
+import { InventoryLookup, refList } from '../inventory/lookup.js';
+import type { Inventory, InventoryResource } from '../inventory/model.js';
+import { compareAttributes, type Translate } from './attributes.js';
+import type { Change, ChangeSet } from './changes.js';
+import { estimateServerMove } from './estimate.js';
+import { diffHosts } from './hosts.js';
+import { TargetMatcher, type StateMappings } from './match.js';
+import { describeLosses, type LossContext } from './losses.js';
+
+export type { StateMappings } from './match.js';
+
+/**
+ * The diff: each selected source object against the target inventory, and each host in the plan
+ * against where it stands. Pure — no network, no clock — so the same inputs give the same
+ * ChangeSet, and it can be tested from small inventories.
+ *
+ * Actions: create (not on the target), update (settable attributes differ), migrate (servers and
+ * volumes that are not there yet), conflict (same key, different essentials, or a name the maps
+ * do not resolve), noop, and host.
+ */
+export interface DiffInput {
+  desired: DesiredState;
+  selection: Selection;
+  source: Inventory;
+  target: Inventory;
+  mappings: StateMappings;
+  /** Prebuilt indexes, when the caller has them. */
+  lookups?: { source: InventoryLookup; target: InventoryLookup };
+}
+
+export function diffState(input: DiffInput): ChangeSet {
+  const source = input.lookups?.source ?? new InventoryLookup(input.source);
+  const target = input.lookups?.target ?? new InventoryLookup(input.target);
+  const matcher = new TargetMatcher(target, input.desired.maps, input.mappings);
+  const graph = new SourceGraph(source);
+  const translate: Translate = { flavorName: (name) => input.desired.maps.flavors[name] ?? name };
+  const changes: Change[] = [];
+  // Selection order is RESOURCE_KINDS order: networks are matched before the ports keyed by them.
+  const losses: LossContext = { graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords };
+  for (const selected of input.selection.resources) {
+    const resource = source.get(selected.address);
+    if (!resource) continue;
+    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses }));
+  }
+  const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
+  const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
+  const diagnostics: Diagnostic[] = [...hosts.diagnostics];
+  return { changes: [...changes, ...hosts.changes], diagnostics };
+}
+
+interface DiffContext {
+  matcher: TargetMatcher;
+  translate: Translate;
+  graph: SourceGraph;
+  source: InventoryLookup;
+  losses: LossContext;
+}
+
+function diffOne(selected: SelectedResource, resource: InventoryResource, context: DiffContext): Change {
+  const base = {
+    address: resource.address,
+    kind: resource.kind,
+    ...(resource.project ? { project: resource.project.name } : {}),
+    differences: [],
+    willNotSurvive: [] as string[],
+  };
+  const result = context.matcher.match(resource);
+  if ('missing' in result) {
+    if (result.unmapped) return { ...base, action: 'conflict', reason: result.unmapped, impact: 'none' };
+    if (selected.role === 'migrate') return migration(selected, resource, base, context);
+    return { ...base, action: 'create', reason: selected.reason, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };
+  }
+  const { essentials, settable } = compareAttributes(resource, result.found, context.translate);
+  if (essentials.length > 0) {
+    return { ...base, action: 'conflict', target: result.match, differences: essentials, reason: `${result.match.address} on the target is a different ${resource.kind}`, impact: 'none' };
+  }
+  // A moved server or volume is not reshaped after the fact: once there, only metadata follows.
+  if (settable.length > 0) {
+    return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata' };
+  }
+  return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none' };
+}
+
+function migration(selected: SelectedResource, resource: InventoryResource, base: Omit<Change, 'action' | 'reason' | 'impact'>, context: DiffContext): Change {
+  const willNotSurvive = describeLosses(resource, selected, context.losses);
+  if (resource.kind !== 'server' || !selected.move) {
+    const attached = refList(resource, 'servers').length > 0;
+    return { ...base, action: 'migrate', reason: selected.reason, impact: attached ? 'downtime' : 'none', willNotSurvive };
+  }
+  const volumes = context.graph.movingVolumes(resource, selected.move.volumes)
+    .map((address) => context.source.get(address))
+    .filter((v): v is InventoryResource => v !== undefined);
+  const estimate = estimateServerMove(resource, selected.move, volumes);
+  return {
+    ...base,
+    action: 'migrate',
+    reason: selected.reason,
+    impact: willNotSurvive.length > 0 ? 'data-loss' : 'downtime',
+    willNotSurvive,
+    move: { ...selected.move, ...estimate },
+  };
+}

@@ -1,0 +1,58 @@
+import type { SourceGraph } from '../desired/closure.js';
+import type { Maps, PasswordPolicy } from '../desired/model.js';
+import type { SelectedResource } from '../desired/selection.js';
+import { refList } from '../inventory/lookup.js';
+import type { InventoryResource } from '../inventory/model.js';
+
+/**
+ * "Will not survive the move": what an object loses on its way to the target, said plainly so a
+ * reviewer sees it before approving. Only facts knowable from the inventories and the plan.
+ */
+export interface LossContext {
+  graph: SourceGraph;
+  maps: Maps;
+  /** spec.identity.passwords, when identity moves. */
+  passwords: PasswordPolicy | undefined;
+}
+
+export function describeLosses(resource: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
+  switch (resource.kind) {
+    case 'server':
+      return serverLosses(resource, selected, context);
+    case 'volume':
+      return context.graph.snapshotsOf(resource.address).map((s) => `${s.address} is not copied (snapshots stay on the source)`);
+    case 'floating-ip': {
+      const network = refList(resource, 'network')[0];
+      const name = network ? context.graph.lookup.get(network)?.name : undefined;
+      const mapped = name ? context.maps.networks[name] : undefined;
+      return mapped ? [`address ${resource.name} changes: the target allocates one from ${mapped}`] : [];
+    }
+    case 'user':
+      return context.passwords === 'skip'
+        ? ['password: not copied (passwords: skip); the user cannot log in until an admin sets one']
+        : ['password: reset to a generated one, written to the passwords file (passwords: reset)'];
+    default:
+      return [];
+  }
+}
+
+function serverLosses(server: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
+  const losses: string[] = [];
+  const move = selected.move;
+  if (!move) return losses;
+  const a = server.attributes;
+  const flavor = (a['flavor'] ?? {}) as { ephemeralGb?: number | null };
+  const bootFromVolume = a['bootFromVolume'] === true;
+  if (move.strategy === 'rebuild' && !bootFromVolume) {
+    const image = refList(server, 'image')[0];
+    losses.push(`root disk data: rebuilt from ${image ?? 'its original image'} (strategy: rebuild)`);
+  }
+  if ((flavor.ephemeralGb ?? 0) > 0) {
+    losses.push(`ephemeral disk (${flavor.ephemeralGb} GB): recreated empty (no API copies it)`);
+  }
+  const moving = new Set(context.graph.movingVolumes(server, move.volumes));
+  for (const volume of refList(server, 'volumes')) {
+    if (!moving.has(volume)) losses.push(`${volume} stays on the source, detached from the copy (volumes: none)`);
+  }
+  return losses;
+}

@@ -1,0 +1,134 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DesiredState } from '../../../src/desired/model.js';
+import { resolveSelection } from '../../../src/desired/resolve.js';
+import type { Change } from '../../../src/diff/changes.js';
+import { diffState, type StateMappings } from '../../../src/diff/diff.js';
+import { markTags } from '../../../src/diff/marks.js';
+import type { Inventory, InventoryResource } from '../../../src/inventory/model.js';
+import { demoSource, desired, freshTarget, host, owned, resource, workload } from '../../helpers/small-inventory.js';
+
+function diff(plan: DesiredState, target: Inventory, mappings: StateMappings = {}, source = demoSource()) {
+  const selection = resolveSelection(plan, source);
+  assert.deepEqual(selection.diagnostics, []);
+  return diffState({ desired: plan, selection, source, target, mappings });
+}
+const byAddress = (changes: readonly Change[]) => new Map(changes.map((c) => [c.address, c]));
+const webOnly = desired({ workloads: [workload(0, { servers: { names: ['web-1'], ids: [], tags: [], hosts: [] } })] });
+
+/** A target that already holds demo as an earlier apply left it. */
+function targetWith(...extra: InventoryResource[]): Inventory {
+  return freshTarget([
+    resource('project', 'demo', { id: 't-demo', refs: { domain: 'domain:Default' }, attributes: { enabled: true, description: 'demo', tags: [] } }),
+    ...extra,
+  ]);
+}
+
+describe('diff', () => {
+  test('against a fresh target: meta-resources are created, the server and its volume migrate', () => {
+    const changes = byAddress(diff(webOnly, freshTarget()).changes);
+    assert.equal(changes.get('flavor:m1.small')?.action, 'create');
+    assert.equal(changes.get('project:demo')?.action, 'create');
+    assert.equal(changes.get('project:admin')?.action, 'noop', 'the image owner exists on the target');
+    assert.equal(changes.get('role:member')?.action, 'noop');
+    assert.equal(changes.get('volume:demo/web-data')?.action, 'migrate');
+    const server = changes.get('server:demo/web-1');
+    assert.equal(server?.action, 'migrate');
+    assert.equal(server?.impact, 'downtime');
+    assert.equal(server?.project, 'demo');
+    // 20 GB root disk by snapshot + the 10 GB volume at 100 MiB/s, plus the fixed 60 s.
+    assert.equal(server?.move?.bytes, 30 * 1024 ** 3);
+    assert.equal(server?.move?.downtimeSeconds, 60 + Math.ceil((30 * 1024) / 100));
+  });
+
+  test('renames through maps: the external network and volume type match their mapped names', () => {
+    const changes = byAddress(diff(webOnly, freshTarget()).changes);
+    const network = changes.get('network:admin/public');
+    assert.equal(network?.action, 'noop');
+    assert.equal(network?.target?.address, 'network:admin/admin_floating_net');
+    assert.equal(changes.get('volume-type:lvm')?.target?.address, 'volume-type:volumes_lvm');
+    assert.deepEqual(changes.get('floating-ip:demo/203.0.113.7')?.willNotSurvive, ['address 203.0.113.7 changes: the target allocates one from admin_floating_net']);
+  });
+
+  test('a name no map resolves is a conflict saying what to add', () => {
+    const unmapped = desired({ ...webOnly, maps: { networks: {}, availabilityZones: {}, volumeTypes: {}, flavors: { 'm1.small': 'm2.small' } } });
+    const changes = byAddress(diff(unmapped, freshTarget()).changes);
+    assert.equal(changes.get('network:admin/public')?.action, 'conflict');
+    assert.match(changes.get('network:admin/public')?.reason ?? '', /external network public has no counterpart on the target: map it in spec\.maps\.networks/);
+    assert.match(changes.get('volume-type:lvm')?.reason ?? '', /no volume type lvm: map it in spec\.maps\.volumeTypes/);
+    assert.match(changes.get('flavor:m1.small')?.reason ?? '', /maps m1\.small to m2\.small, which the target does not have/);
+  });
+
+  test('same key, different essentials: a conflict showing both values', () => {
+    const subnet = owned('subnet', 'demo', 'demo-subnet', { id: 't-sub', refs: { network: 'network:demo/demo-net' }, attributes: { cidr: '10.9.0.0/24', ipVersion: 4, gatewayIp: '10.1.0.1', tags: [] } });
+    const change = byAddress(diff(webOnly, targetWith(subnet)).changes).get('subnet:demo/demo-subnet');
+    assert.equal(change?.action, 'conflict');
+    assert.deepEqual(change?.differences, [{ path: 'attributes.cidr', before: '10.9.0.0/24', after: '10.1.0.0/24' }]);
+    const keypair = owned('keypair', 'alice', 'alice-key', { project: undefined, id: 't-kp', attributes: { fingerprint: 'ff:ff' } });
+    assert.equal(byAddress(diff(webOnly, targetWith(keypair)).changes).get('keypair:alice/alice-key')?.action, 'conflict');
+  });
+
+  test('settable differences are an update; ids, timestamps and marks are ignored', () => {
+    const project = resource('project', 'demo', { id: 't-demo', attributes: { enabled: true, description: 'old words', tags: markTags('id-project-demo', 'test'), createdAt: '2020-01-01' } });
+    const network = owned('network', 'demo', 'demo-net', { id: 't-net', attributes: { external: false, mtu: 1500, description: '', tags: markTags('x', 'test'), createdAt: 'then', status: 'DOWN' } });
+    const changes = byAddress(diff(webOnly, freshTarget([project, network])).changes);
+    const update = changes.get('project:demo');
+    assert.equal(update?.action, 'update');
+    assert.deepEqual(update?.differences, [{ path: 'attributes.description', before: 'old words', after: 'demo' }]);
+    assert.equal(update?.target?.matchedBy, 'mark');
+    assert.equal(changes.get('network:demo/demo-net')?.action, 'noop');
+  });
+
+  test('matching prefers the state file, then the mark, then the natural key', () => {
+    const renamed = owned('server', 'demo', 'web-1-copy', { id: 't-web', attributes: { tags: ['frontend', ...markTags('id-server-demo/web-1', 'test')], flavor: { name: 'm1.small' }, metadata: {} } });
+    const sameName = owned('server', 'demo', 'web-1', { id: 't-impostor', attributes: { tags: ['frontend'], flavor: { name: 'm1.small' }, metadata: {} } });
+    const target = targetWith(renamed, sameName);
+    const byMark = byAddress(diff(webOnly, target).changes).get('server:demo/web-1');
+    assert.deepEqual(byMark?.target, { address: 'server:demo/web-1-copy', id: 't-web', matchedBy: 'mark' });
+    assert.equal(byMark?.action, 'noop', 'a moved server is not moved again');
+    const byState = byAddress(diff(webOnly, target, { 'server:demo/web-1': 't-impostor' }).changes).get('server:demo/web-1');
+    assert.equal(byState?.target?.matchedBy, 'state');
+    const byKey = byAddress(diff(webOnly, targetWith(sameName)).changes).get('server:demo/web-1');
+    assert.equal(byKey?.target?.matchedBy, 'natural-key');
+  });
+
+  test('what will not survive: rebuilt root disks, volumes left behind, reset passwords', () => {
+    const rebuild = desired({ ...webOnly, workloads: [workload(0, { strategy: 'rebuild', volumes: 'none', servers: { names: ['web-1'], ids: [], tags: [], hosts: [] } })] });
+    const server = byAddress(diff(rebuild, freshTarget()).changes).get('server:demo/web-1');
+    assert.equal(server?.impact, 'data-loss');
+    assert.deepEqual(server?.willNotSurvive, [
+      'root disk data: rebuilt from image:admin/cirros (strategy: rebuild)',
+      'volume:demo/web-data stays on the source, detached from the copy (volumes: none)',
+    ]);
+    assert.equal(server?.move?.bytes, 0);
+    const user = byAddress(diff(webOnly, freshTarget()).changes).get('user:alice');
+    assert.match(user?.willNotSurvive[0] ?? '', /password: reset/);
+  });
+
+  test('hosts: where they stand and what remains on them', () => {
+    const plan = desired({ ...webOnly, hosts: [host('cmp-1'), host('cmp-2', { state: 'maintenance' }), host('cmp-9')] });
+    const selection = resolveSelection(plan, demoSource());
+    const result = diffState({ desired: plan, selection, source: demoSource(), target: freshTarget(), mappings: {} });
+    const changes = byAddress(result.changes);
+    assert.deepEqual(changes.get('hypervisor:cmp-1')?.host, { current: 'active', desired: 'upgraded', evacuate: 'live', servers: [] }, 'web-1 migrates, so nothing is left to evacuate');
+    assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, ['server:demo/web-2']);
+    assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
+    assert.equal(result.diagnostics[0]?.code, 'PH1410');
+    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a hypervisor of the source/);
+    // Once upgraded, the host is gone from the source and the state file names its node.
+    const gone = demoSource();
+    gone.resources = gone.resources.filter((r) => r.address !== 'hypervisor:cmp-1');
+    const upgraded = diffState({ desired: plan, selection, source: gone, target: freshTarget([resource('hypervisor', 'node-7', { id: 'n7' })]), mappings: { 'hypervisor:cmp-1': 'n7' } });
+    assert.equal(byAddress(upgraded.changes).get('hypervisor:cmp-1')?.action, 'noop');
+  });
+
+  test('pure: the same inputs give the same changes, and the inputs are not touched', () => {
+    const source = demoSource();
+    const target = freshTarget();
+    const frozen = JSON.stringify([source, target]);
+    const first = diff(webOnly, target, {}, source);
+    const second = diff(webOnly, target, {}, source);
+    assert.deepEqual(first, second);
+    assert.equal(JSON.stringify([source, target]), frozen);
+  });
+});
