@@ -51,10 +51,7 @@ export class SourceGraph {
 
   /** Everything an object needs, whatever selected it. */
   needs(resource: InventoryResource): Need[] {
-    const needs: Need[] = [];
-    const add = (why: string, addresses: readonly string[], order = true) => {
-      for (const address of addresses) needs.push({ address, why, order });
-    };
+    const { needs, add } = needList();
     const owner = this.lookup.projectAddressOf(resource);
     if (owner && resource.kind !== 'role-assignment') add('owner project', [owner]);
     switch (resource.kind) {
@@ -108,10 +105,7 @@ export class SourceGraph {
 
   /** What a moving server needs besides the generic needs: its whole network, identity and storage. */
   serverNeeds(server: InventoryResource, volumes: VolumePolicy): Need[] {
-    const needs: Need[] = [];
-    const add = (why: string, addresses: readonly string[], order = true) => {
-      for (const address of addresses) needs.push({ address, why, order });
-    };
+    const { needs, add } = needList();
     add('flavor', refList(server, 'flavor'));
     add('image', refList(server, 'image'));
     add('keypair', refList(server, 'keypair'));
@@ -168,4 +162,15 @@ export class SourceGraph {
     const userId = server.attributes['userId'];
     return typeof userId === 'string' ? this.lookup.byId('user', userId) : undefined;
   }
+}
+
+/** A list of needs and the function that appends addresses to it under one role. */
+function needList(): { needs: Need[]; add: (why: string, addresses: readonly string[], order?: boolean) => void } {
+  const needs: Need[] = [];
+  return {
+    needs,
+    add: (why, addresses, order = true) => {
+      for (const address of addresses) needs.push({ address, why, order });
+    },
+  };
 }

@@ -37,14 +37,7 @@ function checkKnown(flag: string, pattern: string, changed: readonly string[]): 
 
 function withDependencies(steps: readonly Step[], patterns: readonly string[]): Step[] {
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const keep = new Set<string>();
-  const stack = steps.filter((s) => patterns.some((p) => matchesPattern(p, [s.address]))).map((s) => s.id);
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (keep.has(id)) continue;
-    keep.add(id);
-    stack.push(...(byId.get(id)?.dependsOn ?? []));
-  }
+  const keep = reach(matching(steps, patterns), (id) => byId.get(id)?.dependsOn ?? []);
   return steps.filter((s) => keep.has(s.id));
 }
 
@@ -57,13 +50,23 @@ function withoutDependents(steps: readonly Step[], patterns: readonly string[]):
       else dependents.set(d, [step.id]);
     }
   }
-  const drop = new Set<string>();
-  const stack = steps.filter((s) => patterns.some((p) => matchesPattern(p, [s.address]))).map((s) => s.id);
+  const drop = reach(matching(steps, patterns), (id) => dependents.get(id) ?? []);
+  return steps.filter((s) => !drop.has(s.id));
+}
+
+function matching(steps: readonly Step[], patterns: readonly string[]): string[] {
+  return steps.filter((s) => patterns.some((p) => matchesPattern(p, [s.address]))).map((s) => s.id);
+}
+
+/** Every id reachable from `start` (included) by following `next`. */
+function reach(start: readonly string[], next: (id: string) => readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...start];
   while (stack.length > 0) {
     const id = stack.pop() as string;
-    if (drop.has(id)) continue;
-    drop.add(id);
-    stack.push(...(dependents.get(id) ?? []));
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...next(id));
   }
-  return steps.filter((s) => !drop.has(s.id));
+  return seen;
 }

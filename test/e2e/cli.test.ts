@@ -1,31 +1,20 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startSandbox, writeSandboxConfig, type Sandbox } from '../../src/simulator/sandbox.js';
 import { hasStackTrace, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { sandboxForTests } from '../helpers/sandbox.js';
 import { tempFiles } from '../helpers/tmp.js';
 
 // The real CLI, in child processes, against a sandbox served by this test process.
-let sandbox: Sandbox;
-let files: ReturnType<typeof tempFiles>;
-
-before(async () => {
-  sandbox = await startSandbox({ scenario: 'demo', portBase: 0 });
-  files = tempFiles({});
-  writeSandboxConfig(files.dir, sandbox);
-});
-after(async () => {
-  await sandbox.stop();
-  files.cleanup();
-});
+const env = sandboxForTests();
 
 const schema = (name: string) => JSON.parse(readFileSync(`${REPO_ROOT}/schemas/${name}.schema.json`, 'utf8')) as object;
 
 describe('pumphouse clouds', () => {
   test('shows every service of both clouds with versions and microversion ranges', async () => {
-    const result = await runCli(['--config', files.path('pumphouse.yaml'), 'clouds', '--output', 'json']);
+    const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'clouds', '--output', 'json']);
     assert.equal(result.code, 0, result.stderr);
     const { clouds } = JSON.parse(result.stdout) as { clouds: Array<{ label: string; keystoneVersion: string; services: Array<{ type: string; endpoints: unknown[]; version?: string; maxMicroversion?: string }> }> };
     assert.deepEqual(clouds.map((c) => c.label), ['source', 'target']);
@@ -41,7 +30,7 @@ describe('pumphouse clouds', () => {
   });
 
   test('human output names the region and the services', async () => {
-    const result = await runCli(['--config', files.path('pumphouse.yaml'), 'clouds']);
+    const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'clouds']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /source: http:\/\/127\.0\.0\.1:\d+\/identity\/v3/);
     assert.match(result.stdout, /region RegionOne/);
@@ -51,7 +40,7 @@ describe('pumphouse clouds', () => {
 
 describe('pumphouse discover', () => {
   test('the JSON inventory validates against its schema and resolves every reference', async () => {
-    const result = await runCli(['--config', files.path('pumphouse.yaml'), 'discover', '--output', 'json']);
+    const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'discover', '--output', 'json']);
     assert.equal(result.code, 0, result.stderr);
     const inventory = JSON.parse(result.stdout) as { cloud: string; partial: boolean; resources: Array<{ kind: string; address: string; refs: Record<string, string | string[]> }> };
     const validate = new Ajv2020({ strict: false }).compile(schema('inventory'));
@@ -72,7 +61,7 @@ describe('pumphouse discover', () => {
   });
 
   test('human output counts per kind and per project, for both clouds', async () => {
-    const result = await runCli(['--config', files.path('pumphouse.yaml'), 'discover']);
+    const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'discover']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^source: \d+ resources/m);
     assert.match(result.stdout, /^target: \d+ resources/m);
@@ -82,11 +71,11 @@ describe('pumphouse discover', () => {
   });
 
   test('--out writes the inventory file; JSON of both clouds at once is refused with a hint', async () => {
-    const out = files.path('target.json');
-    const ok = await runCli(['--config', files.path('pumphouse.yaml'), 'discover', '--cloud', 'target', '--out', out]);
+    const out = env.files().path('target.json');
+    const ok = await runCli(['--config', env.files().path('pumphouse.yaml'), 'discover', '--cloud', 'target', '--out', out]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { cloud: string }).cloud, 'target');
-    const refused = await runCli(['--config', files.path('pumphouse.yaml'), 'discover', '--cloud', 'both', '--output', 'json']);
+    const refused = await runCli(['--config', env.files().path('pumphouse.yaml'), 'discover', '--cloud', 'both', '--output', 'json']);
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, /"code":"PH0003"/);
   });
@@ -104,8 +93,8 @@ describe('bad input: one clear message, exit 1, no stack trace, no secret', () =
   }
 
   function configWith(auth: Record<string, string>): string {
-    const path = files.path(`bad-${Math.random().toString(36).slice(2)}.yaml`);
-    const body = { auth_url: sandbox.source.authUrl, username: 'admin', project_name: 'admin', user_domain_name: 'Default', project_domain_name: 'Default', ...auth };
+    const path = env.files().path(`bad-${Math.random().toString(36).slice(2)}.yaml`);
+    const body = { auth_url: env.sandbox().source.authUrl, username: 'admin', project_name: 'admin', user_domain_name: 'Default', project_domain_name: 'Default', ...auth };
     writeFileSync(path, `source:\n  auth: ${JSON.stringify(body)}\ntarget:\n  cloud: sandbox-target\nclouds_file: clouds.yaml\n`);
     return path;
   }
@@ -120,7 +109,7 @@ describe('bad input: one clear message, exit 1, no stack trace, no secret', () =
   });
 
   test('unknown cloud name', async () => {
-    const path = files.path('unknown-cloud.yaml');
+    const path = env.files().path('unknown-cloud.yaml');
     writeFileSync(path, 'clouds_file: clouds.yaml\nsource:\n  cloud: sandbox-sorce\ntarget:\n  cloud: sandbox-target\n');
     await expectFailure(['--config', path, 'clouds'], /unknown-cloud\.yaml:3:10[\s\S]*did you mean "sandbox-source"/);
   });

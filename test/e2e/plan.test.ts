@@ -1,25 +1,13 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { startSandbox, writeSandboxConfig, type Sandbox } from '../../src/simulator/sandbox.js';
 import { hasStackTrace, REPO_ROOT, runCli } from '../helpers/cli.js';
-import { tempFiles } from '../helpers/tmp.js';
+import { sandboxForTests } from '../helpers/sandbox.js';
 
 // `pumphouse plan` with the real CLI against the sandbox's demo scenario and plans/demo.yaml.
-let sandbox: Sandbox;
-let files: ReturnType<typeof tempFiles>;
-const plan = (...args: string[]) => runCli(['--config', files.path('pumphouse.yaml'), 'plan', 'plans/demo.yaml', ...args]);
-
-before(async () => {
-  sandbox = await startSandbox({ scenario: 'demo', portBase: 0 });
-  files = tempFiles({});
-  writeSandboxConfig(files.dir, sandbox);
-});
-after(async () => {
-  await sandbox.stop();
-  files.cleanup();
-});
+const env = sandboxForTests();
+const plan = (...args: string[]) => runCli(['--config', env.files().path('pumphouse.yaml'), 'plan', 'plans/demo.yaml', ...args]);
 
 /** What may differ between two runs: times, and the sandbox's ephemeral ports. */
 function normalise(text: string): string {
@@ -75,7 +63,7 @@ describe('pumphouse plan', () => {
   });
 
   test('--detailed-exitcode exits 2 when there are changes; --out saves the JSON plan', async () => {
-    const out = files.path('plan.json');
+    const out = env.files().path('plan.json');
     const result = await plan('--detailed-exitcode', '--out', out);
     assert.equal(result.code, 2, result.stderr);
     assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { formatVersion: number }).formatVersion, 1);
@@ -92,9 +80,9 @@ describe('pumphouse plan', () => {
   });
 
   test('a broken plan file: located error, exit 1, no stack trace', async () => {
-    const bad = files.path('bad-plan.yaml');
+    const bad = env.files().path('bad-plan.yaml');
     writeFileSync(bad, 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: x }\nspec:\n  workloads:\n    - projects: [demo]\n      stratgy: snapshot\n');
-    const result = await runCli(['--config', files.path('pumphouse.yaml'), 'plan', bad]);
+    const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'plan', bad]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /bad-plan\.yaml:7:7: error PH\d+: .*stratgy/);
     assert.equal(hasStackTrace(result.stderr), false, result.stderr);

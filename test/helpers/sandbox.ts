@@ -1,5 +1,7 @@
+import { after, before } from 'node:test';
 import type { CloudConfig } from '../../src/config/types.js';
-import type { SimCloudInfo } from '../../src/simulator/sandbox.js';
+import { startSandbox, writeSandboxConfig, type Sandbox, type SimCloudInfo } from '../../src/simulator/sandbox.js';
+import { tempFiles } from './tmp.js';
 
 /** Admin connection settings for one sandbox cloud, as pumphouse.yaml would resolve them. */
 export function sandboxCloudConfig(info: SimCloudInfo, label: string): CloudConfig {
@@ -18,4 +20,23 @@ export function sandboxCloudConfig(info: SimCloudInfo, label: string): CloudConf
     interface: 'public',
     verify: true,
   };
+}
+
+/**
+ * A demo-scenario sandbox for the tests of one file, served by the test process, with its
+ * clouds.yaml and pumphouse.yaml written to a temp folder; started before and stopped after.
+ */
+export function sandboxForTests(): { sandbox: () => Sandbox; files: () => ReturnType<typeof tempFiles> } {
+  let sandbox: Sandbox | undefined;
+  let files: ReturnType<typeof tempFiles> | undefined;
+  before(async () => {
+    sandbox = await startSandbox({ scenario: 'demo', portBase: 0 });
+    files = tempFiles({});
+    writeSandboxConfig(files.dir, sandbox);
+  });
+  after(async () => {
+    await sandbox?.stop();
+    files?.cleanup();
+  });
+  return { sandbox: () => sandbox!, files: () => files! };
 }
