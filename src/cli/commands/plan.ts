@@ -26,7 +26,8 @@ interface PlanArgs {
 /**
  * `pumphouse plan PLAN`: discover both clouds, diff the plan file's desired state against them,
  * and show what apply would do. Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes), 1 on
- * error. `--out plan.json` saves the machine plan for `apply`.
+ * an error or a plan that cannot be applied (conflicts, failed checks), which is still printed.
+ * `--out plan.json` saves the machine plan for `apply`.
  */
 export const planCommand: CliCommand<PlanArgs> = {
   name: 'plan <plan>',
