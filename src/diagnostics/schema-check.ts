@@ -22,15 +22,31 @@ export function validatorFor(name: SchemaName): ValidateFunction {
 export function checkAgainstSchema(name: SchemaName, source: YamlSource, code: string, value: unknown = source.value): Diagnostic[] {
   const validate = validatorFor(name);
   if (validate(value)) return [];
-  return simplify(validate.errors ?? []).map((error) => toDiagnostic(error, source, code));
+  return simplify(validate.errors ?? []).map((error) => toDiagnostic(error, source, code, EXAMPLES[name]));
 }
 
-/** ajv reports a failing `oneOf`/`anyOf` and each branch; keep the most specific errors only. */
+/** Where an operator sees every key of an input file written out. */
+const EXAMPLES: Partial<Record<SchemaName, string>> = { config: 'samples/config.yaml', clouds: 'samples/clouds.yaml', plan: 'plans/' };
+
+/**
+ * ajv reports a failing `anyOf`/`oneOf` with the errors of every branch. A branch whose errors
+ * are more than a wrong type at the value itself accepted the value's shape: it is what the
+ * author meant, so only its errors stay. When every branch rejected the shape, one message lists
+ * what is allowed instead of one per branch. Then duplicates go.
+ */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
-  const chosen = specific.length > 0 ? specific : errors;
+  let kept = errors.filter((e) => e.keyword !== 'if');
+  for (const alternative of errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const at = alternative.instancePath;
+    const inside = (e: ErrorObject) => e !== alternative && (e.instancePath === at || e.instancePath.startsWith(`${at}/`));
+    const wrongShape = (e: ErrorObject) => e.instancePath === at && SHAPE_KEYWORDS.has(e.keyword);
+    const meant = kept.some((e) => inside(e) && !wrongShape(e));
+    const shapes = kept.filter((e) => inside(e) && wrongShape(e));
+    const collapsed = { ...alternative, message: `must be ${orList(shapes.flatMap(allowedShapes))}` };
+    kept = kept.flatMap((e) => (e === alternative ? (meant ? [] : [collapsed]) : shapes.includes(e) ? [] : [e]));
+  }
   const seen = new Set<string>();
-  return chosen.filter((e) => {
+  return kept.filter((e) => {
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -38,12 +54,28 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/** Keywords that reject a value for what it is (not for what it contains). */
+const SHAPE_KEYWORDS = new Set(['type', 'enum', 'const']);
+
+function allowedShapes(error: ErrorObject): string[] {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'enum') return (params['allowedValues'] as unknown[]).map(String);
+  if (error.keyword === 'const') return [String(params['allowedValue'])];
+  return String(params['type']).split(',').map(article);
+}
+
+/** "a", "a or b", "a, b or c". */
+function orList(items: string[]): string {
+  const unique = [...new Set(items)];
+  return unique.length <= 1 ? (unique[0] ?? 'something else') : `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
+}
+
 function pathOf(instancePath: string): string[] {
   if (instancePath === '') return [];
   return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function toDiagnostic(error: ErrorObject, source: YamlSource, code: string): Diagnostic {
+function toDiagnostic(error: ErrorObject, source: YamlSource, code: string, examples: string | undefined): Diagnostic {
   const path: Array<string | number> = pathOf(error.instancePath).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   const dotted = path.join('.') || '(top level)';
   let summary: string;
@@ -64,19 +96,30 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, code: string): Dia
     }
     case 'required':
       summary = `${dotted === '(top level)' ? 'the file' : dotted} is missing the required key "${String(params['missingProperty'])}"`;
-      hint = 'add it (samples/ shows every key)';
+      hint = examples ? `add it (${examples} shows every key)` : 'add it';
       break;
-    case 'enum':
-      summary = `${dotted} must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`;
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map(String);
+      summary = `${dotted} must be one of: ${allowed.join(', ')}`;
+      const near = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
+      if (near) hint = `did you mean "${near}"?`;
       break;
+    }
     case 'type':
       summary = `${dotted} must be ${article(String(params['type']))}`;
       break;
+    case 'const':
+      summary = `${dotted} must be ${JSON.stringify(params['allowedValue'])}`;
+      break;
     case 'pattern':
       summary = `${dotted} does not match the expected form ${String(params['pattern'])}`;
+      hint = firstSentence((error.parentSchema as { description?: unknown } | undefined)?.description);
       break;
     case 'minLength':
       summary = `${dotted} must not be empty`;
+      break;
+    case 'minItems':
+      summary = params['limit'] === 1 ? `${dotted} must not be empty` : `${dotted} must have at least ${String(params['limit'])} items`;
       break;
     default:
       summary = `${dotted} ${error.message ?? 'is invalid'}`;
@@ -89,6 +132,11 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, code: string): Dia
 function allowedKeys(error: ErrorObject): string[] | undefined {
   const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
   return properties ? Object.keys(properties) : undefined;
+}
+
+/** The schema's own words for a value, up to the first full stop: what the operator must write. */
+function firstSentence(description: unknown): string | undefined {
+  return typeof description === 'string' ? /^[^.]*\.?/.exec(description)?.[0] : undefined;
 }
 
 function article(type: string): string {

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import YAML, { LineCounter, isCollection, type Document } from 'yaml';
 import { PumphouseError, type SourceLocation } from '../errors.js';
 
@@ -13,6 +14,8 @@ export interface YamlSource {
   lineCounter: LineCounter;
   /** The document as plain JSON data. */
   value: unknown;
+  /** sha256 (hex) of the bytes read, so what is derived from the file can say which version it came from. */
+  sha256: string;
 }
 
 /** Operator files are small; anything bigger is a mistake (or an attack). @default 4 MiB */
@@ -28,22 +31,46 @@ export interface LoadYamlOptions {
 }
 
 export function readYamlFile(file: string, options: LoadYamlOptions): YamlSource {
-  let size: number;
+  let bytes: Buffer;
   try {
-    size = statSync(file).size;
+    bytes = readCapped(file, MAX_YAML_BYTES + 1);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PumphouseError(`PH${options.codeBase + 1}`, `${options.what} ${file} cannot be read: ${code === 'ENOENT' ? 'no such file' : code}`, {
-      hint: code === 'ENOENT' ? `create it (see samples/) or point to another file` : 'check the path and its permissions',
-    });
+    const [why, hint] =
+      code === 'ENOENT' ? ['no such file', 'check the path, or create the file (samples/ and plans/ have examples)']
+      : code === 'EISDIR' ? ['it is a directory', 'name a file in it']
+      : [code ?? (error as Error).message, 'check the path and its permissions'];
+    throw new PumphouseError(`PH${options.codeBase + 1}`, `${options.what} ${file} cannot be read: ${why}`, { hint });
   }
-  if (size > MAX_YAML_BYTES) {
-    throw new PumphouseError(`PH${options.codeBase + 2}`, `${options.what} ${file} is ${size} bytes, over the ${MAX_YAML_BYTES}-byte limit`, {
+  if (bytes.length > MAX_YAML_BYTES) {
+    throw new PumphouseError(`PH${options.codeBase + 2}`, `${options.what} ${file} is bigger than the ${MAX_YAML_BYTES / 1024 / 1024} MiB limit`, {
       hint: 'operator files are small: check that the right file is named',
       location: { file, line: 1, col: 1 },
     });
   }
-  return parseYaml(readFileSync(file), file, options);
+  return parseYaml(bytes, file, options);
+}
+
+/**
+ * At most `limit` bytes of a file. Reads rather than trusting stat's size, so a pipe
+ * (`<(...)`), a device (/dev/zero) or a file growing underneath cannot exhaust memory.
+ */
+function readCapped(file: string, limit: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    while (length < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, limit - length));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      length += n;
+    }
+    return Buffer.concat(chunks, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function parseYaml(bytes: Buffer | string, file: string, options: LoadYamlOptions): YamlSource {
@@ -75,7 +102,7 @@ export function parseYaml(bytes: Buffer | string, file: string, options: LoadYam
       location: { file, line: 1, col: 1 },
     });
   }
-  return { file, text, document, lineCounter, value };
+  return { file, text, document, lineCounter, value, sha256: createHash('sha256').update(buffer).digest('hex') };
 }
 
 /**

@@ -45,7 +45,8 @@ export function diffHosts(input: HostDiffInput): { changes: Change[]; diagnostic
       });
       continue;
     }
-    const servers = hypervisor ? remainingServers(input, host.name) : [];
+    // Maintenance only disables nova-compute: nothing has to leave the host.
+    const servers = hypervisor && host.state !== 'maintenance' ? remainingServers(input, host.name) : [];
     const done = RANK[current] >= RANK[host.state];
     changes.push({
       address,

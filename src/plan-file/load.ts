@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
@@ -18,7 +17,9 @@ import { checkRules } from './rules.js';
 
 /**
  * A plan file (schemas/plan.schema.json) → DesiredState, with every problem as a located
- * Diagnostic rather than an exception, so `validate` can show them all at once.
+ * Diagnostic rather than an exception, so `validate` can show them all at once and go on to the
+ * next file: bad input (missing, binary, huge, broken YAML, off-schema) never throws. The rules
+ * run only on a schema-valid file, since they read the shape the schema guarantees.
  *
  * Codes: PH1301 unreadable, PH1302 binary or too big, PH1303 YAML syntax or alias bomb (from
  * yaml-source.ts), PH1304 schema, PH1305 not a mapping; PH1320+ semantic rules (rules.ts).
@@ -107,7 +108,7 @@ function toDesiredState(file: string, source: YamlSource): DesiredState {
     apiVersion: PLAN_API_VERSION,
     name: raw.metadata.name,
     file,
-    fileHash: createHash('sha256').update(source.text).digest('hex'),
+    fileHash: source.sha256,
     identity,
     workloads,
     images: copyPolicy(spec.images) as ImagePolicy,

@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlanFile } from '../../../src/plan-file/index.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
@@ -47,6 +47,17 @@ describe('plan file loading', () => {
     assert.deepEqual(d.hosts[0]?.fuel, { environment: 'mos', roles: ['compute'], template: 'node-4' });
     assert.equal(d.hosts[0]?.evacuate, 'live');
     assert.deepEqual(d.parallelism, { global: 8, perHost: 2 });
+    assert.deepEqual(d.maps, { networks: {}, availabilityZones: {}, volumeTypes: {}, flavors: {} });
+    assert.deepEqual([d.identity?.location.line, d.hosts[0]?.location.line, d.hosts[0]?.to], [6, 14, []]);
+    assert.equal(d.file, loaded.path);
+  });
+
+  test('the file hash is of the bytes, even where they are not UTF-8', () => {
+    const bytes = Buffer.concat([Buffer.from(`${HEAD}# caf`), Buffer.from([0xe9]), Buffer.from('\nspec:\n  identity: { projects: [demo], passwordsFile: out/p.yaml }\n')]);
+    const loaded = load(bytes);
+    assert.deepEqual(loaded.diagnostics, []);
+    assert.equal(loaded.desired?.fileHash, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(loaded.desired?.identity?.passwordsFile, join(files.dir, 'out', 'p.yaml'));
   });
 
   test('a misspelt key is located with a suggestion', () => {
@@ -62,6 +73,28 @@ describe('plan file loading', () => {
     assert.match(d.summary, /must be one of: maintenance, evacuated, upgraded, decommissioned/);
     assert.equal(d.source?.line, 7);
     assert.equal(only('spec:\n  workloads: []\n  parallelism: { global: 0 }\n').code, 'PH1304');
+    const typo = only('spec:\n  workloads:\n    - projects: [demo]\n      strategy: snapshoot\n');
+    assert.deepEqual([typo.source?.line, typo.source?.col, typo.hint], [7, 17, 'did you mean "snapshot"?']);
+    assert.match(only('spec:\n  identity: { projects: [demo], passwords: keystone-db }\n').summary, /spec\.identity\.passwords must be one of: reset, skip/);
+  });
+
+  test('a value no alternative accepts gives one message listing them; a value of the right shape, its own errors', () => {
+    const wrong = only('spec:\n  images: referencd\n');
+    assert.deepEqual([wrong.summary, wrong.source?.line, wrong.source?.col], ['spec.images must be referenced, all, an array or an object', 5, 11]);
+    const inner = load(`${HEAD}spec:\n  flavors: { nmes: [m1.small] }\n`).diagnostics;
+    assert.deepEqual(inner.map((d) => d.summary), ['spec.flavors is missing the required key "names"', 'unknown key "nmes" in spec.flavors']);
+    assert.equal(inner[1]?.hint, 'did you mean "names"?');
+    assert.equal(only('spec:\n  images: [cirros, 3]\n').summary, 'spec.images.1 must be a string');
+  });
+
+  test('header mistakes say what to write', () => {
+    const got = load('apiVersion: pumphouse/v2\nkind: Plan\nmetadata: { name: Wave_1 }\nspec: {}\n').diagnostics;
+    assert.deepEqual(got.map((d) => [d.source?.line, d.summary.split(' (')[0]]), [
+      [1, 'apiVersion must be "pumphouse/v1"'],
+      [2, 'kind must be "MigrationPlan"'],
+      [3, 'metadata.name does not match the expected form ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'],
+    ]);
+    assert.match(got[2]?.hint ?? '', /^Lower-case letters, digits and dashes/);
   });
 
   test('hostile input fails fast with a located error', () => {
@@ -72,6 +105,7 @@ describe('plan file loading', () => {
       ['x'.repeat(4 * 1024 * 1024 + 1), 'PH1302'],
       ['spec: [unclosed\n', 'PH1303'],
       ['- a list\n', 'PH1305'],
+      ['just a string\n', 'PH1305'],
     ] as const) {
       const started = performance.now();
       const loaded = load(input);
@@ -80,6 +114,8 @@ describe('plan file loading', () => {
       assert.ok(performance.now() - started < 2000, 'fails fast');
     }
     assert.equal(loadPlanFile(files.path('missing.yaml')).diagnostics[0]?.code, 'PH1301');
+    assert.match(loadPlanFile(files.dir).diagnostics[0]?.summary ?? '', /cannot be read: it is a directory/);
+    if (existsSync('/dev/zero')) assert.equal(loadPlanFile('/dev/zero').diagnostics[0]?.code, 'PH1302', 'an endless file is cut off at the limit');
   });
 
   test('every example under plans/ is valid and starts with the schema header', () => {

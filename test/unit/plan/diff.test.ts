@@ -107,11 +107,14 @@ describe('diff', () => {
 
   test('hosts: where they stand and what remains on them', () => {
     const plan = desired({ ...webOnly, hosts: [host('cmp-1'), host('cmp-2', { state: 'maintenance' }), host('cmp-9')] });
+    const evacuated = desired({ ...webOnly, hosts: [host('cmp-2', { state: 'evacuated' })] });
+    const stays = diffState({ desired: evacuated, selection: resolveSelection(evacuated, demoSource()), source: demoSource(), target: freshTarget(), mappings: {} });
+    assert.deepEqual(stays.changes.find((c) => c.address === 'hypervisor:cmp-2')?.host?.servers, ['server:demo/web-2'], 'what remains is evacuated');
     const selection = resolveSelection(plan, demoSource());
     const result = diffState({ desired: plan, selection, source: demoSource(), target: freshTarget(), mappings: {} });
     const changes = byAddress(result.changes);
     assert.deepEqual(changes.get('hypervisor:cmp-1')?.host, { current: 'active', desired: 'upgraded', evacuate: 'live', servers: [] }, 'web-1 migrates, so nothing is left to evacuate');
-    assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, ['server:demo/web-2']);
+    assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, [], 'maintenance moves no server');
     assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
     assert.equal(result.diagnostics[0]?.code, 'PH1410');
     assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a hypervisor of the source/);
