@@ -79,6 +79,16 @@ describe('pumphouse plan', () => {
     assert.ok(steps.some((s) => s.address === 'project:demo'), 'the network needs its project');
   });
 
+  test('a selector that matches nothing: the plan says where, and exits 1', async () => {
+    const typo = env.files().path('typo-plan.yaml');
+    writeFileSync(typo, 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: x }\nspec:\n  workloads:\n    - projects: [demo]\n      servers: { names: [wbe-1] }\n');
+    const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'plan', typo]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /typo-plan\.yaml:6:7: error PH1401: spec\.workloads\[0\]\.servers\.names: "wbe-1" matches nothing on the source cloud/);
+    const markdown = await runCli(['--config', env.files().path('pumphouse.yaml'), '--output', 'markdown', 'plan', typo]);
+    assert.match(markdown.stdout, /- \*\*error PH1401\*\* \(`[^`]*typo-plan\.yaml:6:7`\): /);
+  });
+
   test('a broken plan file: located error, exit 1, no stack trace', async () => {
     const bad = env.files().path('bad-plan.yaml');
     writeFileSync(bad, 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: x }\nspec:\n  workloads:\n    - projects: [demo]\n      stratgy: snapshot\n');

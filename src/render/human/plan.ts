@@ -1,5 +1,6 @@
 import type { Change } from '../../diff/changes.js';
 import { hasChanges, summaryLine, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { formatDiagnostic } from '../../diagnostics/format.js';
 import { painter } from '../streams.js';
 
 /**
@@ -16,7 +17,7 @@ export function renderPlanHuman(plan: ExecutionPlan, options: { color: boolean; 
   };
   const out: string[] = [];
   out.push(c.bold(`Plan "${plan.plan.name}" (${plan.plan.file}): ${plan.inventories.source.cloud} → ${plan.inventories.target.cloud}`));
-  for (const d of plan.diagnostics) out.push(`${d.severity === 'error' ? c.red('error') : c.yellow('warning')} ${d.code}: ${d.summary}${d.hint ? ` — ${d.hint}` : ''}`);
+  for (const d of plan.diagnostics) out.push(d.severity === 'error' ? c.red(formatDiagnostic(d)) : c.yellow(formatDiagnostic(d)));
   if (!hasChanges(plan)) {
     out.push('', `Every selected object is already on the target as desired (${plan.summary.noop} checked).`, '', c.bold(summaryLine(plan)));
     return out.join('\n');

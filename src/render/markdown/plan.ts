@@ -17,7 +17,10 @@ export function renderPlanMarkdown(plan: ExecutionPlan): string {
     '|---:|---:|---:|---:|---:|---:|---:|',
     `| ${s.create} | ${s.update} | ${s.migrate} | ${s.conflict} | ${s.hostsToUpgrade} | ${formatBytes(s.bytes)} | ${formatDuration(s.downtimeSeconds)} |`,
   );
-  for (const d of plan.diagnostics) out.push('', `- **${d.severity} ${d.code}**: ${escape(d.summary)}${d.hint ? ` — ${escape(d.hint)}` : ''}`);
+  for (const d of plan.diagnostics) {
+    const where = d.source ? ` (\`${d.source.file}:${d.source.line}:${d.source.col}\`)` : '';
+    out.push('', `- **${d.severity} ${d.code}**${where}: ${escape(d.summary)}${d.hint ? ` — ${escape(d.hint)}` : ''}`);
+  }
   if (hasChanges(plan)) {
     for (const [group, changes] of groupChanges(plan.changes, false)) {
       out.push('', `<details><summary>${escape(group)} (${changes.length} change${changes.length === 1 ? '' : 's'})</summary>`, '', '```diff');
