@@ -17,6 +17,7 @@ import { glance } from './glance.js';
 import { json, webobHtml, type SimRequest, type SimResponse } from './http.js';
 import { newRequestId } from './ids.js';
 import { keystone } from './keystone.js';
+import { Lifecycle } from './lifecycle.js';
 import { neutron } from './neutron.js';
 import { nova } from './nova.js';
 import type { ServiceApi, ServiceContext } from './service.js';
@@ -41,6 +42,7 @@ export class SimCloud {
   readonly store: CloudStore;
   readonly faults: FaultInjector;
   readonly tokens: TokenService;
+  readonly lifecycle: Lifecycle;
   private readonly server: Server;
   private readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
   private boundPort: number | undefined;
@@ -51,7 +53,8 @@ export class SimCloud {
     this.faults = new FaultInjector(options.faults);
     this.tokens = new TokenService(this.store);
     this.onRequest = options.onRequest;
-    this.context = { store: this.store, tokens: this.tokens, faults: this.faults, origin: () => this.origin };
+    this.lifecycle = new Lifecycle(this.faults);
+    this.context = { store: this.store, tokens: this.tokens, faults: this.faults, lifecycle: this.lifecycle, origin: () => this.origin };
     this.server = createServer((req, res) => {
       this.serve(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -91,6 +94,7 @@ export class SimCloud {
   }
 
   async close(): Promise<void> {
+    this.lifecycle.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;

@@ -48,12 +48,30 @@ export interface FaultConfig {
   tokenTtlSeconds: number;
   /** @default [] */
   failCalls: FailCallRule[];
+  /**
+   * How long an asynchronous status transition takes (BUILD → ACTIVE, queued → active,
+   * creating → available, …), ms; 0 finishes on the next tick. @default 50
+   */
+  transitionMs: number;
+  /** Objects that never leave their transitional state (a step that hangs). @default [] */
+  hang: HangRule[];
 }
+
+/** Holds objects of `kind` whose name matches `name` (`*` = any characters) in transition. */
+export interface HangRule {
+  kind: LifecycleKind;
+  /** @default "*" */
+  name?: string;
+}
+
+/** What the lifecycle moves asynchronously (see lifecycle.ts). */
+export type LifecycleKind = 'server' | 'image' | 'volume' | 'snapshot';
+export const LIFECYCLE_KINDS: readonly LifecycleKind[] = ['server', 'image', 'volume', 'snapshot'];
 
 export function defaultFaults(): FaultConfig {
   return {
     errorRate: 0, errorStatuses: [500, 503], seed: 1, errorRateIncludesTokenIssue: false,
-    latencyMs: 0, latencyMsByService: {}, tokenTtlSeconds: 3600, failCalls: [],
+    latencyMs: 0, latencyMsByService: {}, tokenTtlSeconds: 3600, failCalls: [], transitionMs: 50, hang: [],
   };
 }
 
@@ -100,6 +118,16 @@ export class FaultInjector {
     return this.current;
   }
 
+  /** The delay of one asynchronous status transition, ms (no copy of the config: it is hot). */
+  get transitionMs(): number {
+    return this.config.transitionMs;
+  }
+
+  /** True when a `hang` rule holds this object in its transitional state. */
+  hangs(kind: LifecycleKind, name: string): boolean {
+    return this.config.hang.some((rule) => rule.kind === kind && globMatches(rule.name ?? '*', name));
+  }
+
   decide(method: string, path: string, service: ServiceName | undefined): FaultDecision {
     const c = this.config;
     const delayMs = c.latencyMs + (service ? (c.latencyMsByService[service] ?? 0) : 0);
@@ -136,6 +164,11 @@ export function routeMatches(route: string, method: string, path: string): boole
   return new RegExp(`^${source}/?$`).test(path);
 }
 
+function globMatches(pattern: string, name: string): boolean {
+  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`).test(name);
+}
+
 function validate(c: FaultConfig): FaultConfig {
   const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   if (!isNumber(c.errorRate) || c.errorRate < 0 || c.errorRate > 1) throw new TypeError('errorRate must be a number in [0, 1]');
@@ -153,5 +186,9 @@ function validate(c: FaultConfig): FaultConfig {
     && (r.times === undefined || (isNumber(r.times) && r.times >= 1)) && (r.status === undefined || (isNumber(r.status) && r.status >= 400 && r.status <= 599)))) {
     throw new TypeError('failCalls must be a list of { route: "METHOD /path", nth >= 1, times?, status? }');
   }
-  return { ...c, errorRateIncludesTokenIssue: Boolean(c.errorRateIncludesTokenIssue), errorStatuses: [...c.errorStatuses], failCalls: c.failCalls.map((r) => ({ ...r })), latencyMsByService: { ...c.latencyMsByService } };
+  if (!isNumber(c.transitionMs) || c.transitionMs < 0) throw new TypeError('transitionMs must be a number >= 0');
+  if (!Array.isArray(c.hang) || !c.hang.every((r) => LIFECYCLE_KINDS.includes(r?.kind) && (r.name === undefined || typeof r.name === 'string'))) {
+    throw new TypeError(`hang must be a list of { kind: ${LIFECYCLE_KINDS.join('|')}, name?: "glob" }`);
+  }
+  return { ...c, hang: c.hang.map((r) => ({ ...r })), errorRateIncludesTokenIssue: Boolean(c.errorRateIncludesTokenIssue), errorStatuses: [...c.errorStatuses], failCalls: c.failCalls.map((r) => ({ ...r })), latencyMsByService: { ...c.latencyMsByService } };
 }

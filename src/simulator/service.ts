@@ -3,6 +3,7 @@
  * (keystone.ts, nova.ts, glance.ts, neutron.ts, cinder.ts).
  */
 import type { FaultInjector, ServiceName } from './faults.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { SimRequest, SimResponse } from './http.js';
 import type { CloudStore } from './store.js';
 import type { AuthContext, TokenService } from './tokens.js';
@@ -12,6 +13,8 @@ export interface ServiceContext {
   store: CloudStore;
   tokens: TokenService;
   faults: FaultInjector;
+  /** Schedules asynchronous status transitions (BUILD → ACTIVE, …). */
+  lifecycle: Lifecycle;
   /** `http://127.0.0.1:<port>`, known once the server listens (the catalog is built from it). */
   origin(): string;
 }
