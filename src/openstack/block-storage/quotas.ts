@@ -21,3 +21,8 @@ const getURL = (c: ServiceClient, projectId: string): string => c.url('os-quota-
 export async function get(client: ServiceClient, projectId: string): Promise<VolumeQuotaSet> {
   return (await client.get<{ quota_set: VolumeQuotaSet }>(getURL(client, projectId))).quota_set;
 }
+
+/** PUT /os-quota-sets/{project}: sets the given limits. */
+export async function update(client: ServiceClient, projectId: string, limits: Record<string, number>): Promise<VolumeQuotaSet> {
+  return (await client.put<{ quota_set: VolumeQuotaSet }>(getURL(client, projectId), { quota_set: limits })).quota_set;
+}

@@ -38,3 +38,12 @@ export async function get(client: ServiceClient, id: string): Promise<Snapshot> 
 export function projectOf(snapshot: Snapshot): string | undefined {
   return snapshot['os-extended-snapshot-attributes:project_id'];
 }
+
+/** POST /snapshots; `force` allows an in-use volume (crash-consistent, so stop its server first). */
+export async function create(client: ServiceClient, snapshot: { volume_id: string; name: string; force?: boolean; metadata?: Record<string, string> }): Promise<Snapshot> {
+  return (await client.post<{ snapshot: Snapshot }>(client.url('snapshots'), { snapshot })).snapshot;
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

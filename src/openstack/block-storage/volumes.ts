@@ -69,3 +69,39 @@ export async function get(client: ServiceClient, id: string): Promise<Volume> {
 export function projectOf(volume: Volume): string | undefined {
   return volume['os-vol-tenant-attr:tenant_id'];
 }
+
+// ---- writes ---------------------------------------------------------------------------------
+
+export interface VolumeCreate {
+  size: number;
+  name?: string | null;
+  description?: string | null;
+  volume_type?: string;
+  availability_zone?: string;
+  imageRef?: string;
+  snapshot_id?: string;
+  metadata?: Record<string, string>;
+  multiattach?: boolean;
+}
+
+/** POST /volumes in the token's project (the URL's); 202, status `creating`. */
+export async function create(client: ServiceClient, volume: VolumeCreate): Promise<Volume> {
+  return (await client.post<{ volume: Volume }>(client.url('volumes'), { volume })).volume;
+}
+
+/** Volumes whose metadata holds every key/value given (admin: all projects). */
+export function listByMetadata(client: ServiceClient, metadata: Record<string, string>): Pager<Volume> {
+  return new Pager<Volume>(client, detailURL(client), { key: 'volumes', style: 'links', query: { all_tenants: 1, metadata: JSON.stringify(metadata) } });
+}
+
+/** os-volume_upload_image: Cinder copies the volume into a new Glance image; returns its id. */
+export async function uploadToImage(client: ServiceClient, id: string, imageName: string, diskFormat = 'raw'): Promise<string> {
+  const res = await client.post<{ 'os-volume_upload_image': { image_id: string } }>(client.url('volumes', id, 'action'), {
+    'os-volume_upload_image': { image_name: imageName, disk_format: diskFormat, container_format: 'bare', force: false },
+  });
+  return res['os-volume_upload_image'].image_id;
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

@@ -53,3 +53,41 @@ export async function extraSpecs(client: ServiceClient, id: string): Promise<Rec
 export async function listAccess(client: ServiceClient, id: string): Promise<FlavorAccess[]> {
   return (await client.get<{ flavor_access: FlavorAccess[] }>(accessURL(client, id))).flavor_access;
 }
+
+// ---- writes (admin) -------------------------------------------------------------------------
+
+export interface FlavorCreate {
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+  /** Keep the source's id where the target allows (scripts refer to flavors by id). */
+  id?: string;
+  'OS-FLV-EXT-DATA:ephemeral'?: number;
+  swap?: number;
+  rxtx_factor?: number;
+  'os-flavor-access:is_public'?: boolean;
+  /** 2.55+. */
+  description?: string | null;
+}
+
+/** POST /flavors. Nova answers 409 when the name or the id is taken. */
+export async function create(client: ServiceClient, flavor: FlavorCreate): Promise<Flavor> {
+  const body = { ...flavor };
+  if (!client.supports('2.55')) delete body.description;
+  return (await client.post<{ flavor: Flavor }>(client.url('flavors'), { flavor: body })).flavor;
+}
+
+export async function setExtraSpecs(client: ServiceClient, id: string, specs: Record<string, string>): Promise<void> {
+  if (Object.keys(specs).length === 0) return;
+  await client.post(extraSpecsURL(client, id), { extra_specs: specs }, { retrySafe: true });
+}
+
+/** Lets a project use a private flavor; already granted counts as done. */
+export async function addAccess(client: ServiceClient, id: string, projectId: string): Promise<void> {
+  await client.post(client.url('flavors', id, 'action'), { addTenantAccess: { tenant: projectId } }, { okCodes: [200, 409] });
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

@@ -49,3 +49,26 @@ export function list(client: ServiceClient, options: KeypairListOptions = {}): P
 export async function get(client: ServiceClient, name: string, userId?: string): Promise<Keypair> {
   return (await client.get<{ keypair: Keypair }>(getURL(client, name), { query: { user_id: userId } })).keypair;
 }
+
+// ---- writes ---------------------------------------------------------------------------------
+
+export interface KeypairImport {
+  name: string;
+  public_key: string;
+  /** 2.2+. */
+  type?: string;
+  /** Another user's keypair (admin), 2.10+. */
+  user_id?: string;
+}
+
+/** POST /os-keypairs with a public key (an import: no private key is ever generated or seen). */
+export async function importKey(client: ServiceClient, keypair: KeypairImport): Promise<Keypair> {
+  const body: KeypairImport = { name: keypair.name, public_key: keypair.public_key };
+  if (keypair.type && client.supports('2.2')) body.type = keypair.type;
+  if (keypair.user_id !== undefined) body.user_id = keypair.user_id;
+  return (await client.post<{ keypair: Keypair }>(listURL(client), { keypair: body })).keypair;
+}
+
+export async function remove(client: ServiceClient, name: string, userId?: string): Promise<void> {
+  await client.delete(getURL(client, name), { missingOk: true, query: { user_id: userId } });
+}

@@ -21,3 +21,8 @@ const getURL = (c: ServiceClient, projectId: string): string => c.url('os-quota-
 export async function get(client: ServiceClient, projectId: string): Promise<ComputeQuotaSet> {
   return (await client.get<{ quota_set: ComputeQuotaSet }>(getURL(client, projectId))).quota_set;
 }
+
+/** PUT /os-quota-sets/{project}: sets the given limits (a full PUT, harmless twice). */
+export async function update(client: ServiceClient, projectId: string, limits: Record<string, number>): Promise<ComputeQuotaSet> {
+  return (await client.put<{ quota_set: ComputeQuotaSet }>(getURL(client, projectId), { quota_set: limits })).quota_set;
+}

@@ -42,3 +42,13 @@ export async function get(client: ServiceClient, id: string): Promise<ServerGrou
 export function policyOf(group: ServerGroup): string | undefined {
   return group.policy ?? group.policies?.[0];
 }
+
+/** POST /os-server-groups in the token's project; `policy` from 2.64, `policies` before. */
+export async function create(client: ServiceClient, name: string, policy: string): Promise<ServerGroup> {
+  const body = client.supports('2.64') ? { name, policy } : { name, policies: [policy] };
+  return (await client.post<{ server_group: ServerGroup }>(listURL(client), { server_group: body })).server_group;
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

@@ -88,3 +88,78 @@ export function list(client: ServiceClient, options: ServerListOptions = {}): Pa
 export async function get(client: ServiceClient, id: string): Promise<Server> {
   return (await client.get<{ server: Server }>(getURL(client, id))).server;
 }
+
+// ---- writes ---------------------------------------------------------------------------------
+
+export interface BlockDeviceMapping {
+  boot_index: number | null;
+  uuid: string;
+  source_type: 'volume' | 'image' | 'snapshot' | 'blank';
+  destination_type: 'volume' | 'local';
+  delete_on_termination?: boolean;
+  device_name?: string;
+  volume_size?: number;
+}
+
+export interface ServerCreate {
+  name: string;
+  flavorRef: string;
+  /** Absent for a server booted from a volume. */
+  imageRef?: string;
+  key_name?: string;
+  /** Pre-created ports keep their MAC and fixed IPs. */
+  networks: Array<{ port: string } | { uuid: string; fixed_ip?: string }> | 'none' | 'auto';
+  security_groups?: Array<{ name: string }>;
+  metadata?: Record<string, string>;
+  /** 2.52+. */
+  tags?: string[];
+  /** Base64. May hold credentials: never logged (the transport logs no bodies). */
+  user_data?: string;
+  description?: string | null;
+  availability_zone?: string;
+  config_drive?: boolean;
+  block_device_mapping_v2?: BlockDeviceMapping[];
+  /** Server group membership. */
+  schedulerHints?: { group?: string };
+}
+
+/** POST /servers in the token's project; 202 with the new id (the server is BUILDing). */
+export async function create(client: ServiceClient, server: ServerCreate): Promise<{ id: string }> {
+  const { schedulerHints, ...body } = server;
+  if (!client.supports('2.52')) delete body.tags;
+  const request: Record<string, unknown> = { server: body };
+  if (schedulerHints && Object.keys(schedulerHints).length > 0) request['os:scheduler_hints'] = schedulerHints;
+  return (await client.post<{ server: { id: string } }>(client.url('servers'), request)).server;
+}
+
+/** Lists servers carrying every tag in `tags` (2.26+), all projects. */
+export function listTagged(client: ServiceClient, tags: readonly string[]): Pager<Server> {
+  return new Pager<Server>(client, detailURL(client), { key: 'servers', style: 'links', query: { all_tenants: 1, tags: tags.join(',') } });
+}
+
+async function action(client: ServiceClient, id: string, body: Record<string, unknown>, okCodes: readonly number[] = [202]): Promise<unknown> {
+  return client.post(client.url('servers', id, 'action'), body, { okCodes });
+}
+
+/** os-stop; Nova answers 409 when the server is already stopped (or busy). */
+export async function stop(client: ServiceClient, id: string): Promise<void> {
+  await action(client, id, { 'os-stop': null });
+}
+
+export async function start(client: ServiceClient, id: string): Promise<void> {
+  await action(client, id, { 'os-start': null });
+}
+
+/** createImage: a snapshot of the server's disk. The image id is in the body from 2.45, in Location before. */
+export async function createImage(client: ServiceClient, id: string, name: string, metadata: Record<string, string>): Promise<string> {
+  const res = await client.request<{ image_id?: string } | undefined>('POST', client.url('servers', id, 'action'), {
+    body: { createImage: { name, metadata } }, okCodes: [202],
+  });
+  const imageId = res.data?.image_id ?? res.headers['location']?.split('/').pop();
+  if (!imageId) throw new Error(`compute createImage of server ${id}: the answer names no image`);
+  return imageId;
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

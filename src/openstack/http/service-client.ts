@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { HttpMethod, HttpResponse, TokenSource, Transport } from './transport.js';
 import type { RequestPriority } from './concurrency.js';
 import { isAtLeast, type MicroversionRange } from './microversion.js';
@@ -88,6 +89,42 @@ export class ServiceClient {
 
   async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
     return (await this.request<T>('GET', path, options)).data;
+  }
+
+  async post<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('POST', path, { ...options, body })).data;
+  }
+
+  /** PUT of a whole object or a membership: harmless twice, so it is retried like a GET. */
+  async put<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('PUT', path, { retrySafe: true, ...options, ...(body !== undefined ? { body } : {}) })).data;
+  }
+
+  async patch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>('PATCH', path, { ...options, body })).data;
+  }
+
+  /** DELETE; a 404 counts as done when `missingOk` (the object is gone either way). */
+  async delete(path: string, options: RequestOptions & { missingOk?: boolean } = {}): Promise<void> {
+    const { missingOk, ...rest } = options;
+    const okCodes = rest.okCodes ?? [200, 202, 204, ...(missingOk ? [404] : [])];
+    await this.request('DELETE', path, { retrySafe: true, ...rest, okCodes });
+  }
+
+  /** GET of a body to stream (Glance image data); see Transport.download. */
+  async download(path: string, options: Pick<RequestOptions, 'okCodes' | 'headers'> = {}): Promise<HttpResponse<Readable>> {
+    const { url, displayPath } = this.resolve(path);
+    return this.transport.download({
+      service: this.service, url, displayPath, headers: options.headers ?? {}, okCodes: options.okCodes ?? [200, 204], ...(this.auth ? { auth: this.auth } : {}),
+    });
+  }
+
+  /** PUT of a streamed body (Glance image data); see Transport.upload. */
+  async upload(path: string, body: Readable, size?: number, options: Pick<RequestOptions, 'okCodes' | 'headers'> = {}): Promise<HttpResponse<unknown>> {
+    const { url, displayPath } = this.resolve(path);
+    return this.transport.upload({
+      service: this.service, url, displayPath, headers: options.headers ?? {}, okCodes: options.okCodes ?? [204], ...(this.auth ? { auth: this.auth } : {}),
+    }, body, size);
   }
 
   /**

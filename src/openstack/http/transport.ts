@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { EventSink } from '../../events/sink.js';
 import { OpenStackConnectionError, OpenStackHttpError, parseErrorMessage, type ConnectionFailure, type RequestDescription } from './errors.js';
@@ -142,6 +143,92 @@ export class Transport {
     }
   }
 
+  /**
+   * A GET whose body the caller streams (image data). Resolves once the headers are in; the body
+   * then flows with backpressure, and the request fails if no byte arrives for `timeoutMs`
+   * (a whole-body deadline would kill every large image). Retried like a GET until the headers.
+   */
+  async download(req: Omit<HttpRequest, 'method' | 'body'>): Promise<HttpResponse<Readable>> {
+    return this.streamed({ ...req, method: 'GET' }, undefined);
+  }
+
+  /**
+   * A PUT of a streamed body (image data), never retried (a stream cannot be replayed: the caller
+   * starts the copy again). `size`, when known, becomes Content-Length.
+   */
+  async upload(req: Omit<HttpRequest, 'method' | 'body'>, body: Readable, size?: number): Promise<HttpResponse<unknown>> {
+    const res = await this.streamed({ ...req, method: 'PUT', retrySafe: false }, { body, size });
+    const text = await readAll(res.data);
+    return { status: res.status, headers: res.headers, data: this.parseBody(text, res.headers, this.describe(req as HttpRequest)) };
+  }
+
+  private async streamed(req: HttpRequest, upload: { body: Readable; size: number | undefined } | undefined): Promise<HttpResponse<Readable>> {
+    const description = this.describe(req);
+    let attempt = 0;
+    let reauthenticated = false;
+    for (;;) {
+      const token = req.auth ? await req.auth.token() : undefined;
+      const controller = new AbortController();
+      // Idle timeout: re-armed by every chunk in either direction.
+      let timer = setTimeout(() => controller.abort(new TimeoutSignal()), this.options.timeoutMs);
+      const touch = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(new TimeoutSignal()), this.options.timeoutMs);
+      };
+      upload?.body.on('data', touch);
+      let res: AxiosResponse<Readable>;
+      try {
+        res = await this.axios.request<Readable>({
+          method: req.method,
+          url: req.url,
+          signal: controller.signal,
+          responseType: 'stream',
+          maxBodyLength: Infinity,
+          headers: {
+            Accept: req.method === 'GET' ? 'application/octet-stream' : 'application/json',
+            'User-Agent': this.options.userAgent,
+            ...(upload ? { 'Content-Type': 'application/octet-stream' } : {}),
+            ...(upload?.size !== undefined ? { 'Content-Length': String(upload.size) } : {}),
+            ...(token !== undefined ? { 'X-Auth-Token': token } : {}),
+            ...req.headers,
+          },
+          ...(upload ? { data: upload.body } : {}),
+        });
+      } catch (error) {
+        clearTimeout(timer);
+        const { failure, errno, detail } = this.classify(error);
+        if (!upload && attempt < this.options.retry.maxRetries && isRetryableErrno(errno)) {
+          await this.backoff(description, attempt, backoffDelay(this.options.retry, attempt), errno ?? failure);
+          attempt += 1;
+          continue;
+        }
+        throw new OpenStackConnectionError(description, failure, errno, detail, this.options.timeoutMs);
+      } finally {
+        upload?.body.off('data', touch);
+      }
+      const headers = lowerHeaders(res.headers as Record<string, unknown>);
+      if (req.okCodes.includes(res.status)) {
+        res.data.on('data', touch);
+        res.data.once('close', () => clearTimeout(timer));
+        res.data.once('end', () => clearTimeout(timer));
+        return { status: res.status, headers, data: res.data };
+      }
+      clearTimeout(timer);
+      const text = await readAll(res.data).catch(() => '');
+      if (res.status === 401 && req.auth && token !== undefined && !reauthenticated && !upload) {
+        req.auth.invalidate(token);
+        reauthenticated = true;
+        continue;
+      }
+      if (!upload && attempt < this.options.retry.maxRetries && isRetryableStatus(res.status)) {
+        await this.backoff(description, attempt, backoffDelay(this.options.retry, attempt), `${res.status} ${statusText(res.status, res.statusText)}`);
+        attempt += 1;
+        continue;
+      }
+      throw this.httpError(description, req, { ...res, data: text } as AxiosResponse<string>, headers);
+    }
+  }
+
   /** The error for an unexpected status; Keystone auth calls turn it into an AuthenticationError. */
   httpError(description: RequestDescription, req: HttpRequest, res: AxiosResponse<string>, headers: Record<string, string>): OpenStackHttpError {
     const message = parseErrorMessage(res.data);
@@ -234,6 +321,12 @@ class TimeoutSignal extends Error {
   constructor() {
     super('request timed out');
   }
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function lowerHeaders(headers: Record<string, unknown>): Record<string, string> {

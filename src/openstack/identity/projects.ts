@@ -33,3 +33,37 @@ export function list(client: ServiceClient, options: ProjectListOptions = {}): P
 export async function get(client: ServiceClient, id: string): Promise<Project> {
   return (await client.get<{ project: Project }>(getURL(client, id))).project;
 }
+
+// ---- writes (admin) -------------------------------------------------------------------------
+
+export interface ProjectCreate {
+  name: string;
+  domain_id: string;
+  description?: string;
+  enabled?: boolean;
+  tags?: string[];
+  parent_id?: string;
+}
+
+/** POST /v3/projects. Keystone answers 409 when the domain already has a project of that name. */
+export async function create(client: ServiceClient, project: ProjectCreate): Promise<Project> {
+  return (await client.post<{ project: Project }>(listURL(client), { project })).project;
+}
+
+export async function update(client: ServiceClient, id: string, changes: Partial<Omit<ProjectCreate, 'domain_id' | 'parent_id'>>): Promise<Project> {
+  return (await client.patch<{ project: Project }>(getURL(client, id), { project: changes })).project;
+}
+
+/** PUT /v3/projects/{id}/tags/{tag}: adds one tag (idempotent). */
+export async function addTag(client: ServiceClient, id: string, tag: string): Promise<void> {
+  await client.put(client.url('projects', id, 'tags', tag), undefined, { okCodes: [200, 201, 204] });
+}
+
+/** Projects carrying every tag in `tags` (Keystone's `tags` filter). */
+export function listTagged(client: ServiceClient, tags: readonly string[]): Pager<Project> {
+  return new Pager<Project>(client, listURL(client), { key: 'projects', style: 'single', query: { tags: tags.join(',') } });
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

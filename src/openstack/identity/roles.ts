@@ -25,3 +25,33 @@ export function list(client: ServiceClient, options: RoleListOptions = {}): Page
 export async function get(client: ServiceClient, id: string): Promise<Role> {
   return (await client.get<{ role: Role }>(getURL(client, id))).role;
 }
+
+// ---- writes (admin) -------------------------------------------------------------------------
+
+export async function create(client: ServiceClient, role: { name: string; description?: string }): Promise<Role> {
+  return (await client.post<{ role: Role }>(listURL(client), { role })).role;
+}
+
+/** Where a grant applies: a project or a domain. */
+export type GrantScope = { projectId: string } | { domainId: string };
+
+function grantURL(c: ServiceClient, scope: GrantScope, userId: string, roleId: string): string {
+  return 'projectId' in scope
+    ? c.url('projects', scope.projectId, 'users', userId, 'roles', roleId)
+    : c.url('domains', scope.domainId, 'users', userId, 'roles', roleId);
+}
+
+/** PUT …/users/{user}/roles/{role}: grants the role (idempotent). */
+export async function grant(client: ServiceClient, scope: GrantScope, userId: string, roleId: string): Promise<void> {
+  await client.put(grantURL(client, scope, userId, roleId), undefined, { okCodes: [200, 201, 204] });
+}
+
+/** True when the user holds the role there directly (HEAD answers 204 or 404). */
+export async function hasGrant(client: ServiceClient, scope: GrantScope, userId: string, roleId: string): Promise<boolean> {
+  const res = await client.request('HEAD', grantURL(client, scope, userId, roleId), { okCodes: [200, 204, 404] });
+  return res.status !== 404;
+}
+
+export async function revoke(client: ServiceClient, scope: GrantScope, userId: string, roleId: string): Promise<void> {
+  await client.delete(grantURL(client, scope, userId, roleId), { missingOk: true });
+}

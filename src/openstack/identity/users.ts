@@ -33,3 +33,29 @@ export function list(client: ServiceClient, options: UserListOptions = {}): Page
 export async function get(client: ServiceClient, id: string): Promise<User> {
   return (await client.get<{ user: User }>(getURL(client, id))).user;
 }
+
+// ---- writes (admin) -------------------------------------------------------------------------
+
+export interface UserCreate {
+  name: string;
+  domain_id: string;
+  /** Never logged: the transport's redactor masks it and Keystone never returns it. */
+  password?: string;
+  email?: string;
+  enabled?: boolean;
+  default_project_id?: string;
+  description?: string;
+}
+
+/** POST /v3/users. Keystone answers 409 when the domain already has a user of that name. */
+export async function create(client: ServiceClient, user: UserCreate): Promise<User> {
+  return (await client.post<{ user: User }>(listURL(client), { user })).user;
+}
+
+export async function update(client: ServiceClient, id: string, changes: Partial<Omit<UserCreate, 'domain_id'>>): Promise<User> {
+  return (await client.patch<{ user: User }>(getURL(client, id), { user: changes })).user;
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
+}

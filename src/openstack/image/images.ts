@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Pager, type PageOptions } from '../http/paginate.js';
 import type { ServiceClient } from '../http/service-client.js';
 
@@ -106,4 +107,56 @@ export async function get(client: ServiceClient, id: string): Promise<Image> {
 /** The projects a `shared` image is shared with. Glance answers 403 for non-shared images. */
 export function listMembers(client: ServiceClient, imageId: string): Pager<ImageMember> {
   return new Pager<ImageMember>(client, membersURL(client, imageId), { key: 'members', style: 'single' });
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+export interface ImageCreate {
+  name: string;
+  disk_format: string;
+  container_format: string;
+  visibility?: Image['visibility'];
+  min_disk?: number;
+  min_ram?: number;
+  protected?: boolean;
+  tags?: string[];
+  os_hidden?: boolean;
+  /** Admin: the owning project. */
+  owner?: string;
+  /** Extra properties (os_distro, hw_*, pumphouse_source), top-level keys in Glance's API. */
+  [property: string]: unknown;
+}
+
+/** POST /v2/images: an image record, `queued` until its data is uploaded. */
+export async function create(client: ServiceClient, image: ImageCreate): Promise<Image> {
+  return parseImage(await client.post<unknown>(listURL(client), image, { okCodes: [201] }));
+}
+
+/** Images whose property `key` equals `value` (Glance filters lists by any property). */
+export function listByProperty(client: ServiceClient, key: string, value: string): Pager<Image> {
+  return new Pager<Image>(client, listURL(client), { key: 'images', style: 'glance', query: { [key]: value, visibility: 'all' }, map: parseImage });
+}
+
+/** GET /v2/images/{id}/file as a stream (204 when the image has no data). */
+export function download(client: ServiceClient, id: string): ReturnType<ServiceClient['download']> {
+  return client.download(client.url('images', id, 'file'));
+}
+
+/** PUT /v2/images/{id}/file from a stream; the image must be `queued`. */
+export async function upload(client: ServiceClient, id: string, data: Readable, size?: number): Promise<void> {
+  await client.upload(client.url('images', id, 'file'), data, size);
+}
+
+/** JSON-patch of properties: `add` works for new and existing keys alike. */
+export async function setProperties(client: ServiceClient, id: string, properties: Record<string, unknown>): Promise<Image> {
+  const ops = Object.entries(properties).map(([key, value]) => ({ op: 'add', path: `/${key}`, value }));
+  return parseImage(await client.patch<unknown>(getURL(client, id), ops, { headers: { 'Content-Type': 'application/openstack-images-v2.1-json-patch' } }));
+}
+
+export async function addMember(client: ServiceClient, id: string, projectId: string): Promise<void> {
+  await client.post(membersURL(client, id), { member: projectId }, { okCodes: [200, 409] });
+}
+
+export async function remove(client: ServiceClient, id: string): Promise<void> {
+  await client.delete(getURL(client, id), { missingOk: true });
 }

@@ -1,6 +1,6 @@
 import type { Pager } from '../http/paginate.js';
 import type { ServiceClient } from '../http/service-client.js';
-import { neutronGet, neutronList, type NeutronListOptions } from './common.js';
+import { neutronGet, neutronList, neutronCreate, neutronUpdate, neutronDelete, neutronSetTags, type NeutronListOptions } from './common.js';
 
 /**
  * Neutron ports. `device_owner` says what uses the port: "compute:<az>" (a server),
@@ -42,4 +42,23 @@ export function list(client: ServiceClient, options: PortListOptions = {}): Page
 
 export function get(client: ServiceClient, id: string): Promise<Port> {
   return neutronGet<Port>(client, 'ports', 'port', id);
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+/** POST /v2.0/ports; admin may set project_id to create it for another project. */
+export function create(client: ServiceClient, body: Record<string, unknown>): Promise<Port> {
+  return neutronCreate<Port>(client, 'ports', 'port', body);
+}
+
+export function update(client: ServiceClient, id: string, body: Record<string, unknown>): Promise<Port> {
+  return neutronUpdate<Port>(client, 'ports', 'port', id, body);
+}
+
+export function remove(client: ServiceClient, id: string): Promise<void> {
+  return neutronDelete(client, 'ports', id);
+}
+
+export function setTags(client: ServiceClient, id: string, tags: readonly string[]): Promise<void> {
+  return neutronSetTags(client, 'ports', id, tags);
 }

@@ -17,3 +17,8 @@ const getURL = (c: ServiceClient, projectId: string): string => c.url('quotas', 
 export async function get(client: ServiceClient, projectId: string): Promise<NetworkQuota> {
   return (await client.get<{ quota: NetworkQuota }>(getURL(client, projectId))).quota;
 }
+
+/** PUT /quotas/{project}: sets the given limits. */
+export async function update(client: ServiceClient, projectId: string, limits: Record<string, number>): Promise<NetworkQuota> {
+  return (await client.put<{ quota: NetworkQuota }>(getURL(client, projectId), { quota: limits })).quota;
+}

@@ -1,6 +1,6 @@
 import type { Pager } from '../http/paginate.js';
 import type { ServiceClient } from '../http/service-client.js';
-import { neutronGet, neutronList, type NeutronListOptions } from './common.js';
+import { neutronGet, neutronList, neutronCreate, neutronUpdate, neutronDelete, neutronSetTags, type NeutronListOptions } from './common.js';
 
 /**
  * Neutron routers. Interfaces are not part of the router object: they are the ports with
@@ -34,4 +34,28 @@ export function list(client: ServiceClient, options: RouterListOptions = {}): Pa
 
 export function get(client: ServiceClient, id: string): Promise<Router> {
   return neutronGet<Router>(client, 'routers', 'router', id);
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+/** POST /v2.0/routers; admin may set project_id to create it for another project. */
+export function create(client: ServiceClient, body: Record<string, unknown>): Promise<Router> {
+  return neutronCreate<Router>(client, 'routers', 'router', body);
+}
+
+export function update(client: ServiceClient, id: string, body: Record<string, unknown>): Promise<Router> {
+  return neutronUpdate<Router>(client, 'routers', 'router', id, body);
+}
+
+export function remove(client: ServiceClient, id: string): Promise<void> {
+  return neutronDelete(client, 'routers', id);
+}
+
+export function setTags(client: ServiceClient, id: string, tags: readonly string[]): Promise<void> {
+  return neutronSetTags(client, 'routers', id, tags);
+}
+
+/** PUT /routers/{id}/add_router_interface {subnet_id}: plugs the router into a subnet at its gateway IP. */
+export async function addInterface(client: ServiceClient, id: string, subnetId: string): Promise<{ port_id: string; subnet_id: string }> {
+  return client.put(client.url('routers', id, 'add_router_interface'), { subnet_id: subnetId }, { retrySafe: false });
 }

@@ -1,6 +1,6 @@
 import type { Pager } from '../http/paginate.js';
 import type { ServiceClient } from '../http/service-client.js';
-import { neutronGet, neutronList, type NeutronListOptions } from './common.js';
+import { neutronGet, neutronList, neutronCreate, neutronUpdate, neutronDelete, neutronSetTags, type NeutronListOptions } from './common.js';
 
 /** Neutron subnets. */
 
@@ -33,4 +33,23 @@ export function list(client: ServiceClient, options: SubnetListOptions = {}): Pa
 
 export function get(client: ServiceClient, id: string): Promise<Subnet> {
   return neutronGet<Subnet>(client, 'subnets', 'subnet', id);
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+/** POST /v2.0/subnets; admin may set project_id to create it for another project. */
+export function create(client: ServiceClient, body: Record<string, unknown>): Promise<Subnet> {
+  return neutronCreate<Subnet>(client, 'subnets', 'subnet', body);
+}
+
+export function update(client: ServiceClient, id: string, body: Record<string, unknown>): Promise<Subnet> {
+  return neutronUpdate<Subnet>(client, 'subnets', 'subnet', id, body);
+}
+
+export function remove(client: ServiceClient, id: string): Promise<void> {
+  return neutronDelete(client, 'subnets', id);
+}
+
+export function setTags(client: ServiceClient, id: string, tags: readonly string[]): Promise<void> {
+  return neutronSetTags(client, 'subnets', id, tags);
 }
