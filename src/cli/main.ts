@@ -10,6 +10,8 @@ import { sandboxCommand } from './commands/sandbox.js';
 import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
+import { applyCommand } from './commands/apply.js';
+import { migrateCommand } from './commands/migrate.js';
 
 /**
  * The only place that reads argv and decides the exit code:
@@ -24,7 +26,7 @@ export interface CliCommand<A = Record<string, unknown>> {
   run: (context: CommandContext, args: A) => Promise<number>;
 }
 
-const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, sandboxCommand, demoCommand];
+const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, sandboxCommand, demoCommand];
 
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;

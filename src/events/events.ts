@@ -44,12 +44,64 @@ export interface DiscoverFinishedEvent extends EventBase {
   data: { cloud: string; resources: number; ms: number; failedCollectors: string[] };
 }
 
+/** An apply begins: how many steps, which plan, whether it resumes an earlier one. */
+export interface ApplyStartedEvent extends EventBase {
+  type: 'apply_started';
+  data: { plan: string; steps: number; resumed: boolean; parallelism: number };
+}
+
+/** A step begins an attempt (`attempt` counts from 1 across resumes). */
+export interface StepStartedEvent extends EventBase {
+  type: 'step_started';
+  data: { step: string; action: string; address: string; attempt: number };
+}
+
+/** Progress inside a long step: a phase change, or bytes of a copy (throttled). */
+export interface StepProgressEvent extends EventBase {
+  type: 'step_progress';
+  data: { step: string; phase?: string; bytes?: number; totalBytes?: number; bytesPerSecond?: number; etaSeconds?: number };
+}
+
+/** A step attempt failed with a retryable error and will run again after `delayMs`. */
+export interface StepRetryEvent extends EventBase {
+  type: 'step_retry';
+  data: { step: string; attempt: number; delayMs: number; error: string };
+}
+
+/**
+ * A step ended. `done`: it did its work; `already-done`: observe found it done (a resume, or an
+ * object found by its mark); `failed`: it gave up; `skipped`: a step it needs failed.
+ */
+export interface StepFinishedEvent extends EventBase {
+  type: 'step_finished';
+  data: { step: string; outcome: 'done' | 'already-done' | 'failed' | 'skipped'; ms: number; targetId?: string; error?: string; code?: string };
+}
+
+/** A server was stopped on the source and its verified copy runs on the target (or it runs again on the source). */
+export interface ServerDowntimeEvent extends EventBase {
+  type: 'server_downtime';
+  data: { server: string; seconds: number; outcome: 'migrated' | 'restarted-on-source' };
+}
+
+/** The apply ended (or was interrupted). Counts by outcome. */
+export interface ApplyFinishedEvent extends EventBase {
+  type: 'apply_finished';
+  data: { plan: string; done: number; alreadyDone: number; failed: number; skipped: number; pending: number; interrupted: boolean; ms: number };
+}
+
 export type PumphouseEvent =
   | RetryEvent
   | WarningEvent
   | DiscoverStartedEvent
   | CollectorFinishedEvent
-  | DiscoverFinishedEvent;
+  | DiscoverFinishedEvent
+  | ApplyStartedEvent
+  | StepStartedEvent
+  | StepProgressEvent
+  | StepRetryEvent
+  | StepFinishedEvent
+  | ServerDowntimeEvent
+  | ApplyFinishedEvent;
 
 export type EventType = PumphouseEvent['type'];
 

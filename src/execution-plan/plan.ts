@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DesiredState } from '../desired/model.js';
 import { IMPACT_ORDER, type Change, type Impact } from '../diff/changes.js';
@@ -55,6 +56,21 @@ export interface ExecutionPlan {
   preflight: PreflightCheck[];
   diagnostics: Diagnostic[];
   applyable: boolean;
+  /** What apply needs from the plan file besides the steps: it runs from the plan alone. */
+  settings: PlanSettings;
+  /**
+   * A digest of every source object a step changes or moves, so `apply plan.json` can refuse a
+   * plan whose objects changed since it was made (statuses excluded: apply itself stops servers).
+   */
+  sourceDigests: Record<string, string>;
+}
+
+export interface PlanSettings {
+  maps: DesiredState['maps'];
+  passwords: 'reset' | 'skip' | null;
+  /** Where generated passwords go (mode 0600); null when no identity moves. */
+  passwordsFile: string | null;
+  parallelism: DesiredState['parallelism'];
 }
 
 export interface AssembleInput {
@@ -85,7 +101,31 @@ export function assemblePlan(input: AssembleInput): ExecutionPlan {
     preflight: input.preflight,
     diagnostics: input.diagnostics,
     applyable,
+    settings: {
+      maps: input.desired.maps,
+      passwords: input.desired.identity?.passwords ?? null,
+      passwordsFile: input.desired.identity?.passwordsFile ?? null,
+      parallelism: input.desired.parallelism,
+    },
+    sourceDigests: digestsOf(input.changes, input.source),
   };
+}
+
+/** Attributes that change under apply's own hands (it stops servers) or by themselves. */
+const VOLATILE = new Set(['status', 'vmState', 'powerState', 'taskState', 'updatedAt', 'attachments']);
+
+/** sha256 of each changed or moved source object, without its volatile attributes. */
+export function digestsOf(changes: readonly Change[], source: Inventory): Record<string, string> {
+  const byAddress = new Map(source.resources.map((r) => [r.address, r]));
+  const out: Record<string, string> = {};
+  for (const change of changes) {
+    if (change.action !== 'create' && change.action !== 'update' && change.action !== 'migrate') continue;
+    const resource = byAddress.get(change.address);
+    if (!resource) continue;
+    const attributes = Object.fromEntries(Object.entries(resource.attributes).filter(([k]) => !VOLATILE.has(k)));
+    out[change.address] = createHash('sha256').update(JSON.stringify({ id: resource.id, name: resource.name, refs: resource.refs, attributes })).digest('hex');
+  }
+  return out;
 }
 
 export function summarizeChanges(changes: readonly Change[]): PlanSummary {

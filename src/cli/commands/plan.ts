@@ -11,7 +11,10 @@ import { renderPlanMarkdown } from '../../render/markdown/plan.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
+import type { Inventory } from '../../inventory/model.js';
+import { readState } from '../../state/store.js';
 import { describeClouds } from './clouds.js';
+import { DEFAULT_STATE_PATH } from './shared.js';
 import { discoverClouds } from './discover.js';
 
 interface PlanArgs {
@@ -21,6 +24,7 @@ interface PlanArgs {
   target: string[];
   exclude: string[];
   showNoop: boolean;
+  state: string;
 }
 
 /**
@@ -39,9 +43,10 @@ export const planCommand: CliCommand<PlanArgs> = {
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0 when there is nothing to do, 2 when there are changes' })
       .option('target', { type: 'string', array: true, default: [], describe: 'only this address (and what it needs); repeatable' })
       .option('exclude', { type: 'string', array: true, default: [], describe: 'not this address (nor what needs it); repeatable' })
-      .option('show-noop', { type: 'boolean', default: false, describe: 'also list objects already on the target as desired' }),
+      .option('show-noop', { type: 'boolean', default: false, describe: 'also list objects already on the target as desired' })
+      .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file of earlier applies (its id mappings match copies first)' }),
   run: async (context: CommandContext, args: PlanArgs) => {
-    const plan = await planFromFile(context, args.plan, { targets: args.target, excludes: args.exclude });
+    const plan = await planFromFile(context, args.plan, { targets: args.target, excludes: args.exclude }, args.state);
     if (args.out) writeFileSync(args.out, planJson(plan));
     printPlan(context, plan, { showNoop: args.showNoop });
     if (!plan.applyable) return 1;
@@ -50,7 +55,7 @@ export const planCommand: CliCommand<PlanArgs> = {
 };
 
 /** Reads and checks the plan file, discovers both clouds, and makes the execution plan. */
-export async function planFromFile(context: CommandContext, file: string, narrowing: { targets: string[]; excludes: string[] }): Promise<ExecutionPlan> {
+export async function planFromFile(context: CommandContext, file: string, narrowing: { targets: string[]; excludes: string[] }, statePath = DEFAULT_STATE_PATH): Promise<ExecutionPlan> {
   const loaded = loadPlanFile(file);
   for (const d of loaded.diagnostics) writeLine(context.streams.stderr, formatDiagnostic(d, loaded.source?.text));
   if (!loaded.desired || hasErrors(loaded.diagnostics)) {
@@ -62,11 +67,27 @@ export async function planFromFile(context: CommandContext, file: string, narrow
     desired: loaded.desired,
     source: source!,
     target: target!,
+    mappings: await readMappings(statePath),
     targets: narrowing.targets,
     excludes: narrowing.excludes,
     ...(compute?.maxMicroversion ? { targetComputeMaxMicroversion: compute.maxMicroversion } : {}),
     now: new Date(),
   }).plan;
+}
+
+/** Loads and checks a plan file, then plans it against inventories the caller discovered (apply). */
+export async function planFromInventories(context: CommandContext, file: string, source: Inventory, target: Inventory, narrowing: { targets: string[]; excludes: string[] }, mappings: Readonly<Record<string, string>>): Promise<ExecutionPlan> {
+  const loaded = loadPlanFile(file);
+  for (const d of loaded.diagnostics) writeLine(context.streams.stderr, formatDiagnostic(d, loaded.source?.text));
+  if (!loaded.desired || hasErrors(loaded.diagnostics)) {
+    throw new PumphouseError('PH1399', `${file} is not a valid plan file (see above)`, { hint: `run \`pumphouse validate ${file}\` while you fix it` });
+  }
+  return makePlan({ desired: loaded.desired, source, target, mappings, targets: narrowing.targets, excludes: narrowing.excludes, now: new Date() }).plan;
+}
+
+/** The id mappings of the state file, so a plan after an apply matches by state first. */
+async function readMappings(statePath: string): Promise<Record<string, string>> {
+  return (await readState(statePath))?.mappings ?? {};
 }
 
 /** The plan in the run's --output format: human (Terraform-like), json (schemas/plan-output) or markdown. */

@@ -18,6 +18,8 @@ interface SandboxArgs {
   faultServiceLatency?: string;
   tokenTtl: number;
   faultSeed: number;
+  /** ms per asynchronous status transition (BUILD → ACTIVE, …); 0 = instant. */
+  transitionMs?: number;
 }
 
 /** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
@@ -33,7 +35,8 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('fault-latency-ms', { type: 'number', default: 0, describe: 'extra latency on every API call' })
       .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
-      .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' }),
+      .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' })
+      .option('transition-ms', { type: 'number', default: 50, describe: 'how long a status transition takes (BUILD → ACTIVE, queued → active, …); 0 = instant' }),
   run: async (context: CommandContext, args: SandboxArgs) => {
     const sandbox = await startFromArgs(args);
     const out = context.streams.stdout;
@@ -54,9 +57,12 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   },
 };
 
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed'>): Promise<Sandbox> {
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs'>): Promise<Sandbox> {
   if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
     throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
+  }
+  if (args.transitionMs !== undefined && !(args.transitionMs >= 0)) {
+    throw new PumphouseError('PH0004', `--transition-ms ${args.transitionMs} is not a number of milliseconds`, { hint: 'e.g. --transition-ms 0 for instant transitions' });
   }
   if (!Number.isInteger(args.portBase) || args.portBase < 0 || args.portBase > 65534) {
     throw new PumphouseError('PH0004', `--port-base ${args.portBase} is not a port number`, { hint: 'use 1024–65534, or 0 for free ports' });
@@ -67,6 +73,7 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBa
     tokenTtlSeconds: args.tokenTtl,
     seed: args.faultSeed,
     latencyMsByService: parseServiceLatency(args.faultServiceLatency),
+    ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
   };
   try {
     return await startSandbox({ scenario: args.scenario, portBase: args.portBase, faults });

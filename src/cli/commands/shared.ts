@@ -20,3 +20,6 @@ export async function settleAll<T>(work: Array<Promise<T>>): Promise<T[]> {
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
+
+/** Where apply keeps its state unless told otherwise (relative to the working directory). */
+export const DEFAULT_STATE_PATH = '.pumphouse/state.json';

@@ -1,0 +1,80 @@
+import type { StepJournal, StepProgressRecord } from '../executor/journal.js';
+import type { MigrationLedger, ServerDowntimeRecord, TemporaryObjectRecord } from '../migrate/context.js';
+
+/**
+ * The apply's durable memory, over anything that holds an ApplyState-shaped document and writes
+ * it durably (the state file's StateStore; a plain object in tests and benchmarks). One object
+ * gives both the executor's journal and the runners' ledger, so a step's status and the id it
+ * created are written by the same store.
+ */
+export interface LedgerDocument {
+  steps: Record<string, StepProgressRecord>;
+  mappings: Record<string, string>;
+  downtime: Record<string, ServerDowntimeRecord>;
+  temporaries: Record<string, TemporaryObjectRecord>;
+}
+
+export interface DocumentStore {
+  readonly state: Readonly<LedgerDocument>;
+  /** Applies `mutate` at once in memory; resolves when it is durable. */
+  update(mutate: (doc: LedgerDocument) => void): Promise<void>;
+}
+
+export class StateLedger implements StepJournal, MigrationLedger {
+  constructor(private readonly store: DocumentStore) {}
+
+  get(stepId: string): StepProgressRecord | undefined {
+    return this.store.state.steps[stepId];
+  }
+
+  record(stepId: string, patch: Partial<StepProgressRecord>): Promise<void> {
+    return this.store.update((doc) => {
+      const current = doc.steps[stepId] ?? { status: 'pending', attempts: 0 };
+      const next: StepProgressRecord = { ...current, ...patch };
+      // A step that succeeds forgets the error of an earlier attempt.
+      if (patch.status === 'done' || patch.status === 'running') delete next.error;
+      doc.steps[stepId] = next;
+    });
+  }
+
+  mapping(address: string): string | undefined {
+    return this.store.state.mappings[address];
+  }
+
+  setMapping(address: string, targetId: string): Promise<void> {
+    return this.store.update((doc) => {
+      doc.mappings[address] = targetId;
+    });
+  }
+
+  downtime(server: string): ServerDowntimeRecord | undefined {
+    return this.store.state.downtime[server];
+  }
+
+  setDowntime(server: string, record: ServerDowntimeRecord): Promise<void> {
+    return this.store.update((doc) => {
+      doc.downtime[server] = record;
+    });
+  }
+
+  addTemporary(key: string, object: TemporaryObjectRecord): Promise<void> {
+    return this.store.update((doc) => {
+      doc.temporaries[key] = object;
+    });
+  }
+
+  removeTemporary(key: string): Promise<void> {
+    return this.store.update((doc) => {
+      delete doc.temporaries[key];
+    });
+  }
+}
+
+/** A DocumentStore in memory: tests, benchmarks. */
+export class MemoryDocument implements DocumentStore {
+  readonly state: LedgerDocument = { steps: {}, mappings: {}, downtime: {}, temporaries: {} };
+
+  async update(mutate: (doc: LedgerDocument) => void): Promise<void> {
+    mutate(this.state);
+  }
+}

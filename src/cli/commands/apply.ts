@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import type { Argv } from 'yargs';
+import { runApply, type ApplyReport } from '../../apply/apply.js';
+import { noPasswords, PasswordsFile } from '../../apply/passwords.js';
+import { checkPlanFresh } from '../../apply/stale.js';
+import type { CloudConfig } from '../../config/types.js';
+import { PumphouseError } from '../../errors.js';
+import { hasChanges, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { discoverInventory } from '../../inventory/index.js';
+import type { Inventory } from '../../inventory/model.js';
+import { connect, type Cloud } from '../../openstack/index.js';
+import { applyProgressPrinter, renderApplySummary } from '../../render/human/apply.js';
+import { writeLine } from '../../render/streams.js';
+import { validatorFor } from '../../diagnostics/schema-check.js';
+import { StateStore } from '../../state/store.js';
+import type { CommandContext } from '../context.js';
+import type { CliCommand } from '../main.js';
+import { planFromInventories, printPlan } from './plan.js';
+import { DEFAULT_STATE_PATH, settleAll } from './shared.js';
+
+export { DEFAULT_STATE_PATH };
+
+interface ApplyArgs {
+  plan: string;
+  autoApprove: boolean;
+  state: string;
+  parallelism?: number;
+  failFast: boolean;
+  target: string[];
+  exclude: string[];
+}
+
+
+/** Exit code of an apply stopped by Ctrl-C (state saved; run apply again to resume). */
+export const EXIT_INTERRUPTED = 3;
+
+/**
+ * `pumphouse apply PLAN`: make the target match a plan file (planned now, shown, approved), or
+ * carry out a saved plan (`plan --out plan.json`, refused if stale). Resumable: the state file
+ * records every step; an interrupted apply continues where it stopped. Exit 0 all done, 1 a step
+ * failed (the rest went on), 3 interrupted by Ctrl-C.
+ */
+export const applyCommand: CliCommand<ApplyArgs> = {
+  name: 'apply <plan>',
+  describe: 'Carry out a plan: copy and move what it selects to the target, resumably (state in .pumphouse/state.json)',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('plan', { type: 'string', describe: 'a plan file (YAML), or a saved plan (`plan --out plan.json`)' })
+      .option('auto-approve', { type: 'boolean', default: false, describe: 'do not ask before applying (required when stdin is not a terminal)' })
+      .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file (created if absent; locked while applying)' })
+      .option('parallelism', { type: 'number', describe: 'steps at once (default: the plan\'s parallelism.global)' })
+      .option('fail-fast', { type: 'boolean', default: false, describe: 'start nothing new after the first failed step' })
+      .option('target', { type: 'string', array: true, default: [], describe: 'only this address (and what it needs); repeatable (plan files only)' })
+      .option('exclude', { type: 'string', array: true, default: [], describe: 'not this address (nor what needs it); repeatable (plan files only)' }),
+  run: async (context: CommandContext, args: ApplyArgs) => {
+    if (args.parallelism !== undefined && !(Number.isInteger(args.parallelism) && args.parallelism >= 1)) {
+      throw new PumphouseError('PH0004', `--parallelism ${args.parallelism} is not a whole number of at least 1`, { hint: 'e.g. --parallelism 8' });
+    }
+    const saved = args.plan.endsWith('.json');
+    if (saved && (args.target.length > 0 || args.exclude.length > 0)) {
+      throw new PumphouseError('PH0003', '--target and --exclude narrow a plan file, not a saved plan', { hint: 'pass them to `pumphouse plan … --out` instead' });
+    }
+    const store = await StateStore.open(args.state, { command: `pumphouse apply ${args.plan}` });
+    let session: Session | undefined;
+    try {
+      if (store.tookOverStaleLock) {
+        context.events.emit({ type: 'warning', level: 'warn', message: `took over the lock of ${args.state} left by ${describeHolder(store.tookOverStaleLock)}, which is no longer running`, data: { code: 'PH1705' } });
+      }
+      session = await openSession(context);
+      const inventories = { source: session.inventories[0], target: session.inventories[1] };
+      const plan = saved
+        ? loadSavedPlan(args.plan, inventories.source, (address) => Object.keys(store.state.steps).some((id) => id.endsWith(`:${address}`)))
+        : await planFromInventories(context, args.plan, inventories.source, inventories.target, { targets: args.target, excludes: args.exclude }, store.state.mappings);
+      checkStateClouds(store, session);
+      printPlan(context, plan, { showNoop: false });
+      if (!plan.applyable) {
+        throw new PumphouseError('PH1601', 'this plan cannot be applied: it has conflicts, errors or failed pre-flight checks (see above)', { hint: 'resolve them (maps, exclusions, the target), then run apply again' });
+      }
+      if (!hasChanges(plan)) return 0;
+      if (!args.autoApprove) await confirm(context);
+      await store.update((s) => {
+        s.clouds = { source: { authUrl: session!.clouds[0].authUrl }, target: { authUrl: session!.clouds[1].authUrl } };
+        if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
+      });
+      const report = await applyWithSignals(context, args, plan, session, store);
+      const passwordsFile = plan.settings.passwords === 'reset' ? plan.settings.passwordsFile ?? undefined : undefined;
+      if (context.format !== 'json') {
+        writeLine(context.streams.stderr, renderApplySummary(report, { color: context.color, planFile: args.plan, statePath: args.state, passwordsFile }));
+      }
+      if (report.interrupted) return EXIT_INTERRUPTED;
+      return report.counts.failed > 0 ? 1 : 0;
+    } finally {
+      session?.close();
+      await store.close();
+    }
+  },
+};
+
+interface Session {
+  clouds: [Cloud, Cloud];
+  configs: [CloudConfig, CloudConfig];
+  inventories: [Inventory, Inventory];
+  close(): void;
+}
+
+/** Connects to both clouds and discovers them, keeping the connections for apply. */
+async function openSession(context: CommandContext): Promise<Session> {
+  const { source, target, settings } = context.config();
+  const configs: [CloudConfig, CloudConfig] = [source, target];
+  const clouds = await settleAll(configs.map((config) => connect(config, { events: context.events, maxInFlight: settings.discovery.concurrency }))) as [Cloud, Cloud];
+  try {
+    const inventories = await settleAll(clouds.map((cloud, i) => discoverInventory(cloud, {
+      label: configs[i]!.label, events: context.events, concurrency: settings.discovery.concurrency, pageSize: settings.discovery.pageSize,
+    }))) as [Inventory, Inventory];
+    return { clouds, configs, inventories, close: () => clouds.forEach((c) => c.close()) };
+  } catch (error) {
+    clouds.forEach((c) => c.close());
+    throw error;
+  }
+}
+
+function loadSavedPlan(file: string, source: Inventory, started: (address: string) => boolean): ExecutionPlan {
+  let plan: unknown;
+  try {
+    plan = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PumphouseError('PH1603', `${file}: not a saved plan (${error instanceof Error ? error.message : String(error)})`, { hint: 'save one with `pumphouse plan PLAN.yaml --out plan.json`' });
+  }
+  const validate = validatorFor('plan-output');
+  if (!validate(plan)) {
+    const first = validate.errors?.[0];
+    throw new PumphouseError('PH1603', `${file}: not a saved plan of this Pumphouse version: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), { hint: 'make it again with `pumphouse plan PLAN.yaml --out plan.json`' });
+  }
+  const typed = plan as ExecutionPlan;
+  checkPlanFresh(typed, source, started);
+  return typed;
+}
+
+/** A state file belongs to one pair of clouds: applying it to others would mismatch every id. */
+function checkStateClouds(store: StateStore, session: Session): void {
+  const recorded = store.state.clouds;
+  if (!recorded) return;
+  const [source, target] = session.clouds;
+  if (recorded.source.authUrl !== source.authUrl || recorded.target.authUrl !== target.authUrl) {
+    throw new PumphouseError('PH1604', `the state file was written for source ${recorded.source.authUrl} and target ${recorded.target.authUrl}, not ${source.authUrl} → ${target.authUrl}`, {
+      hint: 'use a state file per pair of clouds: --state PATH',
+    });
+  }
+}
+
+async function confirm(context: CommandContext): Promise<void> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    throw new PumphouseError('PH1605', 'apply asks for approval, but stdin is not a terminal', { hint: 'review the plan above, then run again with --auto-approve' });
+  }
+  const rl = createInterface({ input: stdin, output: context.streams.stderr });
+  try {
+    const answer = await rl.question('\nApply this plan? Only "yes" is accepted: ');
+    if (answer.trim() !== 'yes') throw new PumphouseError('PH1606', 'apply cancelled: nothing was changed');
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Runs the apply with Ctrl-C handled: the first SIGINT lets running steps finish and starts
+ * nothing new; the second stops running steps at their next safe point. Either way the state
+ * is consistent, and `pumphouse apply` resumes.
+ */
+async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: ExecutionPlan, session: Session, store: StateStore): Promise<ApplyReport> {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      writeLine(context.streams.stderr, '\nStopping: running steps finish, nothing new starts (Ctrl-C again to stop them now)…');
+    } else {
+      abort.abort();
+      writeLine(context.streams.stderr, '\nStopping now; the state stays consistent and apply resumes.');
+    }
+  };
+  process.on('SIGINT', onSigint);
+  if (context.format === 'json') context.events.on((event) => writeLine(context.streams.stdout, JSON.stringify(event)));
+  else context.events.on(applyProgressPrinter(context.streams.stderr, { color: context.color, verbose: context.verbose }));
+  try {
+    const passwordsFile = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
+    return await runApply({
+      plan,
+      source: session.clouds[0],
+      target: session.clouds[1],
+      targetConfig: session.configs[1],
+      inventories: { source: session.inventories[0], target: session.inventories[1] },
+      store: store as never,
+      events: context.events,
+      passwords: passwordsFile,
+      connect: (config) => connect(config, { events: context.events }),
+      ...(args.parallelism !== undefined ? { parallelism: args.parallelism } : {}),
+      failFast: args.failFast,
+      stop: stop.signal,
+      abort: abort.signal,
+      ...(context.env['PUMPHOUSE_POLL_MS'] ? { pollMs: Number(context.env['PUMPHOUSE_POLL_MS']) } : {}),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function describeHolder(holder: { pid?: number; host?: string; startedAt?: string }): string {
+  return `pid ${holder.pid ?? '?'} on ${holder.host ?? hostname()}${holder.startedAt ? ` since ${holder.startedAt}` : ''}`;
+}

@@ -1,0 +1,290 @@
+import { errorMessage } from '../errors.js';
+import type { EventSink } from '../events/sink.js';
+import type { Step } from '../graph/steps.js';
+import type { StepJournal } from './journal.js';
+import { Limits } from './limits.js';
+import { isRetryableStepError } from './retryable.js';
+import { UnsupportedStepError, type ProgressReport, type StepContext, type StepRunner } from './runner.js';
+
+/**
+ * Walks the step DAG: a step starts once every step it depends on is done, within the global
+ * parallelism and its named limits (per host, per transfer kind). Each attempt is
+ * observe → (run) → verify, recorded in the journal before and after, so a crash anywhere leaves
+ * a record the next apply can resume from. A failed step skips everything downstream of it
+ * ("upstream failed") while independent branches go on, unless `failFast`.
+ *
+ * Stopping: `stop` (a first Ctrl-C) starts nothing new and lets running steps finish;
+ * `abort` (a second) is passed to the runners, which stop at their next safe point. Steps not
+ * finished stay `pending`/`running` in the journal; `running` ones are observed again on resume.
+ */
+
+export type StepOutcome = 'done' | 'already-done' | 'failed' | 'skipped' | 'pending';
+
+export interface StepError {
+  code?: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ExecuteOptions {
+  /** In topological order. */
+  steps: readonly Step[];
+  runnerFor(step: Step): StepRunner;
+  journal: StepJournal;
+  events: EventSink;
+  /** Steps running at once. */
+  parallelism: number;
+  /** Limited names a step holds while it runs, e.g. ["host:cmp-1"]; capacities below. */
+  limitsOf?(step: Step): readonly string[];
+  /** Capacity per name; "host:*" applies to every "host:…" name. */
+  capacities?: ReadonlyMap<string, number>;
+  failFast?: boolean;
+  /** Attempts per step in this run, retryable errors only. @default 3 */
+  maxAttempts?: number;
+  /** Backoff before attempt n+1: base × 2^(n-1), jittered. @default 1000 */
+  retryBaseMs?: number;
+  /** Soft stop: start nothing new. */
+  stop?: AbortSignal;
+  /** Hard stop: running steps stop at their next safe point. */
+  abort?: AbortSignal;
+  now?: () => number;
+}
+
+export interface ExecutionResult {
+  outcomes: Map<string, StepOutcome>;
+  errors: Map<string, StepError>;
+  /** True when a stop or abort left steps unfinished. */
+  interrupted: boolean;
+  ms: number;
+}
+
+/** Thrown by runners (or the executor) when the hard stop fires mid-step. */
+export class StepAbortedError extends Error {
+  constructor() {
+    super('stopped by the operator');
+    this.name = 'StepAbortedError';
+  }
+}
+
+const PROGRESS_EVERY_MS = 500;
+
+export async function executeSteps(options: ExecuteOptions): Promise<ExecutionResult> {
+  return new Execution(options).run();
+}
+
+class Execution {
+  private readonly now: () => number;
+  private readonly outcomes = new Map<string, StepOutcome>();
+  private readonly errors = new Map<string, StepError>();
+  private readonly waitingOn = new Map<string, number>();
+  private readonly dependents = new Map<string, string[]>();
+  private readonly ready: Step[] = [];
+  private readonly limits: Limits;
+  private readonly byId = new Map<string, Step>();
+  private running = 0;
+  private failedOnce = false;
+  private wake: (() => void) | undefined;
+  private readonly neverAborted = new AbortController().signal;
+
+  constructor(private readonly o: ExecuteOptions) {
+    this.now = o.now ?? Date.now;
+    this.limits = new Limits(o.capacities ?? new Map());
+  }
+
+  async run(): Promise<ExecutionResult> {
+    const started = this.now();
+    for (const step of this.o.steps) {
+      this.byId.set(step.id, step);
+      this.outcomes.set(step.id, 'pending');
+    }
+    for (const step of this.o.steps) {
+      const deps = step.dependsOn.filter((d) => this.byId.has(d));
+      this.waitingOn.set(step.id, deps.length);
+      for (const d of deps) {
+        const list = this.dependents.get(d);
+        if (list) list.push(step.id);
+        else this.dependents.set(d, [step.id]);
+      }
+    }
+    for (const step of this.o.steps) if (this.waitingOn.get(step.id) === 0) this.ready.push(step);
+
+    for (;;) {
+      this.launch();
+      if (this.running === 0) break;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    const interrupted = [...this.outcomes.values()].some((o) => o === 'pending');
+    return { outcomes: this.outcomes, errors: this.errors, interrupted, ms: this.now() - started };
+  }
+
+  private stopping(): boolean {
+    return Boolean(this.o.stop?.aborted || this.o.abort?.aborted || (this.o.failFast && this.failedOnce));
+  }
+
+  /** Starts every ready step that fits, in order; a step whose limits are full waits its turn. */
+  private launch(): void {
+    for (let i = 0; i < this.ready.length && this.running < this.o.parallelism && !this.stopping();) {
+      const step = this.ready[i] as Step;
+      const names = this.o.limitsOf?.(step) ?? [];
+      if (!this.limits.tryAcquire(names)) {
+        i += 1;
+        continue;
+      }
+      this.ready.splice(i, 1);
+      this.running += 1;
+      void this.attemptAll(step).finally(() => {
+        this.limits.release(names);
+        this.running -= 1;
+        this.wake?.();
+      });
+    }
+  }
+
+  private async attemptAll(step: Step): Promise<void> {
+    const previous = this.o.journal.get(step.id);
+    if (previous?.status === 'done') return this.finish(step, 'already-done', 0);
+    const maxAttempts = this.o.maxAttempts ?? 3;
+    let attempts = previous?.attempts ?? 0;
+    for (let tries = 1; ; tries += 1) {
+      attempts += 1;
+      const started = this.now();
+      try {
+        const { outcome, targetId } = await this.attempt(step, attempts);
+        await this.o.journal.record(step.id, { status: 'done', attempts, finishedAt: new Date(this.now()).toISOString() });
+        return this.finish(step, outcome, this.now() - started, targetId);
+      } catch (error) {
+        if (error instanceof StepAbortedError || this.o.abort?.aborted) {
+          // Left `running`: the next apply observes it again before doing anything.
+          return;
+        }
+        if (tries < maxAttempts && isRetryableStepError(error) && !this.stopping()) {
+          const delayMs = Math.round((this.o.retryBaseMs ?? 1000) * 2 ** (tries - 1) * (0.5 + Math.random() / 2));
+          this.o.events.emit({ type: 'step_retry', level: 'warn', message: `${step.id}: ${errorMessage(error)}; attempt ${attempts + 1} in ${delayMs} ms`, data: { step: step.id, attempt: attempts + 1, delayMs, error: errorMessage(error) } });
+          await sleep(delayMs, this.o.abort ?? this.neverAborted);
+          continue;
+        }
+        await this.o.runnerFor(step).onFailed?.(this.contextFor(step, attempts), error).catch(() => undefined);
+        const failure = describeError(error);
+        this.errors.set(step.id, failure);
+        await this.o.journal.record(step.id, {
+          status: 'failed', attempts, finishedAt: new Date(this.now()).toISOString(), error: { ...(failure.code ? { code: failure.code } : {}), message: failure.message },
+        });
+        this.failedOnce = true;
+        return this.finish(step, 'failed', this.now() - started, undefined, failure);
+      }
+    }
+  }
+
+  private async attempt(step: Step, attempt: number): Promise<{ outcome: 'done' | 'already-done'; targetId?: string }> {
+    const runner = this.o.runnerFor(step);
+    await this.o.journal.record(step.id, { status: 'running', attempts: attempt, startedAt: new Date(this.now()).toISOString() });
+    this.o.events.emit({ type: 'step_started', level: 'info', message: `${step.id}: started (attempt ${attempt})`, data: { step: step.id, action: step.action, address: step.address, attempt } });
+    const ctx = this.contextFor(step, attempt);
+    const observed = await runner.observe(ctx);
+    this.checkAbort();
+    if (observed.done) {
+      await runner.verify(ctx);
+      return { outcome: 'already-done', ...(observed.targetId ? { targetId: observed.targetId } : {}) };
+    }
+    const result = await runner.run(ctx);
+    this.checkAbort();
+    await runner.verify(ctx);
+    return { outcome: 'done', ...(result?.targetId ? { targetId: result.targetId } : {}) };
+  }
+
+  private checkAbort(): void {
+    if (this.o.abort?.aborted) throw new StepAbortedError();
+  }
+
+  private contextFor(step: Step, attempt: number): StepContext {
+    const journal = this.o.journal;
+    const events = this.o.events;
+    const now = this.now;
+    let lastEmit = 0;
+    let firstBytesAt: number | undefined;
+    let firstBytes = 0;
+    return {
+      step,
+      attempt,
+      signal: this.o.abort ?? this.neverAborted,
+      get checkpoint() {
+        return journal.get(step.id)?.checkpoint;
+      },
+      async saveCheckpoint(values: Record<string, unknown>): Promise<void> {
+        await journal.record(step.id, { checkpoint: { ...(journal.get(step.id)?.checkpoint ?? {}), ...values } });
+      },
+      progress(report: ProgressReport): void {
+        const t = now();
+        if (report.bytes !== undefined && firstBytesAt === undefined) {
+          firstBytesAt = t;
+          firstBytes = report.bytes;
+        }
+        const complete = report.bytes !== undefined && report.totalBytes !== undefined && report.bytes >= report.totalBytes;
+        if (report.phase === undefined && !complete && t - lastEmit < PROGRESS_EVERY_MS) return;
+        lastEmit = t;
+        const data: Record<string, unknown> = { step: step.id, ...report };
+        if (report.bytes !== undefined && firstBytesAt !== undefined && t > firstBytesAt) {
+          const rate = ((report.bytes - firstBytes) * 1000) / (t - firstBytesAt);
+          data['bytesPerSecond'] = Math.round(rate);
+          if (report.totalBytes !== undefined && rate > 0) data['etaSeconds'] = Math.round((report.totalBytes - report.bytes) / rate);
+        }
+        const what = report.phase ?? `${report.bytes ?? 0}${report.totalBytes !== undefined ? `/${report.totalBytes}` : ''} bytes`;
+        events.emit({ type: 'step_progress', level: 'info', message: `${step.id}: ${what}`, data: data as never });
+      },
+    };
+  }
+
+  private finish(step: Step, outcome: 'done' | 'already-done' | 'failed', ms: number, targetId?: string, error?: StepError): void {
+    this.outcomes.set(step.id, outcome);
+    const level = outcome === 'failed' ? 'error' : 'info';
+    const message = outcome === 'failed' ? `${step.id}: failed: ${error?.message}` : `${step.id}: ${outcome}`;
+    this.o.events.emit({
+      type: 'step_finished', level, message,
+      data: { step: step.id, outcome, ms, ...(targetId ? { targetId } : {}), ...(error ? { error: error.message, ...(error.code ? { code: error.code } : {}) } : {}) },
+    });
+    if (outcome === 'failed') {
+      this.skipDownstream(step.id);
+      return;
+    }
+    for (const id of this.dependents.get(step.id) ?? []) {
+      const left = (this.waitingOn.get(id) ?? 0) - 1;
+      this.waitingOn.set(id, left);
+      if (left === 0 && this.outcomes.get(id) === 'pending') this.ready.push(this.byId.get(id) as Step);
+    }
+  }
+
+  /** Everything that (transitively) needs a failed step is skipped, naming the failed one. */
+  private skipDownstream(failedId: string): void {
+    const queue = [...(this.dependents.get(failedId) ?? [])];
+    while (queue.length > 0) {
+      const id = queue.shift() as string;
+      if (this.outcomes.get(id) !== 'pending') continue;
+      this.outcomes.set(id, 'skipped');
+      const message = `upstream failed: ${failedId}`;
+      this.errors.set(id, { message });
+      void this.o.journal.record(id, { status: 'skipped', error: { message } });
+      this.o.events.emit({ type: 'step_finished', level: 'warn', message: `${id}: skipped (${message})`, data: { step: id, outcome: 'skipped', ms: 0, error: message } });
+      queue.push(...(this.dependents.get(id) ?? []));
+    }
+  }
+}
+
+function describeError(error: unknown): StepError {
+  if (error instanceof UnsupportedStepError) return { code: 'PH1610', message: error.message, hint: error.hint };
+  const e = error as { code?: unknown; hint?: unknown };
+  return {
+    message: errorMessage(error),
+    ...(typeof e?.code === 'string' && /^PH\d+$/.test(e.code) ? { code: e.code } : {}),
+    ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,179 @@
+import type { CloudConfig } from '../config/types.js';
+import type { PlanSettings } from '../execution-plan/plan.js';
+import type { Change } from '../diff/changes.js';
+import { TargetMatcher } from '../diff/match.js';
+import type { EventSink } from '../events/sink.js';
+import { InventoryLookup } from '../inventory/lookup.js';
+import type { InventoryResource } from '../inventory/model.js';
+import { collectAll, identity, type Cloud } from '../openstack/index.js';
+import { PumphouseError } from '../errors.js';
+
+/**
+ * Everything the step runners share during one apply: both clouds, both inventories as
+ * discovered when the apply started, the changes of the plan, and the bookkeeping that must
+ * survive a crash (id mappings, server downtime, temporary objects), which lives in the state.
+ *
+ * Target ids of what a step needs come from `targetIdOf`: the id mapping recorded by the step
+ * that created it (this run or an earlier one), else the counterpart the plan matched on the
+ * target (noop objects, mapped external networks, volume types and flavors).
+ */
+
+/** What runners record durably (the state file in an apply, memory in tests and benchmarks). */
+export interface MigrationLedger {
+  mapping(address: string): string | undefined;
+  setMapping(address: string, targetId: string): Promise<void>;
+  downtime(server: string): ServerDowntimeRecord | undefined;
+  setDowntime(server: string, record: ServerDowntimeRecord): Promise<void>;
+  addTemporary(key: string, object: TemporaryObjectRecord): Promise<void>;
+  removeTemporary(key: string): Promise<void>;
+}
+
+export interface ServerDowntimeRecord {
+  /** The server was ACTIVE before Pumphouse stopped it (so a failure must start it again). */
+  wasActive?: boolean;
+  stoppedAt?: string;
+  verifiedAt?: string;
+  restartedAt?: string;
+  seconds?: number;
+}
+
+export interface TemporaryObjectRecord {
+  cloud: 'source' | 'target';
+  kind: string;
+  id: string;
+  purpose: string;
+  createdAt: string;
+}
+
+/** Generated passwords, handed to whoever writes the passwords file; never to events or state. */
+export interface PasswordSink {
+  record(user: string, password: string): Promise<void>;
+}
+
+export interface MigrationContextInit {
+  planName: string;
+  /** The plan's maps and password policy. */
+  settings: Pick<PlanSettings, 'maps' | 'passwords'>;
+  source: Cloud;
+  target: Cloud;
+  /** The target's config, to open project-scoped sessions on it. */
+  targetConfig: CloudConfig;
+  sourceLookup: InventoryLookup;
+  targetLookup: InventoryLookup;
+  changes: readonly Change[];
+  ledger: MigrationLedger;
+  events: EventSink;
+  passwords: PasswordSink;
+  /** Connects to a cloud (the client's `connect`, injectable for tests). */
+  connect(config: CloudConfig): Promise<Cloud>;
+  /** Polling interval for status waits, ms. @default 1000 */
+  pollMs?: number;
+  /** Longest wait for one status transition, ms. @default 1800000 */
+  waitTimeoutMs?: number;
+}
+
+export class MigrationContext {
+  readonly planName: string;
+  readonly settings: MigrationContextInit['settings'];
+  readonly source: Cloud;
+  readonly target: Cloud;
+  readonly sourceLookup: InventoryLookup;
+  readonly targetLookup: InventoryLookup;
+  readonly ledger: MigrationLedger;
+  readonly events: EventSink;
+  readonly passwords: PasswordSink;
+  readonly pollMs: number;
+  readonly waitTimeoutMs: number;
+  private readonly changes = new Map<string, Change>();
+  private readonly matcher: TargetMatcher;
+  private readonly scoped = new Map<string, Promise<Cloud>>();
+
+  constructor(private readonly init: MigrationContextInit) {
+    this.planName = init.planName;
+    this.settings = init.settings;
+    this.source = init.source;
+    this.target = init.target;
+    this.sourceLookup = init.sourceLookup;
+    this.targetLookup = init.targetLookup;
+    this.ledger = init.ledger;
+    this.events = init.events;
+    this.passwords = init.passwords;
+    this.pollMs = init.pollMs ?? 1000;
+    this.waitTimeoutMs = init.waitTimeoutMs ?? 30 * 60_000;
+    for (const change of init.changes) this.changes.set(change.address, change);
+    this.matcher = new TargetMatcher(init.targetLookup, init.settings.maps, {});
+  }
+
+  change(address: string): Change | undefined {
+    return this.changes.get(address);
+  }
+
+  /** The source object at `address`; a step names only objects discovery saw. */
+  sourceObject(address: string): InventoryResource {
+    const resource = this.sourceLookup.get(address);
+    if (!resource) throw new PumphouseError('PH1620', `${address} is no longer on the source cloud`, { hint: 'run `pumphouse plan` again: the source changed since this plan was made' });
+    return resource;
+  }
+
+  /** The target id of the copy of (or the counterpart to) source `address`, if there is one yet. */
+  targetIdOf(address: string): string | undefined {
+    const mapped = this.ledger.mapping(address);
+    if (mapped) return mapped;
+    const planned = this.changes.get(address)?.target?.id;
+    if (planned) return planned;
+    const resource = this.sourceLookup.get(address);
+    if (!resource) return undefined;
+    const match = this.matcher.match(resource);
+    return 'found' in match ? match.found.id : undefined;
+  }
+
+  /** Like targetIdOf, for a reference that must exist by now (its step ran first). */
+  requireTargetId(address: string, why: string): string {
+    const id = this.targetIdOf(address);
+    if (!id) {
+      throw new PumphouseError('PH1621', `${why}: ${address} has no counterpart on the target`, {
+        hint: 'its step did not run (excluded with --target/--exclude?) and nothing on the target matches it; include it in the plan',
+      });
+    }
+    return id;
+  }
+
+  /** The target project id of a source object's owner. */
+  targetProjectOf(resource: InventoryResource): string {
+    if (!resource.project) throw new PumphouseError('PH0001', `${resource.address} has no project`);
+    return this.requireTargetId(`project:${resource.project.name}`, `the project of ${resource.address}`);
+  }
+
+  /**
+   * The target cloud with a token scoped to a target project: servers, volumes and server
+   * groups are created in the project of the token, whatever an admin asks. Pumphouse's user is
+   * granted the admin role there first (idempotent; the original Pumphouse did the same).
+   */
+  targetIn(projectId: string): Promise<Cloud> {
+    let cloud = this.scoped.get(projectId);
+    if (!cloud) {
+      cloud = this.openScoped(projectId);
+      this.scoped.set(projectId, cloud);
+      cloud.catch(() => this.scoped.delete(projectId));
+    }
+    return cloud;
+  }
+
+  /** Closes the project-scoped sessions. */
+  close(): void {
+    for (const cloud of this.scoped.values()) cloud.then((c) => c.close(), () => undefined);
+  }
+
+  private async openScoped(projectId: string): Promise<Cloud> {
+    
+    const client = await this.target.identity();
+    const info = this.target.session.info;
+    const admin = (await collectAll(identity.roles.list(client, { name: 'admin' })))[0];
+    if (!admin) throw new PumphouseError('PH1622', `${this.target.label}: there is no "admin" role to grant Pumphouse on project ${projectId}`);
+    await identity.roles.grant(client, { projectId }, info.user.id, admin.id);
+    const base = this.init.targetConfig;
+    const auth = { ...base.auth, project_id: projectId } as Record<string, unknown>;
+    for (const key of ['project_name', 'project_domain_name', 'project_domain_id', 'domain_id', 'domain_name']) delete auth[key];
+    return this.init.connect({ ...base, auth: auth as unknown as CloudConfig['auth'] });
+  }
+}

@@ -1,0 +1,52 @@
+import type { StepContext, StepRunner } from '../executor/runner.js';
+import type { InventoryResource } from '../inventory/model.js';
+import type { MigrationContext } from './context.js';
+
+/**
+ * The shape of most create steps: find the copy on the target (by the id mapping, then by its
+ * mark or natural key), else create it; then settle its parts (extra specs, interfaces, rules)
+ * idempotently. A kind with parts is never "observed done" on sight: a kill between the create
+ * and the parts would otherwise leave it half made for good, so `run` finds-or-creates and
+ * completes every time.
+ */
+export interface CopyKind {
+  /** The copy's target id, looked up live (never from a stale inventory). */
+  find(m: MigrationContext, source: InventoryResource): Promise<string | undefined>;
+  create(m: MigrationContext, source: InventoryResource, ctx: StepContext): Promise<string>;
+  /** Settles the copy's parts; must be harmless to repeat. */
+  complete?(m: MigrationContext, source: InventoryResource, targetId: string, ctx: StepContext): Promise<void>;
+  /** Throws unless the copy is usable. @default find() must return it */
+  verify?(m: MigrationContext, source: InventoryResource, targetId: string): Promise<void>;
+}
+
+export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
+  const locate = async (source: InventoryResource): Promise<string | undefined> => {
+    const id = await kind.find(m, source);
+    if (id && id !== m.ledger.mapping(source.address)) await m.ledger.setMapping(source.address, id);
+    return id;
+  };
+  return {
+    async observe(ctx) {
+      if (kind.complete) return { done: false };
+      const id = await locate(m.sourceObject(ctx.step.address));
+      return id ? { done: true, targetId: id } : { done: false };
+    },
+    async run(ctx) {
+      const source = m.sourceObject(ctx.step.address);
+      let id = await locate(source);
+      if (!id) {
+        id = await kind.create(m, source, ctx);
+        await m.ledger.setMapping(source.address, id);
+      }
+      await kind.complete?.(m, source, id, ctx);
+      return { targetId: id };
+    },
+    async verify(ctx) {
+      const source = m.sourceObject(ctx.step.address);
+      const id = m.ledger.mapping(source.address);
+      if (kind.verify && id) return kind.verify(m, source, id);
+      const found = await kind.find(m, source);
+      if (!found) throw new Error(`${source.address}: its copy is not on the target after the step`);
+    },
+  };
+}

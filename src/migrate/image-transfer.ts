@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { StepContext } from '../executor/runner.js';
+import { PumphouseError } from '../errors.js';
+import { image, type Cloud } from '../openstack/index.js';
+
+/**
+ * Streams one image's data from a Glance to another: the download's body is piped into the
+ * upload's, with backpressure, so memory stays at a few socket buffers whatever the size; no
+ * temporary file. The bytes are hashed on the way and must match what the source Glance
+ * recorded (md5 `checksum`), and what the target Glance computed.
+ */
+export interface TransferResult {
+  bytes: number;
+  md5: string;
+}
+
+export async function transferImageData(from: Cloud, sourceImageId: string, to: Cloud, targetImageId: string, ctx: Pick<StepContext, 'progress' | 'signal'>): Promise<TransferResult> {
+  const source = await image.images.get(await from.image(), sourceImageId);
+  const download = await image.images.download(await from.image(), sourceImageId);
+  if (download.status === 204) throw new PumphouseError('PH1640', `image ${sourceImageId} on ${from.label} has no data to copy (status ${source.status})`);
+  const total = source.size ?? (download.headers['content-length'] ? Number(download.headers['content-length']) : undefined);
+  const md5 = createHash('md5');
+  let bytes = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      md5.update(chunk);
+      bytes += chunk.length;
+      ctx.progress({ bytes, ...(total !== undefined ? { totalBytes: total } : {}) });
+      callback(null, chunk);
+    },
+  });
+  const body = new PassThrough();
+  const onAbort = (): void => {
+    download.data.destroy(new Error('stopped by the operator'));
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.all([
+      pipeline(download.data, meter, body),
+      image.images.upload(await to.image(), targetImageId, body, total),
+    ]);
+  } catch (error) {
+    download.data.destroy();
+    body.destroy();
+    throw error;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+  const digest = md5.digest('hex');
+  if (source.checksum && source.checksum !== digest) {
+    throw Object.assign(new PumphouseError('PH1641', `image ${sourceImageId}: the bytes read from ${from.label} have md5 ${digest}, but Glance recorded ${source.checksum}`, {
+      hint: 'the source image may be corrupt in its store; the copy on the target is removed and the step retried',
+    }), { retryable: true });
+  }
+  return { bytes, md5: digest };
+}

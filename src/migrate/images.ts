@@ -1,0 +1,119 @@
+import { markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import type { StepContext } from '../executor/runner.js';
+import { refList } from '../inventory/lookup.js';
+import { PumphouseError } from '../errors.js';
+import { collectAll, image } from '../openstack/index.js';
+import type { MigrationContext } from './context.js';
+import type { CopyKind } from './copy.js';
+import { transferImageData } from './image-transfer.js';
+import { waitForStatus } from './wait.js';
+
+/**
+ * Images: the record (properties, visibility, owner, tags) and its data, streamed from source
+ * Glance to target Glance. Used by the image step and, for temporary images, by the server
+ * (snapshot) and volume (upload-to-image) steps.
+ */
+
+/** Properties Glance manages itself or that point into the source's stores: never copied. */
+const NOT_COPIED = new Set(['stores', 'os_glance_importing_to_stores', 'os_glance_failed_import']);
+
+/** Finds the target image marked as a copy of `sourceImageId`. */
+export async function findImageCopy(m: MigrationContext, sourceImageId: string): Promise<image.images.Image | undefined> {
+  const images = await collectAll(image.images.list(await m.target.image(), { tag: `${SOURCE_TAG_PREFIX}${sourceImageId}` }));
+  return images.find((i) => i.status !== 'deleted');
+}
+
+/**
+ * Makes sure the target holds an active copy of source image `sourceImageId` with the same
+ * checksum: creates the record if there is none, uploads the data if it has none, waits while
+ * another attempt's upload finishes. A copy in a dead state is deleted and the attempt retried.
+ */
+export async function ensureImageCopy(m: MigrationContext, sourceImageId: string, record: () => image.images.ImageCreate, ctx: StepContext): Promise<string> {
+  const client = await m.target.image();
+  let copy = await findImageCopy(m, sourceImageId);
+  if (!copy) {
+    ctx.progress({ phase: 'creating the image record on the target' });
+    copy = await image.images.create(client, record());
+  }
+  const what = `image ${copy.id} on ${m.target.label}`;
+  if (copy.status === 'queued') {
+    ctx.progress({ phase: 'streaming the image data' });
+    await transferImageData(m.source, sourceImageId, m.target, copy.id, ctx);
+  }
+  if (copy.status === 'killed' || copy.status === 'deactivated') {
+    await image.images.remove(client, copy.id);
+    throw Object.assign(new PumphouseError('PH1642', `${what} was ${copy.status}: removed, the copy starts again`), { retryable: true });
+  }
+  const copyId = copy.id;
+  const done = await waitForStatus(() => image.images.get(client, copyId), {
+    what, want: ['active'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
+  });
+  const source = await image.images.get(await m.source.image(), sourceImageId);
+  if (source.checksum && done.checksum !== source.checksum) {
+    await image.images.remove(client, done.id);
+    throw Object.assign(new PumphouseError('PH1643', `${what} has checksum ${done.checksum}, the source ${source.checksum}: removed, the copy starts again`), { retryable: true });
+  }
+  return done.id;
+}
+
+/** The target image record for a copy of source image `resource`-like attributes. */
+export function imageRecord(m: MigrationContext, sourceId: string, fields: {
+  name: string; diskFormat: string; containerFormat: string; visibility: string; owner?: string | undefined; minDiskGb?: number; minRamMb?: number;
+  tags?: string[]; properties?: Record<string, unknown>; hidden?: boolean;
+}): image.images.ImageCreate {
+  const properties: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields.properties ?? {})) if (!NOT_COPIED.has(key) && typeof value === 'string') properties[key] = value;
+  return {
+    ...properties,
+    name: fields.name,
+    disk_format: fields.diskFormat,
+    container_format: fields.containerFormat,
+    visibility: fields.visibility as image.images.Image['visibility'],
+    ...(fields.owner ? { owner: fields.owner } : {}),
+    min_disk: fields.minDiskGb ?? 0,
+    min_ram: fields.minRamMb ?? 0,
+    ...(fields.hidden ? { os_hidden: true } : {}),
+    tags: [...new Set([...(fields.tags ?? []), ...markTags(sourceId, m.planName)])],
+  };
+}
+
+export const imageCopy: CopyKind = {
+  async find(m, source) {
+    const copy = await findImageCopy(m, source.id);
+    return copy?.status === 'active' ? copy.id : undefined;
+  },
+  async create(m, source, ctx) {
+    const a = source.attributes;
+    const owner = refList(source, 'owner')[0];
+    const properties = { ...(a['properties'] as Record<string, unknown> | undefined) };
+    // kernel/ramdisk references name source images: point them at their copies.
+    for (const key of ['kernel_id', 'ramdisk_id']) {
+      const ref = properties[key];
+      if (typeof ref !== 'string') continue;
+      const referenced = m.sourceLookup.byId('image', ref);
+      const mapped = referenced ? m.targetIdOf(referenced.address) : undefined;
+      if (mapped) properties[key] = mapped;
+      else delete properties[key];
+    }
+    return ensureImageCopy(m, source.id, () => imageRecord(m, source.id, {
+      name: source.name,
+      diskFormat: String(a['diskFormat'] ?? 'raw'),
+      containerFormat: String(a['containerFormat'] ?? 'bare'),
+      visibility: String(a['visibility'] ?? 'private'),
+      owner: owner ? m.targetIdOf(owner) : undefined,
+      minDiskGb: Number(a['minDiskGb'] ?? 0),
+      minRamMb: Number(a['minRamMb'] ?? 0),
+      tags: (a['tags'] as string[] | undefined) ?? [],
+      properties,
+      hidden: a['hidden'] === true,
+    }), ctx);
+  },
+  async complete(m, source, targetId) {
+    if (source.attributes['visibility'] !== 'shared') return;
+    const client = await m.target.image();
+    for (const member of refList(source, 'members')) {
+      const projectId = m.targetIdOf(member);
+      if (projectId) await image.images.addMember(client, targetId, projectId);
+    }
+  },
+};

@@ -1,0 +1,280 @@
+import { markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import type { StepRunner } from '../executor/runner.js';
+import { refList } from '../inventory/lookup.js';
+import type { InventoryResource } from '../inventory/model.js';
+import { collectAll, isConflict, isStatus, network, type ServiceClient } from '../openstack/index.js';
+import type { MigrationContext } from './context.js';
+import type { CopyKind } from './copy.js';
+
+/**
+ * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
+ * fixed IPs kept where the target allows), floating IPs (the same address where the pool allows;
+ * associated later, by the server step) and security groups (bare, then their rules once every
+ * group they name exists). Every copy carries the mark tags; `find` asks Neutron for them.
+ */
+
+type Collection = 'networks' | 'subnets' | 'routers' | 'ports' | 'floatingips' | 'security-groups';
+
+async function findMarked(m: MigrationContext, collection: Collection, sourceId: string): Promise<string | undefined> {
+  const client = await m.target.network();
+  const items = await collectAll(neutronTagged(client, collection, `${SOURCE_TAG_PREFIX}${sourceId}`));
+  return items[0]?.id;
+}
+
+function neutronTagged(client: ServiceClient, collection: Collection, tag: string) {
+  return network.common.neutronList<{ id: string }>(client, collection, { tags: tag, fields: ['id'] });
+}
+
+/** Sets the mark tags (Neutron takes tags only after the create). */
+async function mark(m: MigrationContext, collection: Collection, targetId: string, source: InventoryResource): Promise<void> {
+  const own = (source.attributes['tags'] as string[] | undefined) ?? [];
+  const client = await m.target.network();
+  await network.common.neutronSetTags(client, collection, targetId, [...new Set([...own, ...markTags(source.id, m.planName)])]);
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Creates, then marks; a kill between the two leaves an unmarked object that `orphan` adopts. */
+function neutronCopy(collection: Collection, body: (m: MigrationContext, s: InventoryResource) => Record<string, unknown>, create: (c: ServiceClient, b: Record<string, unknown>) => Promise<{ id: string }>, orphan?: (m: MigrationContext, s: InventoryResource) => Promise<string | undefined>): CopyKind {
+  return {
+    async find(m, source) {
+      return (await findMarked(m, collection, source.id)) ?? (orphan ? orphan(m, source) : undefined);
+    },
+    async create(m, source) {
+      const client = await m.target.network();
+      return (await create(client, body(m, source))).id;
+    },
+    async complete(m, source, targetId) {
+      await mark(m, collection, targetId, source);
+    },
+  };
+}
+
+/** An unmarked object of the same project and name (created, then killed before its tags). */
+async function unmarkedByName(m: MigrationContext, collection: Collection, source: InventoryResource): Promise<string | undefined> {
+  if (!source.name || source.name === source.id) return undefined;
+  const client = await m.target.network();
+  const items = await collectAll(network.common.neutronList<{ id: string; name: string; tags?: string[] }>(client, collection, {
+    name: source.name, project_id: m.targetProjectOf(source),
+  }));
+  return items.find((i) => !(i.tags ?? []).some((t) => t.startsWith(SOURCE_TAG_PREFIX)))?.id;
+}
+
+export const networkCopy = neutronCopy('networks', (m, s) => {
+  const a = s.attributes;
+  const provider = (a['provider'] ?? {}) as Record<string, unknown>;
+  return {
+    name: s.name,
+    project_id: m.targetProjectOf(s),
+    admin_state_up: a['adminStateUp'] !== false,
+    shared: a['shared'] === true,
+    description: str(a['description']),
+    ...(typeof a['mtu'] === 'number' ? { mtu: a['mtu'] } : {}),
+    ...(typeof a['portSecurityEnabled'] === 'boolean' ? { port_security_enabled: a['portSecurityEnabled'] } : {}),
+    // Tenant networks take the target's own segmentation; only a flat/vlan provider network keeps its physnet.
+    ...(provider['networkType'] === 'flat' || provider['networkType'] === 'vlan' ? { 'provider:network_type': provider['networkType'], 'provider:physical_network': provider['physicalNetwork'] } : {}),
+  };
+}, network.networks.create, (m, s) => unmarkedByName(m, 'networks', s));
+
+export const subnetCopy = neutronCopy('subnets', (m, s) => {
+  const a = s.attributes;
+  return {
+    name: s.name,
+    project_id: m.targetProjectOf(s),
+    network_id: m.requireTargetId(refList(s, 'network')[0] as string, `the network of ${s.address}`),
+    cidr: a['cidr'],
+    ip_version: a['ipVersion'],
+    gateway_ip: a['gatewayIp'] ?? null,
+    enable_dhcp: a['enableDhcp'] !== false,
+    allocation_pools: a['allocationPools'],
+    dns_nameservers: a['dnsNameservers'] ?? [],
+    host_routes: a['hostRoutes'] ?? [],
+    description: str(a['description']),
+  };
+}, network.subnets.create, (m, s) => unmarkedByName(m, 'subnets', s));
+
+const routerBase = neutronCopy('routers', (m, s) => {
+  const external = refList(s, 'externalNetwork')[0];
+  return {
+    name: s.name,
+    project_id: m.targetProjectOf(s),
+    admin_state_up: s.attributes['adminStateUp'] !== false,
+    description: str(s.attributes['description']),
+    ...(external ? {
+      external_gateway_info: {
+        network_id: m.requireTargetId(external, `the external network of ${s.address}`),
+        ...(typeof s.attributes['enableSnat'] === 'boolean' ? { enable_snat: s.attributes['enableSnat'] } : {}),
+      },
+    } : {}),
+  };
+}, network.routers.create, (m, s) => unmarkedByName(m, 'routers', s));
+
+export const routerCopy: CopyKind = {
+  ...routerBase,
+  async complete(m, source, targetId, ctx) {
+    await routerBase.complete?.(m, source, targetId, ctx);
+    const client = await m.target.network();
+    const ports = await collectAll(network.ports.list(client, { device_id: targetId }));
+    const attached = new Set(ports.flatMap((p) => p.fixed_ips.map((ip) => ip.subnet_id)));
+    for (const subnet of refList(source, 'subnets')) {
+      const subnetId = m.targetIdOf(subnet);
+      // A subnet outside the plan (another project's) is left alone; the diff reports it.
+      if (!subnetId || attached.has(subnetId)) continue;
+      const external = refList(source, 'externalNetwork')[0];
+      if (external && m.sourceLookup.get(subnet) && refList(m.sourceLookup.get(subnet) as InventoryResource, 'network')[0] === external) continue;
+      await network.routers.addInterface(client, targetId, subnetId);
+    }
+  },
+};
+
+export const portCopy: CopyKind = {
+  async find(m, source) {
+    return findMarked(m, 'ports', source.id);
+  },
+  async create(m, source, ctx) {
+    const client = await m.target.network();
+    const a = source.attributes;
+    const fixedIps = ((a['fixedIps'] ?? []) as Array<{ subnetId: string; ipAddress: string }>).map((ip) => {
+      const subnet = m.sourceLookup.byId('subnet', ip.subnetId);
+      return subnet ? { subnet_id: m.requireTargetId(subnet.address, `a subnet of ${source.address}`), ip_address: ip.ipAddress } : undefined;
+    }).filter((ip) => ip !== undefined);
+    const body: Record<string, unknown> = {
+      name: source.name === source.id ? '' : source.name,
+      project_id: m.targetProjectOf(source),
+      network_id: m.requireTargetId(refList(source, 'network')[0] as string, `the network of ${source.address}`),
+      fixed_ips: fixedIps,
+      mac_address: a['macAddress'],
+      security_groups: refList(source, 'securityGroups').map((g) => m.requireTargetId(g, `a security group of ${source.address}`)),
+      admin_state_up: a['adminStateUp'] !== false,
+      description: str(a['description']),
+      ...(Array.isArray(a['allowedAddressPairs']) && a['allowedAddressPairs'].length > 0 ? { allowed_address_pairs: a['allowedAddressPairs'] } : {}),
+      ...(typeof a['portSecurityEnabled'] === 'boolean' ? { port_security_enabled: a['portSecurityEnabled'] } : {}),
+    };
+    try {
+      return (await network.ports.create(client, body)).id;
+    } catch (error) {
+      // The MAC or an address is taken on the target: the port still moves, with new ones.
+      if (!isConflict(error)) throw error;
+      ctx.progress({ phase: `MAC ${String(a['macAddress'])} or its fixed IPs are taken on the target: letting Neutron choose` });
+      return (await network.ports.create(client, { ...body, mac_address: undefined, fixed_ips: fixedIps.map((ip) => ({ subnet_id: ip.subnet_id })) })).id;
+    }
+  },
+  async complete(m, source, targetId) {
+    await mark(m, 'ports', targetId, source);
+  },
+};
+
+export const floatingIpCopy: CopyKind = {
+  async find(m, source) {
+    return findMarked(m, 'floatingips', source.id);
+  },
+  async create(m, source, ctx) {
+    const client = await m.target.network();
+    const body: Record<string, unknown> = {
+      project_id: m.targetProjectOf(source),
+      floating_network_id: m.requireTargetId(refList(source, 'network')[0] as string, `the network of ${source.address}`),
+      description: str(source.attributes['description']),
+    };
+    const address = source.attributes['floatingIpAddress'];
+    try {
+      return (await network.floatingIps.create(client, { ...body, floating_ip_address: address })).id;
+    } catch (error) {
+      if (!isConflict(error) && !isStatus(error, 400)) throw error;
+      ctx.progress({ phase: `address ${String(address)} is not available on the target: allocating another` });
+      return (await network.floatingIps.create(client, body)).id;
+    }
+  },
+  async complete(m, source, targetId) {
+    await mark(m, 'floatingips', targetId, source);
+  },
+};
+
+/** Security groups are created bare; `sync-rules` adds their rules. "default" exists already. */
+export const securityGroupCopy: CopyKind = {
+  async find(m, source) {
+    const marked = await findMarked(m, 'security-groups', source.id);
+    if (marked) return marked;
+    if (source.name !== 'default') return unmarkedByName(m, 'security-groups', source);
+    const client = await m.target.network();
+    const groups = await collectAll(network.securityGroups.list(client, { project_id: m.targetProjectOf(source), name: 'default' } as never));
+    return groups[0]?.id;
+  },
+  async create(m, source) {
+    const client = await m.target.network();
+    return (await network.securityGroups.create(client, {
+      name: source.name, description: str(source.attributes['description']), project_id: m.targetProjectOf(source),
+      ...(source.attributes['stateful'] === false ? { stateful: false } : {}),
+    })).id;
+  },
+  async complete(m, source, targetId) {
+    await mark(m, 'security-groups', targetId, source);
+  },
+};
+
+interface RuleSpec {
+  direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
+  port_range_min: number | null; port_range_max: number | null; remote_ip_prefix: string | null; remote_group_id: string | null;
+}
+
+const ruleKey = (r: RuleSpec): string =>
+  [r.direction, r.ethertype, r.protocol ?? '', r.port_range_min ?? '', r.port_range_max ?? '', r.remote_ip_prefix ?? '', r.remote_group_id ?? ''].join('|');
+
+/** The source group's rules in target terms (remote groups by their target ids). */
+function desiredRules(m: MigrationContext, source: InventoryResource, targetId: string): Array<RuleSpec & { description: string }> {
+  const rules = (source.attributes['rules'] ?? []) as Array<Record<string, unknown>>;
+  return rules.map((r) => {
+    const remote = r['remoteGroup'];
+    return {
+      direction: r['direction'] as RuleSpec['direction'],
+      ethertype: r['ethertype'] as RuleSpec['ethertype'],
+      protocol: (r['protocol'] as string | null) ?? null,
+      port_range_min: (r['portRangeMin'] as number | null) ?? null,
+      port_range_max: (r['portRangeMax'] as number | null) ?? null,
+      remote_ip_prefix: (r['remoteIpPrefix'] as string | null) ?? null,
+      remote_group_id: typeof remote === 'string' ? (remote === source.address ? targetId : m.requireTargetId(remote, `a rule of ${source.address}`)) : null,
+      description: str(r['description']),
+    };
+  });
+}
+
+/**
+ * Makes the target group's rules exactly the source's: adds the missing ones and removes the
+ * others (Neutron gives a new group two egress rules the source may have deleted).
+ */
+export function syncRulesRunner(m: MigrationContext): StepRunner {
+  const compare = async (address: string) => {
+    const source = m.sourceObject(address);
+    const targetId = m.requireTargetId(address, 'the security group whose rules to sync');
+    const client = await m.target.network();
+    const group = await network.securityGroups.get(client, targetId);
+    const want = desiredRules(m, source, targetId);
+    const wantKeys = new Set(want.map(ruleKey));
+    const haveKeys = new Set(group.security_group_rules.map((r) => ruleKey(r as RuleSpec)));
+    return {
+      client, targetId, projectId: group.project_id,
+      missing: want.filter((r) => !haveKeys.has(ruleKey(r))),
+      extra: group.security_group_rules.filter((r) => !wantKeys.has(ruleKey(r as RuleSpec))),
+    };
+  };
+  return {
+    async observe(ctx) {
+      const { missing, extra } = await compare(ctx.step.address);
+      return missing.length === 0 && extra.length === 0 ? { done: true } : { done: false };
+    },
+    async run(ctx) {
+      const { client, targetId, projectId, missing, extra } = await compare(ctx.step.address);
+      for (const rule of missing) {
+        try {
+          await network.securityGroups.createRule(client, { ...rule, security_group_id: targetId, project_id: projectId });
+        } catch (error) {
+          if (!isConflict(error)) throw error; // created by an earlier attempt that lost its answer
+        }
+      }
+      for (const rule of extra) await network.securityGroups.removeRule(client, rule.id);
+    },
+    async verify(ctx) {
+      const { missing, extra } = await compare(ctx.step.address);
+      if (missing.length > 0 || extra.length > 0) throw new Error(`${ctx.step.address}: ${missing.length} rule(s) missing and ${extra.length} extra on the target after the sync`);
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import { markMetadata, markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import type { StepContext, StepRunner } from '../executor/runner.js';
+import { PumphouseError } from '../errors.js';
+import { refList } from '../inventory/lookup.js';
+import type { InventoryResource } from '../inventory/model.js';
+import { collectAll, compute, image, isConflict, isNotFound, network, type Cloud } from '../openstack/index.js';
+import type { MigrationContext } from './context.js';
+import { ensureImageCopy, imageRecord } from './images.js';
+import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
+import { waitForStatus } from './wait.js';
+
+/**
+ * The downtime step. Everything the server needs (project, flavor, image, keypair, ports,
+ * security groups, server group, floating IPs, and its attached volumes) was copied by earlier
+ * steps; this one:
+ *   1. stops the source server (recording first that it ran: see source-servers.ts);
+ *   2. strategy `snapshot`: snapshots it (createImage) and streams the snapshot to the target;
+ *      `rebuild`: uses the copy of its original image; boot-from-volume: its root volume's copy;
+ *   3. boots the copy in the target project on the copied ports (so MACs and IPs stay), with the
+ *      same flavor, key, metadata, tags, user data, AZ, server group and volumes at the same
+ *      devices, marked with tags and metadata;
+ *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime;
+ *   5. only then handles the source as the plan says (delete | keep-stopped | keep).
+ * A failure between 1 and 4 starts the source server again (onFailed); a partial copy keeps its
+ * mark, so the next attempt finds it instead of booting a second one.
+ */
+
+const SNAPSHOT_OF = 'pumphouse_snapshot_of';
+
+export function serverRunner(m: MigrationContext): StepRunner {
+  const wait = <T extends { status: string }>(ctx: StepContext, what: string, get: () => Promise<T>, want: string[]) =>
+    waitForStatus(get, { what, want, pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal });
+
+  async function findCopy(source: InventoryResource): Promise<compute.servers.Server | undefined> {
+    const servers = await collectAll(compute.servers.listTagged(await m.target.compute(), [`${SOURCE_TAG_PREFIX}${source.id}`]));
+    return servers.find((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED');
+  }
+
+  /** The target image to boot from, or undefined for a boot-from-volume server. */
+  async function bootImage(ctx: StepContext, source: InventoryResource, projectId: string): Promise<string | undefined> {
+    if (source.attributes['bootFromVolume'] === true) return undefined;
+    const move = m.change(source.address)?.move;
+    if (move?.strategy === 'rebuild') {
+      const original = refList(source, 'image')[0];
+      if (!original) throw new PumphouseError('PH1650', `${source.address}: its image is gone from the source, so it cannot be rebuilt`, { hint: 'use strategy: snapshot for this server' });
+      return m.requireTargetId(original, `the image of ${source.address}`);
+    }
+    const sourceImages = await m.source.image();
+    let snapshotId = ctx.checkpoint?.['snapshotId'] as string | undefined;
+    if (!snapshotId) {
+      // A kill right after createImage leaves a snapshot no checkpoint names: find it by its property.
+      const earlier = await collectAll(image.images.listByProperty(sourceImages, SNAPSHOT_OF, source.id));
+      snapshotId = earlier.find((i) => i.status !== 'killed' && i.status !== 'deleted')?.id;
+    }
+    if (!snapshotId) {
+      ctx.progress({ phase: 'snapshotting the server on the source' });
+      snapshotId = await compute.servers.createImage(await m.source.compute(), source.id, `pumphouse-snapshot-${source.name}`, { [SNAPSHOT_OF]: source.id });
+    }
+    await m.ledger.addTemporary(`image:${snapshotId}`, { cloud: 'source', kind: 'image', id: snapshotId, purpose: `snapshot of ${source.address}`, createdAt: new Date().toISOString() });
+    await ctx.saveCheckpoint({ snapshotId });
+    const sid = snapshotId;
+    const snapshot = await wait(ctx, `snapshot of ${source.address} on the source`, () => image.images.get(sourceImages, sid), ['active']);
+    const imageAttrs = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string)?.attributes : undefined;
+    return ensureImageCopy(m, sid, () => imageRecord(m, sid, {
+      name: `pumphouse-snapshot-${source.name}`, diskFormat: snapshot.disk_format ?? 'raw', containerFormat: snapshot.container_format ?? 'bare',
+      visibility: 'private', owner: projectId, minDiskGb: snapshot.min_disk, minRamMb: snapshot.min_ram,
+      properties: (imageAttrs?.['properties'] as Record<string, unknown> | undefined) ?? {},
+    }), ctx);
+  }
+
+  /** Nova looks a key up among the keypairs of the user who boots: Pumphouse's, so it gets a copy. */
+  async function bootKeyName(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
+    const keyName = source.attributes['keyName'];
+    const keypair = refList(source, 'keypair')[0];
+    if (typeof keyName !== 'string' || !keypair) return undefined;
+    const publicKey = m.sourceLookup.get(keypair)?.attributes['publicKey'];
+    if (typeof publicKey !== 'string') return undefined;
+    const client = await cloud.compute();
+    try {
+      const own = await compute.keypairs.get(client, keyName);
+      if (own.public_key.trim() === publicKey.trim()) return keyName;
+      ctx.progress({ phase: `Pumphouse's user has another key named ${keyName} on the target: booting without a key` });
+      return undefined;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    try {
+      await compute.keypairs.importKey(client, { name: keyName, public_key: publicKey });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    return keyName;
+  }
+
+  async function boot(ctx: StepContext, source: InventoryResource): Promise<string> {
+    const a = source.attributes;
+    const projectId = m.targetProjectOf(source);
+    const cloud = await m.targetIn(projectId);
+    const imageRef = await bootImage(ctx, source, projectId);
+    ctx.progress({ phase: 'booting the copy on the target' });
+    const flavorName = (a['flavor'] as { name?: string } | undefined)?.name;
+    const flavorRef = refList(source, 'flavor')[0];
+    const flavorId = flavorRef ? m.requireTargetId(flavorRef, `the flavor of ${source.address}`) : undefined;
+    if (!flavorId) throw new PumphouseError('PH1651', `${source.address}: flavor ${flavorName ?? '?'} has no counterpart on the target`, { hint: 'include the flavor (flavors: referenced) or map it in spec.maps.flavors' });
+    const ports = refList(source, 'ports').map((p) => ({ port: m.requireTargetId(p, `a port of ${source.address}`) }));
+    const az = typeof a['availabilityZone'] === 'string' ? (m.settings.maps.availabilityZones[a['availabilityZone']] ?? a['availabilityZone']) : undefined;
+    const group = refList(source, 'serverGroup')[0];
+    const live = await compute.servers.get(await m.source.compute(), source.id);
+    const volumes = blockDevices(source);
+    // With block_device_mapping_v2 Nova wants the image in the mapping too, as boot device 0.
+    const bdm = imageRef && volumes.length > 0
+      ? [{ boot_index: 0, uuid: imageRef, source_type: 'image' as const, destination_type: 'local' as const, delete_on_termination: true }, ...volumes]
+      : volumes;
+    const created = await compute.servers.create(await cloud.compute(), {
+      name: source.name,
+      flavorRef: flavorId,
+      ...(imageRef ? { imageRef } : {}),
+      networks: ports.length > 0 ? ports : 'none',
+      ...(await bootKeyName(ctx, cloud, source).then((k) => (k ? { key_name: k } : {}))),
+      metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName) },
+      tags: [...((a['tags'] as string[] | undefined) ?? []), ...markTags(source.id, m.planName)],
+      // Read live and passed through: user data may hold credentials, so it is never stored.
+      ...(live['OS-EXT-SRV-ATTR:user_data'] ? { user_data: live['OS-EXT-SRV-ATTR:user_data'] } : {}),
+      ...(typeof a['description'] === 'string' ? { description: a['description'] } : {}),
+      ...(az ? { availability_zone: az } : {}),
+      ...(a['configDrive'] === true ? { config_drive: true } : {}),
+      ...(bdm.length > 0 ? { block_device_mapping_v2: bdm } : {}),
+      ...(group && m.targetIdOf(group) ? { schedulerHints: { group: m.targetIdOf(group) as string } } : {}),
+    });
+    await m.ledger.setMapping(source.address, created.id);
+    return created.id;
+  }
+
+  /** The copies of the volumes moving with the server, at their source devices. */
+  function blockDevices(source: InventoryResource): compute.servers.BlockDeviceMapping[] {
+    const policy = m.change(source.address)?.move?.volumes ?? 'attached';
+    if (policy === 'none' && source.attributes['bootFromVolume'] !== true) return [];
+    const attached = (source.attributes['volumesAttached'] ?? []) as Array<{ id: string; deleteOnTermination: boolean }>;
+    const rootDevice = source.attributes['rootDeviceName'];
+    return attached.flatMap((v) => {
+      const volume = m.sourceLookup.byId('volume', v.id);
+      if (!volume) return [];
+      const targetId = m.targetIdOf(volume.address);
+      if (!targetId) return [];
+      const device = ((volume.attributes['attachments'] ?? []) as Array<{ server: string; device: string | null }>).find((x) => x.server === source.address)?.device ?? undefined;
+      const isRoot = source.attributes['bootFromVolume'] === true && (device === rootDevice || attached.length === 1);
+      return [{
+        boot_index: isRoot ? 0 : null, uuid: targetId, source_type: 'volume' as const, destination_type: 'volume' as const,
+        delete_on_termination: v.deleteOnTermination, ...(device ? { device_name: device } : {}),
+      }];
+    });
+  }
+
+  async function associateFloatingIps(source: InventoryResource): Promise<void> {
+    const client = await m.target.network();
+    for (const fip of m.sourceLookup.ofKind('floating-ip')) {
+      const port = refList(fip, 'port')[0];
+      if (!port || !refList(source, 'ports').includes(port)) continue;
+      const fipId = m.targetIdOf(fip.address);
+      const portId = m.targetIdOf(port);
+      if (!fipId || !portId) continue;
+      const current = await network.floatingIps.get(client, fipId);
+      if (current.port_id !== portId) await network.floatingIps.update(client, fipId, { port_id: portId });
+    }
+  }
+
+  async function handleSource(ctx: StepContext, source: InventoryResource): Promise<void> {
+    const disposition = m.change(source.address)?.move?.source ?? 'keep-stopped';
+    const client = await m.source.compute();
+    if (disposition === 'delete') {
+      ctx.progress({ phase: 'deleting the source server (its copy is verified)' });
+      await compute.servers.remove(client, source.id);
+    } else if (disposition === 'keep' && m.ledger.downtime(source.address)?.wasActive) {
+      const live = await compute.servers.get(client, source.id);
+      if (live.status === 'SHUTOFF') await compute.servers.start(client, source.id);
+    }
+    const snapshotId = ctx.checkpoint?.['snapshotId'];
+    if (typeof snapshotId === 'string') {
+      await image.images.remove(await m.source.image(), snapshotId);
+      await m.ledger.removeTemporary(`image:${snapshotId}`);
+    }
+  }
+
+  async function recordDowntime(source: InventoryResource): Promise<void> {
+    const record = m.ledger.downtime(source.address) ?? {};
+    if (record.verifiedAt) return;
+    const now = new Date();
+    const seconds = record.stoppedAt ? (now.getTime() - Date.parse(record.stoppedAt)) / 1000 : 0;
+    await m.ledger.setDowntime(source.address, { ...record, verifiedAt: now.toISOString(), seconds });
+    m.events.emit({ type: 'server_downtime', level: 'info', message: `${source.address}: copy verified on the target after ${seconds.toFixed(1)} s of downtime`, data: { server: source.address, seconds, outcome: 'migrated' } });
+  }
+
+  return {
+    async observe(ctx) {
+      const source = m.sourceObject(ctx.step.address);
+      const copy = await findCopy(source);
+      // Done only when verified AND the source handled: a kill in between must finish the job.
+      if (copy?.status === 'ACTIVE' && m.ledger.downtime(source.address)?.verifiedAt && ctx.checkpoint?.['sourceHandled']) {
+        return { done: true, targetId: copy.id };
+      }
+      return { done: false };
+    },
+    async run(ctx) {
+      const source = m.sourceObject(ctx.step.address);
+      let copy = await findCopy(source);
+      if (copy?.status === 'ERROR') {
+        await compute.servers.remove(await m.target.compute(), copy.id);
+        throw Object.assign(new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`), { retryable: true });
+      }
+      if (!copy) {
+        await ensureSourceStopped(m, source.address, ctx);
+        await boot(ctx, source);
+        copy = await findCopy(source);
+      }
+      if (!copy) throw Object.assign(new Error(`${source.address}: the booted copy is not listed on the target yet`), { retryable: true });
+      await m.ledger.setMapping(source.address, copy.id);
+      const copyId = copy.id;
+      const targetCompute = await m.target.compute();
+      await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE']);
+      await associateFloatingIps(source);
+      await recordDowntime(source);
+      await handleSource(ctx, source);
+      await ctx.saveCheckpoint({ sourceHandled: true });
+      return { targetId: copyId };
+    },
+    async verify(ctx) {
+      const source = m.sourceObject(ctx.step.address);
+      const copy = await findCopy(source);
+      if (copy?.status !== 'ACTIVE') throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target`);
+    },
+    async onFailed(ctx) {
+      await restartSourceIfStopped(m, ctx.step.address);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { StepContext } from '../executor/runner.js';
+import { compute, isConflict } from '../openstack/index.js';
+import type { MigrationContext } from './context.js';
+import { waitForStatus } from './wait.js';
+
+/**
+ * The source side of a server's downtime, shared by the server step and the steps of the volumes
+ * attached to it (which run first, inside the same downtime). Whether the server was running is
+ * recorded in the state BEFORE it is stopped, so whatever happens next (a failure, a kill) the
+ * server can be started again: nothing is left stopped by accident.
+ */
+export async function ensureSourceStopped(m: MigrationContext, serverAddress: string, ctx: StepContext): Promise<void> {
+  const serverId = m.sourceObject(serverAddress).id;
+  const client = await m.source.compute();
+  const live = await compute.servers.get(client, serverId);
+  const record = m.ledger.downtime(serverAddress);
+  if (live.status === 'SHUTOFF') {
+    if (!record) await m.ledger.setDowntime(serverAddress, { wasActive: false });
+    return;
+  }
+  if (live.status !== 'ACTIVE') {
+    throw Object.assign(new Error(`source server ${serverAddress} is ${live.status}: it must be ACTIVE or SHUTOFF to move`), { retryable: live.status !== 'ERROR' });
+  }
+  // A server started again after an earlier failure begins a new downtime.
+  const stoppedAt = record?.stoppedAt && !record.restartedAt ? record.stoppedAt : new Date().toISOString();
+  await m.ledger.setDowntime(serverAddress, { wasActive: true, stoppedAt });
+  ctx.progress({ phase: `stopping ${serverAddress} on the source (downtime starts)` });
+  try {
+    await compute.servers.stop(client, serverId);
+  } catch (error) {
+    if (!isConflict(error)) throw error; // already stopping
+  }
+  await waitForStatus(() => compute.servers.get(client, serverId), {
+    what: `source server ${serverAddress}`, want: ['SHUTOFF'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
+  });
+}
+
+/**
+ * After a failure inside the downtime: starts the source server again if Pumphouse stopped it,
+ * so the workload runs where it ran. Never throws (the original error is what matters).
+ */
+export async function restartSourceIfStopped(m: MigrationContext, serverAddress: string): Promise<boolean> {
+  const record = m.ledger.downtime(serverAddress);
+  if (!record?.wasActive || record.verifiedAt || record.restartedAt) return false;
+  try {
+    const client = await m.source.compute();
+    const serverId = m.sourceObject(serverAddress).id;
+    const live = await compute.servers.get(client, serverId);
+    if (live.status === 'SHUTOFF') await compute.servers.start(client, serverId);
+    const now = new Date();
+    const seconds = record.stoppedAt ? (now.getTime() - Date.parse(record.stoppedAt)) / 1000 : 0;
+    await m.ledger.setDowntime(serverAddress, { ...record, restartedAt: now.toISOString(), seconds });
+    m.events.emit({ type: 'server_downtime', level: 'warn', message: `${serverAddress}: started again on the source after ${seconds.toFixed(1)} s of downtime`, data: { server: serverAddress, seconds, outcome: 'restarted-on-source' } });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,86 @@
+import type { ApplyReport } from '../../apply/apply.js';
+import type { PumphouseEvent } from '../../events/events.js';
+import { painter, writeLine } from '../streams.js';
+
+/**
+ * What an operator watches during an apply: a line per finished step, the phases of the long
+ * ones (stopping, snapshotting, booting) and, for copies, bytes with rate and ETA. Plain lines
+ * whether or not stderr is a terminal, so logs and terminals read the same.
+ */
+export function applyProgressPrinter(stderr: NodeJS.WritableStream, options: { color: boolean; verbose: boolean }): (event: PumphouseEvent) => void {
+  const c = painter(options.color);
+  return (event) => {
+    switch (event.type) {
+      case 'apply_started':
+        writeLine(stderr, c.bold(event.message));
+        return;
+      case 'step_started':
+        if (options.verbose || event.data.attempt > 1) writeLine(stderr, c.dim(`  … ${event.data.step} (attempt ${event.data.attempt})`));
+        return;
+      case 'step_progress': {
+        const d = event.data;
+        if (d.phase) writeLine(stderr, c.dim(`  · ${d.step}: ${d.phase}`));
+        else if (d.bytes !== undefined) writeLine(stderr, c.dim(`  · ${d.step}: ${bytes(d.bytes)}${d.totalBytes ? ` of ${bytes(d.totalBytes)}` : ''}${d.bytesPerSecond ? ` at ${bytes(d.bytesPerSecond)}/s` : ''}${d.etaSeconds !== undefined ? `, ${d.etaSeconds} s left` : ''}`));
+        return;
+      }
+      case 'step_retry':
+        writeLine(stderr, `  ${c.yellow('↻')} ${event.data.step}: ${event.data.error}; trying again in ${(event.data.delayMs / 1000).toFixed(1)} s`);
+        return;
+      case 'step_finished': {
+        const d = event.data;
+        if (d.outcome === 'done') writeLine(stderr, `  ${c.green('✓')} ${d.step} ${c.dim(`${(d.ms / 1000).toFixed(1)} s`)}`);
+        else if (d.outcome === 'already-done') writeLine(stderr, `  ${c.green('✓')} ${d.step} ${c.dim('(already done)')}`);
+        else if (d.outcome === 'failed') writeLine(stderr, `  ${c.red('✗')} ${d.step}: ${d.error ?? 'failed'}`);
+        else writeLine(stderr, `  ${c.yellow('–')} ${d.step}: skipped, ${d.error ?? ''}`);
+        return;
+      }
+      case 'server_downtime':
+        writeLine(stderr, `  ${event.data.outcome === 'migrated' ? c.cyan('⏱') : c.yellow('⏱')} ${event.message}`);
+        return;
+      default:
+        return;
+    }
+  };
+}
+
+/** The closing summary: what was done, what failed and why, what to run next. */
+export function renderApplySummary(report: ApplyReport, options: { color: boolean; planFile: string; statePath: string; passwordsFile?: string | undefined }): string {
+  const c = painter(options.color);
+  const n = report.counts;
+  const lines: string[] = [];
+  const verdict = report.interrupted ? c.yellow.bold('Apply interrupted.') : n.failed > 0 ? c.red.bold('Apply finished with failures.') : c.green.bold('Apply complete.');
+  lines.push('', `${verdict} ${n.done} done, ${n['already-done']} already done, ${n.failed} failed, ${n.skipped} skipped${n.pending > 0 ? `, ${n.pending} not started` : ''} in ${(report.ms / 1000).toFixed(1)} s.`);
+  const downtimes = Object.entries(report.downtime);
+  if (downtimes.length > 0) {
+    lines.push('', 'Server downtime (source stopped → copy verified):');
+    for (const [server, record] of downtimes.sort(([a], [b]) => a.localeCompare(b))) {
+      const how = record.verifiedAt ? 'moved' : 'started again on the source';
+      lines.push(`  ${server}  ${(record.seconds ?? 0).toFixed(1)} s  ${c.dim(how)}`);
+    }
+    const total = downtimes.reduce((sum, [, r]) => sum + (r.seconds ?? 0), 0);
+    lines.push(`  total ${total.toFixed(1)} s, longest ${Math.max(...downtimes.map(([, r]) => r.seconds ?? 0)).toFixed(1)} s`);
+  }
+  const failed = report.problems.filter((p) => p.outcome === 'failed');
+  if (failed.length > 0) {
+    lines.push('', c.red('Failed:'));
+    for (const p of failed) {
+      lines.push(`  ${p.step}: ${p.error.code ? `${p.error.code} ` : ''}${p.error.message}`);
+      if (p.error.hint) lines.push(`    ${c.cyan('hint:')} ${p.error.hint}`);
+    }
+    const skipped = report.problems.length - failed.length;
+    if (skipped > 0) lines.push(c.dim(`  (${skipped} step(s) that need them were skipped)`));
+  }
+  if (options.passwordsFile) lines.push('', `Generated passwords are in ${options.passwordsFile} (mode 0600): hand them over, then delete the file.`);
+  lines.push('', 'Next:');
+  if (report.interrupted || n.failed > 0) lines.push(`  pumphouse apply ${options.planFile}      resumes where this stopped (state: ${options.statePath})`);
+  else lines.push(`  pumphouse plan ${options.planFile}       should now say "No changes."`);
+  lines.push(`  pumphouse state show${options.statePath === '.pumphouse/state.json' ? '' : ` --state ${options.statePath}`}     every step, mapping and downtime`);
+  return lines.join('\n');
+}
+
+function bytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
+}
