@@ -105,3 +105,8 @@ export async function uploadToImage(client: ServiceClient, id: string, imageName
 export async function remove(client: ServiceClient, id: string): Promise<void> {
   await client.delete(getURL(client, id), { missingOk: true });
 }
+
+/** os-set_bootable: a volume made from an image is bootable; a copy of a data volume must not be. */
+export async function setBootable(client: ServiceClient, id: string, bootable: boolean): Promise<void> {
+  await client.post(client.url('volumes', id, 'action'), { 'os-set_bootable': { bootable } }, { okCodes: [200, 202], retrySafe: true });
+}

@@ -47,6 +47,8 @@ export interface ImageListOptions extends PageOptions {
   os_hidden?: boolean;
   owner?: string;
   status?: string;
+  /** Only images carrying this tag. */
+  tag?: string;
 }
 
 const IMAGE_FIELDS = new Set([

@@ -6,3 +6,4 @@ export * as routers from './routers.js';
 export * as floatingIps from './floating-ips.js';
 export * as securityGroups from './security-groups.js';
 export * as quotas from './quotas.js';
+export * as common from './common.js';
