@@ -128,6 +128,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       ...(group && m.targetIdOf(group) ? { schedulerHints: { group: m.targetIdOf(group) as string } } : {}),
     });
     await m.ledger.setMapping(source.address, created.id);
+    ctx.progress({ phase: 'waiting for the copy to be ACTIVE' });
     return created.id;
   }
 

@@ -125,6 +125,7 @@ export function volumeRunner(m: MigrationContext): StepRunner {
           metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName) },
         });
         await m.ledger.setMapping(source.address, copy.id);
+        ctx.progress({ phase: 'waiting for the volume to be available' });
       }
       const client = await m.target.blockStorage();
       const copyId = copy.id;

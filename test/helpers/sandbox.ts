@@ -40,3 +40,19 @@ export function sandboxForTests(): { sandbox: () => Sandbox; files: () => Return
   });
   return { sandbox: () => sandbox!, files: () => files! };
 }
+
+/** A sandbox of its own for one test, with its config files; `stop()` removes both. */
+export async function privateSandbox(options: Parameters<typeof startSandbox>[0] = {}): Promise<{ sandbox: Sandbox; files: ReturnType<typeof tempFiles>; config: string; stop(): Promise<void> }> {
+  const sandbox = await startSandbox({ scenario: 'demo', portBase: 0, ...options });
+  const files = tempFiles({});
+  writeSandboxConfig(files.dir, sandbox);
+  return {
+    sandbox,
+    files,
+    config: files.path('pumphouse.yaml'),
+    stop: async () => {
+      await sandbox.stop();
+      files.cleanup();
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ExecutionPlan } from '../../src/execution-plan/plan.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
@@ -19,9 +20,14 @@ spec:
     - projects: [ph-web, ph-data]
       strategy: snapshot
 `;
+// The same plan once the target has an external network for the seeded one (seed-target.sh).
+const APPLIED = `${PLAN.replace('metadata: { name: real }', 'metadata: { name: real-move }').replace('identity: { projects: [ph-web, ph-data] }', 'identity: { projects: [ph-web, ph-data], passwordsFile: passwords.yaml }')}  maps:
+    networks: { ph-public: ph-target-public }
+`;
 const files = tempFiles({
   'pumphouse.yaml': `source: { cloud: ${source} }\ntarget: { cloud: ${target} }\n`,
   'real.yaml': PLAN,
+  'move.yaml': APPLIED,
 });
 after(() => files.cleanup());
 const plan = () => runCli(['--config', files.path('pumphouse.yaml'), '--output', 'json', 'plan', files.path('real.yaml')]);
@@ -49,5 +55,51 @@ describe(`pumphouse plan on real clouds (${source} → ${target})`, () => {
     const second = await plan();
     const strip = (text: string) => text.replace(/"(createdAt|takenAt)": "[^"]+"/g, '"$1": "<time>"');
     assert.equal(strip(second.stdout), strip(first.stdout), 'two plans of unchanged real clouds are identical apart from times');
+  });
+});
+
+/** The openstack CLI's JSON view of the target, as an operator would check it. */
+function openstack(cloud: string, ...args: string[]): unknown {
+  const result = spawnSync('openstack', ['--os-cloud', cloud, ...args, '-f', 'json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(result.status, 0, `openstack ${args.join(' ')}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as unknown;
+}
+
+describe(`pumphouse apply on real clouds (${source} → ${target})`, () => {
+  test('moves the seeded workload; the openstack CLI finds it on the target; a re-plan says No changes', { timeout: 900_000 }, async () => {
+    const seeded = spawnSync('bash', [`${REPO_ROOT}/test/real/seed-target.sh`, target!], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(seeded.status, 0, seeded.stderr);
+    const cli = (...args: string[]) => runCli(['--config', files.path('pumphouse.yaml'), ...args], { timeoutMs: 900_000, env: { PUMPHOUSE_POLL_MS: '500' } });
+    const applied = await cli('apply', files.path('move.yaml'), '--auto-approve', '--state', files.path('state.json'));
+    assert.equal(applied.code, 0, applied.stderr.slice(-3000));
+    assert.match(applied.stderr, /Apply complete\./);
+    assert.match(applied.stderr, /server:ph-web\/ph-web-1 +\d+\.\d s +moved/, 'the summary shows each server\'s downtime');
+
+    const servers = openstack(target!, 'server', 'list', '--all-projects', '--long') as Array<Record<string, unknown>>;
+    const byName = new Map(servers.map((s) => [s['Name'], s]));
+    for (const name of ['ph-web-1', 'ph-data-1', 'ph-data-bfv']) assert.equal(byName.get(name)?.['Status'], 'ACTIVE', `${name} runs on the target`);
+    assert.match(JSON.stringify(byName.get('ph-web-1')?.['Networks']), /203\.0\.113\./, 'ph-web-1 has its floating IP again');
+    const volumes = openstack(target!, 'volume', 'list', '--all-projects', '--long') as Array<Record<string, unknown>>;
+    const volume = (name: string) => volumes.find((v) => v['Name'] === name);
+    assert.equal(volume('ph-data-vol')?.['Status'], 'in-use');
+    assert.match(JSON.stringify(volume('ph-data-vol')?.['Attached to']), new RegExp(String(byName.get('ph-data-1')?.['ID'])));
+    assert.equal(volume('ph-data-root')?.['Status'], 'in-use', 'the boot volume serves ph-data-bfv');
+    const flavor = openstack(target!, 'flavor', 'show', 'ph-small') as Record<string, unknown>;
+    assert.match(JSON.stringify(flavor['properties']), /hw:cpu_policy/);
+    const sourceServers = openstack(source!, 'server', 'list', '--all-projects') as Array<Record<string, unknown>>;
+    for (const s of sourceServers.filter((x) => String(x['Name']).startsWith('ph-'))) assert.equal(s['Status'], 'SHUTOFF', `${String(s['Name'])} is kept stopped on the source`);
+
+    // Generated passwords: only in the passwords file, owner-readable only, never printed.
+    const passwordsPath = files.path('passwords.yaml');
+    assert.equal(statSync(passwordsPath).mode & 0o777, 0o600);
+    const passwords = readFileSync(passwordsPath, 'utf8');
+    const alice = /ph-alice: (\S+)/.exec(passwords)?.[1];
+    assert.ok(alice && alice.length >= 20);
+    assert.ok(!applied.stdout.includes(alice) && !applied.stderr.includes(alice), 'the password is not printed');
+    assert.ok(!readFileSync(files.path('state.json'), 'utf8').includes(alice), 'the password is not in the state');
+
+    const replanned = await cli('plan', files.path('move.yaml'), '--state', files.path('state.json'));
+    assert.equal(replanned.code, 0, replanned.stderr);
+    assert.match(replanned.stdout, /No changes\./);
   });
 });

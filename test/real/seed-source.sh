@@ -90,11 +90,17 @@ if ! has server ph-data-1; then
   for _ in $(seq 30); do [ "$(in_project ph-data volume show ph-data-vol -f value -c status)" = available ] && break; sleep 1; done
   in_project ph-data server add volume ph-data-1 ph-data-vol >/dev/null
 fi
+# A server booted from a volume: its root disk lives in Cinder, so it moves as a volume.
+if ! has server ph-data-bfv; then
+  has volume ph-data-root || in_project ph-data volume create --size 1 --image ph-tiny-image --bootable ph-data-root >/dev/null
+  for _ in $(seq 60); do [ "$(in_project ph-data volume show ph-data-root -f value -c status)" = available ] && break; sleep 1; done
+  in_project ph-data server create --flavor ph-small --volume ph-data-root --network ph-data-net --wait ph-data-bfv >/dev/null
+fi
 FIP=$(in_project ph-web floating ip list -f value -c "Floating IP Address" | head -1)
 [ -n "$FIP" ] || FIP=$(in_project ph-web floating ip create -f value -c floating_ip_address ph-public)
 in_project ph-web server show ph-web-1 -f value -c addresses | grep -q "$FIP" || in_project ph-web server add floating ip ph-web-1 "$FIP"
-for project in ph-web ph-data; do
-  status=$(in_project $project server show "$project-1" -f value -c status)
-  [ "$status" = ACTIVE ] || { echo "server $project-1 is $status, not ACTIVE" >&2; exit 1; }
+for server in ph-web/ph-web-1 ph-data/ph-data-1 ph-data/ph-data-bfv; do
+  status=$(in_project "${server%%/*}" server show "${server#*/}" -f value -c status)
+  [ "$status" = ACTIVE ] || { echo "server $server is $status, not ACTIVE" >&2; exit 1; }
 done
 log "done in $(( $(date +%s) - T0 )) s"

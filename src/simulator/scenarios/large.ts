@@ -40,6 +40,8 @@ export function buildLargeSource(name = 'sandbox-source'): CloudStore {
     const project = b.project(`proj-${pn}`, { description: `load project ${pn}` });
     const user = b.user(`user-${pn}`, { defaultProject: project });
     b.grant(user, 'member', project);
+    // 200 servers per project: quotas raised, as an operator of such a cloud has them.
+    b.setQuota(project, { compute: { instances: 250, cores: 1000, ram: 1_024_000 }, network: { port: 1000 }, volume: { volumes: 100, gigabytes: 10_000 } });
     b.keypair(user, `key-${pn}`);
     const sg = b.defaultSecurityGroup(project);
     const subnets = ['a', 'b'].map((x, i) => {

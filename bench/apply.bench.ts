@@ -1,0 +1,86 @@
+/**
+ * bench:apply — the executor's own cost per step: apply a plan moving the servers of the first
+ * three projects of the `large` sandbox (600 servers, strategy rebuild, no volumes, so the
+ * images are streamed once) with instant status transitions, at parallelism 32, with the real
+ * state file. Prints, last, one line:
+ *   {"bench":"apply","servers":N,"steps":N,"seconds":S,"msPerStep":X,"peakRssMB":M}
+ * Target: msPerStep ≤ 5.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runApply } from '../src/apply/apply.js';
+import { loadConfig } from '../src/config/load.js';
+import { EventBus } from '../src/events/sink.js';
+import { makePlan } from '../src/execution-plan/make.js';
+import { discoverInventory } from '../src/inventory/index.js';
+import { connect } from '../src/openstack/index.js';
+import { loadPlanFile } from '../src/plan-file/index.js';
+import { StateStore } from '../src/state/store.js';
+import { startSandboxProcess } from './lib/sandbox-process.js';
+
+const PLAN = `apiVersion: pumphouse/v1
+kind: MigrationPlan
+metadata: { name: bench-apply }
+spec:
+  identity: { projects: [proj-00, proj-01, proj-02], passwords: skip }
+  workloads:
+    - projects: [proj-00, proj-01, proj-02]
+      strategy: rebuild
+      volumes: none
+      source: keep
+  maps:
+    networks: { public: admin_floating_net }
+    volumeTypes: { lvmdriver-1: volumes_lvm }
+  parallelism: { global: 32, perHost: 32 }
+`;
+
+async function main(): Promise<void> {
+  const sandbox = await startSandboxProcess('large', ['--transition-ms', '0']);
+  const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-apply-'));
+  let line: Record<string, unknown>;
+  try {
+    const planPath = join(dir, 'apply.yaml');
+    writeFileSync(planPath, PLAN);
+    const loaded = loadPlanFile(planPath);
+    if (!loaded.desired) throw new Error(`the bench plan is invalid: ${JSON.stringify(loaded.diagnostics)}`);
+    const config = loadConfig(sandbox.configPath);
+    const events = new EventBus();
+    let failures = 0;
+    events.on((e) => {
+      if (e.type === 'step_finished' && e.data.outcome === 'failed' && failures++ < 5) process.stderr.write(`${e.message}\n`);
+    });
+    const clouds = await Promise.all([config.source, config.target].map((c) => connect(c, { events, maxInFlight: 64 })));
+    const [source, target] = await Promise.all(clouds.map((cloud, i) => discoverInventory(cloud, { label: [config.source, config.target][i]!.label })));
+    const { plan } = makePlan({ desired: loaded.desired, source: source!, target: target!, now: new Date() });
+    if (!plan.applyable) throw new Error('the bench plan is not applyable');
+    const store = await StateStore.open(join(dir, 'state.json'), { command: 'bench:apply' });
+    const started = performance.now();
+    const report = await runApply({
+      plan, source: clouds[0]!, target: clouds[1]!, targetConfig: config.target, inventories: { source: source!, target: target! },
+      store, events, passwords: { record: async () => undefined }, connect: (c) => connect(c, { events, maxInFlight: 64 }), pollMs: 10, retryBaseMs: 50,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await store.close();
+    clouds.forEach((c) => c.close());
+    if (report.counts.failed > 0 || report.counts.skipped > 0) throw new Error(`${report.counts.failed} steps failed, ${report.counts.skipped} skipped`);
+    const servers = plan.changes.filter((c) => c.kind === 'server' && c.action === 'migrate').length;
+    line = {
+      bench: 'apply', servers, steps: plan.steps.length, seconds: round(seconds), msPerStep: round((seconds * 1000) / plan.steps.length),
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:apply failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# For developers re-running the real-cloud apply test on the same testbed (CI starts fresh):
+# removes from the TARGET everything the test's apply created (servers, volumes, images,
+# floating IPs, routers, networks, security groups, projects and users named ph-* or
+# pumphouse-*), and starts the SOURCE's ph-* servers again.
+#   test/real/reset-clouds.sh SOURCE TARGET        (e.g. c5000 c6000)
+set -uo pipefail
+SOURCE=${1:?usage: reset-clouds.sh SOURCE TARGET}
+TARGET=${2:?usage: reset-clouds.sh SOURCE TARGET}
+t() { openstack --os-cloud "$TARGET" "$@"; }
+ids() { t "$@" -f value -c ID -c Name | awk '$2 ~ /^(ph-|pumphouse-)/ {print $1}'; }
+for s in $(ids server list --all-projects); do t server delete --wait "$s"; done
+for v in $(ids volume list --all-projects); do t volume delete "$v"; done
+for i in $(ids image list); do t image delete "$i"; done
+for f in $(t floating ip list -f value -c ID); do t floating ip delete "$f"; done
+for r in $(ids router list); do
+  for s in $(t router show "$r" -f json -c interfaces_info | python3 -c 'import json,sys; print(" ".join(i["subnet_id"] for i in json.load(sys.stdin)["interfaces_info"]))'); do t router remove subnet "$r" "$s"; done
+  t router unset --external-gateway "$r"; t router delete "$r"
+done
+for p in $(t port list -f value -c ID -c device_owner | awk '$2=="" || $2=="None" {print $1}'); do t port delete "$p"; done
+for n in $(ids network list); do [ "$(t network show "$n" -f value -c name)" = ph-target-public ] || t network delete "$n"; done
+for g in $(ids security group list); do t security group delete "$g"; done
+for p in ph-web ph-data; do t project delete "$p" 2>/dev/null; done
+for u in ph-alice ph-bob; do t user delete "$u" 2>/dev/null; done
+t flavor delete ph-small 2>/dev/null
+for s in $(openstack --os-cloud "$SOURCE" server list --all-projects -f value -c ID -c Name -c Status | awk '$2 ~ /^ph-/ && $3=="SHUTOFF" {print $1}'); do openstack --os-cloud "$SOURCE" server start "$s"; done
+echo "[reset] $TARGET cleared of ph-*/pumphouse-* objects; $SOURCE servers started"
