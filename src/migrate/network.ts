@@ -15,14 +15,18 @@ import type { CopyKind } from './copy.js';
 
 type Collection = 'networks' | 'subnets' | 'routers' | 'ports' | 'floatingips' | 'security-groups';
 
-async function findMarked(m: MigrationContext, collection: Collection, sourceId: string): Promise<string | undefined> {
+/**
+ * The copy carrying the source's mark, in the target project: a marked object left in a project
+ * that was deleted since (Keystone leaves Neutron's objects behind) is not the copy.
+ */
+async function findMarked(m: MigrationContext, collection: Collection, source: InventoryResource): Promise<string | undefined> {
   const client = await m.target.network();
-  const items = await collectAll(neutronTagged(client, collection, `${SOURCE_TAG_PREFIX}${sourceId}`));
+  const projectId = source.project ? m.targetIdOf(`project:${source.project.name}`) : undefined;
+  if (source.project && !projectId) return undefined;
+  const items = await collectAll(network.common.neutronList<{ id: string }>(client, collection, {
+    tags: `${SOURCE_TAG_PREFIX}${source.id}`, fields: ['id'], ...(projectId ? { project_id: projectId } : {}),
+  }));
   return items[0]?.id;
-}
-
-function neutronTagged(client: ServiceClient, collection: Collection, tag: string) {
-  return network.common.neutronList<{ id: string }>(client, collection, { tags: tag, fields: ['id'] });
 }
 
 /** Sets the mark tags (Neutron takes tags only after the create). */
@@ -38,7 +42,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 function neutronCopy(collection: Collection, body: (m: MigrationContext, s: InventoryResource) => Record<string, unknown>, create: (c: ServiceClient, b: Record<string, unknown>) => Promise<{ id: string }>, orphan?: (m: MigrationContext, s: InventoryResource) => Promise<string | undefined>): CopyKind {
   return {
     async find(m, source) {
-      return (await findMarked(m, collection, source.id)) ?? (orphan ? orphan(m, source) : undefined);
+      return (await findMarked(m, collection, source)) ?? (orphan ? orphan(m, source) : undefined);
     },
     async create(m, source) {
       const client = await m.target.network();
@@ -129,7 +133,7 @@ export const routerCopy: CopyKind = {
 
 export const portCopy: CopyKind = {
   async find(m, source) {
-    return findMarked(m, 'ports', source.id);
+    return findMarked(m, 'ports', source);
   },
   async create(m, source, ctx) {
     const client = await m.target.network();
@@ -166,7 +170,7 @@ export const portCopy: CopyKind = {
 
 export const floatingIpCopy: CopyKind = {
   async find(m, source) {
-    return findMarked(m, 'floatingips', source.id);
+    return findMarked(m, 'floatingips', source);
   },
   async create(m, source, ctx) {
     const client = await m.target.network();
@@ -192,7 +196,7 @@ export const floatingIpCopy: CopyKind = {
 /** Security groups are created bare; `sync-rules` adds their rules. "default" exists already. */
 export const securityGroupCopy: CopyKind = {
   async find(m, source) {
-    const marked = await findMarked(m, 'security-groups', source.id);
+    const marked = await findMarked(m, 'security-groups', source);
     if (marked) return marked;
     if (source.name !== 'default') return unmarkedByName(m, 'security-groups', source);
     const client = await m.target.network();

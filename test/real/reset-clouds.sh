@@ -20,7 +20,15 @@ done
 for p in $(t port list -f value -c ID -c device_owner | awk '$2=="" || $2=="None" {print $1}'); do t port delete "$p"; done
 for n in $(ids network list); do [ "$(t network show "$n" -f value -c name)" = ph-target-public ] || t network delete "$n"; done
 for g in $(ids security group list); do t security group delete "$g"; done
-for p in ph-web ph-data; do t project delete "$p" 2>/dev/null; done
+# Keystone leaves a deleted project's Neutron objects behind: remove its security groups first.
+for p in ph-web ph-data; do
+  id=$(t project show "$p" -f value -c id 2>/dev/null) || continue
+  for g in $(t security group list --project "$id" -f value -c ID); do t security group delete "$g"; done
+  t project delete "$p"
+done
+# Orphans of projects deleted by earlier resets (their project no longer exists).
+projects=$(t project list -f value -c ID)
+t security group list -f value -c ID -c Project | while read -r g proj; do grep -qx "$proj" <<<"$projects" || t security group delete "$g"; done
 for u in ph-alice ph-bob; do t user delete "$u" 2>/dev/null; done
 t flavor delete ph-small 2>/dev/null
 for s in $(openstack --os-cloud "$SOURCE" server list --all-projects -f value -c ID -c Name -c Status | awk '$2 ~ /^ph-/ && $3=="SHUTOFF" {print $1}'); do openstack --os-cloud "$SOURCE" server start "$s"; done
