@@ -13,6 +13,7 @@ import { validateCommand } from './commands/validate.js';
 import { applyCommand } from './commands/apply.js';
 import { migrateCommand } from './commands/migrate.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { stateCommand } from './commands/state.js';
 
 /**
  * The only place that reads argv and decides the exit code:
@@ -27,7 +28,7 @@ export interface CliCommand<A = Record<string, unknown>> {
   run: (context: CommandContext, args: A) => Promise<number>;
 }
 
-const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, cleanupCommand, sandboxCommand, demoCommand];
+const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, stateCommand, cleanupCommand, sandboxCommand, demoCommand];
 
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;

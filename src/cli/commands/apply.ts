@@ -192,7 +192,7 @@ async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: 
       target: session.clouds[1],
       targetConfig: session.configs[1],
       inventories: { source: session.inventories[0], target: session.inventories[1] },
-      store: store as never,
+      store,
       events: context.events,
       passwords: passwordsFile,
       connect: (config) => connect(config, { events: context.events }),
