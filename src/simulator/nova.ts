@@ -1,6 +1,8 @@
 /**
- * Nova (compute API v2.1) under `/compute`, read side: servers, flavors, keypairs, server
- * groups, hypervisors, services, quotas, availability zones, aggregates, limits.
+ * Nova (compute API v2.1) under `/compute`: routing, microversion negotiation and the read side
+ * (servers, flavors, keypairs, server groups, hypervisors, services, quotas, availability zones,
+ * aggregates, limits). Writes live in nova-writes.ts (flavors, keypairs, quotas, server groups),
+ * nova-servers.ts (boot, delete) and nova-server-actions.ts (actions, tags, metadata, volumes).
  *
  * Microversions 2.1 … 2.93 (Zed). Every response below `/v2.1` echoes the negotiated version in
  * `OpenStack-API-Version` and `X-OpenStack-Nova-API-Version`, with `Vary` on both; shapes change
@@ -9,11 +11,23 @@
 import { createHash } from 'node:crypto';
 import { Router, json, webobHtml, queryFlag, queryLimit, linkWith, type SimRequest, type SimResponse } from './http.js';
 import { isoMicros, isoSeconds } from './ids.js';
-import { atLeast, formatVersion, negotiate, type Microversion, type MicroversionRange } from './microversion.js';
+import { atLeast, formatVersion, negotiate, type MicroversionRange } from './microversion.js';
 import { callerOf, middlewareUnauthorized, type ServiceApi, type ServiceContext } from './service.js';
 import type { Aggregate, CloudStore, ComputeService, Flavor, Hypervisor, Keypair, Server, ServerGroup } from './store.js';
 import type { PageResult, Table } from './table.js';
-import type { AuthContext } from './tokens.js';
+import { forbidden, links, novaError, serverNotFound, visibleServer, type Call, type NovaHandler } from './nova-common.js';
+import {
+  addTag, attachVolumeToServer, checkTag, deleteAllTags, deleteMetadataItem, deleteTag, detachVolumeFromServer, putMetadataItem, replaceTags,
+  serverAction, showMetadataItem, showVolumeAttachment, writeMetadata,
+} from './nova-server-actions.js';
+import { createServer, deleteServer } from './nova-servers.js';
+import {
+  createExtraSpecs, createFlavor, createKeypair, createServerGroup, deleteExtraSpec, deleteFlavor, deleteKeypair, deleteServerGroup, flavorAction,
+  revertQuotaSet, showExtraSpec, updateExtraSpec, updateFlavor, updateQuotaSet,
+} from './nova-writes.js';
+
+/** Cinder borrows Nova's error envelope (cinder.ts imports it from here). */
+export { novaError };
 
 export const NOVA_VERSIONS: MicroversionRange = {
   service: 'compute', min: { major: 2, minor: 1 }, max: { major: 2, minor: 93 }, legacyHeader: 'x-openstack-nova-api-version',
@@ -21,27 +35,7 @@ export const NOVA_VERSIONS: MicroversionRange = {
 /** Nova's `[api] max_limit` default: the most items one list page returns. */
 export const NOVA_MAX_LIMIT = 1000;
 
-interface Call { req: SimRequest; ctx: ServiceContext; caller: AuthContext; v: Microversion; store: CloudStore }
-type NovaHandler = (call: Call) => SimResponse;
-
-/** Nova's fault envelope names by status (nova/api/openstack/wsgi.py). */
-const FAULT_NAMES: Record<number, string> = {
-  400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'badMethod',
-  409: 'conflictingRequest', 413: 'overLimit', 415: 'badMediaType', 429: 'overLimit', 501: 'notImplemented', 503: 'serviceUnavailable',
-};
-
-export function novaError(status: number, message: string): SimResponse {
-  return json(status, { [FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } });
-}
-
-const forbidden = (rule: string): SimResponse => novaError(403, `Policy doesn't allow ${rule} to be performed.`);
-
 // ---- helpers ---------------------------------------------------------------------------------
-
-function links(call: Call, path: string): { rel: string; href: string }[] {
-  const o = call.ctx.origin();
-  return [{ rel: 'self', href: `${o}/compute/v2.1/${path}` }, { rel: 'bookmark', href: `${o}/compute/${path}` }];
-}
 
 /** Nova reads `limit`/`marker`; limit is capped at max_limit. Returns a 400 response on bad input. */
 function pageParams(call: Call): { limit: number; marker: string | undefined } | SimResponse {
@@ -121,15 +115,15 @@ function renderServer(call: Call, s: Server): Record<string, unknown> {
   body['OS-EXT-STS:task_state'] = s.taskState;
   body['OS-EXT-STS:vm_state'] = s.vmState;
   body['OS-EXT-STS:power_state'] = s.powerState;
-  body['os-extended-volumes:volumes_attached'] = store.serverVolumes(s.id).map((vol) => (atLeast(v, 2, 3)
-    ? { id: vol.id, delete_on_termination: false } : { id: vol.id }));
+  body['os-extended-volumes:volumes_attached'] = volumeDevices(store, s).map((d) => (atLeast(v, 2, 3)
+    ? { id: d.volumeId, delete_on_termination: d.deleteOnTermination } : { id: d.volumeId }));
   const groups = [...new Set(s.securityGroupNames)];
   if (groups.length > 0) body['security_groups'] = groups.map((name) => ({ name }));
   if (atLeast(v, 2, 3) && admin) {
     Object.assign(body, {
       'OS-EXT-SRV-ATTR:reservation_id': `r-${s.id.slice(0, 8)}`, 'OS-EXT-SRV-ATTR:launch_index': 0,
       'OS-EXT-SRV-ATTR:kernel_id': '', 'OS-EXT-SRV-ATTR:ramdisk_id': '', 'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
-      'OS-EXT-SRV-ATTR:user_data': null,
+      'OS-EXT-SRV-ATTR:user_data': s.userData ?? null,
     });
   }
   if ((atLeast(v, 2, 3) && admin) || atLeast(v, 2, 90)) body['OS-EXT-SRV-ATTR:hostname'] = s.name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
@@ -139,7 +133,28 @@ function renderServer(call: Call, s: Server): Record<string, unknown> {
   if (atLeast(v, 2, 26)) body['tags'] = [...s.tags];
   if (atLeast(v, 2, 63)) body['trusted_image_certificates'] = null;
   if (atLeast(v, 2, 73)) body['locked_reason'] = null;
+  // Nova shows the instance fault of a server in ERROR; details only to admins (omitted here).
+  if (s.status === 'ERROR' && s.fault) body['fault'] = { code: s.fault.code, created: isoSeconds(s.fault.createdAt), message: s.fault.message };
   return body;
+}
+
+interface VolumeDevice { volumeId: string; device: string | null; deleteOnTermination: boolean; tag: string | null; bdmId: string | null; attachmentId: string | null }
+
+/**
+ * A server's volumes as Nova lists them (from its block device mappings): Nova's own mappings
+ * first, then volumes Cinder shows attached that have none (seeded scenario servers).
+ */
+function volumeDevices(store: CloudStore, s: Server): VolumeDevice[] {
+  const attachmentOf = (volumeId: string) => store.volumes.get(volumeId)?.attachments.find((a) => a.serverId === s.id);
+  const out = (s.volumeMappings ?? []).map((m): VolumeDevice => ({
+    volumeId: m.volumeId, device: m.device || null, deleteOnTermination: m.deleteOnTermination, tag: m.tag, bdmId: m.id, attachmentId: attachmentOf(m.volumeId)?.attachmentId ?? null,
+  }));
+  for (const vol of store.serverVolumes(s.id)) {
+    if (out.some((d) => d.volumeId === vol.id)) continue;
+    const a = attachmentOf(vol.id);
+    out.push({ volumeId: vol.id, device: a?.device ?? null, deleteOnTermination: false, tag: null, bdmId: a?.attachmentId ?? null, attachmentId: a?.attachmentId ?? null });
+  }
+  return out;
 }
 
 function hostStatus(store: CloudStore, host: string): string {
@@ -192,20 +207,16 @@ function listServers(detail: boolean): NovaHandler {
       if (tags) checks.push((s) => tags.split(',').every((t) => s.tags.includes(t)));
       const anyTags = q.get('tags-any');
       if (anyTags) checks.push((s) => anyTags.split(',').some((t) => s.tags.includes(t)));
+      const notTags = q.get('not-tags');
+      if (notTags) checks.push((s) => !notTags.split(',').every((t) => s.tags.includes(t)));
+      const notAnyTags = q.get('not-tags-any');
+      if (notAnyTags) checks.push((s) => !notAnyTags.split(',').some((t) => s.tags.includes(t)));
     }
     const filter = checks.length === 0 ? undefined : (s: Server): boolean => checks.every((c) => c(s));
     const render = detail ? (s: Server): unknown => renderServer(call, s) : (s: Server): unknown => ({ id: s.id, links: links(call, `servers/${s.id}`), name: s.name });
     return withPage(call, store.servers, 'servers', source, filter, render);
   };
 }
-
-/** The server if the caller may see it (admin: any; others: own project). */
-function visibleServer(call: Call): Server | undefined {
-  const s = call.store.servers.get(call.req.params['id'] ?? '');
-  return s && (call.caller.isAdmin || s.projectId === call.caller.projectId) ? s : undefined;
-}
-
-const serverNotFound = (call: Call): SimResponse => novaError(404, `Instance ${call.req.params['id']} could not be found.`);
 
 function showServer(call: Call): SimResponse {
   const s = visibleServer(call);
@@ -226,25 +237,24 @@ function serverInterfaces(call: Call): SimResponse {
   });
 }
 
+function renderVolumeAttachments(call: Call, s: Server): Record<string, unknown>[] {
+  const v = call.v;
+  return volumeDevices(call.store, s).map((d) => ({
+    ...(atLeast(v, 2, 89) ? {} : { id: d.volumeId }), serverId: s.id, volumeId: d.volumeId, device: d.device,
+    ...(atLeast(v, 2, 70) ? { tag: d.tag } : {}), ...(atLeast(v, 2, 79) ? { delete_on_termination: d.deleteOnTermination } : {}),
+    ...(atLeast(v, 2, 89) ? { attachment_id: d.attachmentId, bdm_uuid: d.bdmId } : {}),
+  }));
+}
+
 function serverVolumeAttachments(call: Call): SimResponse {
   const s = visibleServer(call);
   if (!s) return serverNotFound(call);
-  const v = call.v;
-  return json(200, {
-    volumeAttachments: call.store.serverVolumes(s.id).map((vol) => {
-      const a = vol.attachments.find((x) => x.serverId === s.id);
-      return {
-        ...(atLeast(v, 2, 89) ? {} : { id: vol.id }), serverId: s.id, volumeId: vol.id, device: a?.device ?? null,
-        ...(atLeast(v, 2, 70) ? { tag: null } : {}), ...(atLeast(v, 2, 79) ? { delete_on_termination: false } : {}),
-        ...(atLeast(v, 2, 89) ? { attachment_id: a?.attachmentId ?? null, bdm_uuid: a?.attachmentId ?? null } : {}),
-      };
-    }),
-  });
+  return json(200, { volumeAttachments: renderVolumeAttachments(call, s) });
 }
 
 // ---- flavors ---------------------------------------------------------------------------------
 
-function renderFlavor(call: Call, f: Flavor, detail: boolean): unknown {
+export function renderFlavor(call: Call, f: Flavor, detail: boolean): unknown {
   if (!detail) {
     return { id: f.id, name: f.name, links: links(call, `flavors/${f.id}`), ...(atLeast(call.v, 2, 55) ? { description: f.description } : {}) };
   }
@@ -324,7 +334,7 @@ function showKeypair(call: Call): SimResponse {
 
 // ---- server groups -----------------------------------------------------------------------------
 
-function renderServerGroup(call: Call, g: ServerGroup): unknown {
+export function renderServerGroup(call: Call, g: ServerGroup): unknown {
   const v = call.v;
   if (atLeast(v, 2, 64)) return { id: g.id, name: g.name, policy: g.policy, rules: {}, members: [...g.members], project_id: g.projectId, user_id: g.userId };
   return { id: g.id, name: g.name, policies: [g.policy], members: [...g.members], metadata: {}, ...(atLeast(v, 2, 13) ? { project_id: g.projectId, user_id: g.userId } : {}) };
@@ -418,7 +428,7 @@ function listServices(call: Call): SimResponse {
 const DROPPED_AT_2_36 = ['fixed_ips', 'floating_ips', 'security_group_rules', 'security_groups', 'networks'];
 const DROPPED_AT_2_57 = ['injected_file_content_bytes', 'injected_file_path_bytes', 'injected_files'];
 
-function quotaKeys(call: Call, limits: Record<string, number>): string[] {
+export function quotaKeys(call: Call, limits: Record<string, number>): string[] {
   return Object.keys(limits).filter((k) => !(atLeast(call.v, 2, 36) && DROPPED_AT_2_36.includes(k)) && !(atLeast(call.v, 2, 57) && DROPPED_AT_2_57.includes(k)));
 }
 
@@ -548,7 +558,42 @@ function buildRouter(): Router<Call> {
     return a ? json(200, { aggregate: renderAggregate(c, a) }) : novaError(404, `Aggregate ${c.req.params['id']} could not be found.`);
   }));
   r.get('/v2.1/limits', h(limitsOf));
+  addWriteRoutes(r, h);
   return r;
+}
+
+/** The write side (nova-writes.ts, nova-servers.ts, nova-server-actions.ts). */
+function addWriteRoutes(r: Router<Call>, h: (fn: NovaHandler) => (req: SimRequest, call: Call) => SimResponse): void {
+  r.add('POST', '/v2.1/servers', h(createServer));
+  r.add('DELETE', '/v2.1/servers/:id', h(deleteServer));
+  r.add('POST', '/v2.1/servers/:id/action', h(serverAction));
+  r.add('PUT', '/v2.1/servers/:id/tags', h(replaceTags));
+  r.add('DELETE', '/v2.1/servers/:id/tags', h(deleteAllTags));
+  r.get('/v2.1/servers/:id/tags/:tag', h(checkTag));
+  r.add('PUT', '/v2.1/servers/:id/tags/:tag', h(addTag));
+  r.add('DELETE', '/v2.1/servers/:id/tags/:tag', h(deleteTag));
+  r.add('POST', '/v2.1/servers/:id/metadata', h(writeMetadata(false)));
+  r.add('PUT', '/v2.1/servers/:id/metadata', h(writeMetadata(true)));
+  r.get('/v2.1/servers/:id/metadata/:key', h(showMetadataItem));
+  r.add('PUT', '/v2.1/servers/:id/metadata/:key', h(putMetadataItem));
+  r.add('DELETE', '/v2.1/servers/:id/metadata/:key', h(deleteMetadataItem));
+  r.add('POST', '/v2.1/servers/:id/os-volume_attachments', h(attachVolumeToServer));
+  r.get('/v2.1/servers/:id/os-volume_attachments/:volume', h((c) => showVolumeAttachment(c, (s) => renderVolumeAttachments(c, s))));
+  r.add('DELETE', '/v2.1/servers/:id/os-volume_attachments/:volume', h(detachVolumeFromServer));
+  r.add('POST', '/v2.1/flavors', h(createFlavor));
+  r.add('PUT', '/v2.1/flavors/:id', h((c) => (atLeast(c.v, 2, 55) ? updateFlavor(c) : webobHtml(404, 'Not Found', 'The resource could not be found.'))));
+  r.add('DELETE', '/v2.1/flavors/:id', h(deleteFlavor));
+  r.add('POST', '/v2.1/flavors/:id/action', h(flavorAction));
+  r.add('POST', '/v2.1/flavors/:id/os-extra_specs', h(createExtraSpecs));
+  r.get('/v2.1/flavors/:id/os-extra_specs/:key', h(showExtraSpec));
+  r.add('PUT', '/v2.1/flavors/:id/os-extra_specs/:key', h(updateExtraSpec));
+  r.add('DELETE', '/v2.1/flavors/:id/os-extra_specs/:key', h(deleteExtraSpec));
+  r.add('POST', '/v2.1/os-keypairs', h(createKeypair));
+  r.add('DELETE', '/v2.1/os-keypairs/:name', h(deleteKeypair));
+  r.add('PUT', '/v2.1/os-quota-sets/:project', h(updateQuotaSet));
+  r.add('DELETE', '/v2.1/os-quota-sets/:project', h(revertQuotaSet));
+  r.add('POST', '/v2.1/os-server-groups', h(createServerGroup));
+  r.add('DELETE', '/v2.1/os-server-groups/:id', h(deleteServerGroup));
 }
 
 const router = buildRouter();

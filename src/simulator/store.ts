@@ -124,12 +124,26 @@ export interface Server {
   securityGroupNames: string[];
   metadata: Record<string, string>; tags: string[];
   host: string; hypervisorHostname: string; availabilityZone: string;
-  status: 'ACTIVE' | 'SHUTOFF' | 'BUILD' | 'ERROR' | 'PAUSED' | 'SUSPENDED' | 'VERIFY_RESIZE' | 'MIGRATING' | 'REBOOT';
+  status: 'ACTIVE' | 'SHUTOFF' | 'BUILD' | 'ERROR' | 'PAUSED' | 'SUSPENDED' | 'VERIFY_RESIZE' | 'MIGRATING' | 'REBOOT' | 'HARD_REBOOT';
   vmState: string; taskState: string | null; powerState: number;
   /** Ordinal behind OS-EXT-SRV-ATTR:instance_name (`instance-0000002a`). */
   instanceNumber: number;
   description: string | null; locked: boolean; configDrive: string;
   createdAt: number; updatedAt: number; launchedAt: number | null;
+  /** Base64 user data as given at boot (`OS-EXT-SRV-ATTR:user_data`, 2.3+, admin). */
+  userData?: string | null;
+  /** Nova's volume block device mappings (boot volume and attachments); absent = none recorded. */
+  volumeMappings?: ServerVolumeMapping[];
+  /** Ports Nova created for `{uuid}` network requests: Nova deletes them with the server. */
+  novaPortIds?: string[];
+  /** Nova's instance fault, shown while the server is in ERROR. */
+  fault?: { code: number; message: string; createdAt: number } | null;
+}
+/** One volume block device mapping of a server (Nova's BDM), rendered by os-volume_attachments. */
+export interface ServerVolumeMapping {
+  volumeId: string; device: string; bootIndex: number | null; deleteOnTermination: boolean; tag: string | null;
+  /** The BDM's own uuid (`bdm_uuid`, 2.89+). */
+  id: string;
 }
 export interface Hypervisor {
   /** Keeps the uuid form (2.53+); `legacyId` is the integer form before 2.53. */

@@ -9,8 +9,9 @@
  * - `rows` holds live rows in insertion order; `position(id)` is stable for a row's life.
  * - each index list is sorted by position (rows are only appended), so `page()` over an index is
  *   O(log n + page size + rows skipped by the filter).
- * - deleting (for the later write side) must leave a hole (`undefined`) in the slots, which lists
- *   already skip, and drop the row from its index lists, so positions of other rows never move.
+ * - `delete()` leaves a hole (`undefined`) in the slots, which lists already skip, and drops the
+ *   row from its index lists, so positions of other rows never move; `update()`/`reindex()` move a
+ *   row changed in place between index lists, keeping each list in table order.
  */
 
 /** Derives the keys a row is filed under in one index; `undefined`/`[]` files it nowhere. */
@@ -56,6 +57,69 @@ export class Table<T extends { id: string }> {
       }
     }
     return row;
+  }
+
+  /**
+   * Removes a row: its slot becomes a hole (so other rows keep their positions and markers stay
+   * valid) and it leaves every index. Returns the removed row, or undefined if there was none.
+   */
+  delete(id: string): T | undefined {
+    const at = this.positions.get(id);
+    if (at === undefined) return undefined;
+    const row = this.slots[at] as T;
+    for (const index of this.indexes.values()) {
+      for (const k of keysOf(index.key(row))) this.unfile(index.lists, k, at);
+    }
+    this.slots[at] = undefined;
+    this.positions.delete(id);
+    return row;
+  }
+
+  /**
+   * Re-files a row whose indexed fields were changed in place (a port bound to a server, a volume
+   * attached). `before` are the row's index keys captured with `indexKeys()` before the change.
+   */
+  reindex(row: T, before: ReadonlyMap<string, readonly string[]>): void {
+    const at = this.positions.get(row.id);
+    if (at === undefined || this.slots[at] !== row) throw new Error(`reindex of a row not in the table: ${row.id}`);
+    for (const [name, index] of this.indexes) {
+      const old = before.get(name) ?? [];
+      const now = keysOf(index.key(row));
+      for (const k of old) if (!now.includes(k)) this.unfile(index.lists, k, at);
+      for (const k of now) if (!old.includes(k)) this.file(index.lists, k, row, at);
+    }
+  }
+
+  /** The keys a row is filed under, per index: take it before changing indexed fields, pass it to `reindex`. */
+  indexKeys(row: T): Map<string, readonly string[]> {
+    const out = new Map<string, readonly string[]>();
+    for (const [name, index] of this.indexes) out.set(name, [...keysOf(index.key(row))]);
+    return out;
+  }
+
+  /** Changes a row in place and keeps its index entries right. */
+  update(row: T, change: (row: T) => void): T {
+    const before = this.indexKeys(row);
+    change(row);
+    this.reindex(row, before);
+    return row;
+  }
+
+  private file(lists: Map<string, T[]>, key: string, row: T, at: number): void {
+    const list = lists.get(key);
+    if (!list) {
+      lists.set(key, [row]);
+      return;
+    }
+    list.splice(lowerBound(list, at, (r) => this.positions.get(r.id) ?? -1), 0, row);
+  }
+
+  private unfile(lists: Map<string, T[]>, key: string, at: number): void {
+    const list = lists.get(key);
+    if (!list) return;
+    const i = lowerBound(list, at, (r) => this.positions.get(r.id) ?? -1);
+    if (this.positions.get(list[i]?.id ?? '') === at) list.splice(i, 1);
+    if (list.length === 0) lists.delete(key);
   }
 
   get(id: string): T | undefined {
