@@ -157,6 +157,8 @@ class Execution {
           // Left `running`: the next apply observes it again before doing anything.
           return;
         }
+        // Stopping: a retryable failure is left for the resume rather than recorded as final.
+        if (isRetryableStepError(error) && this.stopping() && !(this.o.failFast && this.failedOnce)) return;
         if (tries < maxAttempts && isRetryableStepError(error) && !this.stopping()) {
           const delayMs = Math.round((this.o.retryBaseMs ?? 1000) * 2 ** (tries - 1) * (0.5 + Math.random() / 2));
           this.o.events.emit({ type: 'step_retry', level: 'warn', message: `${step.id}: ${errorMessage(error)}; attempt ${attempts + 1} in ${delayMs} ms`, data: { step: step.id, attempt: attempts + 1, delayMs, error: errorMessage(error) } });

@@ -13,7 +13,8 @@ const plan = (...args: string[]) => runCli(['--config', env.files().path('pumpho
 function normalise(text: string): string {
   return text
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+    .split(REPO_ROOT).join('<repo>');
 }
 
 /** Compares with samples/<name>; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
