@@ -5,11 +5,12 @@ import type { SelectedResource, Selection } from '../desired/selection.js';
 import { InventoryLookup, refList } from '../inventory/lookup.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
 import { compareAttributes, type Translate } from './attributes.js';
-import type { Change, ChangeSet } from './changes.js';
+import type { Change, ChangeSet, TargetMatch } from './changes.js';
 import { estimateServerMove } from './estimate.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
 import { describeLosses, type LossContext } from './losses.js';
+import { VERIFIED_METADATA_KEY } from './marks.js';
 
 export type { StateMappings } from './match.js';
 
@@ -69,6 +70,11 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     willNotSurvive: [] as string[],
   };
   const result = context.matcher.match(resource);
+  if (!('missing' in result) && isUnfinishedCopy(result.found, result.match)) {
+    // A copy an interrupted apply left half made: the step finds it by its mark and finishes it.
+    if (selected.role === 'migrate') return { ...migration(selected, resource, base, context), target: result.match };
+    return { ...base, action: 'create', target: result.match, reason: `${selected.reason} (its copy on the target is unfinished)`, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };
+  }
   if ('missing' in result) {
     if (result.unmapped) return { ...base, action: 'conflict', reason: result.unmapped, impact: 'none' };
     if (selected.role === 'migrate') return migration(selected, resource, base, context);
@@ -83,6 +89,29 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata' };
   }
   return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none' };
+}
+
+/**
+ * A copy apply started but did not finish: an image without its data, a volume still being
+ * made, a server not yet verified (apply marks a server `pumphouse_verified` only once its copy
+ * runs, its floating IPs point at it and the source was handled). Only copies apply made
+ * (matched by state or mark) count: an object merely of the same name is the operator's.
+ */
+function isUnfinishedCopy(found: InventoryResource, match: TargetMatch): boolean {
+  if (match.matchedBy === 'natural-key') return false;
+  const status = found.attributes['status'];
+  switch (found.kind) {
+    case 'image':
+      return status !== 'active';
+    case 'volume':
+      return status !== 'available' && status !== 'in-use';
+    case 'server': {
+      const metadata = (found.attributes['metadata'] ?? {}) as Record<string, unknown>;
+      return metadata[VERIFIED_METADATA_KEY] === undefined;
+    }
+    default:
+      return false;
+  }
 }
 
 function migration(selected: SelectedResource, resource: InventoryResource, base: Omit<Change, 'action' | 'reason' | 'impact'>, context: DiffContext): Change {

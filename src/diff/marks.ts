@@ -13,6 +13,8 @@ export const SOURCE_TAG_PREFIX = 'pumphouse-source=';
 export const PLAN_TAG_PREFIX = 'pumphouse-plan=';
 export const SOURCE_METADATA_KEY = 'pumphouse_source';
 export const PLAN_METADATA_KEY = 'pumphouse_plan';
+/** Set on a server's copy once apply verified it and handled the source: the move is complete. */
+export const VERIFIED_METADATA_KEY = 'pumphouse_verified';
 
 /** The tags apply writes on a copy of `sourceId` made by plan `planName`. */
 export function markTags(sourceId: string, planName: string): string[] {
@@ -45,5 +47,5 @@ export function isMarkTag(tag: unknown): boolean {
 }
 
 export function isMarkKey(key: string): boolean {
-  return key === SOURCE_METADATA_KEY || key === PLAN_METADATA_KEY;
+  return key === SOURCE_METADATA_KEY || key === PLAN_METADATA_KEY || key === VERIFIED_METADATA_KEY;
 }

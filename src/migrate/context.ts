@@ -141,7 +141,13 @@ export class MigrationContext {
   /** The target project id of a source object's owner. */
   targetProjectOf(resource: InventoryResource): string {
     if (!resource.project) throw new PumphouseError('PH0001', `${resource.address} has no project`);
-    return this.requireTargetId(`project:${resource.project.name}`, `the project of ${resource.address}`);
+    return this.requireTargetId(this.projectAddressOf(resource), `the project of ${resource.address}`);
+  }
+
+  /** A source object's project address ("project:demo", or "project:partners/acme" outside Default). */
+  projectAddressOf(resource: InventoryResource): string {
+    const project = resource.project ? this.sourceLookup.byId('project', resource.project.id) : undefined;
+    return project?.address ?? `project:${resource.project?.name ?? '?'}`;
   }
 
   /**

@@ -72,8 +72,9 @@ export const userCopy: CopyKind = {
     const a = source.attributes;
     const defaultProject = refList(source, 'defaultProject')[0];
     const defaultProjectId = defaultProject ? m.targetIdOf(defaultProject) : undefined;
-    // Keystone never reveals a password hash, so a copy gets a new password (reset) or none (skip).
-    const password = m.settings.passwords === 'skip' ? undefined : generatePassword();
+    // Keystone never reveals a password hash, so a copy gets a new password (reset) or none (skip,
+    // or a plan without an identity section, whose users come along only as owners).
+    const password = m.settings.passwords === 'reset' ? generatePassword() : undefined;
     const user = await identity.users.create(client, {
       name: source.name,
       domain_id: await domainIdOf(m, source),

@@ -21,7 +21,7 @@ type Collection = 'networks' | 'subnets' | 'routers' | 'ports' | 'floatingips' |
  */
 async function findMarked(m: MigrationContext, collection: Collection, source: InventoryResource): Promise<string | undefined> {
   const client = await m.target.network();
-  const projectId = source.project ? m.targetIdOf(`project:${source.project.name}`) : undefined;
+  const projectId = source.project ? m.targetIdOf(m.projectAddressOf(source)) : undefined;
   if (source.project && !projectId) return undefined;
   const items = await collectAll(network.common.neutronList<{ id: string }>(client, collection, {
     tags: `${SOURCE_TAG_PREFIX}${source.id}`, fields: ['id'], ...(projectId ? { project_id: projectId } : {}),

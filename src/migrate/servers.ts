@@ -1,4 +1,4 @@
-import { markMetadata, markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import { markMetadata, markTags, SOURCE_TAG_PREFIX, VERIFIED_METADATA_KEY } from '../diff/marks.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { PumphouseError } from '../errors.js';
 import { refList } from '../inventory/lookup.js';
@@ -195,8 +195,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
     async observe(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
-      // Done only when verified AND the source handled: a kill in between must finish the job.
-      if (copy?.status === 'ACTIVE' && m.ledger.downtime(source.address)?.verifiedAt && ctx.checkpoint?.['sourceHandled']) {
+      // Done only when verified AND the source handled (the copy says so): a kill in between must finish the job.
+      if (copy?.status === 'ACTIVE' && copy.metadata[VERIFIED_METADATA_KEY] !== undefined) {
         return { done: true, targetId: copy.id };
       }
       return { done: false };
@@ -221,6 +221,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
       await associateFloatingIps(source);
       await recordDowntime(source);
       await handleSource(ctx, source);
+      // The durable "done" on the target itself: a re-plan (even without this state file) sees the move complete.
+      await targetCompute.post(targetCompute.url('servers', copyId, 'metadata'), { metadata: { [VERIFIED_METADATA_KEY]: new Date().toISOString() } }, { retrySafe: true });
       await ctx.saveCheckpoint({ sourceHandled: true });
       return { targetId: copyId };
     },

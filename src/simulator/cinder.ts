@@ -7,6 +7,7 @@
  * response below `/v3`. Faults use Nova's envelope names, as Cinder's wsgi layer does.
  */
 import { Router, json, webobHtml, queryFlag, queryLimit, linkWith, type SimRequest, type SimResponse } from './http.js';
+import { addCinderWrites, type CinderCall } from './cinder-writes.js';
 import { isoMicros } from './ids.js';
 import { atLeast, formatVersion, negotiate, type Microversion, type MicroversionRange } from './microversion.js';
 import { novaError as cinderError } from './nova.js';
@@ -112,6 +113,18 @@ function renderType(call: Call, t: VolumeType): unknown {
   };
 }
 
+/** `metadata={"k":"v"}` (JSON, as the cinder client sends it): every pair must be on the volume. */
+function metadataMatches(call: Call, v: Volume): boolean {
+  const text = call.req.query.get('metadata');
+  if (text === null) return true;
+  try {
+    const wanted = JSON.parse(text) as Record<string, unknown>;
+    return Object.entries(wanted).every(([k, value]) => v.metadata[k] === String(value));
+  } catch {
+    return false;
+  }
+}
+
 function visibleVolume(call: Call): Volume | undefined {
   const v = call.store.volumes.get(call.req.params['id'] ?? '');
   return v && (call.caller.isAdmin || v.projectId === call.caller.projectId) ? v : undefined;
@@ -151,7 +164,7 @@ function buildRouter(): Router<Call> {
   r.get('/v3/:project/volumes', h((c) => pageOf<Volume>(c, 'volumes', c.store.volumes, (v) => renderVolume(c, v, false))));
   r.get('/v3/:project/volumes/detail', h((c) => pageOf<Volume>(c, 'volumes', c.store.volumes, (v) => renderVolume(c, v, true), (v) => {
     const bootable = c.req.query.get('bootable');
-    return bootable === null || String(v.bootable) === bootable.toLowerCase();
+    return (bootable === null || String(v.bootable) === bootable.toLowerCase()) && metadataMatches(c, v);
   })));
   r.get('/v3/:project/volumes/:id', h((c) => {
     const v = visibleVolume(c);
@@ -176,6 +189,8 @@ function buildRouter(): Router<Call> {
   r.get('/v3/:project/attachments/detail', h(listAttachments(true)));
   r.get('/v3/:project/os-quota-sets/:target', h(quotaSet(false)));
   r.get('/v3/:project/os-quota-sets/:target/defaults', h(quotaSet(true)));
+  // The writes need only part of Call: a Call is a CinderCall.
+  addCinderWrites(r as unknown as Router<CinderCall>, { volume: (c, v) => renderVolume(c as Call, v, true), snapshot: (c, sn) => renderSnapshot(c as Call, sn), error: cinderError });
   r.get('/v3/:project/os-availability-zone', h((c) => {
     const zones = [...new Set(c.store.volumes.all().map((v) => v.availabilityZone).concat('nova'))].sort();
     return json(200, { availabilityZoneInfo: zones.map((zoneName) => ({ zoneName, zoneState: { available: true } })) });

@@ -95,6 +95,7 @@ export class SimCloud {
 
   async close(): Promise<void> {
     this.lifecycle.stop();
+    this.store.blobs.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
@@ -108,7 +109,9 @@ export class SimCloud {
     const service = SERVICES.find((s) => url.pathname === s.prefix || url.pathname.startsWith(`${s.prefix}/`));
     let result: SimResponse;
     let fault: string | undefined;
-    const bodyText = await readBody(req);
+    // Binary uploads (image data, possibly gigabytes) reach the service as a stream.
+    const binary = (req.headers['content-type'] ?? '').startsWith('application/octet-stream');
+    const bodyText = binary ? '' : await readBody(req);
 
     if (url.pathname.replace(/\/+$/, '') === FAULTS_PATH) {
       result = this.controlFaults(req, method, bodyText);
@@ -117,7 +120,7 @@ export class SimCloud {
     } else {
       const simReq: SimRequest = {
         method, path: url.pathname.slice(service.prefix.length) || '/', query: url.searchParams, headers: req.headers,
-        body: undefined, origin: this.origin, prefix: service.prefix, params: {},
+        body: undefined, origin: this.origin, prefix: service.prefix, params: {}, ...(binary ? { stream: req as AsyncIterable<Buffer> } : {}),
       };
       const decision = this.faults.decide(method, url.pathname, service.name);
       if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
@@ -131,6 +134,7 @@ export class SimCloud {
       }
       result = { ...result, headers: { ...service.requestIdHeaders(requestId), ...(result.headers ?? {}) } };
     }
+    if (binary) req.resume(); // whatever the handler did not read (an error answer) is drained
     writeResponse(res, method, result, requestId);
     this.onRequest?.({ cloud: this.store.meta.name, method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), requestId, ...(fault ? { fault } : {}) });
   }
@@ -161,7 +165,9 @@ export class SimCloud {
         this.faults.reset();
         delete patch.reset;
       }
-      return json(200, { faults: this.faults.update(patch) });
+      const faults = this.faults.update(patch);
+      this.lifecycle.release();
+      return json(200, { faults });
     } catch (error) {
       return json(400, { error: error instanceof Error ? error.message : String(error) });
     }
@@ -186,6 +192,20 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 
 function writeResponse(res: ServerResponse, method: string, result: SimResponse, requestId: string): void {
   const headers: Record<string, string | string[]> = { 'x-openstack-request-id': requestId, ...(result.headers ?? {}) };
+  if (result.stream) {
+    res.writeHead(result.status, headers);
+    if (method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = result.stream;
+    // Either side may go away mid-transfer (a client that disconnects): end the other quietly.
+    stream.on('error', () => res.destroy());
+    res.on('error', () => (stream as { destroy?: () => void }).destroy?.());
+    res.on('close', () => (stream as { destroy?: () => void }).destroy?.());
+    stream.pipe(res);
+    return;
+  }
   let body = '';
   if (result.text !== undefined) body = result.text;
   else if (result.json !== undefined) {

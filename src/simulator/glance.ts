@@ -8,6 +8,7 @@
  */
 import { Router, json, webobHtml, header, queryLimit, type SimRequest, type SimResponse } from './http.js';
 import { isoSeconds } from './ids.js';
+import { addGlanceWrites } from './glance-writes.js';
 import { callerOf, type ServiceApi, type ServiceContext } from './service.js';
 import type { Image } from './store.js';
 import type { AuthContext } from './tokens.js';
@@ -16,7 +17,8 @@ import type { AuthContext } from './tokens.js';
 export const GLANCE_DEFAULT_LIMIT = 25;
 export const GLANCE_MAX_LIMIT = 1000;
 
-interface Call { req: SimRequest; ctx: ServiceContext; caller: AuthContext }
+export interface GlanceCall { req: SimRequest; ctx: ServiceContext; caller: AuthContext }
+type Call = GlanceCall;
 
 const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
@@ -58,6 +60,8 @@ function canSee(call: Call, img: Image): boolean {
 }
 
 /** Glance's list visibility rules; see SPEC.md, "Glance". */
+const LIST_PARAMS = new Set(['visibility', 'member_status', 'os_hidden', 'owner', 'name', 'status', 'disk_format', 'container_format', 'tag', 'limit', 'marker', 'sort', 'sort_key', 'sort_dir']);
+
 function listFilter(call: Call): ((img: Image) => boolean) | SimResponse {
   const q = call.req.query;
   const visibility = q.get('visibility');
@@ -91,6 +95,10 @@ function listFilter(call: Call): ((img: Image) => boolean) | SimResponse {
   }
   const tags = q.getAll('tag');
   if (tags.length > 0) checks.push((img) => tags.every((t) => img.tags.includes(t)));
+  // Any other parameter filters on an image property of that name, as Glance does.
+  for (const [param, want] of q) {
+    if (!LIST_PARAMS.has(param)) checks.push((img) => img.properties[param] === want);
+  }
   return (img) => checks.every((c) => c(img));
 }
 
@@ -168,6 +176,7 @@ function buildRouter(): Router<Call> {
   r.get('/v2/images/:id', (_req, c) => { const found = findImage(c); return 'error' in found ? found.error : json(200, renderImage(found.image)); });
   r.get('/v2/images/:id/members', (_req, c) => listMembers(c));
   r.get('/v2/schemas/image', () => json(200, imageSchema()));
+  addGlanceWrites(r, findImage);
   r.get('/v2/schemas/images', () => json(200, {
     name: 'images', properties: { images: { type: 'array', items: imageSchema() }, schema: { type: 'string' }, first: { type: 'string' }, next: { type: 'string' } },
     links: [{ rel: 'first', href: '{first}' }, { rel: 'next', href: '{next}' }, { rel: 'describedby', href: '{schema}' }],

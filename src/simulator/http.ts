@@ -21,6 +21,8 @@ export interface SimRequest {
   prefix: string;
   /** Values of `:param` segments of the matched route. */
   params: Record<string, string>;
+  /** The body as a stream, for binary uploads (application/octet-stream); `body` is then undefined. */
+  stream?: AsyncIterable<Buffer>;
 }
 
 export interface SimResponse {
@@ -30,6 +32,8 @@ export interface SimResponse {
   json?: unknown;
   /** Raw body text; set `content-type` in headers. */
   text?: string;
+  /** A binary body streamed with backpressure (image data); set content-type/length in headers. */
+  stream?: NodeJS.ReadableStream;
 }
 
 export type Handler<C> = (req: SimRequest, ctx: C) => SimResponse | Promise<SimResponse>;

@@ -7,10 +7,11 @@
  * everything; other tokens may read their own user, their own projects, their token and the
  * regions, and get 403 with Keystone's body for cloud-wide listings.
  */
+import { randomUUID } from 'node:crypto';
 import { Router, json, header, queryFlag, type SimRequest, type SimResponse } from './http.js';
 import { IdFactory, isoMicrosZ } from './ids.js';
 import type { ServiceApi, ServiceContext } from './service.js';
-import type { CloudStore, Domain, Project, User, Role, RoleAssignment } from './store.js';
+import { DEFAULT_DOMAIN_ID, type AssignmentScope, type CloudStore, type Domain, type Project, type User, type Role, type RoleAssignment } from './store.js';
 import type { AuthContext, Token, TokenScope } from './tokens.js';
 
 /** The services published in the catalog, with their paths on the cloud's single port. */
@@ -411,7 +412,147 @@ function buildRouter(): Router<Ctx> {
     regions: [{ id: ctx.store.meta.region, description: '', parent_region_id: null, links: self(ctx, `regions/${ctx.store.meta.region}`) }],
     links: listLinks(req, ctx),
   })));
+  addWrites(r);
   return r;
+}
+
+// ---- writes (admin) ----------------------------------------------------------------------------
+
+const newId = (): string => randomUUID().replace(/-/g, '');
+const conflict = (message: string): SimResponse => keystoneError(409, message);
+const badRequest = (message: string): SimResponse => keystoneError(400, message);
+
+/** Keystone's create/update/delete of domains, projects, users, roles and grants (see SPEC.md). */
+function addWrites(r: Router<Ctx>): void {
+  r.add('POST', '/v3/domains', authed((req, ctx) => {
+    const body = obj(obj(req.body)?.['domain']);
+    const name = str(body?.['name']);
+    if (!body || !name) return badRequest("Invalid input for field 'domain': 'name' is a required property");
+    if (ctx.store.domainByName(name)) return conflict(`Conflict occurred attempting to store domain - Duplicate entry found with name ${name}.`);
+    const domain = ctx.store.domains.insert({ id: newId(), name, description: str(body['description']) ?? '', enabled: body['enabled'] !== false });
+    return json(201, { domain: renderDomain(ctx, domain) });
+  }, 'create_domain'));
+
+  r.add('POST', '/v3/projects', authed((req, ctx) => {
+    const body = obj(obj(req.body)?.['project']);
+    const name = str(body?.['name']);
+    if (!body || !name) return badRequest("Invalid input for field 'project': 'name' is a required property");
+    const domainId = str(body['domain_id']) ?? DEFAULT_DOMAIN_ID;
+    if (!ctx.store.domains.get(domainId)) return notFound('domain', domainId);
+    if (ctx.store.projectByName(name, domainId)) {
+      return conflict(`Conflict occurred attempting to store project - it is not permitted to have two projects with the same name in the same domain : ${name}.`);
+    }
+    const tags = Array.isArray(body['tags']) ? (body['tags'] as unknown[]).map(String) : [];
+    const project = ctx.store.projects.insert({
+      id: newId(), name, domainId, description: str(body['description']) ?? '', enabled: body['enabled'] !== false, tags,
+      parentId: str(body['parent_id']) ?? domainId,
+    });
+    return json(201, { project: renderProject(ctx, project) });
+  }, 'create_project'));
+  r.add('PATCH', '/v3/projects/:id', authed((req, ctx) => {
+    const project = ctx.store.projects.get(req.params['id'] ?? '');
+    if (!project) return notFound('project', req.params['id'] ?? '');
+    const body = obj(obj(req.body)?.['project']) ?? {};
+    ctx.store.projects.update(project, (p) => {
+      if (typeof body['name'] === 'string') p.name = body['name'];
+      if (typeof body['description'] === 'string') p.description = body['description'];
+      if (typeof body['enabled'] === 'boolean') p.enabled = body['enabled'];
+      if (Array.isArray(body['tags'])) p.tags = (body['tags'] as unknown[]).map(String);
+    });
+    return json(200, { project: renderProject(ctx, project) });
+  }, 'update_project'));
+  r.add('PUT', '/v3/projects/:id/tags/:tag', authed((req, ctx) => {
+    const project = ctx.store.projects.get(req.params['id'] ?? '');
+    if (!project) return notFound('project', req.params['id'] ?? '');
+    const tag = req.params['tag'] ?? '';
+    if (!project.tags.includes(tag)) project.tags.push(tag);
+    return json(201, { tags: project.tags });
+  }, 'create_project_tag'));
+  r.add('DELETE', '/v3/projects/:id', authed((req, ctx) => {
+    const id = req.params['id'] ?? '';
+    if (!ctx.store.projects.get(id)) return notFound('project', id);
+    ctx.store.projects.delete(id);
+    for (const a of ctx.store.roleAssignments.by('project', id)) ctx.store.roleAssignments.delete(a.id);
+    return { status: 204 };
+  }, 'delete_project'));
+
+  r.add('POST', '/v3/users', authed((req, ctx) => {
+    const body = obj(obj(req.body)?.['user']);
+    const name = str(body?.['name']);
+    if (!body || !name) return badRequest("Invalid input for field 'user': 'name' is a required property");
+    const domainId = str(body['domain_id']) ?? DEFAULT_DOMAIN_ID;
+    if (!ctx.store.domains.get(domainId)) return notFound('domain', domainId);
+    if (ctx.store.userByName(name, domainId)) return conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${name} at domain ID ${domainId}.`);
+    const user = ctx.store.users.insert({
+      id: newId(), name, domainId, enabled: body['enabled'] !== false, email: str(body['email']), description: str(body['description']),
+      defaultProjectId: str(body['default_project_id']),
+      // No password: nobody can log in as this user until one is set (Keystone does the same).
+      password: str(body['password']) ?? `!no-password-${randomUUID()}`,
+    });
+    return json(201, { user: renderUser(ctx, user) });
+  }, 'create_user'));
+  r.add('PATCH', '/v3/users/:id', authed((req, ctx) => {
+    const user = ctx.store.users.get(req.params['id'] ?? '');
+    if (!user) return notFound('user', req.params['id'] ?? '');
+    const body = obj(obj(req.body)?.['user']) ?? {};
+    ctx.store.users.update(user, (u) => {
+      if (typeof body['enabled'] === 'boolean') u.enabled = body['enabled'];
+      if (typeof body['email'] === 'string') u.email = body['email'];
+      if (typeof body['description'] === 'string') u.description = body['description'];
+      if (typeof body['password'] === 'string') u.password = body['password'];
+    });
+    return json(200, { user: renderUser(ctx, user) });
+  }, 'update_user'));
+  r.add('DELETE', '/v3/users/:id', authed((req, ctx) => {
+    const id = req.params['id'] ?? '';
+    if (!ctx.store.users.get(id)) return notFound('user', id);
+    ctx.store.users.delete(id);
+    return { status: 204 };
+  }, 'delete_user'));
+
+  r.add('POST', '/v3/roles', authed((req, ctx) => {
+    const name = str(obj(obj(req.body)?.['role'])?.['name']);
+    if (!name) return badRequest("Invalid input for field 'role': 'name' is a required property");
+    if (ctx.store.roles.by('name', name).length > 0) return conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${name}.`);
+    return json(201, { role: renderRole(ctx, ctx.store.roles.insert({ id: newId(), name })) });
+  }, 'create_role'));
+
+  // Grants: PUT (idempotent), HEAD/GET (204 or 404), DELETE, on a project or a domain.
+  for (const scopeKind of ['projects', 'domains'] as const) {
+    const path = `/v3/${scopeKind}/:scope/users/:user/roles/:role`;
+    const resolve = (req: SimRequest, ctx: Ctx): { scope: AssignmentScope; userId: string; roleId: string } | SimResponse => {
+      const scopeId = req.params['scope'] ?? '';
+      const userId = req.params['user'] ?? '';
+      const roleId = req.params['role'] ?? '';
+      if (scopeKind === 'projects' ? !ctx.store.projects.get(scopeId) : !ctx.store.domains.get(scopeId)) return notFound(scopeKind === 'projects' ? 'project' : 'domain', scopeId);
+      if (!ctx.store.users.get(userId)) return notFound('user', userId);
+      if (!ctx.store.roles.get(roleId)) return notFound('role', roleId);
+      return { scope: scopeKind === 'projects' ? { projectId: scopeId } : { domainId: scopeId }, userId, roleId };
+    };
+    const existing = (ctx: Ctx, g: { scope: AssignmentScope; userId: string; roleId: string }) =>
+      ctx.store.roleAssignments.by('user', g.userId).find((a) => a.roleId === g.roleId && JSON.stringify(a.scope) === JSON.stringify(g.scope));
+    r.add('PUT', path, authed((req, ctx) => {
+      const g = resolve(req, ctx);
+      if ('status' in g) return g;
+      if (!existing(ctx, g)) ctx.store.roleAssignments.insert({ id: newId(), userId: g.userId, roleId: g.roleId, scope: g.scope });
+      return { status: 204 };
+    }, 'create_grant'));
+    const check = authed((req, ctx) => {
+      const g = resolve(req, ctx);
+      if ('status' in g) return g;
+      return existing(ctx, g) ? { status: 204 } : keystoneError(404, `Could not find role assignment with role: ${g.roleId}, user or group: ${g.userId}, project, domain, or system: ${JSON.stringify(g.scope)}.`);
+    }, 'check_grant');
+    r.add('HEAD', path, check);
+    r.add('GET', path, check);
+    r.add('DELETE', path, authed((req, ctx) => {
+      const g = resolve(req, ctx);
+      if ('status' in g) return g;
+      const a = existing(ctx, g);
+      if (!a) return keystoneError(404, `Could not find role assignment with role: ${g.roleId}.`);
+      ctx.store.roleAssignments.delete(a.id);
+      return { status: 204 };
+    }, 'revoke_grant'));
+  }
 }
 
 const router = buildRouter();

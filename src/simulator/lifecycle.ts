@@ -6,26 +6,38 @@
  * Invariants:
  * - a transition runs after `faults.transitionMs` × `factor` (0 → the next macrotask), never
  *   inside the request that scheduled it, so a client always sees the transitional state once;
- * - a `hang` fault holds a matching object in its transitional state (the transition is dropped,
- *   as when a compute host never reports back);
+ * - a `hang` fault holds a matching object in its transitional state (as when a compute host
+ *   stops reporting back); the transition goes on once the fault is lifted (`release()`);
  * - `stop()` drops every pending transition (the cloud is closing).
  */
 import type { FaultInjector, LifecycleKind } from './faults.js';
 
 export class Lifecycle {
   private readonly pending = new Set<NodeJS.Timeout>();
+  private held: Array<{ kind: LifecycleKind; name: string; transition: () => void; factor: number }> = [];
   private stopped = false;
 
   constructor(private readonly faults: FaultInjector) {}
 
   /** Runs `transition` later unless a hang fault holds the object `kind`/`name`. */
   later(kind: LifecycleKind, name: string, transition: () => void, factor = 1): void {
-    if (this.stopped || this.faults.hangs(kind, name)) return;
+    if (this.stopped) return;
+    if (this.faults.hangs(kind, name)) {
+      this.held.push({ kind, name, transition, factor });
+      return;
+    }
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       if (!this.stopped) transition();
     }, this.faults.transitionMs * factor);
     this.pending.add(timer);
+  }
+
+  /** Re-schedules the transitions a hang fault held (called when the faults change). */
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const h of held) this.later(h.kind, h.name, h.transition, h.factor);
   }
 
   stop(): void {

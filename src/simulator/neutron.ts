@@ -9,6 +9,7 @@
  */
 import { Router, json, queryLimit, linkWith, type SimRequest, type SimResponse } from './http.js';
 import { isoSeconds } from './ids.js';
+import { addNeutronWrites } from './neutron-writes.js';
 import { callerOf, middlewareUnauthorized, type ServiceApi, type ServiceContext } from './service.js';
 import type { CloudStore, FloatingIp, Network, Port, Router as NeutronRouter, SecurityGroup, SecurityGroupRule, Subnet } from './store.js';
 import type { Table } from './table.js';
@@ -312,6 +313,10 @@ function buildRouter(): Router<Call> {
   r.get('/v2.0/extensions/:alias', (req) => {
     const ext = EXTENSIONS.find(([alias]) => alias === req.params['alias']);
     return ext ? json(200, { extension: renderExtension(ext) }) : neutronError(404, 'HTTPNotFound', `Extension with alias ${req.params['alias']} does not exist`);
+  });
+  addNeutronWrites(r, {
+    network: renderNetwork, subnet: renderSubnet, port: renderPort, router: renderRouter, floatingIp: renderFloatingIp,
+    securityGroup: renderSecurityGroup, rule: renderRule, error: neutronError,
   });
   r.get('/v2.0/availability_zones', (_req, c) => {
     const zones = new Set<string>();

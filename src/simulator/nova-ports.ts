@@ -50,7 +50,7 @@ function inCidr(ip: string, cidr: string): boolean {
 }
 
 /** The first free address of a subnet's pools, or undefined when they are exhausted. */
-function freeAddress(store: CloudStore, subnet: Subnet): string | undefined {
+export function freeAddress(store: CloudStore, subnet: Subnet): string | undefined {
   const used = usedAddresses(store, subnet);
   for (const pool of subnet.allocationPools) {
     for (let n = ipToInt(pool.start); n <= ipToInt(pool.end); n++) {
@@ -103,7 +103,7 @@ export function availableNetworks(store: CloudStore, projectId: string): Network
 }
 
 /** Neutron's `default` group for a project, created on first use as Neutron does. */
-function defaultGroup(store: CloudStore, projectId: string): SecurityGroup {
+export function defaultGroup(store: CloudStore, projectId: string): SecurityGroup {
   const existing = store.securityGroups.by('project', projectId).find((g) => g.name === 'default');
   if (existing) return existing;
   const now = Date.now();
@@ -136,7 +136,7 @@ export function resolveSecurityGroups(store: CloudStore, projectId: string, name
   return { ids, names: resolved };
 }
 
-function randomMac(): string {
+export function randomMac(): string {
   return ['fa', '16', '3e', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 

@@ -30,12 +30,12 @@ interface BlobCopies {
   has(key: string): boolean;
   copy(fromKey: string, toKey: string): void;
   delete(key: string): void;
-  info(key: string): Promise<{ size: number; md5: string; sha512: string } | undefined>;
+  info(key: string): { size: number; md5: string; sha512: string } | undefined;
 }
 
 /** The cloud's image and volume bytes, when its store keeps them. */
 export function blobsOf(store: CloudStore): BlobCopies | undefined {
-  return (store as { blobs?: BlobCopies }).blobs;
+  return store.blobs;
 }
 
 /** Device names Nova's libvirt driver hands out: vda is the root disk. */

@@ -14,6 +14,7 @@
  * - passwords and application-credential secrets are only read by `authenticate*`; no renderer
  *   may put them in a response.
  */
+import { BlobStore } from './blobs.js';
 import { Table } from './table.js';
 
 export const DEFAULT_DOMAIN_ID = 'default';
@@ -100,7 +101,7 @@ export interface VolumeType { id: string; name: string; isPublic: boolean; descr
 export interface VolumeAttachment { attachmentId: string; serverId: string; device: string; hostName: string; attachedAt: number }
 export interface Volume {
   id: string; name: string; projectId: string; userId: string; sizeGb: number;
-  status: 'available' | 'in-use' | 'creating' | 'attaching' | 'detaching' | 'deleting' | 'error' | 'reserved';
+  status: 'available' | 'in-use' | 'creating' | 'downloading' | 'uploading' | 'attaching' | 'detaching' | 'deleting' | 'error' | 'reserved';
   bootable: boolean; volumeTypeId: string; availabilityZone: string; attachments: VolumeAttachment[];
   metadata: Record<string, string>; description: string | null; multiattach: boolean; encrypted: boolean;
   snapshotId: string | null; sourceVolid: string | null; imageId: string | null;
@@ -213,6 +214,9 @@ export class CloudStore {
   readonly hypervisors = new Table<Hypervisor>({ hostname: (h) => h.hostname, legacy: (h) => String(h.legacyId) });
   readonly computeServices = new Table<ComputeService>({ host: (s) => s.host, legacy: (s) => String(s.legacyId) });
   readonly aggregates = new Table<Aggregate>({ legacy: (a) => String(a.legacyId) });
+
+  /** The bytes of images and volumes. */
+  readonly blobs = new BlobStore();
 
   /** Per-project overrides; a missing key falls back to `quotaDefaults`. */
   readonly quotas = new Map<string, Partial<QuotaDefaults>>();

@@ -142,7 +142,7 @@ describe('pumphouse apply', () => {
   test('migrate server NAME moves one server with what it needs', { timeout: 120_000 }, async () => {
     const env = await privateSandbox();
     try {
-      const moved = await runCli(['--config', env.config, 'migrate', 'server', 'ops-bastion', '--auto-approve', '--state', env.files.path('state.json')], { env: { PUMPHOUSE_POLL_MS: '50' } });
+      const moved = await runCli(['--config', env.config, 'migrate', 'server', 'ops-bastion', '--map-network', 'public=admin_floating_net', '--auto-approve', '--state', env.files.path('state.json')], { env: { PUMPHOUSE_POLL_MS: '50' } });
       assert.equal(moved.code, 0, moved.stderr.slice(-3000));
       const target = env.sandbox.clouds.target.store;
       assert.equal(target.servers.by('name', 'ops-bastion')[0]?.status, 'ACTIVE');

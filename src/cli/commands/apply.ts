@@ -74,7 +74,8 @@ export const applyCommand: CliCommand<ApplyArgs> = {
         ? loadSavedPlan(args.plan, inventories.source, (address) => Object.keys(store.state.steps).some((id) => id.endsWith(`:${address}`)))
         : await planFromInventories(context, args.plan, inventories.source, inventories.target, { targets: args.target, excludes: args.exclude }, store.state.mappings);
       checkStateClouds(store, session);
-      printPlan(context, plan, { showNoop: false });
+      // With --output json, stdout is the NDJSON event stream only (`plan --output json` gives the plan).
+      if (context.format !== 'json') printPlan(context, plan, { showNoop: false });
       if (!plan.applyable) {
         throw new PumphouseError('PH1601', 'this plan cannot be applied: it has conflicts, errors or failed pre-flight checks (see above)', { hint: 'resolve them (maps, exclusions, the target), then run apply again' });
       }

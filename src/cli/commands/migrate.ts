@@ -19,6 +19,8 @@ interface MigrateArgs {
   strategy: 'snapshot' | 'rebuild';
   source: 'delete' | 'keep-stopped' | 'keep';
   parallelism?: number;
+  mapNetwork: string[];
+  mapVolumeType: string[];
 }
 
 /**
@@ -38,7 +40,9 @@ export const migrateCommand: CliCommand<MigrateArgs> = {
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file' })
       .option('strategy', { choices: ['snapshot', 'rebuild'], default: 'snapshot', describe: 'project/server: copy the root disk (snapshot) or boot from the original image (rebuild)' })
       .option('source', { choices: ['delete', 'keep-stopped', 'keep'], default: 'keep-stopped', describe: 'project/server: what happens to the source server once its copy is verified' })
-      .option('parallelism', { type: 'number', describe: 'steps at once' }),
+      .option('parallelism', { type: 'number', describe: 'steps at once' })
+      .option('map-network', { type: 'string', array: true, default: [], describe: 'SOURCE=TARGET: the target\'s name of an external network (spec.maps.networks); repeatable' })
+      .option('map-volume-type', { type: 'string', array: true, default: [], describe: 'SOURCE=TARGET: the target\'s name of a volume type (spec.maps.volumeTypes); repeatable' }),
   run: async (context: CommandContext, args: MigrateArgs) => {
     if (args.names.length === 0) throw new PumphouseError('PH0003', `migrate ${args.kind}: name at least one ${args.kind}`, { hint: `e.g. pumphouse migrate ${args.kind} NAME` });
     const file = writeGranularPlan(args);
@@ -48,7 +52,7 @@ export const migrateCommand: CliCommand<MigrateArgs> = {
 };
 
 /** The plan file a granular command stands for, written under the state file's folder. */
-export function writeGranularPlan(args: Pick<MigrateArgs, 'kind' | 'names' | 'strategy' | 'source' | 'state'>): string {
+export function writeGranularPlan(args: Pick<MigrateArgs, 'kind' | 'names' | 'strategy' | 'source' | 'state' | 'mapNetwork' | 'mapVolumeType'>): string {
   const name = `migrate-${args.kind}-${args.names.join('-')}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
   const spec: Record<string, unknown> = { images: 'referenced', flavors: 'referenced' };
   const workload = { strategy: args.strategy, volumes: 'attached', source: args.source };
@@ -74,10 +78,22 @@ export function writeGranularPlan(args: Pick<MigrateArgs, 'kind' | 'names' | 'st
       break;
     }
   }
+  const maps = { networks: parseMaps('--map-network', args.mapNetwork), volumeTypes: parseMaps('--map-volume-type', args.mapVolumeType) };
+  if (Object.keys(maps.networks).length + Object.keys(maps.volumeTypes).length > 0) spec['maps'] = maps;
   const plan = { apiVersion: 'pumphouse/v1', kind: 'MigrationPlan', metadata: { name }, spec };
   const dir = join(args.state, '..', 'migrate');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, `# Written by \`pumphouse migrate ${args.kind} ${args.names.join(' ')}\`; apply it again with \`pumphouse apply ${file}\`.\n${YAML.stringify(plan)}`);
   return file;
+}
+
+function parseMaps(flag: string, pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [from, to, ...rest] = pair.split('=');
+    if (!from || !to || rest.length > 0) throw new PumphouseError('PH0004', `${flag} ${pair} is not SOURCE=TARGET`, { hint: `e.g. ${flag} public=admin_floating_net` });
+    out[from] = to;
+  }
+  return out;
 }

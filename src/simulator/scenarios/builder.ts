@@ -6,6 +6,7 @@
  * a scenario twice yields identical ids, MACs, addresses and timestamps.
  */
 import { createHash } from 'node:crypto';
+import { syntheticInfo } from '../blobs.js';
 import { IdFactory, SCENARIO_EPOCH_MS } from '../ids.js';
 import {
   CloudStore, DEFAULT_DOMAIN_ID, POWER_STATE,
@@ -135,10 +136,14 @@ export class CloudBuilder {
   image(name: string, owner: Project, spec: { visibility?: Image['visibility']; sizeBytes?: number; diskFormat?: string; properties?: Record<string, string>; sharedWith?: Project[]; tags?: string[]; minDiskGb?: number } = {}): Image {
     const created = this.tick();
     const size = spec.sizeBytes ?? 16_338_944;
+    const id = this.ids.uuid(`image:${name}`);
+    // Its bytes: synthetic, seeded by the name; the hashes Glance reports are theirs.
+    this.store.blobs.synthetic(`image:${id}`, size, `image:${name}`);
+    const hashes = syntheticInfo(size, `image:${name}`);
     return this.store.images.insert({
-      id: this.ids.uuid(`image:${name}`), name, ownerId: owner.id, visibility: spec.visibility ?? 'public', status: 'active',
+      id, name, ownerId: owner.id, visibility: spec.visibility ?? 'public', status: 'active',
       sizeBytes: size, virtualSizeBytes: size * 7, diskFormat: spec.diskFormat ?? 'qcow2', containerFormat: 'bare',
-      checksum: this.ids.hex(`md5:${name}`, 32), osHashAlgo: 'sha512', osHashValue: this.ids.hex(`sha512:${name}`, 128),
+      checksum: hashes.md5, osHashAlgo: 'sha512', osHashValue: hashes.sha512,
       minRamMb: 0, minDiskGb: spec.minDiskGb ?? 0, protected: false, hidden: false, properties: spec.properties ?? {}, tags: spec.tags ?? [],
       members: (spec.sharedWith ?? []).map((p) => ({ memberId: p.id, status: 'accepted' as const, createdAt: created, updatedAt: created })),
       createdAt: created, updatedAt: created,
@@ -323,6 +328,9 @@ export class CloudBuilder {
     if (!type) throw new Error(`no volume type ${spec.typeName ?? '__DEFAULT__'}`);
     const created = this.tick();
     const id = this.ids.uuid(`volume:${spec.key ?? `${project.id}/${name}`}`);
+    // A volume's bytes: its image's, or 1 MiB of written data (its size in GiB is capacity, not content).
+    if (spec.image) this.store.blobs.copy(`image:${spec.image.id}`, `volume:${id}`);
+    else this.store.blobs.synthetic(`volume:${id}`, 1 << 20, `volume:${id}`);
     return this.store.volumes.insert({
       id, name, projectId: project.id, userId: spec.user.id, sizeGb: spec.sizeGb, status: spec.attachTo ? 'in-use' : 'available',
       bootable: spec.image !== undefined, volumeTypeId: type.id, availabilityZone: 'nova',

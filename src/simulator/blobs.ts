@@ -1,0 +1,130 @@
+/**
+ * The bytes behind images and volumes, by key (`image:<id>`, `volume:<id>`). Two kinds of
+ * content:
+ *   - synthetic: deterministic bytes from a seed (seeded scenario images and volumes), generated
+ *     as they are read, never held in memory; their hashes come from synthetic-hashes.ts;
+ *   - files: uploads, streamed to a per-store temp folder (removed by close()).
+ * Copies (a snapshot of a server, a volume made from an image) share the content: no bytes move.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { knownSyntheticHashes } from './synthetic-hashes.js';
+
+export interface BlobInfo { size: number; md5: string; sha512: string }
+
+type Content = { kind: 'synthetic'; size: number; seed: string } | { kind: 'file'; path: string; info: BlobInfo };
+
+const BLOCK = 64 * 1024;
+
+export class BlobStore {
+  private readonly contents = new Map<string, Content>();
+  private dir: string | undefined;
+  private files = 0;
+
+  synthetic(key: string, size: number, seed: string): void {
+    this.contents.set(key, { kind: 'synthetic', size, seed });
+  }
+
+  has(key: string): boolean {
+    return this.contents.has(key);
+  }
+
+  /** Size and hashes; synthetic ones from the precomputed table or computed once (and cached). */
+  info(key: string): BlobInfo | undefined {
+    const content = this.contents.get(key);
+    if (!content) return undefined;
+    return content.kind === 'file' ? content.info : syntheticInfo(content.size, content.seed);
+  }
+
+  read(key: string): Readable {
+    const content = this.contents.get(key);
+    if (!content) throw new Error(`no data for ${key}`);
+    return content.kind === 'file' ? createReadStream(content.path, { highWaterMark: 1 << 20 }) : Readable.from(syntheticChunks(content.size, content.seed), { objectMode: false });
+  }
+
+  /** Streams `body` to a file, hashing on the way; the key points at it only once it is complete. */
+  async write(key: string, body: AsyncIterable<Buffer>): Promise<BlobInfo> {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'pumphouse-sandbox-blobs-'));
+    const path = join(this.dir, `blob-${++this.files}`);
+    const md5 = createHash('md5');
+    const sha512 = createHash('sha512');
+    let size = 0;
+    const out = createWriteStream(path);
+    let failed: Error | undefined;
+    out.on('error', (error) => (failed = error));
+    try {
+      for await (const chunk of body) {
+        md5.update(chunk);
+        sha512.update(chunk);
+        size += chunk.length;
+        if (failed) throw failed;
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+    } catch (error) {
+      out.destroy();
+      rmSync(path, { force: true });
+      throw error;
+    }
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const info = { size, md5: md5.digest('hex'), sha512: sha512.digest('hex') };
+    this.contents.set(key, { kind: 'file', path, info });
+    return info;
+  }
+
+  copy(fromKey: string, toKey: string): void {
+    const content = this.contents.get(fromKey);
+    if (content) this.contents.set(toKey, content);
+  }
+
+  delete(key: string): void {
+    this.contents.delete(key);
+  }
+
+  close(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+/** A 64 KiB block from the seed, repeated: cheap to generate, different per seed. */
+function blockOf(seed: string): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; parts.length * 64 < BLOCK; i++) parts.push(createHash('sha512').update(`${seed}:${i}`).digest());
+  return Buffer.concat(parts).subarray(0, BLOCK);
+}
+
+function* syntheticChunks(size: number, seed: string): Generator<Buffer> {
+  const block = blockOf(seed);
+  const chunk = Buffer.concat(Array.from({ length: 16 }, () => block)); // 1 MiB
+  let left = size;
+  while (left > 0) {
+    const n = Math.min(left, chunk.length);
+    yield n === chunk.length ? chunk : chunk.subarray(0, n);
+    left -= n;
+  }
+}
+
+const computed = new Map<string, BlobInfo>();
+
+/** The hashes of synthetic content: from the precomputed table, else computed once per process. */
+export function syntheticInfo(size: number, seed: string): BlobInfo {
+  const key = `${seed}\u0000${size}`;
+  const known = knownSyntheticHashes[key] ?? computed.get(key);
+  if (known) return known;
+  const info = computeSyntheticInfo(size, seed);
+  computed.set(key, info);
+  return info;
+}
+
+export function computeSyntheticInfo(size: number, seed: string): BlobInfo {
+  const md5 = createHash('md5');
+  const sha512 = createHash('sha512');
+  for (const chunk of syntheticChunks(size, seed)) {
+    md5.update(chunk);
+    sha512.update(chunk);
+  }
+  return { size, md5: md5.digest('hex'), sha512: sha512.digest('hex') };
+}

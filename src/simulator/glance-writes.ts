@@ -1,0 +1,150 @@
+/**
+ * Glance's write side: image records (create, JSON-patch, delete), image data (upload streamed
+ * to the blob store, download streamed from it, with Glance's statuses: queued → saving →
+ * active, back to queued when an upload breaks), members and tags.
+ */
+import { randomUUID } from 'node:crypto';
+import { json, type Router, type SimResponse } from './http.js';
+import type { GlanceCall } from './glance.js';
+import { glanceError, renderImage } from './glance.js';
+import type { Image } from './store.js';
+
+type Find = (call: GlanceCall) => { image: Image } | { error: SimResponse };
+type Body = Record<string, unknown>;
+const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const DISK_FORMATS = new Set(['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop']);
+const CONTAINER_FORMATS = new Set(['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed']);
+/** Fields a client may not set (Glance answers 403 "Attribute 'x' is read-only."). */
+const READ_ONLY = new Set(['checksum', 'size', 'virtual_size', 'status', 'created_at', 'updated_at', 'os_hash_algo', 'os_hash_value', 'self', 'file', 'schema', 'stores', 'direct_url']);
+const FIELDS: Record<string, (img: Image, v: unknown) => void> = {
+  name: (img, v) => (img.name = String(v ?? '')),
+  visibility: (img, v) => (img.visibility = v as Image['visibility']),
+  min_disk: (img, v) => (img.minDiskGb = Number(v)),
+  min_ram: (img, v) => (img.minRamMb = Number(v)),
+  protected: (img, v) => (img.protected = v === true),
+  os_hidden: (img, v) => (img.hidden = v === true),
+  tags: (img, v) => (img.tags = Array.isArray(v) ? [...new Set(v.map(String))] : []),
+  disk_format: (img, v) => (img.diskFormat = String(v)),
+  container_format: (img, v) => (img.containerFormat = String(v)),
+  owner: (img, v) => (img.ownerId = String(v)),
+};
+
+export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
+  r.add('POST', '/v2/images', (req, call) => {
+    const b = isObject(req.body) ? req.body : undefined;
+    if (!b) return glanceError(req, 400, 'Body expected in request.');
+    for (const key of Object.keys(b)) if (READ_ONLY.has(key)) return glanceError(req, 403, `Attribute '${key}' is read-only.`);
+    if (b['disk_format'] !== undefined && !DISK_FORMATS.has(String(b['disk_format']))) return glanceError(req, 400, `Invalid value '${String(b['disk_format'])}' for parameter 'disk_format'`);
+    if (b['container_format'] !== undefined && !CONTAINER_FORMATS.has(String(b['container_format']))) return glanceError(req, 400, `Invalid value '${String(b['container_format'])}' for parameter 'container_format'`);
+    const id = typeof b['id'] === 'string' ? b['id'] : randomUUID();
+    if (call.ctx.store.images.get(id)) return glanceError(req, 409, `Image with identifier ${id} already exists!`);
+    if (b['owner'] !== undefined && b['owner'] !== call.caller.projectId && !call.caller.isAdmin) return glanceError(req, 403, 'You are not permitted to create images owned by another project.');
+    const now = Date.now();
+    const image: Image = {
+      id, name: '', ownerId: call.caller.projectId ?? '', visibility: 'shared', status: 'queued', sizeBytes: null, virtualSizeBytes: null,
+      diskFormat: '', containerFormat: '', checksum: null, osHashAlgo: null, osHashValue: null, minRamMb: 0, minDiskGb: 0,
+      protected: false, hidden: false, properties: {}, tags: [], members: [], createdAt: now, updatedAt: now,
+    };
+    for (const [key, value] of Object.entries(b)) {
+      if (key === 'id') continue;
+      const set = FIELDS[key];
+      if (set) set(image, value);
+      else if (typeof value === 'string') image.properties[key] = value;
+      else return glanceError(req, 400, `Invalid value for property '${key}': not a string`);
+    }
+    call.ctx.store.images.insert(image);
+    return json(201, renderImage(image), { location: `${call.ctx.origin()}/image/v2/images/${id}` });
+  });
+
+  r.add('PATCH', '/v2/images/:id', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    if (!(String(req.headers['content-type'] ?? '')).startsWith('application/openstack-images-v2.1-json-patch')) {
+      return glanceError(req, 415, `Unsupported Content-Type`);
+    }
+    const image = found.image;
+    if (!call.caller.isAdmin && image.ownerId !== call.caller.projectId) return glanceError(req, 403, 'You are not permitted to modify this image.');
+    const ops = Array.isArray(req.body) ? (req.body as Body[]) : [];
+    for (const op of ops) {
+      const key = String(op['path'] ?? '').replace(/^\//, '');
+      if (READ_ONLY.has(key)) return glanceError(req, 403, `Attribute '${key}' is read-only.`);
+      if (op['op'] === 'remove') {
+        if (!(key in image.properties)) return glanceError(req, 409, `Property ${key} does not exist.`);
+        delete image.properties[key];
+        continue;
+      }
+      const set = FIELDS[key];
+      if (set) set(image, op['value']);
+      else image.properties[key] = String(op['value']);
+    }
+    image.updatedAt = Date.now();
+    return json(200, renderImage(image));
+  });
+
+  r.add('DELETE', '/v2/images/:id', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    if (found.image.protected) return glanceError(req, 403, `Image ${found.image.id} is protected and cannot be deleted.`);
+    call.ctx.store.images.delete(found.image.id);
+    call.ctx.store.blobs.delete(`image:${found.image.id}`);
+    return { status: 204 };
+  });
+
+  r.add('PUT', '/v2/images/:id/file', async (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const image = found.image;
+    if (image.status !== 'queued') return glanceError(req, 409, `Image status transition from ${image.status} to saving is not allowed`);
+    if (!req.stream) return glanceError(req, 415, 'Unsupported Content-Type');
+    if (!image.diskFormat || !image.containerFormat) return glanceError(req, 400, 'Properties disk_format, container_format must be set prior to saving data.');
+    image.status = 'saving';
+    try {
+      const info = await call.ctx.store.blobs.write(`image:${image.id}`, req.stream);
+      const finish = (): void => {
+        Object.assign(image, { status: 'active', sizeBytes: info.size, virtualSizeBytes: info.size, checksum: info.md5, osHashAlgo: 'sha512', osHashValue: info.sha512, updatedAt: Date.now() });
+      };
+      // Glance answers once the data is stored; a hang fault keeps the image `saving` until lifted.
+      if (call.ctx.faults.hangs('image', image.name)) call.ctx.lifecycle.later('image', image.name, finish);
+      else finish();
+      return { status: 204 };
+    } catch {
+      // The client went away mid-upload: Glance drops the partial data and the image is queued again.
+      image.status = 'queued';
+      return glanceError(req, 400, 'Error in store configuration or the upload was interrupted.');
+    }
+  });
+
+  r.add('GET', '/v2/images/:id/file', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const image = found.image;
+    const info = call.ctx.store.blobs.info(`image:${image.id}`);
+    if (!info || image.status !== 'active') return { status: 204 };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(info.size), 'content-md5': Buffer.from(info.md5, 'hex').toString('base64') },
+      stream: call.ctx.store.blobs.read(`image:${image.id}`),
+    };
+  });
+
+  r.add('POST', '/v2/images/:id/members', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const image = found.image;
+    if (image.visibility !== 'shared') return glanceError(req, 403, `Not allowed to create members for image ${image.id}: Only shared images have members.`);
+    const member = isObject(req.body) ? String(req.body['member'] ?? '') : '';
+    if (image.members.some((m) => m.memberId === member)) return glanceError(req, 409, `Member ${member} already exists for image ${image.id}.`);
+    const now = Date.now();
+    image.members.push({ memberId: member, status: 'pending', createdAt: now, updatedAt: now });
+    return json(200, { image_id: image.id, member_id: member, status: 'pending', schema: '/v2/schemas/member' });
+  });
+
+  r.add('PUT', '/v2/images/:id/tags/:tag', (_req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const tag = call.req.params['tag'] ?? '';
+    if (!found.image.tags.includes(tag)) found.image.tags.push(tag);
+    return { status: 204 };
+  });
+}
