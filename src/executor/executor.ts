@@ -141,8 +141,9 @@ class Execution {
   }
 
   private async attemptAll(step: Step): Promise<void> {
+    // A step recorded done by an earlier apply is still observed: the plan lists it because the
+    // diff saw it undone, and observing is cheap and never changes anything.
     const previous = this.o.journal.get(step.id);
-    if (previous?.status === 'done') return this.finish(step, 'already-done', 0);
     const maxAttempts = this.o.maxAttempts ?? 3;
     let attempts = previous?.attempts ?? 0;
     for (let tries = 1; ; tries += 1) {

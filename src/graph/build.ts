@@ -60,10 +60,15 @@ class GraphBuilder {
         this.existsStep.set(change.address, `create:${change.address}`);
         if (change.kind === 'security-group') this.readyStep.set(change.address, this.addStep('sync-rules', change, [`create:${change.address}`]));
         break;
-      case 'update':
-        if (change.kind === 'security-group' && change.differences.some((d) => d.path === 'attributes.rules')) add('sync-rules');
-        if (change.differences.some((d) => d.path !== 'attributes.rules')) add('update');
+      case 'update': {
+        // What needs the object waits for it to be as desired (a server for its group's rules).
+        if (change.kind === 'security-group' && change.differences.some((d) => d.path === 'attributes.rules')) this.readyStep.set(change.address, add('sync-rules'));
+        if (change.differences.some((d) => d.path !== 'attributes.rules')) {
+          const id = add('update');
+          if (!this.readyStep.has(change.address)) this.readyStep.set(change.address, id);
+        }
         break;
+      }
       case 'migrate':
         this.readyStep.set(change.address, add(change.kind === 'server' ? 'migrate-server' : 'migrate-volume'));
         break;

@@ -68,7 +68,7 @@ function picture(store: CloudStore): Record<string, string[]> {
     networks: names(store.networks.all()), subnets: names(store.subnets.all()), routers: names(store.routers.all()),
     ports: store.ports.all().filter((p) => p.deviceOwner.startsWith('compute:')).map((p) => `${p.macAddress}`).sort(),
     floatingIps: store.floatingIps.all().map((f) => `${f.floatingIpAddress}→${f.portId ? 'port' : '-'}`).sort(),
-    securityGroups: store.securityGroups.all().map((g) => `${g.name}/${store.securityGroupRules.by('group', g.id).length}`).sort(),
+    securityGroups: store.securityGroups.all().map((g) => `${store.projects.get(g.projectId)?.name ?? g.projectId}/${g.name}/${store.securityGroupRules.by('group', g.id).length}`).sort(),
     servers: store.servers.all().map((s) => `${s.name}:${s.status}`).sort(),
     volumes: store.volumes.all().map((v) => `${v.name}:${v.status}`).sort(),
   };

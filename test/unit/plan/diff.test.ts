@@ -80,12 +80,16 @@ describe('diff', () => {
   });
 
   test('matching prefers the state file, then the mark, then the natural key', () => {
-    const renamed = owned('server', 'demo', 'web-1-copy', { id: 't-web', attributes: { tags: ['frontend', ...markTags('id-server-demo/web-1', 'test')], flavor: { name: 'm1.small' }, metadata: {} } });
+    const renamed = owned('server', 'demo', 'web-1-copy', { id: 't-web', attributes: { tags: ['frontend', ...markTags('id-server-demo/web-1', 'test')], flavor: { name: 'm1.small' }, metadata: { pumphouse_verified: '2026-11-25T07:00:00Z' } } });
     const sameName = owned('server', 'demo', 'web-1', { id: 't-impostor', attributes: { tags: ['frontend'], flavor: { name: 'm1.small' }, metadata: {} } });
     const target = targetWith(renamed, sameName);
     const byMark = byAddress(diff(webOnly, target).changes).get('server:demo/web-1');
     assert.deepEqual(byMark?.target, { address: 'server:demo/web-1-copy', id: 't-web', matchedBy: 'mark' });
-    assert.equal(byMark?.action, 'noop', 'a moved server is not moved again');
+    assert.equal(byMark?.action, 'noop', 'a moved (verified) server is not moved again');
+    const unfinished = { ...renamed, attributes: { ...renamed.attributes, metadata: {} } };
+    const resumed = byAddress(diff(webOnly, targetWith(unfinished)).changes).get('server:demo/web-1');
+    assert.equal(resumed?.action, 'migrate', 'a copy an interrupted apply left unverified is finished, not ignored');
+    assert.equal(resumed?.target?.id, 't-web');
     const byState = byAddress(diff(webOnly, target, { 'server:demo/web-1': 't-impostor' }).changes).get('server:demo/web-1');
     assert.equal(byState?.target?.matchedBy, 'state');
     const byKey = byAddress(diff(webOnly, targetWith(sameName)).changes).get('server:demo/web-1');
