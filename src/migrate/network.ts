@@ -205,6 +205,17 @@ export const securityGroupCopy: CopyKind = {
   },
   async create(m, source) {
     const client = await m.target.network();
+    if (source.name === 'default') {
+      // Neutron makes a project's `default` group itself and refuses a second (409); asking for
+      // one makes sure it exists, then it is adopted.
+      try {
+        await network.securityGroups.create(client, { name: 'default', project_id: m.targetProjectOf(source) });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+      const adopted = await securityGroupCopy.find(m, source);
+      if (adopted) return adopted;
+    }
     return (await network.securityGroups.create(client, {
       name: source.name, description: str(source.attributes['description']), project_id: m.targetProjectOf(source),
       ...(source.attributes['stateful'] === false ? { stateful: false } : {}),

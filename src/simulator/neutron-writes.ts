@@ -284,6 +284,8 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (!b) return missing('security_group');
     const owner = ownerOf(call, b);
     if (typeof owner !== 'string') return owner;
+    // Every project has its own `default` group (made above if it was missing); a second one is refused.
+    if (b['name'] === 'default') return err(409, 'SecurityGroupDefaultAlreadyExists', 'Default security group already exists.');
     const quota = overQuota(call, owner, 'security_group');
     if (quota) return quota;
     const group = call.store.securityGroups.insert({
