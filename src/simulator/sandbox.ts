@@ -5,9 +5,11 @@
  * Invariants: both clouds bind 127.0.0.1 only; `stop()` closes every socket; nothing here
  * prints (pass `onRequest` to observe traffic) and no password is ever logged.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { syntheticInfo } from './blobs.js';
 import { SimCloud, type RequestLogEntry } from './cloud.js';
 import type { FaultConfig } from './faults.js';
 import { SANDBOX_ADMIN_PASSWORD } from './scenarios/builder.js';
@@ -45,6 +47,8 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** Observes every request (method, path, status, timing; never headers or bodies). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Adds a public image `bench-image` of this many bytes to the source (for bench:image). */
+  benchImageBytes?: number;
 }
 
 export interface Sandbox {
@@ -62,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
   const make = (store: SimCloud['store']): SimCloud => new SimCloud({ store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
   const source = make(scenario.source('sandbox-source'));
+  if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
   const target = make(scenario.target('sandbox-target'));
   const started: SimCloud[] = [];
   try {
@@ -118,4 +123,18 @@ export function writeSandboxConfig(dir: string, sandbox: Pick<Sandbox, 'source' 
   const config = { clouds_file: 'clouds.yaml', source: { cloud: sandbox.source.name }, target: { cloud: sandbox.target.name } };
   writeFileSync(pumphouseYaml, header + YAML.stringify(config));
   return { cloudsYaml, pumphouseYaml };
+}
+
+/** A public image of synthetic bytes on `store`, owned by its admin project. */
+function addBenchImage(store: SimCloud['store'], bytes: number): void {
+  const id = randomUUID();
+  const info = syntheticInfo(bytes, 'image:bench-image');
+  store.blobs.synthetic(`image:${id}`, bytes, 'image:bench-image');
+  const owner = store.projects.by('name', 'admin')[0]?.id ?? '';
+  const now = Date.now();
+  store.images.insert({
+    id, name: 'bench-image', ownerId: owner, visibility: 'public', status: 'active', sizeBytes: bytes, virtualSizeBytes: bytes, diskFormat: 'raw', containerFormat: 'bare',
+    checksum: info.md5, osHashAlgo: 'sha512', osHashValue: info.sha512, minRamMb: 0, minDiskGb: 0, protected: false, hidden: false, properties: {}, tags: [], members: [],
+    createdAt: now, updatedAt: now,
+  });
 }

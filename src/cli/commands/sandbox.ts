@@ -20,6 +20,7 @@ interface SandboxArgs {
   faultSeed: number;
   /** ms per asynchronous status transition (BUILD → ACTIVE, …); 0 = instant. */
   transitionMs?: number;
+  benchImageMib?: number;
 }
 
 /** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
@@ -36,6 +37,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
       .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' })
+      .option('bench-image-mib', { type: 'number', hidden: true, describe: 'add a public image bench-image of this many MiB to the source (bench:image)' })
       .option('transition-ms', { type: 'number', default: 50, describe: 'how long a status transition takes (BUILD → ACTIVE, queued → active, …); 0 = instant' }),
   run: async (context: CommandContext, args: SandboxArgs) => {
     const sandbox = await startFromArgs(args);
@@ -57,7 +59,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   },
 };
 
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs'>): Promise<Sandbox> {
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib'>): Promise<Sandbox> {
   if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
     throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
   }
@@ -76,7 +78,7 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBa
     ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
   };
   try {
-    return await startSandbox({ scenario: args.scenario, portBase: args.portBase, faults });
+    return await startSandbox({ scenario: args.scenario, portBase: args.portBase, faults, ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PumphouseError('PH0005', `port ${args.portBase} or ${args.portBase + 1} on 127.0.0.1 is in use`, {
