@@ -31,10 +31,24 @@ export function serverRunner(m: MigrationContext): StepRunner {
   const wait = <T extends { status: string }>(ctx: StepContext, what: string, get: () => Promise<T>, want: string[]) =>
     waitForStatus(get, { what, want, pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal });
 
+  /** The copy: by the recorded id when there is one (a GET), else by its mark (a listing). */
   async function findCopy(source: InventoryResource): Promise<compute.servers.Server | undefined> {
-    const servers = await collectAll(compute.servers.listTagged(await m.target.compute(), [`${SOURCE_TAG_PREFIX}${source.id}`]));
+    const client = await m.target.compute();
+    const mapped = m.ledger.mapping(source.address);
+    if (mapped) {
+      try {
+        const server = await compute.servers.get(client, mapped);
+        if (server.status !== 'DELETED' && server.status !== 'SOFT_DELETED') return server;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    const servers = await collectAll(compute.servers.listTagged(client, [`${SOURCE_TAG_PREFIX}${source.id}`]));
     return servers.find((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED');
   }
+
+  /** What observe found, so run does not ask again in the same attempt. */
+  const observed = new WeakMap<StepContext, compute.servers.Server | undefined>();
 
   /** The target image to boot from, or undefined for a boot-from-volume server. */
   async function bootImage(ctx: StepContext, source: InventoryResource, projectId: string): Promise<string | undefined> {
@@ -68,8 +82,22 @@ export function serverRunner(m: MigrationContext): StepRunner {
     }), ctx);
   }
 
+  /** Keys already checked or imported for Pumphouse's user, by target project and key name. */
+  const bootKeys = new Map<string, Promise<string | undefined>>();
+
   /** Nova looks a key up among the keypairs of the user who boots: Pumphouse's, so it gets a copy. */
-  async function bootKeyName(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
+  function bootKeyName(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
+    const key = `${m.targetProjectOf(source)}/${String(source.attributes['keyName'])}`;
+    let known = bootKeys.get(key);
+    if (!known) {
+      known = ensureBootKey(ctx, cloud, source);
+      bootKeys.set(key, known);
+      known.catch(() => bootKeys.delete(key));
+    }
+    return known;
+  }
+
+  async function ensureBootKey(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
     const keyName = source.attributes['keyName'];
     const keypair = refList(source, 'keypair')[0];
     if (typeof keyName !== 'string' || !keypair) return undefined;
@@ -195,6 +223,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
     async observe(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
+      observed.set(ctx, copy);
       // Done only when verified AND the source handled (the copy says so): a kill in between must finish the job.
       if (copy?.status === 'ACTIVE' && copy.metadata[VERIFIED_METADATA_KEY] !== undefined) {
         return { done: true, targetId: copy.id };
@@ -203,19 +232,18 @@ export function serverRunner(m: MigrationContext): StepRunner {
     },
     async run(ctx) {
       const source = m.sourceObject(ctx.step.address);
-      let copy = await findCopy(source);
+      const copy = observed.has(ctx) ? observed.get(ctx) : await findCopy(source);
+      observed.delete(ctx);
       if (copy?.status === 'ERROR') {
         await compute.servers.remove(await m.target.compute(), copy.id);
         throw Object.assign(new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`), { retryable: true });
       }
-      if (!copy) {
+      let copyId = copy?.id;
+      if (!copyId) {
         await ensureSourceStopped(m, source.address, ctx);
-        await boot(ctx, source);
-        copy = await findCopy(source);
+        copyId = await boot(ctx, source);
       }
-      if (!copy) throw Object.assign(new Error(`${source.address}: the booted copy is not listed on the target yet`), { retryable: true });
-      await m.ledger.setMapping(source.address, copy.id);
-      const copyId = copy.id;
+      await m.ledger.setMapping(source.address, copyId);
       const targetCompute = await m.target.compute();
       await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE']);
       await associateFloatingIps(source);

@@ -211,9 +211,13 @@ function listCollection(col: Collection<{ id: string; projectId: string }>, call
   }
   const fields = req.query.getAll('fields').flatMap((f) => f.split(',')).filter((f) => f !== '');
   const rendered = new Map<string, Record<string, unknown>>();
+  // Tag filters are answered from the row itself, before the (costlier) render.
+  const tagFilters = [...filters].filter(([k]) => k === 'tags' || k === 'tags-any' || k === 'not-tags' || k === 'not-tags-any');
   const filter = (row: { id: string; projectId: string }): boolean => {
     if (!call.caller.isAdmin && !col.visible(call, row)) return false;
     if (filters.size === 0) return true;
+    const tags = (row as { tags?: string[] }).tags;
+    if (tags && !tagFilters.every(([k, v]) => matchesFilter({ tags }, k, v))) return false;
     const body = col.render(call, row);
     if (![...filters].every(([k, v]) => matchesFilter(body, k, v))) return false;
     rendered.set(row.id, body);

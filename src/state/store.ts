@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFile, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { validatorFor } from '../diagnostics/schema-check.js';
 import { PumphouseError } from '../errors.js';
@@ -12,12 +13,13 @@ import { emptyState, STATE_FORMAT_VERSION, type ApplyState } from './model.js';
  * was kept as `<state>.backup`; a SIGKILL at any moment leaves one of the two valid.
  *
  * Writes coalesce: update() changes the document in memory at once and resolves when a write
- * including that change is on disk; all updates of one turn of the event loop share one write
+ * including that change is on disk; while one write is on its way, all updates share the next
  * (an apply records thousands of step transitions a second).
  */
 export class StateStore {
   private document: ApplyState;
-  private scheduled: Promise<void> | undefined;
+  private pending: Promise<void> | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
   private closed = false;
   /** Writes done, for tests and benchmarks. */
   writes = 0;
@@ -58,7 +60,8 @@ export class StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      await this.scheduled;
+      await this.pending;
+      await this.inFlight;
     } finally {
       this.closed = true;
       this.lock.release();
@@ -66,47 +69,45 @@ export class StateStore {
   }
 
   /**
-   * One write per turn of the event loop at most: the first update schedules it, every update
-   * before it runs shares it (the write serialises the document as it is by then).
+   * Writes never overlap and never block the event loop: while one is on its way to disk, every
+   * update shares the next one, which serialises the document as it is when it starts.
    */
   private flush(): Promise<void> {
-    this.scheduled ??= new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.scheduled = undefined;
-        try {
-          this.writeNow();
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
+    if (this.pending) return this.pending;
+    const write = this.inFlight
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        this.pending = undefined;
+        return this.writeNow();
       });
-    });
-    return this.scheduled;
+    this.pending = write;
+    this.inFlight = write.catch(() => undefined);
+    return write;
   }
 
-  private writeNow(): void {
+  private async writeNow(): Promise<void> {
     this.document.serial += 1;
     this.document.updatedAt = new Date().toISOString();
     this.writes += 1;
-    writeAtomically(this.path, `${JSON.stringify(this.document, null, 1)}\n`);
+    await writeAtomically(this.path, `${JSON.stringify(this.document)}\n`);
   }
 }
 
-function writeAtomically(path: string, text: string): void {
+async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
+  const file = await open(temp, 'w', 0o600);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
+    await file.writeFile(text);
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
-  if (existsSync(path)) copyFileSync(path, `${path}.backup`);
-  renameSync(temp, path);
+  if (existsSync(path)) await copyFile(path, `${path}.backup`);
+  await rename(temp, path);
   try {
-    const dir = openSync(dirname(path), 'r');
-    fsyncSync(dir);
-    closeSync(dir);
+    const dir = await open(dirname(path), 'r');
+    await dir.sync();
+    await dir.close();
   } catch {
     // Some filesystems cannot fsync a directory; the rename is still atomic.
   }

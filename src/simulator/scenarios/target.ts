@@ -5,7 +5,7 @@
 import type { CloudStore } from '../store.js';
 import { CloudBuilder, baseIdentity } from './builder.js';
 
-export function buildFuelTarget(name = 'sandbox-target'): CloudStore {
+export function buildFuelTarget(name = 'sandbox-target', computeHosts = 2): CloudStore {
   const b = new CloudBuilder(name);
   const { adminProject } = baseIdentity(b, { serviceProject: 'services', serviceUsers: ['nova', 'glance', 'neutron', 'cinder'] });
   b.defaultFlavors();
@@ -14,8 +14,7 @@ export function buildFuelTarget(name = 'sandbox-target'): CloudStore {
   const floating = b.network(adminProject, 'admin_floating_net', { external: true, physnet: 'physnet1' });
   b.subnet(floating, 'admin_floating_net__subnet', '172.16.0.0/24', { dhcp: false, poolStart: 130 });
   b.controllerServices('node-1.domain.tld');
-  b.computeHost('node-4.domain.tld', { hostIp: '192.168.0.4', vcpus: 48, memoryMb: 262_144, localGb: 3600 });
-  b.computeHost('node-5.domain.tld', { hostIp: '192.168.0.5', vcpus: 48, memoryMb: 262_144, localGb: 3600 });
+  for (let n = 4; n < 4 + computeHosts; n++) b.computeHost(`node-${n}.domain.tld`, { hostIp: `192.168.0.${n}`, vcpus: 48, memoryMb: 262_144, localGb: 3600 });
   b.volumeType('__DEFAULT__', {}, 'Default Volume Type');
   b.volumeType('volumes_lvm', { volume_backend_name: 'LVM-backend' });
   b.store.checkReferences();
