@@ -103,7 +103,10 @@ describe('state store', () => {
       });`;
       for (let round = 0; round < 20; round++) {
         const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
-        await new Promise((resolve) => setTimeout(resolve, 120 + Math.floor(Math.random() * 200)));
+        // Once it writes (node starts slowly on a busy machine), kill it at a random moment.
+        const firstWriteBy = Date.now() + 20_000;
+        while (!existsSync(path) && Date.now() < firstWriteBy) await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 200)));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.on('close', resolve));
         const state = await readState(path).catch(() => undefined) ?? await readState(`${path}.backup`);
