@@ -39,7 +39,7 @@ export interface ExecuteOptions {
   /** Capacity per name; "host:*" applies to every "host:…" name. */
   capacities?: ReadonlyMap<string, number>;
   failFast?: boolean;
-  /** Attempts per step in this run, retryable errors only. @default 3 */
+  /** Attempts per step in this run, retryable errors only. @default 5 */
   maxAttempts?: number;
   /** Backoff before attempt n+1: base × 2^(n-1), jittered. @default 1000 */
   retryBaseMs?: number;
@@ -144,7 +144,7 @@ class Execution {
     // A step recorded done by an earlier apply is still observed: the plan lists it because the
     // diff saw it undone, and observing is cheap and never changes anything.
     const previous = this.o.journal.get(step.id);
-    const maxAttempts = this.o.maxAttempts ?? 3;
+    const maxAttempts = this.o.maxAttempts ?? 5;
     let attempts = previous?.attempts ?? 0;
     for (let tries = 1; ; tries += 1) {
       attempts += 1;
