@@ -370,6 +370,8 @@ describe('simulator nova writes', () => {
     const s = await boot({ name: 'w-snap' });
     assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { 'os-start': null })).body.conflictingRequest.message,
       `Cannot 'start' instance ${s.id} while it is in vm_state active`);
+    // Slow enough transitions that the transitional states can be seen on a busy machine.
+    sandbox!.clouds.source.faults.update({ transitionMs: 400 });
     assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { 'os-stop': null })).status, 202);
     const powering = (await send('GET', `${nova}/servers/${s.id}`, alice)).body.server;
     assert.deepEqual([powering.status, powering['OS-EXT-STS:task_state']], ['ACTIVE', 'powering-off']);
@@ -381,6 +383,7 @@ describe('simulator nova writes', () => {
     assert.equal(snap.status, 202);
     const imageId = snap.body.image_id;
     assert.equal((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server['OS-EXT-STS:task_state'], 'image_snapshot');
+    sandbox!.clouds.source.faults.update({ transitionMs: 5 });
     const image = await waitFor('the snapshot to be active', async () => {
       const body = (await send('GET', `${origin}/image/v2/images/${imageId}`, alice, undefined, {})).body;
       return body.status === 'active' ? body : undefined;
