@@ -1,12 +1,14 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { PumphouseError } from '../errors.js';
+import { STATE_CODES } from './codes.js';
 
 /**
- * The state file's lock: `<state>.lock`, created exclusively (O_EXCL), naming its holder. One
- * apply at a time per state file; a second is refused and told who holds it. A lock whose
- * process died on this host (a kill, a crash) is stale and taken over, so a resume after SIGKILL
- * needs no manual step; a lock from another host is never taken over automatically.
+ * The state file's lock: `<state>.lock`, created exclusively, naming its holder. One apply at a
+ * time per state file; a second is refused and told who holds it. A lock whose process died on
+ * this host (a kill, a crash) is stale and taken over, so a resume after SIGKILL needs no manual
+ * step; a lock from another host is never taken over automatically (its pid means nothing here).
  */
 export interface LockHolder {
   command: string;
@@ -16,7 +18,18 @@ export interface LockHolder {
   startedAt: string;
 }
 
-export const STATE_LOCKED = 'PH1710';
+/**
+ * Two openers that find the same stale lock must not both take it over (each removing the
+ * other's fresh lock). Whoever creates this file first does the takeover; it is held for a few
+ * milliseconds, so one older than this was left by a process killed in between.
+ */
+const TAKEOVER_GUARD_STALE_MS = 10_000;
+
+/**
+ * Locks this process holds. A lock naming our own pid that we do not hold was left by a dead
+ * process whose pid we got again (a restarted container numbers its processes afresh).
+ */
+const heldHere = new Set<string>();
 
 export class StateLock {
   private constructor(readonly path: string, readonly holder: LockHolder, readonly tookOver: LockHolder | undefined) {}
@@ -25,37 +38,102 @@ export class StateLock {
   static acquire(path: string, command: string): StateLock {
     const holder: LockHolder = { command, pid: process.pid, host: hostname(), user: safeUser(), startedAt: new Date().toISOString() };
     let tookOver: LockHolder | undefined;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, `${JSON.stringify(holder)}\n`);
-        closeSync(fd);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (createExclusively(path, `${JSON.stringify(holder)}\n`)) {
+        heldHere.add(resolve(path));
         return new StateLock(path, holder, tookOver);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const current = readHolder(path);
-      if (current && isStale(current)) {
-        tookOver = current;
-        rmSync(path, { force: true });
-        continue;
+      if (current === undefined && !existsQuietly(path)) continue; // released meanwhile: try again
+      if (!current || !isStale(current, path)) {
+        throw new PumphouseError(STATE_CODES.locked, `the state file ${path.replace(/\.lock$/, '')} is locked by ${describeHolder(current)}`, {
+          hint: 'wait for it to finish, or if it is gone run `pumphouse state unlock --force`',
+        });
       }
-      throw new PumphouseError(STATE_LOCKED, `the state file ${path.replace(/\.lock$/, '')} is locked by ${describeHolder(current)}`, {
-        hint: 'wait for it to finish; if that process is gone (another host, a reboot), run `pumphouse state unlock --force`',
-      });
+      if (removeStaleLock(path, current)) tookOver = current;
     }
-    throw new PumphouseError(STATE_LOCKED, `could not take the lock ${path}`, { hint: 'another process keeps taking it; try again' });
+    throw new PumphouseError(STATE_CODES.lockContended, `could not take the lock ${path}: other processes keep taking it`, { hint: 'is another apply starting on this state? try again' });
   }
 
+  /** Removes the lock if it is still ours (a forced unlock may have handed it to another). */
   release(): void {
-    // Only our own lock: a forced unlock may have handed it to someone else meanwhile.
-    if (readHolder(this.path)?.pid === this.holder.pid) rmSync(this.path, { force: true });
+    const current = readHolder(this.path);
+    heldHere.delete(resolve(this.path));
+    if (current?.pid === this.holder.pid && current.host === this.holder.host && current.startedAt === this.holder.startedAt) rmSync(this.path, { force: true });
+  }
+}
+
+/**
+ * Creates `path` with `content` only if it does not exist, and never leaves it half-written:
+ * the content goes to a private file that is then hard-linked into place (link() fails with
+ * EEXIST, like O_EXCL). An empty lock from a kill between open and write could never be judged
+ * stale. Filesystems without hard links get a plain O_EXCL ('wx') create.
+ */
+function createExclusively(path: string, content: string): boolean {
+  const draft = `${path}.${process.pid}.${Date.now()}`;
+  writeFileSync(draft, content, { mode: 0o600 });
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw error;
+    return createWithExclusiveOpen(path, content);
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+function createWithExclusiveOpen(path: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Removes the lock `stale` held, unless someone else got there first; true when it did.
+ * Exported for its tests: the race it guards against is too narrow to provoke from outside.
+ */
+export function removeStaleLock(path: string, stale: LockHolder): boolean {
+  const guard = `${path}.takeover`;
+  if (!createWithExclusiveOpen(guard, String(process.pid))) {
+    clearAbandonedGuard(guard);
+    return false;
+  }
+  try {
+    // Still the same dead holder? Another opener may have taken over and locked meanwhile.
+    const now = readHolder(path);
+    if (!now || now.pid !== stale.pid || now.host !== stale.host || now.startedAt !== stale.startedAt) return false;
+    rmSync(path, { force: true });
+    return true;
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+function clearAbandonedGuard(guard: string): void {
+  try {
+    if (Date.now() - statSync(guard).mtimeMs > TAKEOVER_GUARD_STALE_MS) rmSync(guard, { force: true });
+  } catch {
+    // Gone already.
   }
 }
 
 export function readHolder(path: string): LockHolder | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    return typeof parsed.pid === 'number' && typeof parsed.host === 'string' ? (parsed as LockHolder) : undefined;
   } catch {
     return undefined;
   }
@@ -66,13 +144,24 @@ export function describeHolder(holder: LockHolder | undefined): string {
   return `\`${holder.command}\` (pid ${holder.pid} on host ${holder.host}, user ${holder.user}, since ${holder.startedAt})`;
 }
 
+function existsQuietly(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Dead on this host. Unreadable locks and other hosts' locks are never stale. */
-function isStale(holder: LockHolder): boolean {
+function isStale(holder: LockHolder, path: string): boolean {
   if (holder.host !== hostname()) return false;
+  if (holder.pid === process.pid) return !heldHere.has(resolve(path));
   try {
     process.kill(holder.pid, 0);
     return false;
   } catch (error) {
+    // EPERM: alive, run by another user.
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -1,5 +1,14 @@
-import type { StepProgressRecord } from '../executor/journal.js';
+import type { StepProgressRecord, StepStatus } from '../executor/journal.js';
 import type { ServerDowntimeRecord, TemporaryObjectRecord } from '../migrate/context.js';
+
+// The records are defined where they are produced (the executor's journal, the runners'
+// ledger), so those layers need not import the state file; these are their names here.
+export type { StepStatus };
+/** A step's progress. `error` says why it failed or was skipped; `checkpoint` lets a runner resume mid-step. No secrets. */
+export type StepRecord = StepProgressRecord;
+export type ServerDowntime = ServerDowntimeRecord;
+/** Snapshots, upload images… made for a copy, removed once it is verified (or by `pumphouse cleanup`). */
+export type TemporaryObject = TemporaryObjectRecord;
 
 /**
  * The apply state (schemas/state.schema.json): plain JSON, rewritten atomically after every
@@ -16,12 +25,15 @@ export interface ApplyState {
   createdAt: string;
   updatedAt: string;
   clouds: { source: { authUrl: string }; target: { authUrl: string } } | null;
+  /** The plan being applied: its name and the sha256 of its execution plan. */
   plan: { name: string; hash: string; startedAt: string } | null;
-  steps: Record<string, StepProgressRecord>;
-  /** Source address → target id. */
+  /** By step id ("create:network:demo/net-1"). */
+  steps: Record<string, StepRecord>;
+  /** Source address → target id of every object apply created or adopted. */
   mappings: Record<string, string>;
-  downtime: Record<string, ServerDowntimeRecord>;
-  temporaries: Record<string, TemporaryObjectRecord>;
+  /** By server address. */
+  downtime: Record<string, ServerDowntime>;
+  temporaries: Record<string, TemporaryObject>;
 }
 
 export function emptyState(lineage: string, now: Date): ApplyState {

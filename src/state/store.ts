@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { copyFile, open, rename } from 'node:fs/promises';
+import { copyFile, link, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { validatorFor } from '../diagnostics/schema-check.js';
-import { PumphouseError } from '../errors.js';
+import { errorMessage, InternalError, PumphouseError } from '../errors.js';
+import { STATE_CODES } from './codes.js';
 import { StateLock, type LockHolder } from './lock.js';
 import { emptyState, STATE_FORMAT_VERSION, type ApplyState } from './model.js';
+import { SecretGuard } from './secrets.js';
+
+export interface StateStoreOptions {
+  /**
+   * Secrets the state must never hold (the clouds' passwords, application credential secrets):
+   * a write whose document contains one is refused (PH1707). Belt and braces: nothing should
+   * put one there in the first place.
+   */
+  secrets?: Iterable<string>;
+}
 
 /**
  * The state file on disk. Writes are durable and atomic: the new JSON goes to `<state>.tmp`,
@@ -24,17 +35,25 @@ export class StateStore {
   /** Writes done, for tests and benchmarks. */
   writes = 0;
 
-  private constructor(readonly path: string, document: ApplyState, private readonly lock: StateLock) {
+  /** An exit the store can see (process.exit, the loop running dry) still releases the lock. */
+  private readonly releaseOnExit = (): void => this.lock.release();
+
+  private constructor(readonly path: string, document: ApplyState, private readonly lock: StateLock, private readonly guard: SecretGuard) {
     this.document = document;
+    process.on('exit', this.releaseOnExit);
   }
 
   /** Opens (creating it, and its folder, if absent) and locks the state file. */
-  static async open(path: string, holder: { command: string }): Promise<StateStore> {
-    mkdirSync(dirname(path), { recursive: true });
+  static async open(path: string, holder: { command: string }, options: StateStoreOptions = {}): Promise<StateStore> {
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new PumphouseError(STATE_CODES.unwritable, `cannot create the folder of the state file ${path}: ${errorMessage(error)}`, { hint: 'check the path and its permissions, or name another with --state PATH' });
+    }
     const lock = StateLock.acquire(`${path}.lock`, holder.command);
     try {
       const document = readStateFile(path) ?? emptyState(randomUUID(), new Date());
-      return new StateStore(path, document, lock);
+      return new StateStore(path, document, lock, new SecretGuard(options.secrets ?? []));
     } catch (error) {
       lock.release();
       throw error;
@@ -51,7 +70,7 @@ export class StateStore {
   }
 
   update(mutate: (state: ApplyState) => void): Promise<void> {
-    if (this.closed) return Promise.reject(new Error(`the state file ${this.path} is closed`));
+    if (this.closed) return Promise.reject(new InternalError(`an update of the state file ${this.path} after it was closed`));
     mutate(this.document);
     return this.flush();
   }
@@ -64,6 +83,7 @@ export class StateStore {
       await this.inFlight;
     } finally {
       this.closed = true;
+      process.off('exit', this.releaseOnExit);
       this.lock.release();
     }
   }
@@ -88,8 +108,22 @@ export class StateStore {
   private async writeNow(): Promise<void> {
     this.document.serial += 1;
     this.document.updatedAt = new Date().toISOString();
+    const text = JSON.stringify(this.document);
+    const secret = this.guard.find(this.document, text);
+    if (secret) {
+      throw new PumphouseError(STATE_CODES.secret, `refusing to write the state file ${this.path}: ${secret.pointer} holds ${secret.what}`, {
+        hint: 'this is a bug in Pumphouse (the state must never hold a secret): run again with --debug and report it, without the secret',
+      });
+    }
     this.writes += 1;
-    await writeAtomically(this.path, `${JSON.stringify(this.document)}\n`);
+    try {
+      await writeAtomically(this.path, `${text}\n`);
+    } catch (error) {
+      throw new PumphouseError(STATE_CODES.unwritable, `cannot write the state file ${this.path}: ${errorMessage(error)}`, {
+        cause: error,
+        hint: 'free space or fix permissions, then run the same apply again: it resumes from the last state written',
+      });
+    }
   }
 }
 
@@ -102,7 +136,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   } finally {
     await file.close();
   }
-  if (existsSync(path)) await copyFile(path, `${path}.backup`);
+  if (existsSync(path)) await keepBackup(path);
   await rename(temp, path);
   try {
     const dir = await open(dirname(path), 'r');
@@ -111,6 +145,23 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   } catch {
     // Some filesystems cannot fsync a directory; the rename is still atomic.
   }
+}
+
+/**
+ * `<state>.backup` becomes the current version, atomically: a hard link to it renamed into
+ * place, so the backup is never half-copied and nothing is copied at all. Filesystems without
+ * hard links get a copy.
+ */
+async function keepBackup(path: string): Promise<void> {
+  const backup = `${path}.backup`;
+  const draft = `${backup}.tmp`;
+  await rm(draft, { force: true });
+  try {
+    await link(path, draft);
+  } catch {
+    await copyFile(path, draft);
+  }
+  await rename(draft, backup);
 }
 
 /** Reads and checks a state file without locking it; undefined when there is none. */
@@ -124,23 +175,23 @@ function readStateFile(path: string): ApplyState | undefined {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PumphouseError('PH1701', `cannot read the state file ${path}: ${(error as Error).message}`, { hint: 'check its permissions' });
+    throw new PumphouseError(STATE_CODES.unreadable, `cannot read the state file ${path}: ${(error as Error).message}`, { hint: 'check its permissions' });
   }
   const restore = `if it was damaged, restore the previous version: cp ${path}.backup ${path}`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new PumphouseError('PH1702', `the state file ${path} is not valid JSON (${(error as Error).message})`, { hint: restore });
+    throw new PumphouseError(STATE_CODES.notJson, `the state file ${path} is not valid JSON (${(error as Error).message})`, { hint: restore });
   }
   const version = (parsed as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version > STATE_FORMAT_VERSION) {
-    throw new PumphouseError('PH1703', `the state file ${path} has format ${version}, newer than this Pumphouse understands (${STATE_FORMAT_VERSION})`, { hint: 'use the Pumphouse version that wrote it, or a newer one' });
+    throw new PumphouseError(STATE_CODES.newerFormat, `the state file ${path} has format ${version}, newer than this Pumphouse understands (${STATE_FORMAT_VERSION})`, { hint: 'use the Pumphouse version that wrote it, or a newer one' });
   }
   const validate = validatorFor('state');
   if (!validate(parsed)) {
     const first = validate.errors?.[0];
-    throw new PumphouseError('PH1704', `the state file ${path} is not a Pumphouse state: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), { hint: restore });
+    throw new PumphouseError(STATE_CODES.invalid, `the state file ${path} is not a Pumphouse state: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), { hint: restore });
   }
   return parsed as ApplyState;
 }

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
 import { painter, writeLine } from '../../render/streams.js';
+import { STATE_CODES } from '../../state/codes.js';
 import { describeHolder, readHolder } from '../../state/lock.js';
 import type { ApplyState } from '../../state/model.js';
 import { readState } from '../../state/store.js';
@@ -33,7 +34,7 @@ export const stateCommand: CliCommand<StateArgs> = {
       }
       const holder = describeHolder(readHolder(lockPath));
       if (!args.force) {
-        throw new PumphouseError('PH1711', `${args.state} is locked by ${holder}; not unlocking without --force`, {
+        throw new PumphouseError(STATE_CODES.unlockNeedsForce, `${args.state} is locked by ${holder}; not unlocking without --force`, {
           hint: 'make sure that apply is not running (on any host), then run `pumphouse state unlock --force`',
         });
       }
@@ -42,7 +43,7 @@ export const stateCommand: CliCommand<StateArgs> = {
       return 0;
     }
     const state = await readState(args.state);
-    if (!state) throw new PumphouseError('PH1705', `there is no state file at ${args.state}`, { hint: 'apply writes it; name another with --state PATH' });
+    if (!state) throw new PumphouseError(STATE_CODES.missing, `there is no state file at ${args.state}`, { hint: 'apply writes it; name another with --state PATH' });
     if (context.format === 'json') {
       writeLine(context.streams.stdout, JSON.stringify(state, null, 2));
       return 0;

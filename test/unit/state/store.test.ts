@@ -1,10 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { PumphouseError } from '../../../src/errors.js';
 import { StateStore, readState } from '../../../src/state/store.js';
+import { REPO_ROOT } from '../../helpers/cli.js';
 import { tempFiles } from '../../helpers/tmp.js';
 
 describe('state store', () => {
@@ -28,6 +30,16 @@ describe('state store', () => {
       assert.equal(again?.steps['create:network:demo/net']?.status, 'done');
       const backup = JSON.parse(readFileSync(`${path}.backup`, 'utf8')) as { serial: number };
       assert.equal(backup.serial, (again?.serial ?? 0) - 1, 'the backup is the version before the last');
+      assert.equal(statSync(path).mode & 0o777, 0o600, 'only its owner reads the state');
+      assert.equal(existsSync(`${path}.tmp`), false);
+      // Reopened, it goes on from where it was: same lineage, serials keep counting.
+      const reopened = await StateStore.open(path, { command: 'test' });
+      assert.equal(reopened.state.lineage, lineage);
+      await reopened.update((s) => {
+        s.mappings['subnet:demo/sub'] = 's-1';
+      });
+      assert.equal(reopened.state.serial, (again?.serial ?? 0) + 1);
+      await reopened.close();
     } finally {
       files.cleanup();
     }
@@ -48,6 +60,78 @@ describe('state store', () => {
     }
   });
 
+  test('updates arriving while a write is on its way share the next one, and resolve once on disk', async () => {
+    const files = tempFiles({});
+    try {
+      const path = files.path('state.json');
+      const store = await StateStore.open(path, { command: 'test' });
+      const first = store.update((s) => {
+        s.mappings.first = '1';
+      });
+      // Let the first write start (it counts itself as it begins), then pile updates up behind it.
+      while (store.writes === 0) await new Promise((resolve) => setImmediate(resolve));
+      const later = Array.from({ length: 500 }, (_, i) => store.update((s) => {
+        s.mappings[`later-${i}`] = String(i);
+      }));
+      await first;
+      await Promise.all(later);
+      assert.equal(store.writes, 2, 'one write in flight, one queued for all the rest');
+      const onDisk = await readState(path);
+      assert.equal(onDisk?.mappings['later-499'], '499', 'resolved only once durable');
+      await store.close();
+    } finally {
+      files.cleanup();
+    }
+  });
+
+  test('a write that would hold a known secret is refused, and says where without saying what', async () => {
+    const files = tempFiles({});
+    try {
+      const path = files.path('state.json');
+      const password = 'hunter2-but-longer';
+      const store = await StateStore.open(path, { command: 'test' }, { secrets: [password] });
+      await store.update((s) => {
+        s.steps['create:user:demo/alice'] = { status: 'done', attempts: 1 };
+      });
+      const written = readFileSync(path, 'utf8');
+      await assert.rejects(store.update((s) => {
+        s.steps['create:user:demo/bob'] = { status: 'failed', attempts: 1, error: { message: `400: {"password": "${password}"}` } };
+      }), (error: unknown) => {
+        assert.ok(error instanceof PumphouseError);
+        assert.equal(error.code, 'PH1707');
+        assert.match(error.message, /\/steps\/create:user:demo~1bob\/error\/message holds a known secret/);
+        assert.doesNotMatch(`${error.message} ${error.hint}`, /hunter2/);
+        return true;
+      });
+      assert.equal(readFileSync(path, 'utf8'), written, 'nothing reached the disk');
+      assert.doesNotMatch(readFileSync(path, 'utf8'), /hunter2/);
+      await store.close().catch(() => undefined);
+    } finally {
+      files.cleanup();
+    }
+  });
+
+  test('a write that fails is an error naming the state file', async () => {
+    const files = tempFiles({});
+    try {
+      const path = files.path('state.json');
+      const store = await StateStore.open(path, { command: 'test' });
+      mkdirSync(`${path}.tmp`); // the temporary cannot be created: stands for a full disk or a read-only folder
+      await assert.rejects(store.update((s) => {
+        s.mappings.x = 'y';
+      }), (error: unknown) => {
+        assert.ok(error instanceof PumphouseError);
+        assert.equal(error.code, 'PH1708');
+        assert.match(error.message, /cannot write the state file .*state\.json:/);
+        return true;
+      });
+      await store.close().catch(() => undefined);
+      assert.equal(existsSync(`${path}.lock`), false, 'the lock is released all the same');
+    } finally {
+      files.cleanup();
+    }
+  });
+
   test('a damaged file is an error naming the file and the backup', async () => {
     const files = tempFiles({ 'state.json': '{"formatVersion": 1, "lineage": ' });
     try {
@@ -59,7 +143,23 @@ describe('state store', () => {
         return true;
       });
       writeFileSync(files.path('state.json'), JSON.stringify({ formatVersion: 1, lineage: 'x' }));
-      await assert.rejects(readState(files.path('state.json')), /PH1704|not a Pumphouse state/);
+      await assert.rejects(readState(files.path('state.json')), (error: unknown) => {
+        assert.ok(error instanceof PumphouseError);
+        assert.equal(error.code, 'PH1704');
+        assert.match(error.message, /state\.json is not a Pumphouse state/);
+        assert.match(error.hint ?? '', /cp .*state\.json\.backup .*state\.json/);
+        return true;
+      });
+      writeFileSync(files.path('state.json'), JSON.stringify({ formatVersion: 2, lineage: 'x' }));
+      await assert.rejects(readState(files.path('state.json')), (error: unknown) => {
+        assert.ok(error instanceof PumphouseError);
+        assert.equal(error.code, 'PH1703');
+        assert.match(error.message, /state\.json has format 2, newer than this Pumphouse understands \(1\)/);
+        return true;
+      });
+      // Opening a damaged file does not leave it locked.
+      await assert.rejects(StateStore.open(files.path('state.json'), { command: 'test' }), /PH1703|newer/);
+      assert.equal(existsSync(files.path('state.json.lock')), false);
     } finally {
       files.cleanup();
     }
@@ -93,24 +193,40 @@ describe('state store', () => {
     }
   });
 
-  test('SIGKILLed mid-write, the file or its backup is always a valid state', async () => {
+  test('SIGKILLed at random moments 20 times, the file is always a valid state and the next run goes on', async () => {
     const files = tempFiles({});
     try {
       const path = files.path('state.json');
-      const script = `import('${process.cwd()}/dist/src/state/store.js').then(async ({ StateStore }) => {
+      // Opens the state (taking over the lock of the writer killed before), says so once its
+      // first write is durable, then writes as fast as it can until it is killed.
+      const script = `import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'state', 'store.js'))}).then(async ({ StateStore }) => {
         const s = await StateStore.open(${JSON.stringify(path)}, { command: 'writer' });
-        for (let i = 0; ; i++) await s.update((d) => { d.mappings['k' + (i % 500)] = 'v'.repeat(i % 300); });
+        await s.update((d) => { d.steps['step-' + d.serial] = { status: 'running', attempts: 1 }; });
+        process.stdout.write('ready\\n');
+        for (let i = 0; ; i++) {
+          for (let j = 0; j < 50; j++) s.update((d) => { d.mappings['k' + ((i + j) % 500)] = 'v'.repeat((i * j) % 300); });
+          await s.update((d) => { d.steps['step-' + (i % 100)] = { status: 'done', attempts: 1 }; });
+        }
       });`;
+      let lastSerial = 0;
+      let lineage: string | undefined;
       for (let round = 0; round < 20; round++) {
-        const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
-        // Once it writes (node starts slowly on a busy machine), kill it at a random moment.
-        const firstWriteBy = Date.now() + 20_000;
-        while (!existsSync(path) && Date.now() < firstWriteBy) await new Promise((resolve) => setTimeout(resolve, 10));
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 200)));
+        const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const closed = new Promise((resolve) => child.on('close', resolve));
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', () => resolve());
+          child.on('close', (code) => reject(new Error(`round ${round}: the writer exited (${code}) before writing`)));
+        });
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 60)));
         child.kill('SIGKILL');
-        await new Promise((resolve) => child.on('close', resolve));
-        const state = await readState(path).catch(() => undefined) ?? await readState(`${path}.backup`);
-        assert.ok(state, `round ${round}: a valid state survives`);
+        await closed;
+        const state = await readState(path);
+        assert.ok(state, `round ${round}: the state file is there`);
+        lineage ??= state.lineage;
+        assert.equal(state.lineage, lineage, `round ${round}: the same state, continued`);
+        assert.ok(state.serial > lastSerial, `round ${round}: serial ${state.serial} after ${lastSerial}: the writer took the dead one's lock over and wrote`);
+        lastSerial = state.serial;
+        if (existsSync(`${path}.backup`)) assert.ok(await readState(`${path}.backup`), `round ${round}: the backup is valid too`);
       }
     } finally {
       files.cleanup();
