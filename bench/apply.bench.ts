@@ -18,6 +18,7 @@ import { discoverInventory } from '../src/inventory/index.js';
 import { connect } from '../src/openstack/index.js';
 import { loadPlanFile } from '../src/plan-file/index.js';
 import { StateStore } from '../src/state/store.js';
+import { peakRssMB, round, runBench } from './lib/report.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 
 const IMAGES_FIRST = `apiVersion: pumphouse/v1
@@ -43,7 +44,7 @@ spec:
   parallelism: { global: 32, perHost: 32 }
 `;
 
-async function main(): Promise<void> {
+async function main(): Promise<Record<string, unknown>> {
   const sandbox = await startSandboxProcess('large', ['--transition-ms', '0']);
   const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-apply-'));
   let line: Record<string, unknown>;
@@ -91,20 +92,13 @@ async function main(): Promise<void> {
     const servers = plan.changes.filter((c) => c.kind === 'server' && c.action === 'migrate').length;
     line = {
       bench: 'apply', servers, steps: plan.steps.length, seconds: round(seconds), msPerStep: round((seconds * 1000) / plan.steps.length),
-      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMB: peakRssMB(),
     };
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  return line;
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:apply failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench('apply', main);

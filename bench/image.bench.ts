@@ -11,12 +11,13 @@ import { request } from 'node:http';
 import { loadConfig } from '../src/config/load.js';
 import { collectAll, connect, image, type Cloud } from '../src/openstack/index.js';
 import { transferImageData } from '../src/migrate/image-transfer.js';
+import { peakRssMB, round, runBench } from './lib/report.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 
 const MIB = 1 << 20;
 const SIZE_MIB = Number(process.env['PUMPHOUSE_BENCH_IMAGE_MIB'] ?? 1024);
 
-async function main(): Promise<void> {
+async function main(): Promise<Record<string, unknown>> {
   const sandbox = await startSandboxProcess('demo', ['--bench-image-mib', String(SIZE_MIB), '--transition-ms', '0']);
   let line: Record<string, unknown>;
   try {
@@ -47,12 +48,12 @@ async function main(): Promise<void> {
     target.close();
     line = {
       bench: 'image', bytes: result.bytes, seconds: round(seconds), baselineSeconds: round(baselineSeconds), ratio: round(baselineSeconds / seconds),
-      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMB: peakRssMB(),
     };
   } finally {
     await sandbox.stop();
   }
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  return line;
 }
 
 /** The plainest copy there is: one GET response piped into one PUT request. */
@@ -72,11 +73,4 @@ function plainPipe(from: string, fromToken: string, to: string, toToken: string,
   });
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:image failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench('image', main);

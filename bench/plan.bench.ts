@@ -13,6 +13,7 @@ import { makePlan } from '../src/execution-plan/make.js';
 import { discoverInventory } from '../src/inventory/index.js';
 import { connect } from '../src/openstack/index.js';
 import { loadPlanFile } from '../src/plan-file/index.js';
+import { peakRssMB, round, runBench } from './lib/report.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 
 const PLAN = `apiVersion: pumphouse/v1
@@ -28,7 +29,7 @@ spec:
     volumeTypes: { lvmdriver-1: volumes_lvm }
 `;
 
-async function main(): Promise<void> {
+async function main(): Promise<Record<string, unknown>> {
   const sandbox = await startSandboxProcess('large');
   const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-plan-'));
   let line: Record<string, unknown>;
@@ -55,17 +56,13 @@ async function main(): Promise<void> {
       servers: plan.summary.migrate > 0 ? plan.changes.filter((c) => c.kind === 'server' && c.action === 'migrate').length : 0,
       seconds: round((finished - started) / 1000),
       diffSeconds: round(diffMs / 1000),
-      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMB: peakRssMB(),
     };
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  return line;
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-await main();
+runBench('plan', main);

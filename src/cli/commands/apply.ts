@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { runApply, type ApplyReport } from '../../apply/apply.js';
@@ -14,6 +13,8 @@ import { connect, type Cloud } from '../../openstack/index.js';
 import { applyProgressPrinter, renderApplySummary } from '../../render/human/apply.js';
 import { writeLine } from '../../render/streams.js';
 import { validatorFor } from '../../diagnostics/schema-check.js';
+import { describeHolder } from '../../state/lock.js';
+import { authSecrets } from '../../state/secrets.js';
 import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
@@ -62,7 +63,8 @@ export const applyCommand: CliCommand<ApplyArgs> = {
     if (saved && (args.target.length > 0 || args.exclude.length > 0)) {
       throw new PumphouseError('PH0003', '--target and --exclude narrow a plan file, not a saved plan', { hint: 'pass them to `pumphouse plan … --out` instead' });
     }
-    const store = await StateStore.open(args.state, { command: `pumphouse apply ${args.plan}` });
+    const { source, target } = context.config();
+    const store = await StateStore.open(args.state, { command: `pumphouse apply ${args.plan}` }, { secrets: authSecrets(source, target) });
     let session: Session | undefined;
     try {
       if (store.tookOverStaleLock) {
@@ -206,8 +208,4 @@ async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: 
   } finally {
     process.off('SIGINT', onSigint);
   }
-}
-
-function describeHolder(holder: { pid?: number; host?: string; startedAt?: string }): string {
-  return `pid ${holder.pid ?? '?'} on ${holder.host ?? hostname()}${holder.startedAt ? ` since ${holder.startedAt}` : ''}`;
 }

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
 import { blockStorage, connect, image, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
+import { authSecrets } from '../../state/secrets.js';
 import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
@@ -26,7 +27,8 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'only list what would be removed' }),
   run: async (context: CommandContext, args: CleanupArgs) => {
-    const store = await StateStore.open(args.state, { command: 'pumphouse cleanup' });
+    const { source, target } = context.config();
+    const store = await StateStore.open(args.state, { command: 'pumphouse cleanup' }, { secrets: authSecrets(source, target) });
     let clouds: Cloud[] = [];
     try {
       const temporaries = Object.entries(store.state.temporaries);
@@ -41,7 +43,6 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
         for (const [, t] of temporaries) writeLine(context.streams.stdout, `would remove ${t.cloud} ${t.kind} ${t.id} (${t.purpose})`);
         return 0;
       }
-      const { source, target } = context.config();
       clouds = await settleAll([source, target].map((config) => connect(config, { events: context.events })));
       const [sourceCloud, targetCloud] = clouds as [Cloud, Cloud];
       let failed = 0;
