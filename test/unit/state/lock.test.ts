@@ -143,22 +143,25 @@ describe('state lock', () => {
     try {
       const path = files.path('state.json');
       writeFileSync(`${path}.lock`, JSON.stringify({ command: 'pumphouse apply gone.yaml', pid: await deadPid(), host: hostname(), user: 'x', startedAt: 'then' }));
-      // All start at the same instant (busy-waiting for it), and the winner holds on long enough
+      // All start at the same instant (busy-waiting for it; 4 s leaves a loaded machine time to
+      // start four nodes), and the winner holds on long enough
       // for every other to find it alive.
-      const at = Date.now() + 1500;
+      const at = Date.now() + 4000;
       const runs = Array.from({ length: 4 }, () => runChild(path, `
         while (Date.now() < ${at});
         try {
           const s = await StateStore.open(path, { command: 'racer ' + process.pid });
           process.stdout.write(s.tookOverStaleLock ? 'took over' : 'got a free lock');
-          await new Promise((r) => setTimeout(r, 1500));
+          await new Promise((r) => setTimeout(r, 4000));
           await s.close();
         } catch (error) {
           process.stdout.write(error.code ?? String(error));
         }`));
       const outcomes = (await Promise.all(runs)).map((r) => r.stdout).sort();
-      assert.deepEqual(outcomes.filter((o) => o === 'took over' || o === 'got a free lock'), ['took over'], outcomes.join(', '));
-      assert.ok(outcomes.every((o) => o === 'took over' || o === 'PH1710' || o === 'PH1712'), outcomes.join(', '));
+      // Exactly one holder. Usually it is the one that took the stale lock over; on a loaded
+      // machine another may slip in between the removal and the taker's own lock, which is as safe.
+      assert.equal(outcomes.filter((o) => o === 'took over' || o === 'got a free lock').length, 1, outcomes.join(', '));
+      assert.ok(outcomes.every((o) => o === 'took over' || o === 'got a free lock' || o === 'PH1710' || o === 'PH1712'), outcomes.join(', '));
       assert.equal(existsSync(`${path}.lock`), false);
       assert.equal(existsSync(`${path}.lock.takeover`), false);
     } finally {
