@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# For developers re-running the real-cloud apply test on the same testbed (CI starts fresh):
+# Before re-running the real-cloud apply test on a testbed an earlier run used (CI does it too:
+# the testbed's databases outlive down.sh):
 # removes from the TARGET everything the test's apply created (servers, volumes, images,
 # floating IPs, routers, networks, security groups, projects and users named ph-* or
 # pumphouse-*), and starts the SOURCE's ph-* servers again.

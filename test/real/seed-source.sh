@@ -99,8 +99,17 @@ fi
 FIP=$(in_project ph-web floating ip list -f value -c "Floating IP Address" | head -1)
 [ -n "$FIP" ] || FIP=$(in_project ph-web floating ip create -f value -c floating_ip_address ph-public)
 in_project ph-web server show ph-web-1 -f value -c addresses | grep -q "$FIP" || in_project ph-web server add floating ip ph-web-1 "$FIP"
+# A testbed kept from an earlier run (its database outlives down.sh) can hold servers that the
+# real apply test stopped: start them, and wait until every seeded server is ACTIVE.
 for server in ph-web/ph-web-1 ph-data/ph-data-1 ph-data/ph-data-bfv; do
-  status=$(in_project "${server%%/*}" server show "${server#*/}" -f value -c status)
+  project=${server%%/*} name=${server#*/}
+  status=$(in_project "$project" server show "$name" -f value -c status)
+  [ "$status" = SHUTOFF ] && in_project "$project" server start "$name"
+  for _ in $(seq 60); do
+    [ "$status" = ACTIVE ] && break
+    sleep 1
+    status=$(in_project "$project" server show "$name" -f value -c status)
+  done
   [ "$status" = ACTIVE ] || { echo "server $server is $status, not ACTIVE" >&2; exit 1; }
 done
 log "done in $(( $(date +%s) - T0 )) s"
