@@ -19,6 +19,10 @@ export type VolumePolicy = 'attached' | 'all' | 'none';
 export type SourceDisposition = 'delete' | 'keep-stopped' | 'keep';
 export type ImagePolicy = 'referenced' | 'all' | { names: Pattern[] };
 export type FlavorPolicy = 'referenced' | 'all' | { names: Pattern[] };
+/** Volumes that move by name or id, on their own (`pumphouse migrate volume`), with their projects. */
+export interface VolumeSelector extends Located {
+  names: Pattern[];
+}
 export type HostState = 'maintenance' | 'evacuated' | 'upgraded' | 'decommissioned';
 export type EvacuationMethod = 'live' | 'cold' | 'evacuate' | 'target';
 
@@ -103,6 +107,8 @@ export interface DesiredState {
   workloads: WorkloadSpec[];
   images: ImagePolicy;
   flavors: FlavorPolicy;
+  /** Undefined when the plan names no volumes (servers' volumes move with their workloads). */
+  volumes: VolumeSelector | undefined;
   maps: Maps;
   hosts: HostSpec[];
   parallelism: Parallelism;

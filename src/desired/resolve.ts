@@ -16,8 +16,10 @@ import type { MovePolicy, SelectedResource, Selection } from './selection.js';
  *   PH1401  a selector matches nothing
  *   PH1402  a plain name matches more than one object (use the id, or a glob to mean all)
  *   PH1403  a server is selected by two workloads (which strategy would win is unclear)
+ * Warnings:
+ *   PH1404  a named volume is attached to a server that stays (its copy is crash-consistent)
  */
-export const RESOLVE_CODES = { nothing: 'PH1401', ambiguous: 'PH1402', twice: 'PH1403' } as const;
+export const RESOLVE_CODES = { nothing: 'PH1401', ambiguous: 'PH1402', twice: 'PH1403', liveVolume: 'PH1404' } as const;
 
 /** The defaults for servers that leave a host evacuated to the target (no workload names them). */
 export const HOST_EVACUATION_MOVE: MovePolicy = { strategy: 'snapshot', volumes: 'attached', source: 'delete' };
@@ -45,6 +47,7 @@ class Resolver {
     this.selectHostEvacuations();
     this.selectByPolicy('image', this.desired.images, 'images');
     this.selectByPolicy('flavor', this.desired.flavors, 'flavors');
+    this.selectVolumes();
     this.closeOver();
     const resources = [...this.selected.values()].sort((a, b) => compareAddresses(a.address, b.address));
     return { resources, diagnostics: this.diagnostics };
@@ -143,6 +146,32 @@ class Resolver {
       const hits = all.filter((r) => matchesPattern(pattern, [r.name, r.id]));
       this.checkHits(hits, pattern, `spec.${field}.names`, undefined, !isGlob(pattern));
       for (const hit of hits) this.add(hit, 'copy', `${field}: ${pattern}`);
+    }
+  }
+
+  /**
+   * Named volumes move with their projects. One attached to a server that stays is still
+   * copied (from a snapshot taken while the server runs), which the plan says as a warning.
+   */
+  private selectVolumes(): void {
+    const spec = this.desired.volumes;
+    if (!spec) return;
+    const all = this.lookup.ofKind('volume');
+    for (const pattern of spec.names) {
+      const hits = all.filter((v) => matchesPattern(pattern, [v.name, v.id, v.address.slice('volume:'.length)]));
+      this.checkHits(hits, pattern, 'spec.volumes', spec.location, !isGlob(pattern));
+      for (const volume of hits) {
+        this.add(volume, 'migrate', `volumes: ${pattern}`);
+        const staying = refList(volume, 'servers').filter((s) => !this.selected.get(s)?.move);
+        if (staying.length > 0) {
+          this.diagnostics.push({
+            severity: 'warning', code: RESOLVE_CODES.liveVolume,
+            summary: `${volume.address} is attached to ${staying.join(', ')}, which stays: its copy is taken from a snapshot while the server runs (crash-consistent)`,
+            hint: 'move the server too (a workload, or `pumphouse migrate server`), or detach the volume first, for a consistent copy',
+            source: { ...spec.location, path: 'spec.volumes' },
+          });
+        }
+      }
     }
   }
 

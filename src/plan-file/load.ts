@@ -69,6 +69,7 @@ interface RawPlan {
     }>;
     images?: RawCopyPolicy;
     flavors?: RawCopyPolicy;
+    volumes?: string[] | { names: string[] };
     maps?: { networks?: Record<string, string>; availabilityZones?: Record<string, string>; volumeTypes?: Record<string, string>; flavors?: Record<string, string> };
     hosts?: Array<{ name: string; state: HostSpec['state']; evacuate?: HostSpec['evacuate']; to?: string[]; parallelism?: number; fuel?: { environment: string; roles?: string[]; template: string } }>;
     parallelism?: { global?: number; perHost?: number };
@@ -113,6 +114,7 @@ function toDesiredState(file: string, source: YamlSource): DesiredState {
     workloads,
     images: copyPolicy(spec.images) as ImagePolicy,
     flavors: copyPolicy(spec.flavors) as FlavorPolicy,
+    volumes: spec.volumes && { location: locate(source, ['spec', 'volumes']), names: Array.isArray(spec.volumes) ? spec.volumes : spec.volumes.names },
     maps: {
       networks: spec.maps?.networks ?? {},
       availabilityZones: spec.maps?.availabilityZones ?? {},

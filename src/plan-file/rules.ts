@@ -40,8 +40,8 @@ export function checkRules(desired: DesiredState, source: YamlSource): Diagnosti
     out.push({ severity, code, summary, hint, source: { ...locate(source, path, preferKey), path: path.join('.') } });
   const raw = (source.value as { spec: RawSpec }).spec;
 
-  if (!desired.identity && desired.workloads.length === 0 && desired.hosts.length === 0 && desired.images === 'referenced' && desired.flavors === 'referenced') {
-    report('error', RULES.doesNothing, ['spec'], 'the plan does nothing: it selects no identity, workloads, images, flavors or hosts', 'add spec.workloads, spec.identity or spec.hosts (see plans/demo.yaml)', true);
+  if (!desired.identity && desired.workloads.length === 0 && desired.hosts.length === 0 && desired.images === 'referenced' && desired.flavors === 'referenced' && !desired.volumes) {
+    report('error', RULES.doesNothing, ['spec'], 'the plan does nothing: it selects no identity, workloads, images, flavors, volumes or hosts', 'add spec.workloads, spec.identity or spec.hosts (see plans/demo.yaml)', true);
   }
   if (desired.identity) identityRules(desired.identity, raw.identity ?? {}, desired.file, report);
   workloadRules(desired.workloads, raw.workloads ?? [], report);

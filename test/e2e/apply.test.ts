@@ -152,4 +152,25 @@ describe('pumphouse apply', () => {
       await env.stop();
     }
   });
+
+  test('migrate volume NAME moves a detached volume with its project and keeps the source', { timeout: 120_000 }, async () => {
+    const env = await privateSandbox();
+    try {
+      const moved = await runCli(['--config', env.config, 'migrate', 'volume', 'fin-archive', '--auto-approve', '--state', env.files.path('state.json')], { env: { PUMPHOUSE_POLL_MS: '50' } });
+      assert.equal(moved.code, 0, moved.stderr.slice(-3000));
+      const [source, target] = [env.sandbox.clouds.source.store, env.sandbox.clouds.target.store];
+      const original = source.volumes.all().find((v) => v.name === 'fin-archive')!;
+      const copies = target.volumes.all().filter((v) => v.name === 'fin-archive');
+      assert.equal(copies.length, 1);
+      assert.equal(copies[0]!.status, 'available');
+      assert.equal(copies[0]!.sizeGb, original.sizeGb);
+      assert.equal(copies[0]!.metadata['pumphouse_source'], original.id, 'the copy carries its mark');
+      assert.equal(target.projects.by('name', 'finance')[0]?.id, copies[0]!.projectId, 'in the copy of its project');
+      assert.equal(original.status, 'available', 'the source volume is kept');
+      assert.equal(target.servers.all().length, 0, 'no server moved');
+      assert.equal(target.volumes.all().filter((v) => v.name.startsWith('pumphouse-temp')).length, 0, 'no temporaries left');
+    } finally {
+      await env.stop();
+    }
+  });
 });

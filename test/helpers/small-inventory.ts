@@ -108,7 +108,7 @@ export function host(name: string, fields: Partial<HostSpec> = {}): HostSpec {
 export function desired(fields: Partial<DesiredState> = {}): DesiredState {
   return {
     apiVersion: 'pumphouse/v1', name: 'test', file: 'plan.yaml', fileHash: 'h', identity: undefined, workloads: [],
-    images: 'referenced', flavors: 'referenced',
+    images: 'referenced', flavors: 'referenced', volumes: undefined,
     maps: { networks: { public: 'admin_floating_net' }, availabilityZones: {}, volumeTypes: { lvm: 'volumes_lvm' }, flavors: {} },
     hosts: [], parallelism: { global: 8, perHost: 2 }, ...fields,
   };

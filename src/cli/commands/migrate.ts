@@ -8,8 +8,8 @@ import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 import { applyCommand, DEFAULT_STATE_PATH } from './apply.js';
 
-type MigrateKind = 'image' | 'identity' | 'project' | 'server';
-const KINDS: readonly MigrateKind[] = ['image', 'identity', 'project', 'server'];
+type MigrateKind = 'image' | 'identity' | 'project' | 'server' | 'volume';
+const KINDS: readonly MigrateKind[] = ['image', 'identity', 'project', 'server', 'volume'];
 
 interface MigrateArgs {
   kind: MigrateKind;
@@ -24,14 +24,14 @@ interface MigrateArgs {
 }
 
 /**
- * `pumphouse migrate image|identity|project|server NAME_OR_ID...`: the original Pumphouse's
+ * `pumphouse migrate image|identity|project|server|volume NAME_OR_ID...`: the original Pumphouse's
  * granular commands. Each writes the plan file it stands for (under .pumphouse/migrate/, so the
  * operator can read, keep or re-apply it) and applies it with the same engine and state as
  * `pumphouse apply`: shown, approved (or --auto-approve), resumable.
  */
 export const migrateCommand: CliCommand<MigrateArgs> = {
   name: 'migrate <kind> <names..>',
-  describe: 'Move named objects now: images, a project\'s identity, whole projects or single servers (a plan made for you, then applied)',
+  describe: 'Move named objects now: images, a project\'s identity, whole projects, single servers or volumes (a plan made for you, then applied)',
   builder: (yargs: Argv) =>
     yargs
       .positional('kind', { choices: KINDS, describe: 'what to move' })
@@ -77,6 +77,9 @@ export function writeGranularPlan(args: Pick<MigrateArgs, 'kind' | 'names' | 'st
       ];
       break;
     }
+    case 'volume':
+      spec['volumes'] = { names: args.names };
+      break;
   }
   const maps = { networks: parseMaps('--map-network', args.mapNetwork), volumeTypes: parseMaps('--map-volume-type', args.mapVolumeType) };
   if (Object.keys(maps.networks).length + Object.keys(maps.volumeTypes).length > 0) spec['maps'] = maps;

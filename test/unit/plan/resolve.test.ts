@@ -88,6 +88,24 @@ describe('resolution', () => {
     const missing = resolveSelection(desired({ flavors: { names: ['m2.small'] } }), demoSource());
     assert.equal(missing.diagnostics[0]?.code, 'PH1401');
   });
+
+  test('named volumes move with their project; one whose server stays is a warning, not a server move', () => {
+    const location = { file: 'plan.yaml', line: 7, col: 3 };
+    const alone = resolveSelection(desired({ volumes: { names: ['web-data'], location } }), demoSource());
+    const byAddress = new Map(alone.resources.map((r) => [r.address, r]));
+    assert.equal(byAddress.get('volume:demo/web-data')?.role, 'migrate');
+    assert.ok(byAddress.has('project:demo') && byAddress.has('volume-type:lvm'), 'its project and type come along');
+    assert.ok(!byAddress.has('server:demo/web-1'), 'the server it is attached to stays');
+    assert.equal(alone.diagnostics.length, 1);
+    assert.equal(alone.diagnostics[0]?.severity, 'warning');
+    assert.equal(alone.diagnostics[0]?.code, 'PH1404');
+    assert.match(alone.diagnostics[0]?.summary ?? '', /server:demo\/web-1, which stays/);
+    assert.equal(alone.diagnostics[0]?.source?.line, 7);
+    const withServer = resolveSelection(desired({ workloads: [workload(0)], volumes: { names: ['web-data'], location } }), demoSource());
+    assert.deepEqual(withServer.diagnostics, [], 'no warning when its server moves too');
+    const missing = resolveSelection(desired({ volumes: { names: ['nope'], location } }), demoSource());
+    assert.equal(missing.diagnostics[0]?.code, 'PH1401');
+  });
 });
 
 const KINDS = ['domain', 'project', 'user', 'role', 'role-assignment', 'flavor', 'keypair', 'image', 'security-group', 'network', 'subnet', 'router', 'port', 'floating-ip', 'volume-type', 'volume', 'volume-snapshot', 'server-group', 'server', 'quota'];
