@@ -33,7 +33,9 @@ export function createContext(args: GlobalArgs, streams: Streams, env: NodeJS.Pr
   const format: OutputFormat = args.output === 'json' || args.output === 'markdown' ? args.output : 'human';
   const color = args.color && !env['NO_COLOR'] && format === 'human' && Boolean(streams.stderr.isTTY);
   const events = new EventBus();
-  events.on(format === 'json' && args.verbose ? ndjsonEventPrinter(streams.stderr) : humanEventPrinter(streams.stderr, { color, verbose: args.verbose }));
+  // The printer looks stderr up at each write: apply swaps in its live region's stream while it runs.
+  const stderr = { write: (chunk: string) => streams.stderr.write(chunk) } as NodeJS.WritableStream;
+  events.on(format === 'json' && args.verbose ? ndjsonEventPrinter(stderr) : humanEventPrinter(stderr, { color, verbose: args.verbose }));
   let loaded: PumphouseConfig | undefined;
   const configPath = resolve(args.config);
   return {

@@ -11,6 +11,8 @@ import { discoverInventory } from '../../inventory/index.js';
 import type { Inventory } from '../../inventory/model.js';
 import { connect, type Cloud } from '../../openstack/index.js';
 import { applyProgressPrinter, renderApplySummary } from '../../render/human/apply.js';
+import { liveApplyPrinter } from '../../render/human/apply-live.js';
+import { LiveRegion, type Terminal } from '../../render/live-region.js';
 import { writeLine } from '../../render/streams.js';
 import { validatorFor } from '../../diagnostics/schema-check.js';
 import { describeHolder } from '../../state/lock.js';
@@ -185,8 +187,7 @@ async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: 
     }
   };
   process.on('SIGINT', onSigint);
-  if (context.format === 'json') context.events.on((event) => writeLine(context.streams.stdout, JSON.stringify(event)));
-  else context.events.on(applyProgressPrinter(context.streams.stderr, { color: context.color, verbose: context.verbose }));
+  const progress = showProgress(context);
   try {
     const passwordsFile = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
     return await runApply({
@@ -207,5 +208,30 @@ async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: 
     });
   } finally {
     process.off('SIGINT', onSigint);
+    progress.close();
   }
+}
+
+/**
+ * NDJSON events on stdout with --output json; in a terminal, finished steps scroll above a live
+ * block of the steps in flight (until `close`, everything written to stderr goes above it);
+ * else plain lines.
+ */
+function showProgress(context: CommandContext): { close(): void } {
+  const options = { color: context.color, verbose: context.verbose };
+  const stderr = context.streams.stderr;
+  if (context.format === 'json') context.events.on((event) => writeLine(context.streams.stdout, JSON.stringify(event)));
+  else if (!stderr.isTTY) context.events.on(applyProgressPrinter(stderr, options));
+  if (context.format === 'json' || !stderr.isTTY) return { close: () => undefined };
+  const region = new LiveRegion(stderr as Terminal);
+  // A closed region draws nothing, so the listener can outlive it.
+  const live = liveApplyPrinter(region, options);
+  context.events.on(live.onEvent);
+  context.streams.stderr = region.stream;
+  return {
+    close() {
+      live.close();
+      context.streams.stderr = stderr;
+    },
+  };
 }

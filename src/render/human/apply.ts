@@ -1,46 +1,54 @@
 import type { ApplyReport } from '../../apply/apply.js';
 import type { PumphouseEvent } from '../../events/events.js';
+import type { ChalkInstance } from 'chalk';
 import { painter, writeLine } from '../streams.js';
 
 /**
- * What an operator watches during an apply: a line per finished step, the phases of the long
- * ones (stopping, snapshotting, booting) and, for copies, bytes with rate and ETA. Plain lines
- * whether or not stderr is a terminal, so logs and terminals read the same.
+ * What an operator watches during an apply, as lines that scroll: a line per finished step,
+ * retries and downtimes and, unless a live block shows them instead (apply-live.ts), the
+ * phases of the long steps (stopping, snapshotting, booting) and bytes with rate and ETA for
+ * copies. Without a terminal these are all there is, so logs read the same as terminals.
  */
 export function applyProgressPrinter(stderr: NodeJS.WritableStream, options: { color: boolean; verbose: boolean }): (event: PumphouseEvent) => void {
   const c = painter(options.color);
   return (event) => {
-    switch (event.type) {
-      case 'apply_started':
-        writeLine(stderr, c.bold(event.message));
-        return;
-      case 'step_started':
-        if (options.verbose || event.data.attempt > 1) writeLine(stderr, c.dim(`  … ${event.data.step} (attempt ${event.data.attempt})`));
-        return;
-      case 'step_progress': {
-        const d = event.data;
-        if (d.phase) writeLine(stderr, c.dim(`  · ${d.step}: ${d.phase}`));
-        else if (d.bytes !== undefined) writeLine(stderr, c.dim(`  · ${d.step}: ${bytes(d.bytes)}${d.totalBytes ? ` of ${bytes(d.totalBytes)}` : ''}${d.bytesPerSecond ? ` at ${bytes(d.bytesPerSecond)}/s` : ''}${d.etaSeconds !== undefined ? `, ${d.etaSeconds} s left` : ''}`));
-        return;
-      }
-      case 'step_retry':
-        writeLine(stderr, `  ${c.yellow('↻')} ${event.data.step}: ${event.data.error}; trying again in ${(event.data.delayMs / 1000).toFixed(1)} s`);
-        return;
-      case 'step_finished': {
-        const d = event.data;
-        if (d.outcome === 'done') writeLine(stderr, `  ${c.green('✓')} ${d.step} ${c.dim(`${(d.ms / 1000).toFixed(1)} s`)}`);
-        else if (d.outcome === 'already-done') writeLine(stderr, `  ${c.green('✓')} ${d.step} ${c.dim('(already done)')}`);
-        else if (d.outcome === 'failed') writeLine(stderr, `  ${c.red('✗')} ${d.step}: ${d.error ?? 'failed'}`);
-        else writeLine(stderr, `  ${c.yellow('–')} ${d.step}: skipped, ${d.error ?? ''}`);
-        return;
-      }
-      case 'server_downtime':
-        writeLine(stderr, `  ${event.data.outcome === 'migrated' ? c.cyan('⏱') : c.yellow('⏱')} ${event.message}`);
-        return;
-      default:
-        return;
-    }
+    const line = applyEventLine(event, c, { ...options, live: false });
+    if (line !== undefined) writeLine(stderr, line);
   };
+}
+
+/** The line an event scrolls by, if any. `live`: progress goes to the live block, not here. */
+export function applyEventLine(event: PumphouseEvent, c: ChalkInstance, options: { verbose: boolean; live: boolean }): string | undefined {
+  switch (event.type) {
+    case 'apply_started':
+      return c.bold(event.message);
+    case 'step_started':
+      return options.verbose || event.data.attempt > 1 ? c.dim(`  … ${event.data.step} (attempt ${event.data.attempt})`) : undefined;
+    case 'step_progress': {
+      const d = event.data;
+      if (options.live) return undefined;
+      if (d.phase) return c.dim(`  · ${d.step}: ${d.phase}`);
+      return d.bytes !== undefined ? c.dim(`  · ${d.step}: ${copyProgress(d)}`) : undefined;
+    }
+    case 'step_retry':
+      return `  ${c.yellow('↻')} ${event.data.step}: ${event.data.error}; trying again in ${(event.data.delayMs / 1000).toFixed(1)} s`;
+    case 'step_finished': {
+      const d = event.data;
+      if (d.outcome === 'done') return `  ${c.green('✓')} ${d.step} ${c.dim(`${(d.ms / 1000).toFixed(1)} s`)}`;
+      if (d.outcome === 'already-done') return `  ${c.green('✓')} ${d.step} ${c.dim('(already done)')}`;
+      if (d.outcome === 'failed') return `  ${c.red('✗')} ${d.step}: ${d.error ?? 'failed'}`;
+      return `  ${c.yellow('–')} ${d.step}: skipped, ${d.error ?? ''}`;
+    }
+    case 'server_downtime':
+      return `  ${event.data.outcome === 'migrated' ? c.cyan('⏱') : c.yellow('⏱')} ${event.message}`;
+    default:
+      return undefined;
+  }
+}
+
+/** "312.0 MiB of 1.0 GiB at 85.2 MiB/s, 8 s left", as much of it as is known. */
+export function copyProgress(d: { bytes?: number; totalBytes?: number; bytesPerSecond?: number; etaSeconds?: number }): string {
+  return `${bytes(d.bytes ?? 0)}${d.totalBytes ? ` of ${bytes(d.totalBytes)}` : ''}${d.bytesPerSecond ? ` at ${bytes(d.bytesPerSecond)}/s` : ''}${d.etaSeconds !== undefined ? `, ${d.etaSeconds} s left` : ''}`;
 }
 
 /** The closing summary: what was done, what failed and why, what to run next. */
