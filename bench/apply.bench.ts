@@ -7,7 +7,7 @@
  *   {"bench":"apply","servers":N,"steps":N,"seconds":S,"msPerStep":X,"peakRssMB":M}
  * Target: msPerStep ≤ 5.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runApply } from '../src/apply/apply.js';
@@ -85,8 +85,9 @@ async function main(): Promise<Record<string, unknown>> {
     const report = await runApply({ ...common, plan, inventories: { source: source!, target: target! }, events });
     const seconds = (performance.now() - started) / 1000;
     for (const [action, a] of [...byAction].sort((x, y) => y[1].ms - x[1].ms)) process.stderr.write(`${action}: ${a.n} steps, ${Math.round(a.ms / a.n)} ms each, last done at ${a.last} ms\n`);
-    process.stderr.write(`state writes: ${store.writes}\n`);
+    process.stderr.write(`state writes: ${store.writes}, state file ${Math.round(statSync(join(dir, 'state.json')).size / 1024)} KiB\n`);
     await store.close();
+    if (process.env['PUMPHOUSE_BENCH_KEEP_STATE']) writeFileSync(process.env['PUMPHOUSE_BENCH_KEEP_STATE'], readFileSync(join(dir, 'state.json')));
     clouds.forEach((c) => c.close());
     if (report.counts.failed > 0 || report.counts.skipped > 0) throw new Error(`${report.counts.failed} steps failed, ${report.counts.skipped} skipped`);
     const servers = plan.changes.filter((c) => c.kind === 'server' && c.action === 'migrate').length;

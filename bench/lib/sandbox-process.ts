@@ -18,7 +18,9 @@ export interface SandboxProcess {
 
 export async function startSandboxProcess(scenario: string, extraArgs: string[] = []): Promise<SandboxProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-'));
-  const child = spawn(process.execPath, [cli, 'sandbox', '--scenario', scenario, '--port-base', '0', '--write-config', dir, ...extraArgs], {
+  // PUMPHOUSE_BENCH_SANDBOX_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the simulator side.
+  const nodeFlags = (process.env['PUMPHOUSE_BENCH_SANDBOX_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...nodeFlags, cli, 'sandbox', '--scenario', scenario, '--port-base', '0', '--write-config', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.stdout?.resume();

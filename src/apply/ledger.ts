@@ -18,6 +18,8 @@ export interface DocumentStore {
   readonly state: Readonly<LedgerDocument>;
   /** Applies `mutate` at once in memory; resolves when it is durable. */
   update(mutate: (doc: LedgerDocument) => void): Promise<void>;
+  /** Applies `mutate` at once in memory; it is written with the next write, not waited for. */
+  note(mutate: (doc: LedgerDocument) => void): void;
 }
 
 export class StateLedger implements StepJournal, MigrationLedger {
@@ -28,21 +30,20 @@ export class StateLedger implements StepJournal, MigrationLedger {
   }
 
   record(stepId: string, patch: Partial<StepProgressRecord>): Promise<void> {
-    return this.store.update((doc) => {
-      const current = doc.steps[stepId] ?? { status: 'pending', attempts: 0 };
-      const next: StepProgressRecord = { ...current, ...patch };
-      // A step that succeeds forgets the error of an earlier attempt.
-      if (patch.status === 'done' || patch.status === 'running') delete next.error;
-      doc.steps[stepId] = next;
-    });
+    return this.store.update((doc) => mergeStep(doc, stepId, patch));
+  }
+
+  note(stepId: string, patch: Partial<StepProgressRecord>): void {
+    this.store.note((doc) => mergeStep(doc, stepId, patch));
   }
 
   mapping(address: string): string | undefined {
     return this.store.state.mappings[address];
   }
 
-  setMapping(address: string, targetId: string): Promise<void> {
-    return this.store.update((doc) => {
+  /** Not waited for: a copy whose mapping a kill lost is found again by its mark. */
+  setMapping(address: string, targetId: string): void {
+    this.store.note((doc) => {
       doc.mappings[address] = targetId;
     });
   }
@@ -70,11 +71,23 @@ export class StateLedger implements StepJournal, MigrationLedger {
   }
 }
 
+function mergeStep(doc: LedgerDocument, stepId: string, patch: Partial<StepProgressRecord>): void {
+  const current = doc.steps[stepId] ?? { status: 'pending', attempts: 0 };
+  const next: StepProgressRecord = { ...current, ...patch };
+  // A step that succeeds forgets the error of an earlier attempt.
+  if (patch.status === 'done' || patch.status === 'running') delete next.error;
+  doc.steps[stepId] = next;
+}
+
 /** A DocumentStore in memory: tests, benchmarks. */
 export class MemoryDocument implements DocumentStore {
   readonly state: LedgerDocument = { steps: {}, mappings: {}, downtime: {}, temporaries: {} };
 
   async update(mutate: (doc: LedgerDocument) => void): Promise<void> {
+    mutate(this.state);
+  }
+
+  note(mutate: (doc: LedgerDocument) => void): void {
     mutate(this.state);
   }
 }

@@ -151,7 +151,7 @@ class Execution {
       const started = this.now();
       try {
         const { outcome, targetId } = await this.attempt(step, attempts);
-        await this.o.journal.record(step.id, { status: 'done', attempts, finishedAt: new Date(this.now()).toISOString() });
+        this.o.journal.note(step.id, { status: 'done', attempts, finishedAt: new Date(this.now()).toISOString() });
         return this.finish(step, outcome, this.now() - started, targetId);
       } catch (error) {
         if (error instanceof StepAbortedError || this.o.abort?.aborted) {
@@ -169,7 +169,7 @@ class Execution {
         await this.o.runnerFor(step).onFailed?.(this.contextFor(step, attempts), error).catch(() => undefined);
         const failure = describeError(error);
         this.errors.set(step.id, failure);
-        await this.o.journal.record(step.id, {
+        this.o.journal.note(step.id, {
           status: 'failed', attempts, finishedAt: new Date(this.now()).toISOString(), error: { ...(failure.code ? { code: failure.code } : {}), message: failure.message },
         });
         this.failedOnce = true;
@@ -180,7 +180,7 @@ class Execution {
 
   private async attempt(step: Step, attempt: number): Promise<{ outcome: 'done' | 'already-done'; targetId?: string }> {
     const runner = this.o.runnerFor(step);
-    await this.o.journal.record(step.id, { status: 'running', attempts: attempt, startedAt: new Date(this.now()).toISOString() });
+    this.o.journal.note(step.id, { status: 'running', attempts: attempt, startedAt: new Date(this.now()).toISOString() });
     this.o.events.emit({ type: 'step_started', level: 'info', message: `${step.id}: started (attempt ${attempt})`, data: { step: step.id, action: step.action, address: step.address, attempt } });
     const ctx = this.contextFor(step, attempt);
     const observed = await runner.observe(ctx);
@@ -265,7 +265,7 @@ class Execution {
       this.outcomes.set(id, 'skipped');
       const message = `upstream failed: ${failedId}`;
       this.errors.set(id, { message });
-      void this.o.journal.record(id, { status: 'skipped', error: { message } });
+      this.o.journal.note(id, { status: 'skipped', error: { message } });
       this.o.events.emit({ type: 'step_finished', level: 'warn', message: `${id}: skipped (${message})`, data: { step: id, outcome: 'skipped', ms: 0, error: message } });
       queue.push(...(this.dependents.get(id) ?? []));
     }

@@ -15,8 +15,13 @@ export interface StepProgressRecord {
 
 export interface StepJournal {
   get(stepId: string): StepProgressRecord | undefined;
-  /** Merges `patch` into the step's record; resolves once it is durable. */
+  /** Merges `patch` into the step's record; resolves once it is durable (checkpoints: the step's next action relies on them). */
   record(stepId: string, patch: Partial<StepProgressRecord>): Promise<void>;
+  /**
+   * Merges `patch` into the step's record, written with the next durable write. For statuses: a
+   * resume observes every step again, whatever its record says, so none is waited for.
+   */
+  note(stepId: string, patch: Partial<StepProgressRecord>): void;
 }
 
 /** A journal in memory (tests, benchmarks, and plans applied without a state file). */
@@ -28,6 +33,10 @@ export class MemoryJournal implements StepJournal {
   }
 
   async record(stepId: string, patch: Partial<StepProgressRecord>): Promise<void> {
+    this.note(stepId, patch);
+  }
+
+  note(stepId: string, patch: Partial<StepProgressRecord>): void {
     const current = this.records.get(stepId) ?? { status: 'pending', attempts: 0 };
     this.records.set(stepId, { ...current, ...patch });
   }

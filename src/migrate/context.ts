@@ -21,7 +21,8 @@ import { PumphouseError } from '../errors.js';
 /** What runners record durably (the state file in an apply, memory in tests and benchmarks). */
 export interface MigrationLedger {
   mapping(address: string): string | undefined;
-  setMapping(address: string, targetId: string): Promise<void>;
+  /** Written with the next state write, not waited for: the copy's mark finds it if a kill loses this. */
+  setMapping(address: string, targetId: string): void;
   downtime(server: string): ServerDowntimeRecord | undefined;
   setDowntime(server: string, record: ServerDowntimeRecord): Promise<void>;
   addTemporary(key: string, object: TemporaryObjectRecord): Promise<void>;

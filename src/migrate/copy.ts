@@ -22,7 +22,7 @@ export interface CopyKind {
 export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
   const locate = async (source: InventoryResource): Promise<string | undefined> => {
     const id = await kind.find(m, source);
-    if (id && id !== m.ledger.mapping(source.address)) await m.ledger.setMapping(source.address, id);
+    if (id && id !== m.ledger.mapping(source.address)) m.ledger.setMapping(source.address, id);
     return id;
   };
   return {
@@ -36,7 +36,7 @@ export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
       let id = await locate(source);
       if (!id) {
         id = await kind.create(m, source, ctx);
-        await m.ledger.setMapping(source.address, id);
+        m.ledger.setMapping(source.address, id);
       }
       await kind.complete?.(m, source, id, ctx);
       return { targetId: id };

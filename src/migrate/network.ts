@@ -29,6 +29,17 @@ async function findMarked(m: MigrationContext, collection: Collection, source: I
   return items[0]?.id;
 }
 
+const SINGULAR: Record<Collection, string> = {
+  networks: 'network', subnets: 'subnet', routers: 'router', ports: 'port', floatingips: 'floatingip', 'security-groups': 'security_group',
+};
+
+/** The copy is there and carries the source's mark: one GET by id, cheaper than the tag search. */
+async function verifyMarked(m: MigrationContext, collection: Collection, source: InventoryResource, targetId: string): Promise<void> {
+  const client = await m.target.network();
+  const copy = await network.common.neutronGet<{ tags?: string[] }>(client, collection, SINGULAR[collection], targetId);
+  if (!(copy.tags ?? []).includes(`${SOURCE_TAG_PREFIX}${source.id}`)) throw new Error(`${source.address}: its copy ${targetId} on the target does not carry its mark`);
+}
+
 /** Sets the mark tags (Neutron takes tags only after the create). */
 async function mark(m: MigrationContext, collection: Collection, targetId: string, source: InventoryResource): Promise<void> {
   const own = (source.attributes['tags'] as string[] | undefined) ?? [];
@@ -51,6 +62,7 @@ function neutronCopy(collection: Collection, body: (m: MigrationContext, s: Inve
     async complete(m, source, targetId) {
       await mark(m, collection, targetId, source);
     },
+    verify: (m, source, targetId) => verifyMarked(m, collection, source, targetId),
   };
 }
 
@@ -166,6 +178,7 @@ export const portCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'ports', targetId, source);
   },
+  verify: (m, source, targetId) => verifyMarked(m, 'ports', source, targetId),
 };
 
 export const floatingIpCopy: CopyKind = {
@@ -191,6 +204,7 @@ export const floatingIpCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'floatingips', targetId, source);
   },
+  verify: (m, source, targetId) => verifyMarked(m, 'floatingips', source, targetId),
 };
 
 /** Security groups are created bare; `sync-rules` adds their rules. "default" exists already. */
@@ -224,6 +238,7 @@ export const securityGroupCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'security-groups', targetId, source);
   },
+  verify: (m, source, targetId) => verifyMarked(m, 'security-groups', source, targetId),
 };
 
 interface RuleSpec {

@@ -120,7 +120,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
     return keyName;
   }
 
-  async function boot(ctx: StepContext, source: InventoryResource): Promise<string> {
+  /** `live`: the source server as just read (user data is read live, never kept). */
+  async function boot(ctx: StepContext, source: InventoryResource, live: compute.servers.Server): Promise<string> {
     const a = source.attributes;
     const projectId = m.targetProjectOf(source);
     const cloud = await m.targetIn(projectId);
@@ -133,7 +134,6 @@ export function serverRunner(m: MigrationContext): StepRunner {
     const ports = refList(source, 'ports').map((p) => ({ port: m.requireTargetId(p, `a port of ${source.address}`) }));
     const az = typeof a['availabilityZone'] === 'string' ? (m.settings.maps.availabilityZones[a['availabilityZone']] ?? a['availabilityZone']) : undefined;
     const group = refList(source, 'serverGroup')[0];
-    const live = await compute.servers.get(await m.source.compute(), source.id);
     const volumes = blockDevices(source);
     // With block_device_mapping_v2 Nova wants the image in the mapping too, as boot device 0.
     const bdm = imageRef && volumes.length > 0
@@ -155,7 +155,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       ...(bdm.length > 0 ? { block_device_mapping_v2: bdm } : {}),
       ...(group && m.targetIdOf(group) ? { schedulerHints: { group: m.targetIdOf(group) as string } } : {}),
     });
-    await m.ledger.setMapping(source.address, created.id);
+    m.ledger.setMapping(source.address, created.id);
     ctx.progress({ phase: 'waiting for the copy to be ACTIVE' });
     return created.id;
   }
@@ -240,10 +240,10 @@ export function serverRunner(m: MigrationContext): StepRunner {
       }
       let copyId = copy?.id;
       if (!copyId) {
-        await ensureSourceStopped(m, source.address, ctx);
-        copyId = await boot(ctx, source);
+        const stopped = await ensureSourceStopped(m, source.address, ctx);
+        copyId = await boot(ctx, source, stopped);
       }
-      await m.ledger.setMapping(source.address, copyId);
+      m.ledger.setMapping(source.address, copyId);
       const targetCompute = await m.target.compute();
       await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE']);
       await associateFloatingIps(source);

@@ -7,16 +7,17 @@ import { waitForStatus } from './wait.js';
  * The source side of a server's downtime, shared by the server step and the steps of the volumes
  * attached to it (which run first, inside the same downtime). Whether the server was running is
  * recorded in the state BEFORE it is stopped, so whatever happens next (a failure, a kill) the
- * server can be started again: nothing is left stopped by accident.
+ * server can be started again: nothing is left stopped by accident. Returns the server as last
+ * read (SHUTOFF), so the caller need not read it again.
  */
-export async function ensureSourceStopped(m: MigrationContext, serverAddress: string, ctx: StepContext): Promise<void> {
+export async function ensureSourceStopped(m: MigrationContext, serverAddress: string, ctx: StepContext): Promise<compute.servers.Server> {
   const serverId = m.sourceObject(serverAddress).id;
   const client = await m.source.compute();
   const live = await compute.servers.get(client, serverId);
   const record = m.ledger.downtime(serverAddress);
   if (live.status === 'SHUTOFF') {
     if (!record) await m.ledger.setDowntime(serverAddress, { wasActive: false });
-    return;
+    return live;
   }
   if (live.status !== 'ACTIVE') {
     throw Object.assign(new Error(`source server ${serverAddress} is ${live.status}: it must be ACTIVE or SHUTOFF to move`), { retryable: live.status !== 'ERROR' });
@@ -30,7 +31,7 @@ export async function ensureSourceStopped(m: MigrationContext, serverAddress: st
   } catch (error) {
     if (!isConflict(error)) throw error; // already stopping
   }
-  await waitForStatus(() => compute.servers.get(client, serverId), {
+  return waitForStatus(() => compute.servers.get(client, serverId), {
     what: `source server ${serverAddress}`, want: ['SHUTOFF'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
   });
 }

@@ -84,7 +84,7 @@ export function volumeRunner(m: MigrationContext): StepRunner {
     async observe(ctx) {
       const copy = await findCopy(m, m.sourceObject(ctx.step.address));
       if (copy?.status === 'available' || copy?.status === 'in-use') {
-        await m.ledger.setMapping(ctx.step.address, copy.id);
+        m.ledger.setMapping(ctx.step.address, copy.id);
         return { done: true, targetId: copy.id };
       }
       return { done: false };
@@ -124,13 +124,13 @@ export function volumeRunner(m: MigrationContext): StepRunner {
           ...(az ? { availability_zone: az } : {}),
           metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName) },
         });
-        await m.ledger.setMapping(source.address, copy.id);
+        m.ledger.setMapping(source.address, copy.id);
         ctx.progress({ phase: 'waiting for the volume to be available' });
       }
       const client = await m.target.blockStorage();
       const copyId = copy.id;
       const ready = await wait(ctx, `volume ${copyId} on the target`, () => blockStorage.volumes.get(client, copyId), ['available', 'in-use']);
-      await m.ledger.setMapping(source.address, ready.id);
+      m.ledger.setMapping(source.address, ready.id);
       // A volume made from an image is bootable; a copy of a data volume must not be.
       if ((ready.bootable === 'true') !== (a['bootable'] === true)) await blockStorage.volumes.setBootable(client, ready.id, a['bootable'] === true);
       await cleanup(ctx);

@@ -25,13 +25,18 @@ export interface StateStoreOptions {
  *
  * Writes coalesce: update() changes the document in memory at once and resolves when a write
  * including that change is on disk; while one write is on its way, all updates share the next
- * (an apply records thousands of step transitions a second).
+ * (an apply records thousands of step transitions a second). note() is update() for changes
+ * nothing waits on (step statuses, id mappings: a resume observes every step again and finds
+ * copies by their marks): it goes out with the next write, and a failed write surfaces at the
+ * next update() or at close(), unless a later write succeeded and so carried it.
  */
 export class StateStore {
   private document: ApplyState;
   private pending: Promise<void> | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The error of the last write if it carried notes and failed; cleared by a write that succeeds. */
+  private failedNote: unknown;
   /** Writes done, for tests and benchmarks. */
   writes = 0;
 
@@ -75,12 +80,22 @@ export class StateStore {
     return this.flush();
   }
 
-  /** Waits for pending writes and releases the lock. */
+  /** Applies `mutate` now; it is written with the next write, which nothing here waits for. */
+  note(mutate: (state: ApplyState) => void): void {
+    if (this.closed) throw new InternalError(`an update of the state file ${this.path} after it was closed`);
+    mutate(this.document);
+    this.flush().catch((error: unknown) => {
+      this.failedNote = error;
+    });
+  }
+
+  /** Waits for pending writes and releases the lock; throws if the last notes never reached the disk. */
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      await this.pending;
+      // The last write, whatever became of it: an update()'s failure was its caller's to handle.
       await this.inFlight;
+      if (this.failedNote !== undefined) throw this.failedNote;
     } finally {
       this.closed = true;
       process.off('exit', this.releaseOnExit);
@@ -118,6 +133,7 @@ export class StateStore {
     this.writes += 1;
     try {
       await writeAtomically(this.path, `${text}\n`);
+      this.failedNote = undefined;
     } catch (error) {
       throw new PumphouseError(STATE_CODES.unwritable, `cannot write the state file ${this.path}: ${errorMessage(error)}`, {
         cause: error,

@@ -102,7 +102,9 @@ export class Transport {
   /** Sends `req`, retrying and re-authenticating as its kind allows. */
   async send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const { retry } = this.options;
-    const description = this.describe(req);
+    // Only a retry or an error needs it: parsing and redacting the URL of every request is not free.
+    let described: RequestDescription | undefined;
+    const description = (): RequestDescription => (described ??= this.describe(req));
     const repeatable = req.method === 'GET' || req.method === 'HEAD' || req.retrySafe === true;
     let attempt = 0;
     let reauthenticated = false;
@@ -116,11 +118,11 @@ export class Transport {
       } catch (error) {
         const { failure, errno, detail } = this.classify(error);
         if (repeatable && attempt < retry.maxRetries && isRetryableErrno(errno)) {
-          await this.backoff(description, attempt, backoffDelay(retry, attempt), errno ?? failure);
+          await this.backoff(description(), attempt, backoffDelay(retry, attempt), errno ?? failure);
           attempt += 1;
           continue;
         }
-        throw new OpenStackConnectionError(description, failure, errno, detail, this.options.timeoutMs);
+        throw new OpenStackConnectionError(description(), failure, errno, detail, this.options.timeoutMs);
       }
       const headers = lowerHeaders(res.headers as Record<string, unknown>);
       // One re-auth per call: a token can expire or be revoked between two requests.
@@ -135,11 +137,11 @@ export class Transport {
       if (repeatable && attempt < retry.maxRetries && isRetryableStatus(res.status)) {
         const retryAfter = parseRetryAfter(headers['retry-after']);
         const delay = retryAfter !== undefined ? Math.min(retry.maxDelayMs, retryAfter) : backoffDelay(retry, attempt);
-        await this.backoff(description, attempt, delay, `${res.status} ${statusText(res.status, res.statusText)}`);
+        await this.backoff(description(), attempt, delay, `${res.status} ${statusText(res.status, res.statusText)}`);
         attempt += 1;
         continue;
       }
-      throw this.httpError(description, req, res, headers);
+      throw this.httpError(description(), req, res, headers);
     }
   }
 
@@ -278,13 +280,14 @@ export class Transport {
     }
   }
 
-  private parseBody(data: string, headers: Record<string, string>, description: RequestDescription): unknown {
+  private parseBody(data: string, headers: Record<string, string>, describe: RequestDescription | (() => RequestDescription)): unknown {
     if (data === undefined || data === null || data === '') return undefined;
     const looksJson = (headers['content-type'] ?? '').includes('json') || /^\s*[[{]/.test(data);
     if (!looksJson) return data;
     try {
       return JSON.parse(data) as unknown;
     } catch {
+      const description = typeof describe === 'function' ? describe() : describe;
       throw new PumphouseError(OPENSTACK_CODES.badResponse, `${description.service} ${description.method} ${description.path}: the answer is not valid JSON`, {
         hint: 'a proxy may be answering instead of the service; check the endpoint URL',
       });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PumphouseError } from '../../../src/errors.js';
@@ -126,6 +126,45 @@ describe('state store', () => {
         return true;
       });
       await store.close().catch(() => undefined);
+      assert.equal(existsSync(`${path}.lock`), false, 'the lock is released all the same');
+    } finally {
+      files.cleanup();
+    }
+  });
+
+  test('a note goes out with the next write; one that never reached the disk fails close, unless a later write carried it', async () => {
+    const files = tempFiles({});
+    try {
+      const path = files.path('state.json');
+      const store = await StateStore.open(path, { command: 'test' });
+      store.note((s) => {
+        s.mappings['server:demo/web-1'] = 'copy-1';
+      });
+      assert.equal(store.state.mappings['server:demo/web-1'], 'copy-1', 'in memory at once');
+      await store.update((s) => {
+        s.downtime['server:demo/web-1'] = { wasActive: true };
+      });
+      assert.equal(JSON.parse(readFileSync(path, 'utf8')).mappings['server:demo/web-1'], 'copy-1', 'the next durable write carried the note');
+
+      mkdirSync(`${path}.tmp`); // writes fail from here on
+      store.note((s) => {
+        s.mappings['server:demo/web-2'] = 'copy-2';
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rmSync(`${path}.tmp`, { recursive: true });
+      store.note((s) => {
+        s.mappings['server:demo/web-3'] = 'copy-3';
+      });
+      await store.close();
+      const written = JSON.parse(readFileSync(path, 'utf8')) as { mappings: Record<string, string> };
+      assert.deepEqual(Object.keys(written.mappings).sort(), ['server:demo/web-1', 'server:demo/web-2', 'server:demo/web-3'], 'a later write carried the failed note');
+
+      const again = await StateStore.open(path, { command: 'test' });
+      mkdirSync(`${path}.tmp`);
+      again.note((s) => {
+        s.mappings['server:demo/web-4'] = 'copy-4';
+      });
+      await assert.rejects(again.close(), (error: unknown) => error instanceof PumphouseError && error.code === 'PH1708', 'a note that never reached the disk fails close');
       assert.equal(existsSync(`${path}.lock`), false, 'the lock is released all the same');
     } finally {
       files.cleanup();
