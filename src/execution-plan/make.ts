@@ -43,7 +43,8 @@ export function makePlan(input: MakePlanInput): MadePlan {
   const t3 = performance.now();
   const kept = new Set(graph.steps.map((s) => s.address));
   const narrowed = (input.targets?.length ?? 0) + (input.excludes?.length ?? 0) > 0;
-  const changes = narrowed ? changeSet.changes.filter((c) => kept.has(c.address) || c.action === 'conflict') : changeSet.changes;
+  // Narrowing drops the changes whose steps it dropped; conflicts and unchanged objects stay (they have no steps).
+  const changes = narrowed ? changeSet.changes.filter((c) => kept.has(c.address) || c.action === 'conflict' || c.action === 'noop') : changeSet.changes;
   const preflight = runPreflight({
     desired: input.desired,
     source: input.source,
