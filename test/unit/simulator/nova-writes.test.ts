@@ -510,8 +510,11 @@ describe('simulator nova writes', () => {
     store.floatingIps.update(fip, (f) => { f.portId = created.id; f.fixedIpAddress = created.fixedIps[0]?.ipAddress ?? null; f.status = 'ACTIVE'; });
     assert.deepEqual([...new Set(s['os-extended-volumes:volumes_attached'].map((v: any) => v.id))].sort(), [keep.id, drop.id].sort());
 
+    // Slow enough that `deleting` can be seen on a busy machine (at 5 ms the server can be gone before the GET).
+    sandbox.clouds.source.faults.update({ transitionMs: 400 });
     assert.equal((await send('DELETE', `${nova}/servers/${s.id}`, alice)).status, 204);
     assert.equal((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server['OS-EXT-STS:task_state'], 'deleting');
+    sandbox.clouds.source.faults.update({ transitionMs: 5 });
     await waitFor('the server to be gone', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).status === 404 ? true : undefined));
     assert.equal(store.ports.get(created.id), undefined);
     assert.deepEqual([fip.portId, fip.fixedIpAddress, fip.status], [null, null, 'DOWN']);
