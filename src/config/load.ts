@@ -4,7 +4,7 @@ import { checkAgainstSchema } from '../diagnostics/schema-check.js';
 import { locate, readYamlFile, type YamlSource } from '../diagnostics/yaml-source.js';
 import { deepMerge, findCloud, loadCloudsFile, type CloudsFile } from './clouds-yaml.js';
 import { interpolateEnv } from './interpolate.js';
-import type { AuthOptions, AuthType, CloudConfig, EndpointInterface } from './types.js';
+import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig, HostHardware } from './types.js';
 
 /**
  * pumphouse.yaml → the two clouds, fully resolved. Order of precedence for a cloud's settings:
@@ -23,6 +23,10 @@ export interface PumphouseConfig {
   settings: Settings;
   /** The clouds.yaml that was used, if any. */
   cloudsFile?: string;
+  /** The Fuel master, when hosts are to be upgraded. */
+  fuel?: FuelConfig;
+  /** Source hypervisors' BMCs, by hypervisor name. */
+  hosts: Record<string, HostHardware>;
 }
 
 export const DEFAULT_SETTINGS: Settings = { timeoutMs: 60_000, discovery: { concurrency: 8, pageSize: 1000 } };
@@ -60,9 +64,30 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
         pageSize: value.settings?.discovery?.page_size ?? DEFAULT_SETTINGS.discovery.pageSize,
       },
     },
+    hosts: hostsOf(value.hosts ?? {}),
   };
+  if (value.fuel) config.fuel = fuelOf(value.fuel);
   if (clouds?.path) config.cloudsFile = clouds.path;
   return config;
+}
+
+function fuelOf(raw: NonNullable<RawConfig['fuel']>): FuelConfig {
+  return { url: raw.url.replace(/\/+$/, ''), username: raw.username ?? 'admin', password: raw.password ?? '', environment: raw.environment, verify: raw.verify !== false };
+}
+
+function hostsOf(raw: NonNullable<RawConfig['hosts']>): Record<string, HostHardware> {
+  return Object.fromEntries(Object.entries(raw).map(([name, host]) => {
+    const b = host.bmc;
+    const bmc: HostHardware['bmc'] = {
+      driver: b.driver, address: b.address, username: b.username, password: b.password,
+      ...(b.port !== undefined ? { port: b.port } : {}),
+      ...(b.cipher_suite !== undefined ? { cipherSuite: b.cipher_suite } : {}),
+      ...(b.scheme !== undefined ? { scheme: b.scheme } : {}),
+      ...(b.verify !== undefined ? { verifyTls: b.verify } : {}),
+      ...(b.timeout_seconds !== undefined ? { timeoutMs: Math.round(b.timeout_seconds * 1000) } : {}),
+    };
+    return [name, { name, bmc, pxeMacs: (host.pxe_macs ?? []).map((m) => m.toLowerCase()) }];
+  }));
 }
 
 /** A cloud straight from clouds.yaml by name (for `--cloud NAME` use and the real-cloud tests). */
@@ -87,6 +112,11 @@ interface RawConfig {
   source: RawCloud;
   target: RawCloud;
   settings?: { timeout_seconds?: number; discovery?: { concurrency?: number; page_size?: number } };
+  fuel?: { url: string; username?: string; password?: string; environment: string; verify?: boolean };
+  hosts?: Record<string, {
+    bmc: { driver: 'ipmitool' | 'redfish'; address: string; port?: number; username: string; password: string; cipher_suite?: number; scheme?: 'https' | 'http'; verify?: boolean; timeout_seconds?: number };
+    pxe_macs?: string[];
+  }>;
 }
 
 function resolveCloud(label: 'source' | 'target', raw: RawCloud, source: YamlSource, cloudsFile: () => CloudsFile, timeoutMs: number): CloudConfig {

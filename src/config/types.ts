@@ -1,3 +1,5 @@
+import type { BmcSpec } from '../hardware/power.js';
+
 /**
  * A cloud's connection settings after clouds.yaml, secure.yaml, pumphouse.yaml and the
  * environment have been merged and ${ENV} references expanded. Field names follow clouds.yaml
@@ -53,4 +55,22 @@ export function describeCloud(cloud: CloudConfig): string {
   const who = cloud.auth.username ?? cloud.auth.user_id ?? cloud.auth.application_credential_id ?? cloud.auth.application_credential_name ?? 'token';
   const name = cloud.cloudName ? ` (clouds.yaml: ${cloud.cloudName})` : '';
   return `${cloud.label}${name} ${cloud.auth.auth_url} as ${who}`;
+}
+
+/** The Fuel master that deploys the target (pumphouse.yaml `fuel`). `password` is a secret. */
+export interface FuelConfig {
+  url: string;
+  username: string;
+  password: string;
+  /** The target's Fuel environment (cluster) name. */
+  environment: string;
+  verify: boolean;
+}
+
+/** One source hypervisor's hardware (pumphouse.yaml `hosts.<name>`). `bmc.password` is a secret. */
+export interface HostHardware {
+  name: string;
+  bmc: BmcSpec;
+  /** MACs the host PXE-boots from; empty: the MACs the source cloud knows for it. */
+  pxeMacs: string[];
 }

@@ -68,6 +68,20 @@ function jsonEscaped(secret: string): string {
 }
 
 /**
+ * Every secret pumphouse.yaml resolved: the clouds' (see authSecrets), the Fuel master's and the
+ * BMCs' passwords, for `StateStore.open(path, holder, { secrets: configSecrets(config) })`.
+ */
+export function configSecrets(config: {
+  source: Parameters<typeof authSecrets>[0];
+  target: Parameters<typeof authSecrets>[0];
+  fuel?: { password: string };
+  hosts: Record<string, { bmc: { password: string } }>;
+}): string[] {
+  const hardware = [config.fuel?.password, ...Object.values(config.hosts).map((h) => h.bmc.password)];
+  return [...authSecrets(config.source, config.target), ...hardware.filter((s): s is string => typeof s === 'string' && s.length > 0)];
+}
+
+/**
  * The secrets of the clouds' auth sections (shaped like CloudConfig.auth), for
  * `StateStore.open(path, holder, { secrets: authSecrets(source, target) })`.
  */

@@ -16,7 +16,7 @@ import { LiveRegion, type Terminal } from '../../render/live-region.js';
 import { writeLine } from '../../render/streams.js';
 import { validatorFor } from '../../diagnostics/schema-check.js';
 import { describeHolder } from '../../state/lock.js';
-import { authSecrets } from '../../state/secrets.js';
+import { configSecrets } from '../../state/secrets.js';
 import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
@@ -65,8 +65,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
     if (saved && (args.target.length > 0 || args.exclude.length > 0)) {
       throw new PumphouseError('PH0003', '--target and --exclude narrow a plan file, not a saved plan', { hint: 'pass them to `pumphouse plan … --out` instead' });
     }
-    const { source, target } = context.config();
-    const store = await StateStore.open(args.state, { command: `pumphouse apply ${args.plan}` }, { secrets: authSecrets(source, target) });
+    const store = await StateStore.open(args.state, { command: `pumphouse apply ${args.plan}` }, { secrets: configSecrets(context.config()) });
     let session: Session | undefined;
     try {
       if (store.tookOverStaleLock) {

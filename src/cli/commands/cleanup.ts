@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
 import { blockStorage, connect, image, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
-import { authSecrets } from '../../state/secrets.js';
+import { configSecrets } from '../../state/secrets.js';
 import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
@@ -28,7 +28,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
       .option('dry-run', { type: 'boolean', default: false, describe: 'only list what would be removed' }),
   run: async (context: CommandContext, args: CleanupArgs) => {
     const { source, target } = context.config();
-    const store = await StateStore.open(args.state, { command: 'pumphouse cleanup' }, { secrets: authSecrets(source, target) });
+    const store = await StateStore.open(args.state, { command: 'pumphouse cleanup' }, { secrets: configSecrets(context.config()) });
     let clouds: Cloud[] = [];
     try {
       const temporaries = Object.entries(store.state.temporaries);

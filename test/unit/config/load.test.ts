@@ -179,3 +179,44 @@ test('samples/config.yaml is valid and documents a working configuration', () =>
   assert.equal(config.target.cacert, '/etc/ssl/certs/new-cloud-ca.pem');
   assert.equal(config.settings.timeoutMs, 60_000);
 });
+
+test('fuel and hosts: BMC passwords from ${ENV}, defaults filled, a bad driver located', () => {
+  const t = tempFiles({
+    'clouds.yaml': CLOUDS,
+    'secure.yaml': SECURE,
+    'pumphouse.yaml': `clouds_file: clouds.yaml
+source: { cloud: old }
+target: { cloud: new }
+fuel:
+  url: http://10.20.0.2:8000/
+  password: \${FUEL_PASSWORD}
+  environment: mos-9
+hosts:
+  cmp-3:
+    bmc:
+      driver: ipmitool
+      address: 10.0.0.13
+      username: admin
+      password: \${BMC_PASSWORD}
+      cipher_suite: 17
+    pxe_macs: ["52:54:00:AA:00:03"]
+  cmp-4:
+    bmc: { driver: redfish, address: bmc-4.example.com, username: root, password: "\${BMC_PASSWORD}", verify: false, timeout_seconds: 5 }
+`,
+    'bad.yaml': 'clouds_file: clouds.yaml\nsource: { cloud: old }\ntarget: { cloud: new }\nhosts:\n  cmp-3:\n    bmc: { driver: ilo, address: x, username: a, password: b }\n',
+  });
+  try {
+    const config = loadConfig(t.path('pumphouse.yaml'), { FUEL_PASSWORD: 'fuel-secret', BMC_PASSWORD: 'bmc-secret' });
+    assert.deepEqual(config.fuel, { url: 'http://10.20.0.2:8000', username: 'admin', password: 'fuel-secret', environment: 'mos-9', verify: true });
+    assert.deepEqual(config.hosts['cmp-3'], {
+      name: 'cmp-3', pxeMacs: ['52:54:00:aa:00:03'],
+      bmc: { driver: 'ipmitool', address: '10.0.0.13', username: 'admin', password: 'bmc-secret', cipherSuite: 17 },
+    });
+    assert.deepEqual(config.hosts['cmp-4']?.bmc, { driver: 'redfish', address: 'bmc-4.example.com', username: 'root', password: 'bmc-secret', verifyTls: false, timeoutMs: 5000 });
+    const error = expectError(() => loadConfig(t.path('bad.yaml'), {}), 'PH1107');
+    assert.equal(error.location?.line, 6);
+    assert.match(error.message, /driver/);
+  } finally {
+    t.cleanup();
+  }
+});
