@@ -69,10 +69,11 @@ export interface Maps {
 }
 
 export interface FuelPlacement {
-  environment: string;
+  /** The Fuel environment name; absent: pumphouse.yaml `fuel.environment`. */
+  environment?: string;
   roles: string[];
-  /** The existing target compute node whose disk and interface layout is copied. */
-  template: string;
+  /** The existing target compute node whose disk and interface layout is copied; absent: a ready compute node of the environment. */
+  template?: string;
 }
 
 export interface HostSpec extends Located {
@@ -82,7 +83,7 @@ export interface HostSpec extends Located {
   evacuate: EvacuationMethod;
   /** Source hosts to move the servers to (live, cold, evacuate); empty: the scheduler picks. */
   to: string[];
-  /** Required when state is "upgraded". */
+  /** Where an upgraded host goes in Fuel (defaults: the config's environment, compute, any ready compute node). */
   fuel?: FuelPlacement;
   /** Servers moved off this host at once; overrides parallelism.perHost. */
   parallelism?: number;

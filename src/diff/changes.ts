@@ -51,6 +51,12 @@ export interface HostChange {
   evacuate: EvacuationMethod;
   /** Servers still on the host that must move first. */
   servers: string[];
+  /** Hosts to move them to (live, cold, evacuate); empty: the scheduler picks. */
+  to: string[];
+  /** Servers moved off this host at once, when the plan says. */
+  parallelism?: number;
+  /** For upgraded: where it goes in Fuel (unset keys come from pumphouse.yaml and the environment). */
+  fuel?: { environment?: string; roles: string[]; template?: string };
 }
 
 export interface Change {

@@ -58,7 +58,11 @@ export function diffHosts(input: HostDiffInput): { changes: Change[]; diagnostic
       willNotSurvive: host.state !== 'maintenance' && host.evacuate === 'evacuate' && servers.length > 0
         ? ['ephemeral disks of evacuated servers without shared storage (evacuate rebuilds them on another host)']
         : [],
-      host: { current, desired: host.state, evacuate: host.evacuate, servers },
+      host: {
+        current, desired: host.state, evacuate: host.evacuate, servers, to: host.to,
+        ...(host.parallelism !== undefined ? { parallelism: host.parallelism } : {}),
+        ...(host.state === 'upgraded' ? { fuel: host.fuel ?? { roles: ['compute'] } } : {}),
+      },
     });
   }
   return { changes, diagnostics };

@@ -71,7 +71,7 @@ interface RawPlan {
     flavors?: RawCopyPolicy;
     volumes?: string[] | { names: string[] };
     maps?: { networks?: Record<string, string>; availabilityZones?: Record<string, string>; volumeTypes?: Record<string, string>; flavors?: Record<string, string> };
-    hosts?: Array<{ name: string; state: HostSpec['state']; evacuate?: HostSpec['evacuate']; to?: string[]; parallelism?: number; fuel?: { environment: string; roles?: string[]; template: string } }>;
+    hosts?: Array<{ name: string; state: HostSpec['state']; evacuate?: HostSpec['evacuate']; to?: string[]; parallelism?: number; fuel?: { environment?: string; roles?: string[]; template?: string } }>;
     parallelism?: { global?: number; perHost?: number };
   };
 }
@@ -103,7 +103,7 @@ function toDesiredState(file: string, source: YamlSource): DesiredState {
     evacuate: h.evacuate ?? 'live',
     to: h.to ?? [],
     ...(h.parallelism !== undefined ? { parallelism: h.parallelism } : {}),
-    ...(h.fuel ? { fuel: { environment: h.fuel.environment, roles: h.fuel.roles ?? ['compute'], template: h.fuel.template } } : {}),
+    ...(h.fuel ? { fuel: { roles: h.fuel.roles ?? ['compute'], ...(h.fuel.environment ? { environment: h.fuel.environment } : {}), ...(h.fuel.template ? { template: h.fuel.template } : {}) } } : {}),
   }));
   return {
     apiVersion: PLAN_API_VERSION,

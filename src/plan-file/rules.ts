@@ -15,7 +15,6 @@ export const RULES = {
   duplicateHost: 'PH1322',
   duplicateWorkload: 'PH1323',
   emptySelector: 'PH1324',
-  upgradeWithoutFuel: 'PH1325',
   fuelUnused: 'PH1326',
   templateIsItself: 'PH1327',
   destinationLeaves: 'PH1328',
@@ -88,7 +87,6 @@ function hostRules(hosts: readonly HostSpec[], raw: ReadonlyArray<Record<string,
   const inPlan = new Map(hosts.map((h) => [h.name, h.state]));
   hosts.forEach((h, i) => {
     const at: Path = ['spec', 'hosts', i];
-    if (h.state === 'upgraded' && !h.fuel) report('error', RULES.upgradeWithoutFuel, at, `spec.hosts[${i}]: ${h.name} is to be upgraded but has no fuel placement`, 'add fuel: { environment, roles, template } naming the Fuel environment and a target compute node to copy the layout from');
     if (h.state !== 'upgraded' && h.fuel) report('warning', RULES.fuelUnused, [...at, 'fuel'], `spec.hosts[${i}].fuel is ignored: ${h.name} is to be ${h.state}, not upgraded`, 'remove fuel, or set state: upgraded', true);
     if (h.fuel && h.fuel.template === h.name) report('error', RULES.templateIsItself, [...at, 'fuel', 'template'], `spec.hosts[${i}].fuel.template is ${h.name} itself`, 'name a compute node that is already in the target cloud');
     if (h.state === 'maintenance') maintenanceRules(h, i, raw[i] ?? {}, report);

@@ -150,7 +150,8 @@ function hostTemplates(input: PreflightInput): PreflightCheck | undefined {
   const upgrading = input.changes.filter((c) => c.action === 'host' && c.host?.desired === 'upgraded');
   if (upgrading.length === 0) return undefined;
   const computeNodes = new Set(input.target.resources.filter((r) => r.kind === 'hypervisor').flatMap((r) => [r.name, String(r.attributes['serviceHost'] ?? '')]));
-  const templates = new Set(input.desired.hosts.filter((h) => h.state === 'upgraded' && h.fuel).map((h) => h.fuel!.template));
+  const templates = new Set(input.desired.hosts.flatMap((h) => (h.state === 'upgraded' && h.fuel?.template ? [h.fuel.template] : [])));
+  if (templates.size === 0) return { check: 'host-templates', status: 'ok', message: 'upgraded hosts copy the layout of a ready compute node of their Fuel environment' };
   const missing = [...templates].filter((t) => !computeNodes.has(t)).sort();
   if (missing.length > 0) {
     return { check: 'host-templates', status: 'failed', message: `template node(s) ${missing.join(', ')} are not compute nodes of the target`, hint: `name a target hypervisor in spec.hosts[].fuel.template (the target has ${[...computeNodes].filter(Boolean).sort().join(', ') || 'none'})` };

@@ -27,7 +27,6 @@ const CASES: Array<[string, string, 'error' | 'warning', string, [number, number
   ['duplicate workload', '  workloads:\n    - projects: [demo]\n    - projects: [demo]\n', 'error', RULES.duplicateWorkload, [7, 7]],
   ['duplicate workload, lists in another order', '  workloads:\n    - { projects: [a, b], servers: { tags: [x, y] } }\n    - { projects: [b, a], servers: { tags: [y, x] } }\n', 'error', RULES.duplicateWorkload, [7, 7]],
   ['duplicate host', `  hosts:\n    - { name: cmp-1, state: maintenance }\n    - { name: cmp-1, state: evacuated }\n`, 'error', RULES.duplicateHost, [7, 15]],
-  ['upgrade without fuel', '  hosts:\n    - { name: cmp-1, state: upgraded }\n', 'error', RULES.upgradeWithoutFuel, [6, 7]],
   ['fuel unused', `  hosts:\n    - { name: cmp-1, state: evacuated, ${FUEL} }\n`, 'warning', RULES.fuelUnused, [6, 40]],
   ['template is itself', '  hosts:\n    - name: node-4\n      state: upgraded\n      fuel: { environment: mos, template: node-4 }\n', 'error', RULES.templateIsItself, [8, 43]],
   ['destination leaves', `  hosts:\n    - { name: cmp-1, state: evacuated, to: [cmp-2] }\n    - { name: cmp-2, state: upgraded, ${FUEL} }\n`, 'error', RULES.destinationLeaves, [6, 45]],
@@ -40,6 +39,10 @@ const CASES: Array<[string, string, 'error' | 'warning', string, [number, number
 ];
 
 describe('plan file rules', () => {
+  test('an upgraded host needs no fuel section: the environment comes from pumphouse.yaml, the template from Fuel', () => {
+    assert.deepEqual(diagnostics('  hosts:\n    - { name: cmp-1, state: upgraded }\n'), []);
+  });
+
   for (const [name, spec, severity, code, at] of CASES) {
     test(`${code} ${name}`, () => {
       const got = diagnostics(spec);

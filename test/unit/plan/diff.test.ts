@@ -117,7 +117,9 @@ describe('diff', () => {
     const selection = resolveSelection(plan, demoSource());
     const result = diffState({ desired: plan, selection, source: demoSource(), target: freshTarget(), mappings: {} });
     const changes = byAddress(result.changes);
-    assert.deepEqual(changes.get('hypervisor:cmp-1')?.host, { current: 'active', desired: 'upgraded', evacuate: 'live', servers: [] }, 'web-1 migrates, so nothing is left to evacuate');
+    assert.deepEqual(changes.get('hypervisor:cmp-1')?.host, {
+      current: 'active', desired: 'upgraded', evacuate: 'live', servers: [], to: [], fuel: { environment: 'mos-9', roles: ['compute'], template: 'node-4' },
+    }, 'web-1 migrates, so nothing is left to evacuate; the Fuel placement goes with the change');
     assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, [], 'maintenance moves no server');
     assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
     assert.equal(result.diagnostics[0]?.code, 'PH1410');
