@@ -1,0 +1,390 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HardwareWorld, Machine } from '../hardware/world.js';
+import { header, json, type SimRequest, type SimResponse } from '../http.js';
+import { leaseAdminIp, type AgentIps } from './ips.js';
+import { agentBody } from './agent.js';
+import { clusterJson, createCluster, type ClusterSpec } from './clusters.js';
+import { FuelApiError } from './errors.js';
+import type { SimNode } from './model.js';
+import { agentUpdate, joinCluster, nodeJson, registerNode } from './nodes.js';
+import { Orchestrator } from './orchestrator.js';
+import { fuelRoutes, type FuelContext, type FuelRoutes } from './routes.js';
+import { FuelStore } from './store.js';
+import { FakeKeystone } from './tokens.js';
+import { resetVolumes } from './volumes.js';
+
+/**
+ * A simulated Fuel master (Nailgun behind nginx) on one loopback port: `/api` and `/api/v1`,
+ * `/keystone/v2.0/tokens`, tasks on a timer, and the bootstrap agent of every machine of an
+ * attached HardwareWorld that PXE-boots. See SPEC.md for what it models.
+ *
+ * Invariants: binds 127.0.0.1 only; never imports the client (src/fuel); `close()` resolves once
+ * every socket is closed and stops every timer it started.
+ */
+
+export type ErrorFormat = '6.0' | '6.1';
+
+export interface FuelSimulatorOptions {
+  /** VERSION.release and the release's version suffix. @default "6.0" */
+  fuelVersion?: string;
+  /** 6.0: errors are the bare text; 6.1+: `{"message", "errors": []}`. @default "6.1" */
+  errorFormat?: ErrorFormat;
+  /** false: GET /version says `auth_required: false` and no route wants a token. @default true */
+  authRequired?: boolean;
+  /** false models Fuel 10/11, where /version wants a token too. @default true */
+  versionPublic?: boolean;
+  /** Fake-mode keystone's one user. @default admin/admin, tenant admin */
+  credentials?: { username: string; password: string; tenantName?: string };
+  /** @default 24 h */
+  tokenTtlMs?: number;
+  /** Task clock. @default 1000 ms × 30 ticks per phase (nailgun fake mode) */
+  tickMs?: number;
+  tickCount?: number;
+  /** fqdn = node-<id>.<dnsDomain>. @default "domain.tld" */
+  dnsDomain?: string;
+  /** A node not heard from for this long is offline (the assassin). @default 180000 */
+  keepaliveTimeoutMs?: number;
+  now?: () => number;
+}
+
+/** A route answered with an injected failure instead of the real handler. */
+export interface RouteFault {
+  method?: string;
+  /** Matched against the path below the /api prefix (`/nodes/7/disks`). */
+  path: string | RegExp;
+  /** @default 500 */
+  status?: number;
+  /** @default "Injected failure" */
+  message?: string;
+  /** Wait before answering (a timeout, when longer than the client's). */
+  delayMs?: number;
+  /** How many requests it hits. @default forever */
+  times?: number;
+}
+
+export interface NodeReadyEvent {
+  /** The node JSON as GET /nodes/{id} answers it. */
+  node: Record<string, unknown>;
+  /** The HardwareWorld machine it runs on, when known. */
+  machine: string | null;
+}
+
+/** What the bootstrap agent of a world machine did, in order. */
+export interface AgentEvent {
+  machine: string;
+  outcome: 'registered' | 'conflict' | 'updated';
+  nodeId: number;
+}
+
+export class FuelSimulator {
+  readonly store: FuelStore;
+  readonly orchestrator: Orchestrator;
+  errorFormat: ErrorFormat;
+  /** Every bootstrap-agent action of world machines, for tests. */
+  readonly agentEvents: AgentEvent[] = [];
+  private readonly keystone: FakeKeystone;
+  private readonly authRequired: boolean;
+  private readonly routes: FuelRoutes;
+  private readonly context: FuelContext;
+  private readonly server: Server;
+  private readonly readyListeners: ((event: NodeReadyEvent) => void)[] = [];
+  private readonly routeFaults: RouteFault[] = [];
+  private readonly failingNodes = new Map<string, 'provision' | 'deploy'>();
+  private readonly silentMachines = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly ips: AgentIps = { next: 131 };
+  private world: HardwareWorld | undefined;
+  private discoverDelayMs = 1000;
+  private registerTwice = false;
+  private boundPort: number | undefined;
+  private readonly fuelVersion: string;
+
+  constructor(options: FuelSimulatorOptions = {}) {
+    const now = options.now ?? Date.now;
+    this.fuelVersion = options.fuelVersion ?? '6.0';
+    this.errorFormat = options.errorFormat ?? '6.1';
+    this.authRequired = options.authRequired ?? true;
+    const credentials = options.credentials ?? { username: 'admin', password: 'admin' };
+    this.keystone = new FakeKeystone({ tenantName: 'admin', ...credentials }, options.tokenTtlMs ?? 24 * 3600_000, now);
+    this.store = new FuelStore({
+      fuelVersion: this.fuelVersion, dnsDomain: options.dnsDomain ?? 'domain.tld', keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 180_000, now,
+      machinePowered: (name) => {
+        const machine = this.world?.get(name);
+        return machine ? machine.power === 'on' && !this.silentMachines.has(name) : undefined;
+      },
+    });
+    this.orchestrator = new Orchestrator(this.store, {
+      tickMs: options.tickMs ?? 1000,
+      tickCount: options.tickCount ?? 30,
+      failureOf: (node) => this.failingNodes.get(`id:${node.id}`) ?? this.failingNodes.get(`mac:${node.mac}`) ?? (node.machine ? this.failingNodes.get(`machine:${node.machine}`) : undefined),
+      onNodeReady: (node) => this.emitReady(node),
+      onNodeErased: (node) => this.rebootIntoBootstrap(node),
+    });
+    this.routes = fuelRoutes({ versionPublic: options.versionPublic ?? true });
+    this.context = { store: this.store, orchestrator: this.orchestrator, version: () => this.versionJson() };
+    this.server = createServer((req, res) => {
+      this.serve(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    this.server.keepAliveTimeout = 2000;
+  }
+
+  /** Listens on 127.0.0.1:`port` (0 = ephemeral) and resolves with the actual port. */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.boundPort = (this.server.address() as AddressInfo).port;
+    return this.boundPort;
+  }
+
+  /** `http://127.0.0.1:<port>`: the Fuel URL clients are given (the master's :8000). */
+  get url(): string {
+    if (this.boundPort === undefined) throw new Error('the Fuel simulator is not listening');
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  async close(): Promise<void> {
+    this.orchestrator.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // ---- seeding -------------------------------------------------------------------------------
+
+  /** A new environment (status `new` until a node is added or deployed). Returns its JSON. */
+  addEnvironment(name: string, spec: Omit<ClusterSpec, 'name'> = {}): Record<string, unknown> {
+    const cluster = createCluster(this.store, { release_id: this.store.release.id, mode: 'ha_compact', net_provider: 'neutron', ...spec, name });
+    return clusterJson(this.store, cluster);
+  }
+
+  /**
+   * A node already deployed with `roles` on `machine` (as if provisioned and deployed earlier):
+   * status ready, fqdn set, default NIC assignment and volumes; the environment becomes operational.
+   */
+  addReadyNode(machine: Machine, clusterId: number, roles: readonly string[]): Record<string, unknown> {
+    const node = registerNode(this.store, agentBody(machine, leaseAdminIp(this.ips)), machine.name);
+    const cluster = this.store.cluster(clusterId);
+    joinCluster(this.store, node, clusterId, []);
+    node.roles = [...roles];
+    node.pending_addition = false;
+    node.status = 'ready';
+    node.progress = 100;
+    node.fqdn = this.store.fqdn(node);
+    resetVolumes(node, this.store.release);
+    // A deployed environment has nothing pending, and this node brought nothing new.
+    cluster.changes = cluster.changes.filter((c) => c.node_id !== null && c.node_id !== node.id);
+    cluster.status = 'operational';
+    return nodeJson(this.store, node);
+  }
+
+  /** Called when a node reaches `ready` at the end of a deployment (the sandbox adds it as a hypervisor). */
+  onNodeReady(listener: (event: NodeReadyEvent) => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /**
+   * Listens to the world's boots: a machine that boots from `pxe` runs the bootstrap agent, which
+   * registers it (POST /api/nodes semantics) after `discoverDelayMs`; on 409 it updates instead.
+   */
+  attachWorld(world: HardwareWorld, options: { discoverDelayMs?: number } = {}): void {
+    this.world = world;
+    this.discoverDelayMs = options.discoverDelayMs ?? 1000;
+    world.onBoot((event) => {
+      if (event.device === 'pxe') this.scheduleAgent(event.machine);
+    });
+  }
+
+  // ---- faults (fuel-api.md §6.6) -------------------------------------------------------------
+
+  /** The node (by id, admin MAC, or world machine name) fails in that phase of its next task. */
+  failNode(phase: 'provision' | 'deploy', node: { id?: number; mac?: string; machine?: string }): void {
+    if (node.id !== undefined) this.failingNodes.set(`id:${node.id}`, phase);
+    if (node.mac !== undefined) this.failingNodes.set(`mac:${node.mac.toLowerCase()}`, phase);
+    if (node.machine !== undefined) this.failingNodes.set(`machine:${node.machine}`, phase);
+  }
+
+  /** Every token issued so far is refused (401) from now on: clients must log in again. */
+  expireTokens(): void {
+    this.keystone.expireAll();
+  }
+
+  /** Answers matching requests with `status` (or after `delayMs`). */
+  failRoute(fault: RouteFault): void {
+    this.routeFaults.push({ ...fault });
+  }
+
+  /** The machine's agent never registers (the host did not really PXE-boot), and it reads offline. */
+  silenceAgent(machine: string): void {
+    this.silentMachines.add(machine);
+  }
+
+  /** Agents POST twice (cron ran again before they stored the id): the second gets 409 and updates. */
+  duplicateRegistrations(on = true): void {
+    this.registerTwice = on;
+  }
+
+  clearFaults(): void {
+    this.routeFaults.length = 0;
+    this.failingNodes.clear();
+    this.silentMachines.clear();
+    this.registerTwice = false;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private versionJson(): Record<string, unknown> {
+    return {
+      release: this.fuelVersion, api: '1', build_number: '58', build_id: '2014-12-26_14-25-46', nailgun_sha: 'sim', astute_sha: 'sim', fuellib_sha: 'sim',
+      ostf_sha: 'sim', feature_groups: ['mirantis'], auth_required: this.authRequired, release_versions: {},
+    };
+  }
+
+  private scheduleAgent(machine: Machine): void {
+    if (this.silentMachines.has(machine.name)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.runAgent(machine);
+    }, this.discoverDelayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** The agent's first run: POST, and on 409/403 fall back to PUT /nodes/agent. */
+  private runAgent(machine: Machine): void {
+    if (this.silentMachines.has(machine.name) || machine.power !== 'on') return;
+    const body = agentBody(machine, leaseAdminIp(this.ips));
+    for (let run = 0; run < (this.registerTwice ? 2 : 1); run += 1) {
+      try {
+        const node = registerNode(this.store, body, machine.name);
+        this.agentEvents.push({ machine: machine.name, outcome: 'registered', nodeId: node.id });
+      } catch (error) {
+        if (!(error instanceof FuelApiError) || (error.status !== 409 && error.status !== 403)) throw error;
+        const answer = agentUpdate(this.store, body);
+        this.agentEvents.push({ machine: machine.name, outcome: 'conflict', nodeId: answer.id as number });
+      }
+    }
+  }
+
+  private emitReady(node: SimNode): void {
+    const event: NodeReadyEvent = { node: nodeJson(this.store, node), machine: node.machine };
+    for (const listener of this.readyListeners) listener(event);
+  }
+
+  /** An erased node's machine reboots into bootstrap and registers again, with a new id. */
+  private rebootIntoBootstrap(node: SimNode): void {
+    const machine = node.machine ? this.world?.get(node.machine) : undefined;
+    if (machine && machine.power === 'on') this.scheduleAgent(machine);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const text = await readBody(req);
+    const result = await this.answer(req, url, method, text);
+    write(res, method, result);
+  }
+
+  private async answer(req: IncomingMessage, url: URL, method: string, text: string | null): Promise<SimResponse> {
+    const pathname = url.pathname;
+    if (/^\/keystone\/v2\.0\/tokens\/?$/.test(pathname)) {
+      if (method !== 'POST') return json(405, { error: { code: 405, title: 'Method Not Allowed', message: 'Use POST' } });
+      let body: unknown;
+      try {
+        body = JSON.parse(text ?? '');
+      } catch {
+        return json(400, { error: { code: 400, title: 'Bad Request', message: 'Malformed request body' } });
+      }
+      const [status, answer] = this.keystone.issue(body);
+      return json(status, answer);
+    }
+    const prefix = /^\/api(\/v1)?(?=\/|$)/.exec(pathname)?.[0];
+    if (prefix === undefined) return { status: 404, text: '404 Not Found', headers: { 'content-type': 'text/plain' } };
+    const path = pathname.slice(prefix.length) || '/';
+    const contentType = req.headers['content-type'];
+    // A missing Content-Type is treated as JSON; anything else but JSON is refused.
+    if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) return this.fail(415, 'Unsupported Media Type');
+    if (text === null) return this.fail(413, 'Request body too large');
+
+    const fault = this.routeFaults.find((f) => (f.method === undefined || f.method === method) && (typeof f.path === 'string' ? f.path.replace(/\/+$/, '') === path.replace(/\/+$/, '') : f.path.test(path)));
+    if (fault) {
+      if (fault.times !== undefined && (fault.times -= 1) <= 0) this.routeFaults.splice(this.routeFaults.indexOf(fault), 1);
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      return this.fail(fault.status ?? 500, fault.message ?? 'Injected failure');
+    }
+
+    const match = this.routes.router.match(method, path);
+    if (match.kind === 'not-found') return this.fail(404, 'Not Found');
+    if (match.kind === 'method-not-allowed') return { ...this.fail(405, 'Method Not Allowed'), headers: { allow: match.allowed.join(', '), 'content-type': 'application/json' } };
+    if (this.authRequired && !this.routes.isPublic(match.handler) && !this.keystone.valid(tokenOf(req))) {
+      return json(401, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } }, {
+        'www-authenticate': `Keystone uri='${this.url}/keystone/v2.0'`,
+      });
+    }
+    const simReq: SimRequest = { method, path, query: url.searchParams, headers: req.headers, body: undefined, origin: this.url, prefix, params: match.params };
+    if (text !== '') {
+      try {
+        simReq.body = JSON.parse(text);
+      } catch {
+        return this.fail(400, 'Invalid JSON data'); // inferred text (BasicValidator.validate_json)
+      }
+    }
+    try {
+      return await match.handler(simReq, this.context);
+    } catch (error) {
+      if (error instanceof FuelApiError) return this.fail(error.status, error.message);
+      return this.fail(500, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** An error answer in the configured version's format (6.0 keeps the JSON Content-Type on plain text). */
+  private fail(status: number, message: string): SimResponse {
+    if (this.errorFormat === '6.0') return { status, text: message, headers: { 'content-type': 'application/json' } };
+    return json(status, { message, errors: [] });
+  }
+}
+
+function tokenOf(req: IncomingMessage): string | undefined {
+  const fromHeader = header({ headers: req.headers } as SimRequest, 'x-auth-token');
+  if (fromHeader) return fromHeader;
+  const cookie = /(?:^|;\s*)token=([^;]+)/.exec(req.headers.cookie ?? '');
+  return cookie?.[1];
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function write(res: ServerResponse, method: string, result: SimResponse): void {
+  // Nailgun's responses are never cached (handlers/base.py sets these on every answer).
+  const headers: Record<string, string | string[]> = { 'cache-control': 'store, no-cache, must-revalidate, post-check=0, pre-check=0', pragma: 'no-cache', ...(result.headers ?? {}) };
+  let body = '';
+  if (result.text !== undefined) body = result.text;
+  else if (result.json !== undefined) {
+    body = JSON.stringify(result.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(result.status, headers);
+  res.end(method === 'HEAD' ? undefined : body);
+}
