@@ -85,6 +85,8 @@ export class SourceGraph {
       case 'port':
         add('network', refList(resource, 'network'));
         add('subnet', refList(resource, 'subnets'));
+        // The copy is created with its groups: they must exist first (a race the faults test found).
+        add('security group', refList(resource, 'securityGroups'));
         break;
       case 'floating-ip':
         add('floating network', refList(resource, 'network'));
