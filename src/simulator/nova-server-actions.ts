@@ -20,13 +20,13 @@ import {
 import { POWER_STATE, type CloudStore, type Image, type Server } from './store.js';
 
 /** Nova's wording when an action meets the wrong state (common.raise_http_conflict_for_instance_invalid_state). */
-function invalidState(server: Server, action: string, attr: 'vm_state' | 'task_state' = 'vm_state'): SimResponse {
+export function invalidState(server: Server, action: string, attr: 'vm_state' | 'task_state' = 'vm_state'): SimResponse {
   const state = attr === 'vm_state' ? server.vmState : server.taskState;
   return novaError(409, `Cannot '${action}' instance ${server.id} while it is in ${attr} ${state ?? 'None'}`);
 }
 
 /** `check_instance_state(vm_state=allowed, task_state=[None])`. */
-function requireState(server: Server, action: string, allowed: readonly string[]): SimResponse | undefined {
+export function requireState(server: Server, action: string, allowed: readonly string[]): SimResponse | undefined {
   if (!allowed.includes(server.vmState)) return invalidState(server, action);
   if (server.taskState !== null) return invalidState(server, action, 'task_state');
   return undefined;

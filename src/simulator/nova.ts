@@ -21,6 +21,7 @@ import {
   serverAction, showMetadataItem, showVolumeAttachment, writeMetadata,
 } from './nova-server-actions.js';
 import { createServer, deleteServer } from './nova-servers.js';
+import { addHostRoutes } from './nova-hosts.js';
 import {
   createExtraSpecs, createFlavor, createKeypair, createServerGroup, deleteExtraSpec, deleteFlavor, deleteKeypair, deleteServerGroup, flavorAction,
   revertQuotaSet, showExtraSpec, updateExtraSpec, updateFlavor, updateQuotaSet,
@@ -558,6 +559,8 @@ function buildRouter(): Router<Call> {
     return a ? json(200, { aggregate: renderAggregate(c, a) }) : novaError(404, `Aggregate ${c.req.params['id']} could not be found.`);
   }));
   r.get('/v2.1/limits', h(limitsOf));
+  // Before the write routes: it answers the host-moving server actions and hands on the others.
+  addHostRoutes(r, h);
   addWriteRoutes(r, h);
   return r;
 }

@@ -1,3 +1,5 @@
+import { PumphouseError } from '../../errors.js';
+import { OPENSTACK_CODES } from '../http/codes.js';
 import { Pager, type PageOptions } from '../http/paginate.js';
 import type { ServiceClient } from '../http/service-client.js';
 
@@ -162,4 +164,53 @@ export async function createImage(client: ServiceClient, id: string, name: strin
 
 export async function remove(client: ServiceClient, id: string): Promise<void> {
   await client.delete(getURL(client, id), { missingOk: true });
+}
+
+// ---- moving a server off its host (admin) ----------------------------------------------------------
+
+export interface LiveMigrateOptions {
+  /** Destination compute host; absent lets the scheduler choose (never the current host). */
+  host?: string;
+  /** "auto" (2.25+) lets Nova decide from the storage; before 2.25 "auto" is sent as false. */
+  blockMigration: boolean | 'auto';
+}
+
+/**
+ * os-migrateLive. From 2.34 Nova checks the destination after answering 202, so a failure (no
+ * valid host) shows in the migration record (`error`) with the server still ACTIVE where it was.
+ * `force` is never sent: a named host still goes through the scheduler's filters.
+ */
+export async function liveMigrate(client: ServiceClient, id: string, options: LiveMigrateOptions): Promise<void> {
+  const host = options.host ?? null;
+  const body = client.supports('2.25')
+    ? { host, block_migration: options.blockMigration }
+    : { host, block_migration: options.blockMigration === true, disk_over_commit: false };
+  await action(client, id, { 'os-migrateLive': body });
+}
+
+/**
+ * Cold migration (`migrate`): the server goes through RESIZE to VERIFY_RESIZE on the new host and
+ * waits for confirmResize. Naming the host needs 2.56.
+ */
+export async function migrate(client: ServiceClient, id: string, options: { host?: string } = {}): Promise<void> {
+  if (options.host !== undefined && !client.supports('2.56')) {
+    throw new PumphouseError(OPENSTACK_CODES.microversionUnsupported, `compute migrate of server ${id} to ${options.host}: naming the host needs microversion 2.56, the cloud speaks ${client.microversion ?? 'none'}`);
+  }
+  await action(client, id, { migrate: options.host !== undefined ? { host: options.host } : null });
+}
+
+/** Ends a cold migration (or resize) in VERIFY_RESIZE; Nova answers 409 in any other state. */
+export async function confirmResize(client: ServiceClient, id: string): Promise<void> {
+  await action(client, id, { confirmResize: null }, [204]);
+}
+
+/**
+ * Rebuilds the server on another host after its own failed. Nova refuses (400) while the source
+ * host's nova-compute is up: force it down first (services.forceDown). 200 with no body from 2.14.
+ */
+export async function evacuate(client: ServiceClient, id: string, options: { host?: string } = {}): Promise<void> {
+  const body: Record<string, unknown> = options.host !== undefined ? { host: options.host } : {};
+  // Before 2.14 the caller had to say whether the disks survive; they do not on a failed host.
+  if (!client.supports('2.14')) body['onSharedStorage'] = false;
+  await action(client, id, { evacuate: body }, [200, 202]);
 }
