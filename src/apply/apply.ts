@@ -7,6 +7,7 @@ import { InventoryLookup } from '../inventory/lookup.js';
 import type { Inventory } from '../inventory/model.js';
 import type { Cloud } from '../openstack/index.js';
 import { MigrationContext, type PasswordSink, type ServerDowntimeRecord } from '../migrate/context.js';
+import type { HostStepWorld } from '../hosts/context.js';
 import { runnerRegistry } from '../migrate/registry.js';
 import { StateLedger, type DocumentStore } from './ledger.js';
 
@@ -36,6 +37,8 @@ export interface ApplyInput {
   pollMs?: number;
   /** Backoff base between step attempts, ms. @default 1000 */
   retryBaseMs?: number;
+  /** What the host steps use (BMCs, Fuel, Nova's host operations); without it they fail with a hint. */
+  hosts?: HostStepWorld;
 }
 
 export interface ApplyReport {
@@ -77,7 +80,7 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
   try {
     const result = await executeSteps({
       steps: input.plan.steps,
-      runnerFor: runnerRegistry(context),
+      runnerFor: runnerRegistry(context, input.hosts),
       journal: ledger,
       events: input.events,
       parallelism,

@@ -48,6 +48,12 @@ export class StateLedger implements StepJournal, MigrationLedger {
     });
   }
 
+  saveMapping(address: string, targetId: string): Promise<void> {
+    return this.store.update((doc) => {
+      doc.mappings[address] = targetId;
+    });
+  }
+
   downtime(server: string): ServerDowntimeRecord | undefined {
     return this.store.state.downtime[server];
   }

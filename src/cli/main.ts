@@ -14,6 +14,8 @@ import { applyCommand } from './commands/apply.js';
 import { migrateCommand } from './commands/migrate.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { stateCommand } from './commands/state.js';
+import { hostsCommand } from './commands/hosts.js';
+import { evacuateCommand, upgradeCommand } from './commands/host-actions.js';
 
 /**
  * The only place that reads argv and decides the exit code:
@@ -28,7 +30,7 @@ export interface CliCommand<A = Record<string, unknown>> {
   run: (context: CommandContext, args: A) => Promise<number>;
 }
 
-const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, stateCommand, cleanupCommand, sandboxCommand, demoCommand];
+const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, stateCommand, cleanupCommand, hostsCommand, evacuateCommand, upgradeCommand, sandboxCommand, demoCommand];
 
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HostSpec, HostState } from '../desired/model.js';
 import { hostsOf } from '../desired/resolve.js';
+import { addressPath } from '../inventory/address.js';
 import { refList, type InventoryLookup } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { Change, HostChange, Impact } from './changes.js';
@@ -82,7 +83,8 @@ function currentState(source: InventoryLookup, hypervisor: InventoryResource): C
 /** A host gone from the source: upgraded if apply recorded its target node, else decommissioned if that was asked. */
 function goneState(input: HostDiffInput, address: string, desired: HostState): CurrentState | undefined {
   const node = input.mappings[address];
-  if (node !== undefined && input.target.byId('hypervisor', node)) return 'upgraded';
+  // The upgrade step records the target hypervisor's hostname (older states: its id).
+  if (node !== undefined && (input.target.get(`hypervisor:${addressPath(node)}`) ?? input.target.byId('hypervisor', node))) return 'upgraded';
   return desired === 'decommissioned' ? 'decommissioned' : undefined;
 }
 

@@ -47,7 +47,7 @@ export interface StepContext {
   saveCheckpoint(values: Record<string, unknown>): Promise<void>;
 }
 
-/** The step is not something this build can carry out (e.g. host steps before the Hosts work). */
+/** The step is not something this build can carry out (e.g. a host step without pumphouse.yaml's hosts). */
 export class UnsupportedStepError extends Error {
   constructor(readonly step: Step, readonly hint: string) {
     super(`${step.action} of ${step.kind} is not supported yet`);

@@ -23,6 +23,8 @@ export interface MigrationLedger {
   mapping(address: string): string | undefined;
   /** Written with the next state write, not waited for: the copy's mark finds it if a kill loses this. */
   setMapping(address: string, targetId: string): void;
+  /** The same, on disk before it resolves: for a mapping nothing else could find again (an upgraded host's node). */
+  saveMapping(address: string, targetId: string): Promise<void>;
   downtime(server: string): ServerDowntimeRecord | undefined;
   setDowntime(server: string, record: ServerDowntimeRecord): Promise<void>;
   addTemporary(key: string, object: TemporaryObjectRecord): Promise<void>;

@@ -1,6 +1,11 @@
 import { UnsupportedStepError, type StepRunner } from '../executor/runner.js';
 import type { Step } from '../graph/steps.js';
 import type { ResourceKind } from '../inventory/model.js';
+import type { HostStepContext, HostStepWorld } from '../hosts/context.js';
+import { decommissionRunner } from '../hosts/decommission.js';
+import { evacuateRunner } from '../hosts/evacuate.js';
+import { maintainRunner } from '../hosts/maintain.js';
+import { upgradeRunner } from '../hosts/upgrade.js';
 import type { MigrationContext } from './context.js';
 import { flavorCopy, keypairCopy, serverGroupCopy } from './compute.js';
 import { copyRunner, type CopyKind } from './copy.js';
@@ -31,7 +36,8 @@ const COPIES: Partial<Record<ResourceKind, CopyKind>> = {
   'floating-ip': floatingIpCopy,
 };
 
-export function runnerRegistry(m: MigrationContext): (step: Step) => StepRunner {
+export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (step: Step) => StepRunner {
+  const host = hosts ? hostRunners({ ...hosts, m }) : undefined;
   const quota = quotaRunner(m);
   const rules = syncRulesRunner(m);
   const volume = volumeRunner(m);
@@ -53,10 +59,19 @@ export function runnerRegistry(m: MigrationContext): (step: Step) => StepRunner 
         return volume;
       case 'migrate-server':
         return server;
+      case 'maintain-host':
+      case 'evacuate-host':
+      case 'upgrade-host':
+      case 'decommission-host':
+        return host?.[step.action] ?? unsupported(step, `host steps need pumphouse.yaml's hosts and fuel; or exclude them with --exclude ${step.address}`);
       default:
-        return unsupported(step, `host steps arrive with the Hosts work; for now exclude them with --exclude ${step.address}`);
+        return unsupported(step, `apply cannot ${step.action} yet; exclude it with --exclude ${step.address}`);
     }
   };
+}
+
+function hostRunners(h: HostStepContext): Record<'maintain-host' | 'evacuate-host' | 'upgrade-host' | 'decommission-host', StepRunner> {
+  return { 'maintain-host': maintainRunner(h), 'evacuate-host': evacuateRunner(h), 'upgrade-host': upgradeRunner(h), 'decommission-host': decommissionRunner(h) };
 }
 
 function unsupported(step: Step, hint: string): StepRunner {

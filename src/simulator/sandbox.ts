@@ -14,6 +14,7 @@ import { SimCloud, type RequestLogEntry } from './cloud.js';
 import type { FaultConfig } from './faults.js';
 import { SANDBOX_ADMIN_PASSWORD } from './scenarios/builder.js';
 import { SCENARIOS, type ScenarioName } from './scenarios/index.js';
+import { startSandboxHardware, type SandboxHardware, type SandboxHardwareOptions } from './hardware/sandbox-hardware.js';
 
 export type { FaultConfig, FailCallRule } from './faults.js';
 export type { ScenarioName } from './scenarios/index.js';
@@ -49,6 +50,11 @@ export interface SandboxOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** Adds a public image `bench-image` of this many bytes to the source (for bench:image). */
   benchImageBytes?: number;
+  /**
+   * The physical side (a Redfish BMC per source hypervisor, a Fuel master): its timings, or false
+   * for none. @default on for scenarios of up to 20 hypervisors
+   */
+  hardware?: SandboxHardwareOptions | false;
 }
 
 export interface Sandbox {
@@ -56,6 +62,8 @@ export interface Sandbox {
   target: SimCloudInfo;
   /** The running clouds, for tests that switch faults or inspect the stores directly. */
   clouds: { source: SimCloud; target: SimCloud };
+  /** The machines, their BMCs and the Fuel master, when the sandbox has them. */
+  hardware?: SandboxHardware;
   stop(): Promise<void>;
 }
 
@@ -78,12 +86,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await Promise.all(started.map((c) => c.close()));
     throw error;
   }
+  const wantsHardware = options.hardware !== false && (options.hardware !== undefined || source.store.hypervisors.size <= 20);
+  let hardware: SandboxHardware | undefined;
+  try {
+    if (wantsHardware) hardware = await startSandboxHardware(source, target, options.hardware || {});
+  } catch (error) {
+    await Promise.all(started.map((c) => c.close()));
+    throw error;
+  }
   let stopped: Promise<void> | undefined;
   return {
     source: infoOf('sandbox-source', source),
     target: infoOf('sandbox-target', target),
     clouds: { source, target },
-    stop: () => (stopped ??= Promise.all([source.close(), target.close()]).then(() => undefined)),
+    ...(hardware ? { hardware } : {}),
+    stop: () => (stopped ??= Promise.all([source.close(), target.close(), hardware?.stop()]).then(() => undefined)),
   };
 }
 
@@ -111,7 +128,7 @@ export function cloudsYamlEntry(info: SimCloudInfo): Record<string, unknown> {
  * (source and target pointing at them). Creates `dir` if needed; overwrites both files.
  * Synchronous, so a caller cannot start a client before the files exist. Returns the paths written.
  */
-export function writeSandboxConfig(dir: string, sandbox: Pick<Sandbox, 'source' | 'target'>): { cloudsYaml: string; pumphouseYaml: string } {
+export function writeSandboxConfig(dir: string, sandbox: Pick<Sandbox, 'source' | 'target' | 'hardware'>): { cloudsYaml: string; pumphouseYaml: string } {
   mkdirSync(dir, { recursive: true });
   const cloudsYaml = join(dir, 'clouds.yaml');
   const pumphouseYaml = join(dir, 'pumphouse.yaml');
@@ -120,8 +137,16 @@ export function writeSandboxConfig(dir: string, sandbox: Pick<Sandbox, 'source' 
   // The sandbox password is a documented fixed value for loopback-only fake clouds; keep the file private anyway.
   writeFileSync(cloudsYaml, header + YAML.stringify(clouds), { mode: 0o600 });
   // clouds_file makes the config work from any directory, whatever other clouds.yaml exists.
-  const config = { clouds_file: 'clouds.yaml', source: { cloud: sandbox.source.name }, target: { cloud: sandbox.target.name } };
-  writeFileSync(pumphouseYaml, header + YAML.stringify(config));
+  const hardware = sandbox.hardware;
+  const config = {
+    clouds_file: 'clouds.yaml', source: { cloud: sandbox.source.name }, target: { cloud: sandbox.target.name },
+    ...(hardware ? {
+      fuel: hardware.fuelConfig,
+      hosts: Object.fromEntries(Object.entries(hardware.hosts).map(([name, host]) => [name, { bmc: host.bmc, pxe_macs: host.pxeMacs }])),
+    } : {}),
+  };
+  // The Fuel and BMC passwords are the simulator's fixed ones (as in clouds.yaml): private all the same.
+  writeFileSync(pumphouseYaml, header + YAML.stringify(config), { mode: 0o600 });
   return { cloudsYaml, pumphouseYaml };
 }
 

@@ -6,7 +6,7 @@ import { CLI, hasStackTrace, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // `pumphouse apply` with the real CLI against the sandbox's demo scenario and plans/demo.yaml
-// (its host upgrade excluded: hosts come with the Hosts work).
+// (its host upgrade excluded: these tests are about the workloads; test/e2e/hosts.test.ts has the hosts).
 const DEMO_SOURCE = `${REPO_ROOT}/plans/demo.yaml`;
 const NO_HOSTS = ['--exclude', 'hypervisor:cmp-3'];
 

@@ -154,6 +154,11 @@ test('pumphouse demo (npm start) runs the whole job on its own sandbox and exits
   assert.match(result.stdout, /== pumphouse discover/);
   assert.match(result.stdout, /^source: \d+ resources/m);
   assert.match(result.stdout, /^target: \d+ resources/m);
+  // The host wave end to end: cmp-3 starts serving the source, and ends as a Fuel compute node of the target.
+  assert.match(result.stdout, /== pumphouse hosts --check\n[^=]*cmp-3\s+enabled, up .* on\s+not in Fuel/);
+  for (const phase of [/evacuate-host:hypervisor:cmp-3/, /setting PXE as the next boot/, /register/, /provisioning node #6/, /deploying node #6/, /to serve the target/]) assert.match(result.stderr, phase);
+  assert.match(result.stdout, /cmp-3\s+not in the source .* node-6\.domain\.tld \(#6\) ready compute/);
+  assert.match(result.stdout, /\(again\)[\s\S]*No changes\./);
 });
 
 function closedPort(): Promise<number> {

@@ -11,6 +11,7 @@ import { discoverInventory } from '../../inventory/index.js';
 import type { Inventory } from '../../inventory/model.js';
 import { connect, type Cloud } from '../../openstack/index.js';
 import { applyProgressPrinter, renderApplySummary } from '../../render/human/apply.js';
+import { hostStepWorld } from '../../hosts/world.js';
 import { liveApplyPrinter } from '../../render/human/apply-live.js';
 import { LiveRegion, type Terminal } from '../../render/live-region.js';
 import { writeLine } from '../../render/streams.js';
@@ -199,6 +200,7 @@ async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: 
       events: context.events,
       passwords: passwordsFile,
       connect: (config) => connect(config, { events: context.events }),
+      hosts: hostStepWorld(context.config(), { source: session.clouds[0], target: session.clouds[1] }, context.events),
       ...(args.parallelism !== undefined ? { parallelism: args.parallelism } : {}),
       failFast: args.failFast,
       stop: stop.signal,

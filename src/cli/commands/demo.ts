@@ -12,21 +12,21 @@ import type { CliCommand } from '../main.js';
 import { describeClouds } from './clouds.js';
 import { discoverClouds } from './discover.js';
 import { applyCommand } from './apply.js';
+import { hostsCommand } from './hosts.js';
 import { planFromFile, printPlan } from './plan.js';
 import { SCENARIOS, startFromArgs, type ScenarioName } from './sandbox.js';
-
-/** The demo's host upgrade needs BMCs and Fuel (the Hosts work); apply leaves it out for now. */
-const HOSTS_LATER = ['--exclude', 'hypervisor:cmp-3'];
 
 interface DemoArgs {
   scenario: ScenarioName;
 }
 
 /**
- * `pumphouse demo` (what `npm start` runs): the whole job so far, on the sandbox, start to end —
- * start two simulated clouds, show them, discover both, plan plans/demo.yaml, apply it, plan again
- * ("No changes."), stop. The same code paths as the real
- * commands, with a config written for the sandbox.
+ * `pumphouse demo` (what `npm start` runs): the whole job, on the sandbox, start to end — start
+ * two simulated clouds with their hardware (BMCs, a Fuel master), show them, discover both, check
+ * the hosts, plan plans/demo.yaml, apply it (the workloads move, then cmp-3 is emptied,
+ * PXE-booted into Fuel and deployed as a compute node of the target), check the hosts and plan
+ * again ("No changes."), stop. The same code paths as the real commands, with a config written
+ * for the sandbox.
  */
 export const demoCommand: CliCommand<DemoArgs> = {
   name: 'demo',
@@ -58,14 +58,17 @@ export const demoCommand: CliCommand<DemoArgs> = {
         const plan = join(dir, 'demo.yaml');
         copyFileSync(repoPath('plans', 'demo.yaml'), plan);
         const state = join(dir, 'state.json');
+        writeLine(out, c.bold('\n== pumphouse hosts --check'));
+        await hostsCommand.run(demo, { check: true });
         writeLine(out, c.bold('\n== pumphouse plan plans/demo.yaml'));
         printPlan(demo, await planFromFile(demo, plan, { targets: [], excludes: [] }, state), { showNoop: false });
-        // The host upgrade waits for the Hosts work (BMCs and Fuel): the workloads move now.
-        writeLine(out, c.bold(`\n== pumphouse apply plans/demo.yaml ${HOSTS_LATER.join(' ')} --auto-approve`));
-        const code = await applyCommand.run(demo, { plan, autoApprove: true, state, failFast: false, target: [], exclude: HOSTS_LATER.slice(1) });
+        writeLine(out, c.bold('\n== pumphouse apply plans/demo.yaml --auto-approve'));
+        const code = await applyCommand.run(demo, { plan, autoApprove: true, state, failFast: false, target: [], exclude: [] });
         if (code !== 0) return code;
-        writeLine(out, c.bold(`\n== pumphouse plan plans/demo.yaml ${HOSTS_LATER.join(' ')} (again)`));
-        printPlan(demo, await planFromFile(demo, plan, { targets: [], excludes: HOSTS_LATER.slice(1) }, state), { showNoop: false });
+        writeLine(out, c.bold('\n== pumphouse hosts --check (cmp-3 now serves the target as a Fuel compute node)'));
+        await hostsCommand.run(demo, { check: true });
+        writeLine(out, c.bold('\n== pumphouse plan plans/demo.yaml (again)'));
+        printPlan(demo, await planFromFile(demo, plan, { targets: [], excludes: [] }, state), { showNoop: false });
       }
       writeLine(out, c.dim('\nNext: `pumphouse sandbox --write-config ./sandbox` keeps the clouds up to explore with pumphouse or the openstack CLI.'));
     } finally {

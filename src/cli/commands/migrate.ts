@@ -53,7 +53,7 @@ export const migrateCommand: CliCommand<MigrateArgs> = {
 
 /** The plan file a granular command stands for, written under the state file's folder. */
 export function writeGranularPlan(args: Pick<MigrateArgs, 'kind' | 'names' | 'strategy' | 'source' | 'state' | 'mapNetwork' | 'mapVolumeType'>): string {
-  const name = `migrate-${args.kind}-${args.names.join('-')}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+  const name = planNameOf(['migrate', args.kind, ...args.names]);
   const spec: Record<string, unknown> = { images: 'referenced', flavors: 'referenced' };
   const workload = { strategy: args.strategy, volumes: 'attached', source: args.source };
   switch (args.kind) {
@@ -83,12 +83,22 @@ export function writeGranularPlan(args: Pick<MigrateArgs, 'kind' | 'names' | 'st
   }
   const maps = { networks: parseMaps('--map-network', args.mapNetwork), volumeTypes: parseMaps('--map-volume-type', args.mapVolumeType) };
   if (Object.keys(maps.networks).length + Object.keys(maps.volumeTypes).length > 0) spec['maps'] = maps;
+  return writePlanFile(args.state, name, spec, `pumphouse migrate ${args.kind} ${args.names.join(' ')}`);
+}
+
+/** Writes the plan a granular command stands for under the state file's folder (`migrate/NAME.yaml`). */
+export function writePlanFile(statePath: string, name: string, spec: Record<string, unknown>, commandLine: string): string {
   const plan = { apiVersion: 'pumphouse/v1', kind: 'MigrationPlan', metadata: { name }, spec };
-  const dir = join(args.state, '..', 'migrate');
+  const dir = join(statePath, '..', 'migrate');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `# Written by \`pumphouse migrate ${args.kind} ${args.names.join(' ')}\`; apply it again with \`pumphouse apply ${file}\`.\n${YAML.stringify(plan)}`);
+  writeFileSync(file, `# Written by \`${commandLine}\`; apply it again with \`pumphouse apply ${file}\`.\n${YAML.stringify(plan)}`);
   return file;
+}
+
+/** A plan name made of a command's words, safe as a file name. */
+export function planNameOf(words: readonly string[]): string {
+  return words.join('-').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
 }
 
 function parseMaps(flag: string, pairs: readonly string[]): Record<string, string> {

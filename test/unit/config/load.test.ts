@@ -174,10 +174,13 @@ test('a cloud without a password says where to put one, and never echoes secrets
 });
 
 test('samples/config.yaml is valid and documents a working configuration', () => {
-  const config = loadConfig('samples/config.yaml', { PUMPHOUSE_TARGET_PASSWORD: 'x' });
+  const config = loadConfig('samples/config.yaml', { PUMPHOUSE_TARGET_PASSWORD: 'x', FUEL_PASSWORD: 'f', BMC_PASSWORD: 'b' });
   assert.equal(config.source.cloudName, 'old-cloud');
   assert.equal(config.target.cacert, '/etc/ssl/certs/new-cloud-ca.pem');
   assert.equal(config.settings.timeoutMs, 60_000);
+  assert.equal(config.fuel?.environment, 'mos-9');
+  assert.deepEqual(Object.keys(config.hosts), ['cmp-3', 'cmp-4']);
+  assert.equal(config.hosts['cmp-4']?.bmc.password, 'b');
 });
 
 test('fuel and hosts: BMC passwords from ${ENV}, defaults filled, a bad driver located', () => {

@@ -74,7 +74,15 @@ test('writeSandboxConfig writes clouds.yaml and pumphouse.yaml that log in', asy
     assert.equal(statSync(written.cloudsYaml).mode & 0o077, 0, 'clouds.yaml is private');
     const text = readFileSync(written.pumphouseYaml, 'utf8');
     assert.match(text, /^# Written by `pumphouse sandbox`/);
-    assert.deepEqual(YAML.parse(text), { clouds_file: 'clouds.yaml', source: { cloud: 'sandbox-source' }, target: { cloud: 'sandbox-target' } });
+    const config = YAML.parse(text);
+    assert.deepEqual({ ...config, fuel: undefined, hosts: undefined }, { clouds_file: 'clouds.yaml', source: { cloud: 'sandbox-source' }, target: { cloud: 'sandbox-target' }, fuel: undefined, hosts: undefined });
+    // The hardware: the Fuel master and a BMC (with its PXE MAC) for each source hypervisor.
+    assert.deepEqual(config.fuel, { url: sandbox.hardware!.fuel.url, username: 'admin', password: 'sandbox-fuel-admin', environment: 'mos-9' });
+    assert.deepEqual(Object.keys(config.hosts), sandbox.clouds.source.store.hypervisors.all().map((h) => h.hostname));
+    for (const host of Object.values(config.hosts) as Array<{ bmc: { driver: string; address: string }; pxe_macs: string[] }>) {
+      assert.deepEqual([host.bmc.driver, host.bmc.address, host.pxe_macs.length], ['redfish', '127.0.0.1', 1]);
+    }
+    assert.equal(statSync(written.pumphouseYaml).mode & 0o077, 0, 'pumphouse.yaml (the hardware passwords) is private');
     const { status } = await login({ ...sandbox.source, password: source.auth.password, authUrl: source.auth.auth_url });
     assert.equal(status, 201);
   } finally {

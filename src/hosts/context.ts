@@ -1,0 +1,71 @@
+import type { HostHardware } from '../config/types.js';
+import type { HostChange } from '../diff/changes.js';
+import { PumphouseError } from '../errors.js';
+import { StepAbortedError } from '../executor/executor.js';
+import type { StepContext } from '../executor/runner.js';
+import type { MigrationContext } from '../migrate/context.js';
+import type { FuelOps, NovaHostOps, PowerFor } from './ports.js';
+
+/**
+ * What the host steps share: the apply's migration context (ledger, events, timings), Nova's
+ * host operations on both clouds, the BMCs and the Fuel master. Fuel and the BMCs are optional
+ * (a plan that only puts hosts in maintenance needs neither); a step that needs one and lacks it
+ * fails with a hint naming the pumphouse.yaml key.
+ */
+export interface HostStepContext extends HostStepWorld {
+  m: MigrationContext;
+}
+
+/** The host steps' outside world, given to an apply (the migration context is the apply's own). */
+export interface HostStepWorld {
+  sourceNova: NovaHostOps;
+  targetNova: NovaHostOps;
+  /** pumphouse.yaml `hosts`. */
+  hardware: Record<string, HostHardware>;
+  power: PowerFor;
+  fuel?: FuelOps;
+  /** pumphouse.yaml `fuel.environment`: where a plan's host goes unless it names another. */
+  fuelEnvironment?: string;
+  /** How long a PXE-booted host may take to appear in Fuel. @default 15 min */
+  discoverTimeoutMs?: number;
+  /** How long a provision or deployment may take. @default 2 h */
+  deployTimeoutMs?: number;
+}
+
+/** Host step error codes (PH166x). */
+export const HOST_STEP_CODES = {
+  noComputeService: 'PH1660',
+  serversRemain: 'PH1661',
+  moveFailed: 'PH1662',
+  noFuel: 'PH1663',
+  noPxeMacs: 'PH1664',
+  notInFuel: 'PH1665',
+  fuelTaskFailed: 'PH1666',
+  noTemplate: 'PH1667',
+  notServing: 'PH1668',
+  otherEnvironment: 'PH1669',
+} as const;
+
+export function hostNameOf(address: string): string {
+  return address.slice('hypervisor:'.length);
+}
+
+export function hostChangeOf(h: HostStepContext, address: string): HostChange {
+  const change = h.m.change(address)?.host;
+  if (!change) throw new PumphouseError('PH1610', `${address}: the plan has no host change for it`, { hint: 're-plan, then apply the new plan' });
+  return change;
+}
+
+/** Polls `probe` until it returns a value; `what` says what is awaited, for the timeout message. */
+export async function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: string; what: string; hint: string }): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = Math.min(20, h.m.pollMs);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new PumphouseError(options.code, `${options.what}: not after ${Math.round(options.timeoutMs / 1000)} s`, { hint: options.hint });
+    if (ctx.signal.aborted) throw new StepAbortedError();
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(h.m.pollMs, delay * 2);
+  }
+}

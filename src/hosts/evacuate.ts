@@ -1,0 +1,93 @@
+import { PumphouseError } from '../errors.js';
+import type { StepContext, StepRunner } from '../executor/runner.js';
+import { HOST_STEP_CODES, hostChangeOf, hostNameOf, pollUntil, type HostStepContext } from './context.js';
+import type { EvacuationMove, HostServerView } from './ports.js';
+
+/**
+ * `evacuate-host`: what still runs on the host leaves it, the way the plan says:
+ *   live      live migration (a stopped server cannot be live-migrated: it is cold-migrated);
+ *   cold      cold migration, then the resize confirmed;
+ *   evacuate  the host's nova-compute is forced down, then each server is rebuilt elsewhere
+ *             (for a host that is already dead; ephemeral disks are lost, the plan says so);
+ *   target    the plan's own server steps moved them to the target cloud (they ran first), so
+ *             anything left is an error naming it.
+ * At most `parallelism` servers move at once (the plan's per-host setting, default 2). A server
+ * already on its way (MIGRATING, RESIZE, VERIFY_RESIZE) is waited for, not moved twice, so a
+ * resumed step picks up where a killed one stopped. A server being deleted (its copy moved to
+ * the target just before) is waited for, not moved: the host must not reboot under a delete.
+ * Done when the host runs nothing.
+ */
+const MOVING = new Set(['MIGRATING', 'RESIZE', 'REBUILD']);
+
+export function evacuateRunner(h: HostStepContext): StepRunner {
+  async function moveOne(ctx: StepContext, host: string, server: HostServerView, how: EvacuationMove, to: readonly string[]): Promise<void> {
+    if (server.taskState === 'deleting') return waitGone(ctx, host, server);
+    const method: EvacuationMove = how === 'live' && server.status === 'SHUTOFF' ? 'cold' : how;
+    if (!MOVING.has(server.status) && server.status !== 'VERIFY_RESIZE') {
+      ctx.progress({ phase: `${method === 'live' ? 'live-migrating' : method === 'cold' ? 'cold-migrating' : 'evacuating'} ${server.name} (${server.id})` });
+      await h.sourceNova.move(server.id, method, to);
+    }
+    const what = `server ${server.name} (${server.id}) leaving ${host}`;
+    const settled = await pollUntil(ctx, h, async () => {
+      const now = await h.sourceNova.server(server.id);
+      if (!now) return { status: 'GONE', host: null } as const;
+      if (now.status === 'ERROR') throw new PumphouseError(HOST_STEP_CODES.moveFailed, `${what}: the server went to ERROR`, { hint: 'look at the server\'s fault and the nova-compute logs; fix it or move it by hand, then run apply again' });
+      return MOVING.has(now.status) ? undefined : now;
+    }, { timeoutMs: h.m.waitTimeoutMs, code: HOST_STEP_CODES.moveFailed, what, hint: 'the migration may be stuck: look at `openstack server migration list`, then run apply again' });
+    if (settled.host === host && settled.status !== 'VERIFY_RESIZE') {
+      throw new PumphouseError(HOST_STEP_CODES.moveFailed, `${what}: the move ended with the server still on ${host} (${settled.status})`, {
+        hint: 'Nova rolled the migration back: look at `openstack server migration list` and the nova-compute logs for why, then run apply again',
+      });
+    }
+    if (settled.status === 'VERIFY_RESIZE') {
+      await h.sourceNova.confirmResize(server.id);
+      await pollUntil(ctx, h, async () => {
+        const now = await h.sourceNova.server(server.id);
+        return now && now.status !== 'VERIFY_RESIZE' ? now : undefined;
+      }, { timeoutMs: h.m.waitTimeoutMs, code: HOST_STEP_CODES.moveFailed, what: `${what}: confirming the cold migration`, hint: 'run apply again' });
+    }
+  }
+
+  async function waitGone(ctx: StepContext, host: string, server: HostServerView): Promise<void> {
+    ctx.progress({ phase: `waiting for ${server.name} (${server.id}) to be deleted from ${host}` });
+    await pollUntil(ctx, h, async () => ((await h.sourceNova.server(server.id)) ? undefined : true), {
+      timeoutMs: h.m.waitTimeoutMs, code: HOST_STEP_CODES.serversRemain, what: `server ${server.name} (${server.id}) being deleted from ${host}`,
+      hint: 'the delete may be stuck: look at the server in Nova (reset its state and delete it again), then run apply again',
+    });
+  }
+
+  return {
+    async observe(ctx) {
+      return { done: (await h.sourceNova.serversOn(hostNameOf(ctx.step.address))).length === 0 };
+    },
+    async run(ctx) {
+      const host = hostNameOf(ctx.step.address);
+      const change = hostChangeOf(h, ctx.step.address);
+      const servers = await h.sourceNova.serversOn(host);
+      if (servers.length === 0) return;
+      if (change.evacuate === 'target') {
+        throw new PumphouseError(HOST_STEP_CODES.serversRemain, `${ctx.step.address}: ${servers.length} server(s) are still on ${host} though the plan moved its servers to the target: ${servers.map((s) => s.name).join(', ')}`, {
+          hint: 'they were probably created after the plan was made: re-plan so they move too',
+        });
+      }
+      if (change.evacuate === 'evacuate') {
+        const service = await h.sourceNova.computeService(host);
+        if (service && !service.forcedDown && service.state === 'up') {
+          ctx.progress({ phase: `forcing nova-compute on ${host} down (evacuate rebuilds its servers elsewhere)` });
+          await h.sourceNova.forceDown(service, true);
+        }
+      }
+      const queue = [...servers];
+      const width = Math.max(1, change.parallelism ?? 2);
+      const worker = async (): Promise<void> => {
+        for (let server = queue.shift(); server; server = queue.shift()) await moveOne(ctx, host, server, change.evacuate as EvacuationMove, change.to);
+      };
+      await Promise.all(Array.from({ length: Math.min(width, queue.length) }, worker));
+    },
+    async verify(ctx) {
+      const host = hostNameOf(ctx.step.address);
+      const left = await h.sourceNova.serversOn(host);
+      if (left.length > 0) throw new PumphouseError(HOST_STEP_CODES.serversRemain, `${ctx.step.address}: ${left.map((s) => `${s.name} (${s.status})`).join(', ')} still on ${host}`, { hint: 'run apply again; if a server cannot move, move or delete it by hand' });
+    },
+  };
+}

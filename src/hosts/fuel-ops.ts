@@ -1,0 +1,60 @@
+import { assignNetworksFrom, layoutDisksFrom, networksByName, nodeMacs, type FuelClient, type FuelNode, type FuelTask } from '../fuel/index.js';
+import type { FuelNodeRef, FuelOps, FuelTaskRef } from './ports.js';
+
+/**
+ * FuelOps over the Fuel client: the upgrade step's view of the master. The layout copy reads
+ * the template's disks and interfaces and the new node's, matches them by name and maps the
+ * networks by name to the environment's ids (they differ between node groups).
+ */
+export function fuelOps(client: FuelClient): FuelOps {
+  return {
+    async environmentId(name) {
+      return (await client.clusterByName(name)).id;
+    },
+    async nodes() {
+      return (await client.nodes()).map(nodeRef);
+    },
+    async node(id) {
+      return nodeRef(await client.node(id));
+    },
+    async assign(environmentId, nodeId, roles) {
+      await client.assign(environmentId, [{ id: nodeId, roles: [...roles] }]);
+    },
+    async copyLayout(nodeId, templateId, environmentId) {
+      const [templateDisks, nodeDisks] = await Promise.all([client.disks(templateId), client.disks(nodeId)]);
+      await client.setDisks(nodeId, layoutDisksFrom(templateDisks, nodeDisks));
+      const environment = await client.cluster(environmentId);
+      const [templateNics, nodeNics, networks] = await Promise.all([
+        client.interfaces(templateId), client.interfaces(nodeId), client.networkConfiguration(environmentId, environment.net_provider),
+      ]);
+      await client.setInterfaces(nodeId, assignNetworksFrom(templateNics, nodeNics, networksByName(networks)));
+    },
+    async provision(environmentId, nodeId) {
+      return taskRef(await client.provision(environmentId, [nodeId]));
+    },
+    async deploy(environmentId, nodeId) {
+      return taskRef(await client.deploy(environmentId, [nodeId]));
+    },
+    async task(id) {
+      return taskRef(await client.task(id));
+    },
+    async activeTask(environmentId, name) {
+      const running = (await client.tasks(environmentId)).filter((t) => t.name === name && (t.status === 'running' || t.status === 'pending'));
+      const latest = running.sort((a, b) => b.id - a.id)[0];
+      return latest ? taskRef(latest) : undefined;
+    },
+  };
+}
+
+function nodeRef(node: FuelNode): FuelNodeRef {
+  return {
+    id: node.id, name: node.name, status: node.status, online: node.online, cluster: node.cluster,
+    roles: node.roles, pendingRoles: node.pending_roles, pendingAddition: node.pending_addition,
+    fqdn: node.fqdn, hostname: typeof node['hostname'] === 'string' ? node['hostname'] : null,
+    macs: [...nodeMacs(node)].map((m) => m.toLowerCase()), progress: node.progress, errorType: node.error_type,
+  };
+}
+
+function taskRef(task: FuelTask): FuelTaskRef {
+  return { id: task.id, name: task.name, status: task.status as FuelTaskRef['status'], progress: task.progress, message: task.message };
+}

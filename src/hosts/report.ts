@@ -1,0 +1,86 @@
+import type { HostHardware } from '../config/types.js';
+import type { PowerState } from '../hardware/power.js';
+import { InventoryLookup, refList } from '../inventory/lookup.js';
+import type { Inventory, InventoryResource } from '../inventory/model.js';
+
+/**
+ * What `pumphouse hosts` shows: every hypervisor of the source with its compute service, the
+ * servers it still runs and the BMC pumphouse.yaml maps it to; with --check, what the BMC and
+ * Fuel say about it. Plain data (schemas/hosts.schema.json); built here from an inventory and
+ * the config, probed elsewhere (check.ts).
+ */
+export interface HostReport {
+  cloud: string;
+  hosts: HostRow[];
+}
+
+export interface HostRow {
+  /** The hypervisor hostname (the key of pumphouse.yaml `hosts`). */
+  name: string;
+  /** The compute service's host (often the same name). */
+  serviceHost: string;
+  /** false: only pumphouse.yaml names it (upgraded or decommissioned already, or a typo). */
+  onSource: boolean;
+  service: { status: 'enabled' | 'disabled'; state: 'up' | 'down'; disabledReason: string | null; forcedDown: boolean } | null;
+  servers: { count: number; vcpus: number; ramMb: number; diskGb: number };
+  /** No secret: driver and where it is. */
+  bmc: { driver: string; address: string; port: number | null } | null;
+  check?: HostCheck;
+}
+
+export interface HostCheck {
+  power?: PowerState;
+  /** Why the BMC could not be read (a PumphouseError message, never a credential). */
+  powerError?: string;
+  /** The Fuel node this host is, matched by MAC; null when Fuel knows none of its MACs. */
+  fuelNode?: FuelNodeMatch | null;
+  fuelError?: string;
+}
+
+export interface FuelNodeMatch {
+  id: number;
+  name: string;
+  /** node-<id>.<domain> once provisioned. */
+  fqdn: string | null;
+  status: string;
+  cluster: number | null;
+  roles: string[];
+}
+
+export function hostReport(source: Inventory, hardware: Record<string, HostHardware>): HostReport {
+  const lookup = new InventoryLookup(source);
+  const hosts = lookup.ofKind('hypervisor').map((hypervisor) => hostRow(lookup, hypervisor, hardware));
+  const known = new Set(hosts.flatMap((h) => [h.name, h.serviceHost]));
+  // Hosts only the config names: after an upgrade the check still finds them in Fuel.
+  for (const [name, host] of Object.entries(hardware)) {
+    if (known.has(name)) continue;
+    hosts.push({
+      name, serviceHost: name, onSource: false, service: null, servers: { count: 0, vcpus: 0, ramMb: 0, diskGb: 0 },
+      bmc: { driver: host.bmc.driver, address: host.bmc.address, port: host.bmc.port ?? null },
+    });
+  }
+  return { cloud: source.cloud, hosts: hosts.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+function hostRow(lookup: InventoryLookup, hypervisor: InventoryResource, hardware: Record<string, HostHardware>): HostRow {
+  const a = hypervisor.attributes;
+  const serviceHost = typeof a['serviceHost'] === 'string' ? a['serviceHost'] : hypervisor.name;
+  const serviceRef = refList(hypervisor, 'service')[0];
+  const service = serviceRef ? lookup.get(serviceRef) : undefined;
+  const servers = lookup.ofKind('server').filter((s) => s.attributes['hypervisorHostname'] === hypervisor.name || ((s.attributes['hypervisorHostname'] ?? null) === null && s.attributes['host'] === serviceHost));
+  const sum = (field: 'vcpus' | 'ramMb' | 'diskGb') => servers.reduce((total, s) => total + (Number((s.attributes['flavor'] as Record<string, unknown> | undefined)?.[field]) || 0), 0);
+  const bmc = (hardware[hypervisor.name] ?? hardware[serviceHost])?.bmc;
+  return {
+    name: hypervisor.name,
+    serviceHost,
+    onSource: true,
+    service: service ? {
+      status: service.attributes['status'] === 'disabled' ? 'disabled' : 'enabled',
+      state: service.attributes['state'] === 'down' ? 'down' : 'up',
+      disabledReason: typeof service.attributes['disabledReason'] === 'string' ? service.attributes['disabledReason'] : null,
+      forcedDown: service.attributes['forcedDown'] === true,
+    } : null,
+    servers: { count: servers.length, vcpus: sum('vcpus'), ramMb: sum('ramMb'), diskGb: sum('diskGb') },
+    bmc: bmc ? { driver: bmc.driver, address: bmc.address, port: bmc.port ?? null } : null,
+  };
+}

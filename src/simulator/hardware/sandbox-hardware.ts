@@ -1,0 +1,122 @@
+/**
+ * The sandbox's physical side: a machine per source hypervisor, per target compute node and per
+ * target controller; a Redfish BMC for each source hypervisor; and a Fuel master whose
+ * environment already holds the target's controllers and compute nodes (so its node ids line up
+ * with the target's `node-<id>.domain.tld` hypervisors). The parts meet through the world:
+ *   - a source machine that boots (into Fuel's bootstrap, or at all) has left the source cloud:
+ *     its nova-compute goes down there;
+ *   - a node Fuel finishes deploying becomes a nova-compute and hypervisor of the target.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SimCloud } from '../cloud.js';
+import { FuelSimulator } from '../fuel/index.js';
+import type { CloudStore } from '../store.js';
+import { RedfishBmcSimulator } from './redfish-bmc.js';
+import { HardwareWorld, type Machine } from './world.js';
+
+export const SANDBOX_FUEL_ENVIRONMENT = 'mos-9';
+/** Fixed, documented credentials of loopback-only simulated hardware (like the sandbox's admin password). */
+export const SANDBOX_FUEL_CREDENTIALS = { username: 'admin', password: 'sandbox-fuel-admin' } as const;
+export const SANDBOX_BMC_CREDENTIALS = { username: 'root', password: 'sandbox-bmc-root' } as const;
+const CONTROLLERS = 3;
+
+export interface SandboxHardwareOptions {
+  /** PXE boot → node registered in Fuel. @default 2000 */
+  discoverDelayMs?: number;
+  /** Fuel task clock: each provision or deployment takes tickMs × tickCount. @default 150 × 10 */
+  tickMs?: number;
+  tickCount?: number;
+}
+
+export interface SandboxHost {
+  bmc: { driver: 'redfish'; address: string; port: number; scheme: 'http'; username: string; password: string };
+  pxeMacs: string[];
+}
+
+export interface SandboxHardware {
+  world: HardwareWorld;
+  fuel: FuelSimulator;
+  bmcs: RedfishBmcSimulator;
+  /** What pumphouse.yaml's `fuel` section says. */
+  fuelConfig: { url: string; username: string; password: string; environment: string };
+  /** What pumphouse.yaml's `hosts` section says, by source hypervisor. */
+  hosts: Record<string, SandboxHost>;
+  stop(): Promise<void>;
+}
+
+export async function startSandboxHardware(source: SimCloud, target: SimCloud, options: SandboxHardwareOptions = {}): Promise<SandboxHardware> {
+  const world = new HardwareWorld();
+  const fuel = new FuelSimulator({ credentials: SANDBOX_FUEL_CREDENTIALS, tickMs: options.tickMs ?? 150, tickCount: options.tickCount ?? 10 });
+  const bmcs = new RedfishBmcSimulator(world);
+  try {
+    await fuel.listen(0);
+    const environment = Number(fuel.addEnvironment(SANDBOX_FUEL_ENVIRONMENT)['id']);
+    for (let n = 1; n <= CONTROLLERS; n++) fuel.addReadyNode(world.add(machine(`ctl-${n}`, 0x20 + n)), environment, ['controller']);
+    for (const hypervisor of target.store.hypervisors.all().sort((a, b) => a.hostname.localeCompare(b.hostname))) {
+      fuel.addReadyNode(world.add(machine(hypervisor.hostname, 0x40 + hypervisor.legacyId, hypervisor)), environment, ['compute']);
+    }
+    const hosts: Record<string, SandboxHost> = {};
+    for (const [index, hypervisor] of source.store.hypervisors.all().entries()) {
+      const m = world.add(machine(hypervisor.hostname, 0x10 + index, hypervisor));
+      const bmc = await bmcs.addBmc(m.name, SANDBOX_BMC_CREDENTIALS);
+      hosts[m.name] = { bmc: bmc.spec as SandboxHost['bmc'], pxeMacs: m.nics.filter((nic) => nic.pxe).map((nic) => nic.mac) };
+    }
+    fuel.attachWorld(world, { discoverDelayMs: options.discoverDelayMs ?? 2000 });
+    world.onBoot(({ machine: booted }) => leaveSource(source.store, booted.name));
+    fuel.onNodeReady(({ node, machine: name }) => {
+      const fqdn = typeof node['fqdn'] === 'string' ? node['fqdn'] : undefined;
+      const m = name ? world.get(name) : undefined;
+      if (fqdn && m) joinTarget(target.store, fqdn, m);
+    });
+    return {
+      world, fuel, bmcs, hosts,
+      fuelConfig: { url: fuel.url, ...SANDBOX_FUEL_CREDENTIALS, environment: SANDBOX_FUEL_ENVIRONMENT },
+      stop: async () => {
+        await Promise.all([bmcs.close(), fuel.close()]);
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled([bmcs.close(), fuel.close()]);
+    throw error;
+  }
+}
+
+/**
+ * A machine with a PXE NIC (eth0, on Fuel's admin network) and a data NIC, and two 960 GB disks:
+ * one model of server throughout, as a forklift upgrade on the same hardware has (so a layout
+ * copied from any compute node fits).
+ */
+function machine(name: string, index: number, sized?: { vcpus: number; memoryMb: number }): Omit<Machine, 'boots' | 'power' | 'bootOverride'> {
+  const hex = index.toString(16).padStart(2, '0');
+  const disk = 960 * 1024 ** 3;
+  return {
+    name, serial: `SBX${hex.toUpperCase()}0001`, manufacturer: 'Pumphouse', product: 'Sandbox Server',
+    nics: [{ name: 'eth0', mac: `52:54:00:a0:00:${hex}`, pxe: true }, { name: 'eth1', mac: `52:54:00:b0:00:${hex}`, pxe: false }],
+    disks: [{ name: 'sda', sizeBytes: disk, model: 'SANDBOX SSD' }, { name: 'sdb', sizeBytes: disk, model: 'SANDBOX SSD' }],
+    memoryBytes: (sized?.memoryMb ?? 131_072) * 1024 ** 2, cpus: sized?.vcpus ?? 32,
+  };
+}
+
+/** A host that rebooted is no longer the source's hypervisor: its nova-compute stops reporting. */
+function leaveSource(store: CloudStore, host: string): void {
+  const service = store.computeServices.all().find((s) => s.host === host && s.binary === 'nova-compute');
+  if (service) store.computeServices.update(service, (s) => { s.state = 'down'; });
+  const hypervisor = store.hypervisors.all().find((h) => h.hostname === host);
+  if (hypervisor) store.hypervisors.update(hypervisor, (h) => { h.state = 'down'; });
+}
+
+/** A node Fuel deployed as compute: its nova-compute registers with the target, enabled and up. */
+function joinTarget(store: CloudStore, hostname: string, m: Machine): void {
+  if (store.computeServices.all().some((s) => s.host === hostname && s.binary === 'nova-compute')) return;
+  const next = (rows: ReadonlyArray<{ legacyId: number }>) => rows.reduce((max, r) => Math.max(max, r.legacyId), 0) + 1;
+  store.computeServices.insert({
+    id: randomUUID(), legacyId: next(store.computeServices.all()), binary: 'nova-compute', host: hostname, zone: 'nova',
+    status: 'enabled', state: 'up', disabledReason: null, forcedDown: false, updatedAt: Date.now(),
+  });
+  store.hypervisors.insert({
+    id: randomUUID(), legacyId: next(store.hypervisors.all()), hostname, host: hostname, state: 'up', status: 'enabled',
+    hypervisorType: 'QEMU', hypervisorVersion: 6002000, hostIp: `192.168.0.${100 + next(store.hypervisors.all())}`,
+    vcpus: m.cpus, memoryMb: Math.round(m.memoryBytes / 1024 ** 2), localGb: Math.round(m.disks.reduce((sum, d) => sum + d.sizeBytes, 0) / 1024 ** 3),
+    cpuInfo: JSON.stringify({ arch: 'x86_64', model: 'Cascadelake-Server', vendor: 'Intel', features: ['pge', 'clflush'], topology: { cores: m.cpus / 2, threads: 2, sockets: 1 } }),
+  });
+}

@@ -1,0 +1,177 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { connectFuel } from '../../src/fuel/index.js';
+import type { HostReport } from '../../src/hosts/report.js';
+import { SANDBOX_FUEL_CREDENTIALS } from '../../src/simulator/hardware/sandbox-hardware.js';
+import type { Sandbox } from '../../src/simulator/sandbox.js';
+import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { privateSandbox } from '../helpers/sandbox.js';
+
+// The Hosts wave on the sandbox, through the real CLI: `hosts --check` reads the BMCs and Fuel;
+// a plan that only names cmp-3 and `state: upgraded` empties it by live migration, PXE-boots it
+// through its Redfish BMC, has Fuel deploy it as a compute node of the target, and removes it
+// from the source; SIGKILLed at every phase and resumed, it ends the same, with one Fuel
+// provisioning and one deployment.
+
+const PLAN = `apiVersion: pumphouse/v1
+kind: MigrationPlan
+metadata: { name: wave-hosts }
+spec:
+  hosts:
+    - { name: cmp-3, state: upgraded, evacuate: live }
+`;
+const FAST_HARDWARE = { hardware: { discoverDelayMs: 200, tickMs: 40, tickCount: 5 } };
+const ENV = { PUMPHOUSE_POLL_MS: '20' };
+
+interface EventLine { type: string; data: Record<string, unknown> }
+
+/** What the test checks at the end: where cmp-3's hardware serves, and how Fuel got it there. */
+async function hostOutcome(sandbox: Sandbox): Promise<{ sourceHosts: string[]; targetCompute: string[]; tasks: string[]; cmp3Servers: number; pxeBoots: number }> {
+  const source = sandbox.clouds.source.store;
+  const target = sandbox.clouds.target.store;
+  const fuel = await connectFuel({ url: sandbox.hardware!.fuelConfig.url, ...SANDBOX_FUEL_CREDENTIALS });
+  try {
+    const tasks = (await fuel.tasks()).filter((t) => t.name === 'provision' || t.name === 'deployment').map((t) => `${t.name}:${t.status}`).sort();
+    return {
+      sourceHosts: source.computeServices.all().filter((s) => s.binary === 'nova-compute').map((s) => s.host).sort(),
+      targetCompute: target.computeServices.all().filter((s) => s.binary === 'nova-compute').map((s) => `${s.host}:${s.status}:${s.state}`).sort(),
+      tasks,
+      cmp3Servers: source.servers.all().filter((s) => s.host === 'cmp-3').length,
+      pxeBoots: sandbox.hardware!.world.get('cmp-3')!.boots,
+    };
+  } finally {
+    fuel.close();
+  }
+}
+
+const EXPECTED = {
+  sourceHosts: ['cmp-1', 'cmp-2'],
+  targetCompute: ['node-4.domain.tld:enabled:up', 'node-5.domain.tld:enabled:up', 'node-6.domain.tld:enabled:up'],
+  tasks: ['deployment:ready', 'provision:ready'],
+  cmp3Servers: 0,
+};
+
+describe('pumphouse hosts and host upgrades', () => {
+  test('hosts --check reads every BMC\'s power state and looks each host up in Fuel', { timeout: 60_000 }, async () => {
+    const env = await privateSandbox(FAST_HARDWARE);
+    try {
+      env.sandbox.hardware!.world.powerOff('cmp-2');
+      const checked = await runCli(['--config', env.config, '--output', 'json', 'hosts', '--check']);
+      assert.equal(checked.code, 0, checked.stderr);
+      const report = JSON.parse(checked.stdout) as HostReport;
+      assert.deepEqual(report.hosts.map((h) => [h.name, h.service?.status, h.bmc?.driver, h.check?.power, h.check?.fuelNode]), [
+        ['cmp-1', 'enabled', 'redfish', 'on', null], ['cmp-2', 'enabled', 'redfish', 'off', null], ['cmp-3', 'enabled', 'redfish', 'on', null],
+      ]);
+      assert.equal(report.hosts.find((h) => h.name === 'cmp-3')?.servers.count, 4);
+      const human = await runCli(['--config', env.config, 'hosts', '--check']);
+      assert.match(human.stdout, /cmp-2\s+enabled, up .* redfish 127\.0\.0\.1:\d+\s+off\s+not in Fuel/);
+      assert.doesNotMatch(`${checked.stdout}${human.stdout}`, /sandbox-bmc-root|sandbox-fuel-admin/, 'no password in the output');
+    } finally {
+      await env.stop();
+    }
+  });
+
+  test('a plan naming a host as upgraded: emptied, PXE-booted through its BMC, deployed by Fuel, serving the target', { timeout: 120_000 }, async () => {
+    const env = await privateSandbox(FAST_HARDWARE);
+    try {
+      const plan = env.files.path('hosts.yaml');
+      writeFileSync(plan, PLAN);
+      const state = env.files.path('state.json');
+      const applied = await runCli(['--config', env.config, 'apply', plan, '--auto-approve', '--state', state], { env: ENV, timeoutMs: 100_000 });
+      assert.equal(applied.code, 0, applied.stderr.slice(-3000));
+      for (const phase of [/live-migrating/, /setting PXE as the next boot/, /register/, /assigning Fuel node #6 to environment mos-9 as compute/, /copying the disk and interface layout of node-4\.domain\.tld/, /provisioning node #6/, /deploying node #6/, /nova-compute on node-6\.domain\.tld to serve the target/, /removing cmp-3's nova-compute from the source/]) {
+        assert.match(applied.stderr, phase);
+      }
+      assert.deepEqual(await hostOutcome(env.sandbox), { ...EXPECTED, pxeBoots: 1 });
+      for (const server of env.sandbox.clouds.source.store.servers.all()) assert.notEqual(server.host, 'cmp-3', `${server.name} left cmp-3`);
+      const again = await runCli(['--config', env.config, 'plan', plan, '--state', state]);
+      assert.match(again.stdout, /No changes\./, again.stdout + again.stderr);
+    } finally {
+      await env.stop();
+    }
+  });
+
+  test('evacuate HOST --method cold: disabled with a reason, every server moved off by cold migration, resize confirmed', { timeout: 60_000 }, async () => {
+    const env = await privateSandbox(FAST_HARDWARE);
+    try {
+      const source = env.sandbox.clouds.source.store;
+      const before = source.servers.all().filter((s) => s.host === 'cmp-2').map((s) => [s.id, s.status] as const);
+      assert.ok(before.length > 0);
+      const moved = await runCli(['--config', env.config, 'evacuate', 'cmp-2', '--method', 'cold', '--auto-approve', '--state', env.files.path('state.json')], { env: ENV, timeoutMs: 50_000 });
+      assert.equal(moved.code, 0, moved.stderr.slice(-3000));
+      assert.match(moved.stderr, /migrate\/evacuate-cmp-2\.yaml/, 'it says where the plan it applied is');
+      const service = source.computeServices.all().find((s) => s.host === 'cmp-2' && s.binary === 'nova-compute');
+      assert.equal(service?.status, 'disabled');
+      assert.match(service?.disabledReason ?? '', /pumphouse/);
+      for (const [id, status] of before) {
+        const server = source.servers.get(id);
+        assert.notEqual(server?.host, 'cmp-2');
+        assert.equal(server?.status, status, 'the cold migration was confirmed: the server is as it was, elsewhere');
+      }
+    } finally {
+      await env.stop();
+    }
+  });
+
+  test('killed at every phase of the upgrade and resumed, it ends with one provisioning, one deployment, the host serving', { timeout: 300_000 }, async () => {
+    const env = await privateSandbox(FAST_HARDWARE);
+    try {
+      const plan = env.files.path('hosts.yaml');
+      writeFileSync(plan, PLAN);
+      const state = env.files.path('state.json');
+      const phases = [
+        /migrating/, /setting PXE/, /waiting for the host to boot/, /assigning/, /copying the disk/, /provisioning node #\d+: task running/,
+        /deploying node #\d+: task running/, /waiting for nova-compute/, /removing/, /^upgrade-host:.* finished$/,
+      ];
+      const hit: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const run = await applyUntil(env.config, plan, state, phases.filter((p) => !hit.includes(p.source)));
+        if (!run.killedAt) {
+          assert.equal(run.code, 0, `${run.failures.join('\n')}\n${run.stderr.slice(-3000)}`);
+          break;
+        }
+        hit.push(run.killedAt);
+      }
+      assert.ok(hit.length >= 8, `killed at ${hit.length} phases: ${hit.join(', ')}`);
+      const outcome = await hostOutcome(env.sandbox);
+      assert.deepEqual({ ...outcome, pxeBoots: undefined }, { ...EXPECTED, pxeBoots: undefined });
+      assert.ok(outcome.pxeBoots >= 1 && outcome.pxeBoots <= 2, `cmp-3 PXE-booted ${outcome.pxeBoots} time(s): once, or twice when killed between the BMC call and its record`);
+    } finally {
+      await env.stop();
+    }
+  });
+});
+
+/** Runs apply (NDJSON events) until a step's phase (or "<step> finished") matches one of `phases`, SIGKILLs it there. */
+function applyUntil(config: string, plan: string, state: string, phases: RegExp[]): Promise<{ killedAt?: string; code: number | null; stderr: string; failures: string[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, '--config', config, '--output', 'json', 'apply', plan, '--auto-approve', '--state', state], {
+      cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', ...ENV }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffer = '';
+    let stderr = '';
+    let killedAt: string | undefined;
+    const failures: string[] = [];
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      for (let nl = buffer.indexOf('\n'); !killedAt && nl >= 0; nl = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        const event = JSON.parse(line) as EventLine;
+        if (event.type === 'step_finished' && event.data['outcome'] === 'failed') failures.push(`${String(event.data['step'])}: ${String(event.data['error'])}`);
+        // A phase as the step reports it, or "<step> finished" once it is done.
+        const phase = event.type === 'step_progress' ? String(event.data['phase'] ?? '') : event.type === 'step_finished' ? `${String(event.data['step'])} finished` : '';
+        const match = phases.find((p) => p.test(phase));
+        if (match) {
+          killedAt = match.source;
+          child.kill('SIGKILL');
+        }
+      }
+    });
+    child.on('close', (code) => resolve({ ...(killedAt ? { killedAt } : {}), code, stderr, failures }));
+  });
+}
