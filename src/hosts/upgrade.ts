@@ -118,13 +118,15 @@ export function upgradeRunner(h: HostStepContext): StepRunner {
       return now.status === 'ready' || now.status === 'error' ? now : undefined;
     }, { timeoutMs: h.deployTimeoutMs ?? 2 * 3_600_000, code: HOST_STEP_CODES.fuelTaskFailed, what: `${label} (Fuel task ${task.id})`, hint: 'look at the task in Fuel; run apply again to keep waiting for the same task' });
     if (done.status === 'error') {
+      // Forgotten, so the next apply starts a new task rather than reading this failure again.
+      await ctx.saveCheckpoint({ [key]: undefined });
       throw new PumphouseError(HOST_STEP_CODES.fuelTaskFailed, `${label} failed in Fuel (task ${task.id}): ${done.message ?? 'no message'}`, {
-        hint: 'fix the cause in Fuel (the node\'s logs on the master), then run apply again: the step starts the task anew only once this one is gone',
+        hint: 'fix the cause (the node\'s logs on the Fuel master), then run apply again: it starts a new task for this node',
       });
     }
   }
 
-  async function serving(address: string, node: FuelNodeRef): Promise<boolean> {
+  async function serving(node: FuelNodeRef): Promise<boolean> {
     for (const host of computeHostOf(node)) {
       const service = await h.targetNova.computeService(host);
       if (service) return service.state === 'up' && service.status === 'enabled';
@@ -173,7 +175,7 @@ export function upgradeRunner(h: HostStepContext): StepRunner {
       }
       ctx.progress({ phase: `waiting for nova-compute on ${computeHostOf(node)[0]} to serve the target` });
       const deployed = node;
-      await pollUntil(ctx, h, async () => ((await serving(address, deployed)) ? true : undefined), {
+      await pollUntil(ctx, h, async () => ((await serving(deployed)) ? true : undefined), {
         timeoutMs: h.m.waitTimeoutMs, code: HOST_STEP_CODES.notServing, what: `${address}: nova-compute of Fuel node #${node.id} up and enabled in the target`,
         hint: 'look at nova-compute on the node (its log, its connection to the target\'s message queue); run apply again to keep waiting',
       });

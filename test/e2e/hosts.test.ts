@@ -93,6 +93,29 @@ describe('pumphouse hosts and host upgrades', () => {
     }
   });
 
+  test('a deployment that fails in Fuel is a clear error; fixed and applied again, a new deployment finishes the job', { timeout: 120_000 }, async () => {
+    const env = await privateSandbox(FAST_HARDWARE);
+    try {
+      const plan = env.files.path('hosts.yaml');
+      writeFileSync(plan, PLAN);
+      const state = env.files.path('state.json');
+      env.sandbox.hardware!.fuel.failNode('deploy', { machine: 'cmp-3' });
+      const failed = await runCli(['--config', env.config, 'apply', plan, '--auto-approve', '--state', state], { env: ENV, timeoutMs: 100_000 });
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /PH1666 deploying node #6 as compute failed in Fuel \(task \d+\): Deployment has failed/);
+      assert.match(failed.stderr, /it starts a new task for this node/);
+      env.sandbox.hardware!.fuel.clearFaults();
+      const fixed = await runCli(['--config', env.config, 'apply', plan, '--auto-approve', '--state', state], { env: ENV, timeoutMs: 100_000 });
+      assert.equal(fixed.code, 0, fixed.stderr.slice(-3000));
+      const outcome = await hostOutcome(env.sandbox);
+      assert.deepEqual(outcome.tasks, ['deployment:error', 'deployment:ready', 'provision:ready'], 'provisioned once; deployed again after the failure');
+      assert.deepEqual(outcome.targetCompute, EXPECTED.targetCompute);
+      assert.equal(outcome.pxeBoots, 1);
+    } finally {
+      await env.stop();
+    }
+  });
+
   test('evacuate HOST --method cold: disabled with a reason, every server moved off by cold migration, resize confirmed', { timeout: 60_000 }, async () => {
     const env = await privateSandbox(FAST_HARDWARE);
     try {
