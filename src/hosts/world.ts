@@ -35,14 +35,17 @@ export function hostStepWorld(config: PumphouseConfig, clouds: { source: Cloud; 
   };
 }
 
-/** FuelOps that connect on first use, once. */
+/** FuelOps that connect on first use, once (a failed connection is tried again next time). */
 function lazyFuel(connect: () => Promise<FuelClient>): FuelOps {
   let ops: Promise<FuelOps> | undefined;
   const get = (): Promise<FuelOps> => {
-    ops ??= connect().then(fuelOps);
-    ops.catch(() => {
-      ops = undefined;
-    });
+    if (!ops) {
+      const connecting = connect().then(fuelOps);
+      connecting.catch(() => {
+        if (ops === connecting) ops = undefined;
+      });
+      ops = connecting;
+    }
     return ops;
   };
   return {

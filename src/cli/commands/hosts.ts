@@ -44,7 +44,16 @@ export const hostsCommand: CliCommand<HostsArgs> = {
       const fuel = config.fuel;
       report = await checkHosts(report, config.hosts, {
         powerDriver: (host) => powerDriverFor(host.bmc),
-        ...(fuel ? { fuelNodes: async () => (await connectFuel({ url: fuel.url, username: fuel.username, password: fuel.password, events: context.events })).nodes() } : {}),
+        ...(fuel ? {
+          fuelNodes: async () => {
+            const client = await connectFuel({ url: fuel.url, username: fuel.username, password: fuel.password, events: context.events });
+            try {
+              return await client.nodes();
+            } finally {
+              client.close();
+            }
+          },
+        } : {}),
       });
     }
     if (context.format === 'json') writeLine(context.streams.stdout, JSON.stringify(report, null, 2));
