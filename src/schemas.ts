@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
  */
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type SchemaName = 'config' | 'inventory' | 'events' | 'clouds' | 'plan' | 'plan-output' | 'state';
+export type SchemaName = 'config' | 'inventory' | 'events' | 'clouds' | 'plan' | 'plan-output' | 'state' | 'hosts';
 
 const cache = new Map<SchemaName, object>();
 

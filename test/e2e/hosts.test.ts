@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { validatorFor } from '../../src/diagnostics/schema-check.js';
 import { connectFuel } from '../../src/fuel/index.js';
 import type { HostReport } from '../../src/hosts/report.js';
 import { SANDBOX_FUEL_CREDENTIALS } from '../../src/simulator/hardware/sandbox-hardware.js';
@@ -61,6 +62,8 @@ describe('pumphouse hosts and host upgrades', () => {
       const checked = await runCli(['--config', env.config, '--output', 'json', 'hosts', '--check']);
       assert.equal(checked.code, 0, checked.stderr);
       const report = JSON.parse(checked.stdout) as HostReport;
+      const validate = validatorFor('hosts');
+      assert.ok(validate(report), JSON.stringify(validate.errors?.slice(0, 3)));
       assert.deepEqual(report.hosts.map((h) => [h.name, h.service?.status, h.bmc?.driver, h.check?.power, h.check?.fuelNode]), [
         ['cmp-1', 'enabled', 'redfish', 'on', null], ['cmp-2', 'enabled', 'redfish', 'off', null], ['cmp-3', 'enabled', 'redfish', 'on', null],
       ]);
@@ -86,6 +89,9 @@ describe('pumphouse hosts and host upgrades', () => {
       }
       assert.deepEqual(await hostOutcome(env.sandbox), { ...EXPECTED, pxeBoots: 1 });
       for (const server of env.sandbox.clouds.source.store.servers.all()) assert.notEqual(server.host, 'cmp-3', `${server.name} left cmp-3`);
+      const after = JSON.parse((await runCli(['--config', env.config, '--output', 'json', 'hosts', '--check'])).stdout) as HostReport;
+      assert.ok(validatorFor('hosts')(after));
+      assert.deepEqual(after.hosts.find((h) => h.name === 'cmp-3')?.check?.fuelNode, { id: 6, name: after.hosts.find((h) => h.name === 'cmp-3')?.check?.fuelNode?.name, fqdn: 'node-6.domain.tld', status: 'ready', cluster: 1, roles: ['compute'] }, 'cmp-3 is now a ready compute node in Fuel');
       const again = await runCli(['--config', env.config, 'plan', plan, '--state', state]);
       assert.match(again.stdout, /No changes\./, again.stdout + again.stderr);
     } finally {

@@ -22,6 +22,7 @@ interface HostsArgs {
  * `pumphouse hosts [--check]`: the source's hypervisors as the Hosts wave sees them — compute
  * service, the servers still on each (with what they use), the BMC pumphouse.yaml maps it to —
  * and with --check what each BMC says (power) and which Fuel node has its MAC. Reads only.
+ * `--output json` follows schemas/hosts.schema.json.
  */
 export const hostsCommand: CliCommand<HostsArgs> = {
   name: 'hosts',
