@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
-import { runApply, type ApplyReport } from '../../apply/apply.js';
-import { noPasswords, PasswordsFile } from '../../apply/passwords.js';
+import type { ApplyReport } from '../../apply/apply.js';
+import { applyInSession, checkStateClouds, openApplySession, type ApplySession } from '../../apply/session.js';
 import { checkPlanFresh } from '../../apply/stale.js';
-import type { CloudConfig } from '../../config/types.js';
 import { PumphouseError } from '../../errors.js';
 import { hasChanges, type ExecutionPlan } from '../../execution-plan/plan.js';
-import { discoverInventory } from '../../inventory/index.js';
 import type { Inventory } from '../../inventory/model.js';
-import { connect, type Cloud } from '../../openstack/index.js';
 import { applyProgressPrinter, renderApplySummary } from '../../render/human/apply.js';
-import { hostStepWorld } from '../../hosts/world.js';
 import { liveApplyPrinter } from '../../render/human/apply-live.js';
 import { LiveRegion, type Terminal } from '../../render/live-region.js';
 import { writeLine } from '../../render/streams.js';
@@ -22,7 +18,7 @@ import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 import { planFromInventories, printPlan } from './plan.js';
-import { DEFAULT_STATE_PATH, settleAll } from './shared.js';
+import { DEFAULT_STATE_PATH } from './shared.js';
 
 export { DEFAULT_STATE_PATH };
 
@@ -67,13 +63,13 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       throw new PumphouseError('PH0003', '--target and --exclude narrow a plan file, not a saved plan', { hint: 'pass them to `pumphouse plan … --out` instead' });
     }
     const store = await StateStore.open(args.state, { command: `pumphouse apply ${args.plan}` }, { secrets: configSecrets(context.config()) });
-    let session: Session | undefined;
+    let session: ApplySession | undefined;
     try {
       if (store.tookOverStaleLock) {
         context.events.emit({ type: 'warning', level: 'warn', message: `took over the lock of ${args.state} left by ${describeHolder(store.tookOverStaleLock)}, which is no longer running`, data: { code: 'PH1705' } });
       }
-      session = await openSession(context);
-      const inventories = { source: session.inventories[0], target: session.inventories[1] };
+      session = await openApplySession(context.config(), context.events);
+      const inventories = session.inventories;
       const plan = saved
         ? loadSavedPlan(args.plan, inventories.source, (address) => Object.keys(store.state.steps).some((id) => id.endsWith(`:${address}`)))
         : await planFromInventories(context, args.plan, inventories.source, inventories.target, { targets: args.target, excludes: args.exclude }, store.state.mappings);
@@ -85,10 +81,6 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       }
       if (!hasChanges(plan)) return 0;
       if (!args.autoApprove) await confirm(context);
-      await store.update((s) => {
-        s.clouds = { source: { authUrl: session!.clouds[0].authUrl }, target: { authUrl: session!.clouds[1].authUrl } };
-        if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
-      });
       const report = await applyWithSignals(context, args, plan, session, store);
       const passwordsFile = plan.settings.passwords === 'reset' ? plan.settings.passwordsFile ?? undefined : undefined;
       if (context.format !== 'json') {
@@ -102,29 +94,6 @@ export const applyCommand: CliCommand<ApplyArgs> = {
     }
   },
 };
-
-interface Session {
-  clouds: [Cloud, Cloud];
-  configs: [CloudConfig, CloudConfig];
-  inventories: [Inventory, Inventory];
-  close(): void;
-}
-
-/** Connects to both clouds and discovers them, keeping the connections for apply. */
-async function openSession(context: CommandContext): Promise<Session> {
-  const { source, target, settings } = context.config();
-  const configs: [CloudConfig, CloudConfig] = [source, target];
-  const clouds = await settleAll(configs.map((config) => connect(config, { events: context.events, maxInFlight: settings.discovery.concurrency }))) as [Cloud, Cloud];
-  try {
-    const inventories = await settleAll(clouds.map((cloud, i) => discoverInventory(cloud, {
-      label: configs[i]!.label, events: context.events, concurrency: settings.discovery.concurrency, pageSize: settings.discovery.pageSize,
-    }))) as [Inventory, Inventory];
-    return { clouds, configs, inventories, close: () => clouds.forEach((c) => c.close()) };
-  } catch (error) {
-    clouds.forEach((c) => c.close());
-    throw error;
-  }
-}
 
 function loadSavedPlan(file: string, source: Inventory, started: (address: string) => boolean): ExecutionPlan {
   let plan: unknown;
@@ -141,18 +110,6 @@ function loadSavedPlan(file: string, source: Inventory, started: (address: strin
   const typed = plan as ExecutionPlan;
   checkPlanFresh(typed, source, started);
   return typed;
-}
-
-/** A state file belongs to one pair of clouds: applying it to others would mismatch every id. */
-function checkStateClouds(store: StateStore, session: Session): void {
-  const recorded = store.state.clouds;
-  if (!recorded) return;
-  const [source, target] = session.clouds;
-  if (recorded.source.authUrl !== source.authUrl || recorded.target.authUrl !== target.authUrl) {
-    throw new PumphouseError('PH1604', `the state file was written for source ${recorded.source.authUrl} and target ${recorded.target.authUrl}, not ${source.authUrl} → ${target.authUrl}`, {
-      hint: 'use a state file per pair of clouds: --state PATH',
-    });
-  }
 }
 
 async function confirm(context: CommandContext): Promise<void> {
@@ -174,7 +131,7 @@ async function confirm(context: CommandContext): Promise<void> {
  * nothing new; the second stops running steps at their next safe point. Either way the state
  * is consistent, and `pumphouse apply` resumes.
  */
-async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: ExecutionPlan, session: Session, store: StateStore): Promise<ApplyReport> {
+async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: ExecutionPlan, session: ApplySession, store: StateStore): Promise<ApplyReport> {
   const stop = new AbortController();
   const abort = new AbortController();
   const onSigint = (): void => {
@@ -189,18 +146,7 @@ async function applyWithSignals(context: CommandContext, args: ApplyArgs, plan: 
   process.on('SIGINT', onSigint);
   const progress = showProgress(context);
   try {
-    const passwordsFile = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
-    return await runApply({
-      plan,
-      source: session.clouds[0],
-      target: session.clouds[1],
-      targetConfig: session.configs[1],
-      inventories: { source: session.inventories[0], target: session.inventories[1] },
-      store,
-      events: context.events,
-      passwords: passwordsFile,
-      connect: (config) => connect(config, { events: context.events }),
-      hosts: hostStepWorld(context.config(), { source: session.clouds[0], target: session.clouds[1] }, context.events),
+    return await applyInSession(context.config(), session, plan, store, context.events, {
       ...(args.parallelism !== undefined ? { parallelism: args.parallelism } : {}),
       failFast: args.failFast,
       stop: stop.signal,

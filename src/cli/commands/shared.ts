@@ -10,16 +10,7 @@ export function cloudsFromArgs(context: CommandContext, choice: CloudChoice): Cl
   return [config.source, config.target];
 }
 
-/**
- * Runs all, waits for all (so one cloud's failure does not abandon the other's requests
- * mid-flight), then throws the first failure or returns every result in order.
- */
-export async function settleAll<T>(work: Array<Promise<T>>): Promise<T[]> {
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
-}
+export { settleAll } from '../../apply/session.js';
 
 /** Where apply keeps its state unless told otherwise (relative to the working directory). */
 export const DEFAULT_STATE_PATH = '.pumphouse/state.json';
