@@ -15,6 +15,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { stateCommand } from './commands/state.js';
 import { hostsCommand } from './commands/hosts.js';
+import { serveCommand } from './commands/serve.js';
 import { evacuateCommand, upgradeCommand } from './commands/host-actions.js';
 
 /**
@@ -30,7 +31,7 @@ export interface CliCommand<A = Record<string, unknown>> {
   run: (context: CommandContext, args: A) => Promise<number>;
 }
 
-const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, stateCommand, cleanupCommand, hostsCommand, evacuateCommand, upgradeCommand, sandboxCommand, demoCommand];
+const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, stateCommand, cleanupCommand, hostsCommand, evacuateCommand, upgradeCommand, serveCommand, sandboxCommand, demoCommand];
 
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;

@@ -13,7 +13,10 @@ export class EventBus implements EventSink {
   private seq = 0;
   private readonly listeners: Array<(event: PumphouseEvent) => void> = [];
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  /** `firstSeq`: the last number already used (a journal resumed across restarts keeps counting). */
+  constructor(private readonly now: () => Date = () => new Date(), firstSeq = 0) {
+    this.seq = firstSeq;
+  }
 
   on(listener: (event: PumphouseEvent) => void): this {
     this.listeners.push(listener);

@@ -1,0 +1,46 @@
+import type { PumphouseConfig } from '../config/load.js';
+import type { EventSink } from '../events/sink.js';
+import { connectFuel } from '../fuel/index.js';
+import { powerDriverFor } from '../hardware/index.js';
+import { computeServiceCollector } from '../inventory/collectors/compute-services.js';
+import { flavorCollector } from '../inventory/collectors/flavors.js';
+import { hypervisorCollector } from '../inventory/collectors/hypervisors.js';
+import { serverCollector } from '../inventory/collectors/servers.js';
+import { discoverInventory } from '../inventory/index.js';
+import { connect } from '../openstack/index.js';
+import { checkHosts } from './check.js';
+import { hostReport, type HostReport } from './report.js';
+
+/**
+ * What `pumphouse hosts` and `GET /v1/hosts` show: the source's hypervisors from a discovery of
+ * just what they need (hypervisors, services, servers, flavors), with pumphouse.yaml's hardware;
+ * with `check`, each BMC's power state and the Fuel node with its MAC. Reads only.
+ */
+export async function surveyHosts(config: PumphouseConfig, events: EventSink, options: { check: boolean }): Promise<HostReport> {
+  const cloud = await connect(config.source, { events, maxInFlight: config.settings.discovery.concurrency });
+  let report: HostReport;
+  try {
+    const inventory = await discoverInventory(cloud, {
+      label: config.source.label, events, pageSize: config.settings.discovery.pageSize,
+      collectors: [flavorCollector, hypervisorCollector, computeServiceCollector, serverCollector],
+    });
+    report = hostReport(inventory, config.hosts);
+  } finally {
+    cloud.close();
+  }
+  if (!options.check) return report;
+  const fuel = config.fuel;
+  return checkHosts(report, config.hosts, {
+    powerDriver: (host) => powerDriverFor(host.bmc),
+    ...(fuel ? {
+      fuelNodes: async () => {
+        const client = await connectFuel({ url: fuel.url, username: fuel.username, password: fuel.password, events });
+        try {
+          return await client.nodes();
+        } finally {
+          client.close();
+        }
+      },
+    } : {}),
+  });
+}

@@ -1,0 +1,105 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { PumphouseConfig } from '../config/load.js';
+import { PumphouseError } from '../errors.js';
+import { EventJournal } from './events.js';
+import { API_CODES, ApiError, sendError } from './http.js';
+import { matchRoute, ROUTES, type RouteContext } from './routes.js';
+import { ORIGINAL_ROUTES } from './original.js';
+import { serveStatic } from './static.js';
+import { PlanFileError, ApiWork } from './work.js';
+
+/**
+ * `pumphouse serve`: the engine behind HTTP. Loopback by default; with a token (bearer, from
+ * PUMPHOUSE_API_TOKEN) every /v1 request must carry it, and without one the server refuses to
+ * listen beyond loopback. Errors are JSON with a code; nothing a client sends can crash it.
+ */
+export interface ApiServerOptions {
+  config: PumphouseConfig;
+  statePath: string;
+  host: string;
+  port: number;
+  token?: string | undefined;
+}
+
+export interface ApiServer {
+  url: string;
+  journal: EventJournal;
+  close(): Promise<void>;
+}
+
+export const SERVE_CODES = { tokenNeeded: 'PH4010', badListen: 'PH4011' } as const;
+
+/** Every route: /v1, then the original project's. */
+export const ALL_ROUTES = [...ROUTES, ...ORIGINAL_ROUTES];
+const ORIGINAL_PREFIXES = ['/resources', '/tenants', '/servers', '/hosts'];
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  if (!isLoopback(options.host) && !options.token) {
+    throw new PumphouseError(SERVE_CODES.tokenNeeded, `refusing to listen on ${options.host} without a token: anyone who can reach it could move your clouds`, {
+      hint: 'set PUMPHOUSE_API_TOKEN (clients send "Authorization: Bearer <token>"), or listen on 127.0.0.1',
+    });
+  }
+  mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
+  const journal = new EventJournal(join(dirname(options.statePath), 'events.ndjson'));
+  const work = new ApiWork(options.config, options.statePath, journal.bus);
+  const ctx: RouteContext = { config: options.config, statePath: options.statePath, work, journal };
+  const server = createServer((req, res) => void serve(ctx, options.token, req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${address.port}`,
+    journal,
+    close: () => closeServer(server, journal, work),
+  };
+}
+
+async function serve(ctx: RouteContext, token: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const api = url.pathname.startsWith('/v1/') || ORIGINAL_PREFIXES.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
+    // The dashboard's files hold nothing secret: the page asks for the token and sends it to the API.
+    if (!api && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(res, url.pathname);
+    if (token && !authorized(req, token)) {
+      res.setHeader('www-authenticate', 'Bearer realm="pumphouse"');
+      throw new ApiError(401, API_CODES.unauthorized, 'a bearer token is needed', 'send "Authorization: Bearer <PUMPHOUSE_API_TOKEN>"');
+    }
+    const { route, params } = matchRoute(ALL_ROUTES, req.method ?? 'GET', url.pathname);
+    await route.handle(ctx, req, res, params, url);
+  } catch (error) {
+    if (error instanceof PlanFileError && !res.headersSent) {
+      const body = JSON.stringify({ error: { status: 400, code: error.code, message: error.message, hint: error.hint, diagnostics: error.diagnostics } });
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(body);
+      return;
+    }
+    sendError(res, error);
+  }
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const header = req.headers['authorization'] ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function closeServer(server: Server, journal: EventJournal, work: ApiWork): Promise<void> {
+  await work.close();
+  journal.close();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,26 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { repoPath } from '../schemas.js';
+import { API_CODES, ApiError } from './http.js';
+
+/**
+ * The dashboard's files (`dashboard/` in the repository: plain HTML, CSS and ES modules, no
+ * build step), served as they are. Only files under that folder; never a directory listing.
+ */
+const ROOT = repoPath('dashboard');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json',
+};
+
+export function serveStatic(res: ServerResponse, pathname: string): void {
+  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  const file = normalize(join(ROOT, relative));
+  if (!file.startsWith(ROOT + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    throw new ApiError(404, API_CODES.notFound, `no file ${pathname}`, 'the dashboard is at /; the API under /v1');
+  }
+  const body = readFileSync(file);
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}

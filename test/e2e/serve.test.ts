@@ -1,0 +1,234 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { privateSandbox } from '../helpers/sandbox.js';
+
+// `pumphouse serve` through HTTP, as curl would use it: a token on every request, a plan
+// posted and returned with an id, an apply started from it and followed to its end on the
+// event stream, the stream resumed with Last-Event-ID, and bad requests answered with JSON
+// errors that name what to fix.
+
+const TOKEN = 'test-token-0123456789';
+const PLAN = `apiVersion: pumphouse/v1
+kind: MigrationPlan
+metadata: { name: api-wave }
+spec:
+  workloads:
+    - projects: ["*"]
+      servers: { names: [ops-bastion] }
+  maps:
+    networks: { public: admin_floating_net }
+`;
+
+interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: any }
+interface SseEvent { id: number; event: string; data: any }
+
+let env: Awaited<ReturnType<typeof privateSandbox>>;
+let server: ChildProcess;
+let base: string;
+
+function call(method: string, path: string, options: { body?: string; type?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token !== null) headers['authorization'] = `Bearer ${options.token ?? TOKEN}`;
+    if (options.type) headers['content-type'] = options.type;
+    const req = request(`${base}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Reads the event stream until `until` says stop (or the time runs out); returns what came. */
+function follow(until: (e: SseEvent) => boolean, headers: Record<string, string> = {}, query = ''): Promise<SseEvent[]> {
+  return new Promise((resolve, reject) => {
+    const events: SseEvent[] = [];
+    const req = request(`${base}/v1/events${query}`, { headers: { authorization: `Bearer ${TOKEN}`, ...headers } }, (res) => {
+      assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
+      let buffer = '';
+      res.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+          if (fields['id'] === undefined) continue;
+          const event = { id: Number(fields['id']), event: String(fields['event']), data: JSON.parse(String(fields['data'])) };
+          events.push(event);
+          if (until(event)) {
+            req.destroy();
+            resolve(events);
+          }
+        }
+      });
+    });
+    req.on('error', (error) => (events.length > 0 ? resolve(events) : reject(error)));
+    req.setTimeout(120_000, () => req.destroy(new Error('the event stream went quiet')));
+    req.end();
+  });
+}
+
+describe('pumphouse serve', () => {
+  before(async () => {
+    env = await privateSandbox({ hardware: false });
+    server = spawn(process.execPath, [CLI, '--config', env.config, 'serve', '--listen', '127.0.0.1:0', '--state', env.files.path('state.json')], {
+      cwd: REPO_ROOT, env: { ...process.env, PUMPHOUSE_API_TOKEN: TOKEN, PUMPHOUSE_POLL_MS: '50' }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    base = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      server.stderr!.on('data', (d: Buffer) => {
+        text += d.toString();
+        const found = /on (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(text);
+        if (found) resolve(found[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
+    });
+  });
+  after(async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await env.stop();
+  });
+
+  test('no token, a wrong token: 401 with a JSON error; with it the clouds answer', async () => {
+    for (const token of [null, 'wrong-token']) {
+      const denied = await call('GET', '/v1/clouds', { token });
+      assert.equal(denied.status, 401);
+      assert.equal(denied.body.error.code, 'PH4001');
+      assert.match(String(denied.headers['www-authenticate']), /Bearer/);
+    }
+    const clouds = await call('GET', '/v1/clouds');
+    assert.equal(clouds.status, 200);
+    assert.deepEqual(clouds.body.clouds.map((c: { label?: string; cloud?: string }) => c.label ?? c.cloud).length, 2);
+  });
+
+  test('bad requests get 4xx JSON errors that say what to fix', async () => {
+    const missing = await call('GET', '/v1/nope');
+    assert.deepEqual([missing.status, missing.body.error.code], [404, 'PH4002']);
+    const method = await call('DELETE', '/v1/plans');
+    assert.deepEqual([method.status, method.body.error.code], [405, 'PH4003']);
+    const type = await call('POST', '/v1/plans', { body: PLAN, type: 'application/json' });
+    assert.deepEqual([type.status, type.body.error.code], [415, 'PH4004']);
+    const big = await call('POST', '/v1/plans', { body: 'x'.repeat((1 << 20) + 10), type: 'application/yaml' });
+    assert.deepEqual([big.status, big.body.error.code], [413, 'PH4005']);
+    const broken = await call('POST', '/v1/plans', { body: PLAN.replace('servers:', 'servrs:'), type: 'application/yaml' });
+    assert.equal(broken.status, 400);
+    assert.equal(broken.body.error.diagnostics[0].code, 'PH1304');
+    assert.equal(broken.body.error.diagnostics[0].source.line, 7, 'the diagnostic points into the posted file');
+    const unknown = await call('GET', '/v1/plans/00000000-0000-0000-0000-000000000000');
+    assert.equal(unknown.status, 404);
+    const noPlan = await call('POST', '/v1/applies', { body: '{}', type: 'application/json' });
+    assert.deepEqual([noPlan.status, noPlan.body.error.code], [400, 'PH4006']);
+    const notJson = await call('POST', '/v1/applies', { body: '{oops', type: 'application/json' });
+    assert.equal(notJson.status, 400);
+    assert.equal((await call('GET', '/v1/clouds')).status, 200, 'the server is still up');
+  });
+
+  test('a plan posted, applied and followed on the event stream to the end; the stream resumes with Last-Event-ID', { timeout: 180_000 }, async () => {
+    const posted = await call('POST', '/v1/plans', { body: PLAN, type: 'application/yaml' });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    assert.equal(posted.body.plan.changes.find((c: { address: string }) => c.address === 'server:it-ops/ops-bastion')?.action, 'migrate');
+    const again = await call('GET', `/v1/plans/${posted.body.id}`);
+    assert.deepEqual(again.body.plan.steps, posted.body.plan.steps);
+
+    const stream = follow((e) => e.event === 'apply_finished');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = await call('POST', '/v1/applies', { body: JSON.stringify({ planId: posted.body.id }), type: 'application/json' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(started.body.status, 'running');
+    const busy = await call('POST', '/v1/applies', { body: JSON.stringify({ planId: posted.body.id }), type: 'application/json' });
+    assert.equal(busy.status, 409, 'one apply at a time');
+    const events = await stream;
+    const finished = events.at(-1)!;
+    assert.equal(finished.data.data.failed, 0);
+    assert.ok(events.some((e) => e.event === 'step_finished' && e.data.data.step === 'migrate-server:server:it-ops/ops-bastion'));
+    const ids = events.map((e) => e.id);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ids increase');
+
+    let status = (await call('GET', `/v1/applies/${started.body.id}`)).body;
+    for (let i = 0; i < 50 && status.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await call('GET', `/v1/applies/${started.body.id}`)).body;
+    }
+    assert.equal(status.status, 'done', JSON.stringify(status));
+    assert.equal(status.report.counts.failed, 0);
+    assert.equal(env.sandbox.clouds.target.store.servers.by('name', 'ops-bastion')[0]?.status, 'ACTIVE');
+    const state = await call('GET', '/v1/state');
+    assert.ok(state.body.mappings['server:it-ops/ops-bastion'], 'the API wrote the same state file as the CLI');
+
+    // A client that lost the stream asks for what came after the last event it saw.
+    const middle = ids[Math.floor(ids.length / 2)]!;
+    const resumed = await follow((e) => e.id === finished.id, { 'last-event-id': String(middle) });
+    assert.equal(resumed[0]!.id, middle + 1);
+    assert.deepEqual(resumed.map((e) => e.id), ids.filter((id) => id > middle));
+  });
+
+  test('while an API apply runs, a CLI apply on the same state is refused; cancel stops the API apply', { timeout: 120_000 }, async () => {
+    env.sandbox.clouds.target.faults.update({ hang: [{ kind: 'server', name: 'ops-monitor' }] });
+    try {
+      const posted = await call('POST', '/v1/plans', { body: PLAN.replace('api-wave', 'api-wave-2').replace('[ops-bastion]', '[ops-monitor]'), type: 'application/yaml' });
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      const hung = follow((e) => e.event === 'step_progress' && /waiting for the copy/.test(String(e.data.data.phase)), {}, '?after=0');
+      const started = await call('POST', '/v1/applies', { body: JSON.stringify({ planId: posted.body.id }), type: 'application/json' });
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      await hung;
+      const plan = env.files.path('cli.yaml');
+      writeFileSync(plan, PLAN.replace('api-wave', 'cli-wave'));
+      const cli = await runCli(['--config', env.config, 'apply', plan, '--auto-approve', '--state', env.files.path('state.json')]);
+      assert.equal(cli.code, 1);
+      assert.match(cli.stderr, /PH1710.*pumphouse serve/s, 'the CLI is told the API holds the state');
+      assert.equal((await call('POST', `/v1/applies/${started.body.id}/cancel`)).status, 202);
+      assert.equal((await call('POST', `/v1/applies/${started.body.id}/cancel`)).status, 202, 'a second cancel stops the running steps');
+      let status = (await call('GET', `/v1/applies/${started.body.id}`)).body;
+      for (let i = 0; i < 100 && status.status === 'running'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await call('GET', `/v1/applies/${started.body.id}`)).body;
+      }
+      assert.equal(status.status, 'interrupted', JSON.stringify(status));
+    } finally {
+      env.sandbox.clouds.target.faults.update({ hang: [] });
+    }
+  });
+
+  test('the original project\'s routes: /resources shows both clouds; POST /hosts/{id} evacuates through a plan', { timeout: 120_000 }, async () => {
+    const resources = await call('GET', '/resources');
+    assert.equal(resources.status, 200);
+    assert.ok(resources.body.source.projects.some((p: { name: string }) => p.name === 'demo'));
+    assert.ok(resources.body.source.servers.some((s: { name: string; status: string; host: string }) => s.name === 'web-1' && s.status === 'ACTIVE' && s.host));
+    assert.deepEqual(resources.body.source.hosts.map((h: { name: string }) => h.name), ['cmp-1', 'cmp-2', 'cmp-3']);
+    assert.ok(Array.isArray(resources.body.target.projects));
+    const denied = await call('GET', '/resources', { token: null });
+    assert.equal(denied.status, 401, 'the original routes want the token too');
+
+    const started = await call('POST', '/hosts/cmp-2');
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(started.body.follow, `/v1/applies/${started.body.applyId}`);
+    let status = (await call('GET', started.body.follow)).body;
+    for (let i = 0; i < 300 && status.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await call('GET', started.body.follow)).body;
+    }
+    assert.equal(status.status, 'done', JSON.stringify(status));
+    const source = env.sandbox.clouds.source.store;
+    assert.equal(source.computeServices.all().find((s) => s.host === 'cmp-2' && s.binary === 'nova-compute')?.status, 'disabled');
+    assert.equal(source.servers.all().filter((s) => s.host === 'cmp-2').length, 0, 'cmp-2 runs nothing');
+    const unknown = await call('POST', '/hosts/cmp-9');
+    assert.equal(unknown.status, 400, 'a host the source does not have is a plan error');
+    assert.equal(unknown.body.error.diagnostics[0].code, 'PH1410');
+  });
+
+  test('refuses to listen beyond loopback without a token', async () => {
+    const refused = await runCli(['--config', env.config, 'serve', '--listen', '0.0.0.0:0'], { env: { PUMPHOUSE_API_TOKEN: '' } });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /PH4010.*without a token/);
+  });
+});
