@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import YAML from 'yaml';
 import { repoPath } from '../../../src/schemas.js';
 import { ALL_ROUTES } from '../../../src/server/server.js';
@@ -15,6 +16,13 @@ interface OpenApi {
 }
 
 const doc = YAML.parse(readFileSync(repoPath('schemas', 'openapi.yaml'), 'utf8')) as OpenApi;
+
+test('the OpenAPI document is valid OpenAPI 3.1 (swagger-parser: the specification\'s schema and every $ref)', async () => {
+  await SwaggerParser.validate(structuredClone(doc) as never);
+  const broken = structuredClone(doc) as unknown as Record<string, unknown>;
+  delete broken['info'];
+  await assert.rejects(SwaggerParser.validate(broken as never), 'the validator does catch a broken document');
+});
 
 test('the OpenAPI document lists exactly the routes the server serves', () => {
   assert.match(doc.openapi, /^3\.1\./);
