@@ -69,7 +69,12 @@ class Resolver {
     const chosen = this.filterServers(servers, workload, where);
     const move: MovePolicy = { strategy: workload.strategy, volumes: workload.volumes, source: workload.source };
     for (const server of chosen) this.selectServer(server, move, `workloads[${workload.index}]`, workload);
-    for (const project of projects) {
+    // A workload narrowed to some servers brings the quotas of their projects only, not of every
+    // project its pattern matched (`projects: ["*"]` with one server name must not copy them all).
+    const { names, ids, tags, hosts } = workload.servers;
+    const narrowed = names.length + ids.length + tags.length + hosts.length > 0;
+    const inPlay = narrowed ? projects.filter((p) => chosen.some((s) => s.project?.id === p.id)) : projects;
+    for (const project of inPlay) {
       for (const need of this.graph.projectQuotas(project.address)) this.addAddress(need.address, `workloads[${workload.index}]: quota of ${project.address}`);
     }
     if (workload.volumes === 'all') {

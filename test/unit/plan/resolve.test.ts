@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSelection } from '../../../src/desired/resolve.js';
-import { demoSource, demoSourceResources, desired, host, inventory, owned, workload } from '../../helpers/small-inventory.js';
+import { demoSource, demoSourceResources, desired, host, inventory, owned, resource, workload } from '../../helpers/small-inventory.js';
 
 const addresses = (sel: ReturnType<typeof resolveSelection>) => sel.resources.map((r) => r.address);
 
@@ -87,6 +87,19 @@ describe('resolution', () => {
     assert.deepEqual(addresses(all).filter((a) => a.startsWith('image:') || a.startsWith('flavor:')), ['flavor:m1.small', 'image:admin/cirros']);
     const missing = resolveSelection(desired({ flavors: { names: ['m2.small'] } }), demoSource());
     assert.equal(missing.diagnostics[0]?.code, 'PH1401');
+  });
+
+  test('a workload narrowed to some servers brings only their projects\' quotas, not every matched project\'s', () => {
+    const other = [
+      resource('project', 'other', { refs: { domain: 'domain:Default' }, attributes: { enabled: true, description: '', tags: [] } }),
+      owned('quota', 'other', 'compute', { refs: { project: 'project:other' }, attributes: { service: 'compute', limits: { instances: 5 } } }),
+    ];
+    const source = inventory('source', [...demoSourceResources(), ...other]);
+    const one = addresses(resolveSelection(desired({ workloads: [workload(0, { projects: ['*'], servers: { names: ['web-1'], ids: [], tags: [], hosts: [] } })] }), source));
+    assert.ok(one.includes('quota:demo/compute'), 'the quota of the server\'s project');
+    assert.ok(!one.includes('quota:other/compute') && !one.includes('project:other'), 'no other project comes along');
+    const whole = addresses(resolveSelection(desired({ workloads: [workload(0, { projects: ['*'] })] }), source));
+    assert.ok(whole.includes('quota:other/compute'), 'without a server selector, every matched project moves with its quotas');
   });
 
   test('named volumes move with their project; one whose server stays is a warning, not a server move', () => {
