@@ -16,6 +16,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { PumphouseError } from '../errors.js';
 import { redact } from '../openstack/http/redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from '../openstack/http/retry.js';
+import { lowerHeaders } from '../openstack/http/transport.js';
 import { HARDWARE_CODES } from './power.js';
 
 export type RedfishMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -260,11 +261,3 @@ function messageOf(error: unknown): string {
   return typeof text === 'string' ? text : String(error);
 }
 
-function lowerHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || value === null) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return out;
-}

@@ -10,11 +10,10 @@
  * - `close()` resolves only after every socket is closed (keep-alive ones included).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cinder } from './cinder.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { glance } from './glance.js';
-import { json, webobHtml, type SimRequest, type SimResponse } from './http.js';
+import { json, listenOnLoopback, readBodyText, webobHtml, type SimRequest, type SimResponse } from './http.js';
 import { newRequestId } from './ids.js';
 import { keystone } from './keystone.js';
 import { Lifecycle } from './lifecycle.js';
@@ -67,14 +66,7 @@ export class SimCloud {
 
   /** Listens on 127.0.0.1:`port` (0 = ephemeral) and resolves with the actual port. */
   async listen(port: number): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    this.boundPort = await listenOnLoopback(this.server, port);
     return this.boundPort;
   }
 
@@ -111,7 +103,7 @@ export class SimCloud {
     let fault: string | undefined;
     // Binary uploads (image data, possibly gigabytes) reach the service as a stream.
     const binary = (req.headers['content-type'] ?? '').startsWith('application/octet-stream');
-    const bodyText = binary ? '' : await readBody(req);
+    const bodyText = binary ? '' : await readBodyText(req, MAX_BODY_BYTES);
 
     if (url.pathname.replace(/\/+$/, '') === FAULTS_PATH) {
       result = this.controlFaults(req, method, bodyText);
@@ -178,17 +170,6 @@ function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
-/** The request body as text; null when it exceeds MAX_BODY_BYTES. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function writeResponse(res: ServerResponse, method: string, result: SimResponse, requestId: string): void {
   const headers: Record<string, string | string[]> = { 'x-openstack-request-id': requestId, ...(result.headers ?? {}) };

@@ -2,10 +2,12 @@
  * The simulator's tiny HTTP toolkit: a request/response model detached from node:http (so
  * handlers are plain functions), a path router with `:param` segments, and body helpers.
  *
- * Invariant: handlers never touch sockets; `cloud.ts` is the only place that reads from and
- * writes to node's IncomingMessage/ServerResponse.
+ * Invariant: handlers never touch sockets; only the servers (`cloud.ts`, the Fuel and Redfish
+ * simulators) read from and write to node's IncomingMessage/ServerResponse, through the two
+ * socket helpers at the end of this file.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
 
 export interface SimRequest {
   method: string;
@@ -133,4 +135,28 @@ export function linkWith(req: SimRequest, replace: Record<string, string | undef
   }
   const qs = query.toString();
   return `${req.origin}${req.prefix}${req.path}${qs ? `?${qs}` : ''}`;
+}
+
+/** The request body as text; null when it exceeds `maxBytes` (the server answers 413). */
+export async function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Listens on 127.0.0.1:`port` (0 = ephemeral; never another address) and resolves with the port. */
+export async function listenOnLoopback(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -332,7 +332,8 @@ async function readAll(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function lowerHeaders(headers: Record<string, unknown>): Record<string, string> {
+/** axios's response headers as plain lower-cased strings (repeated ones joined); shared with the Redfish driver. */
+export function lowerHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || value === null) continue;

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { HardwareWorld, Machine } from '../hardware/world.js';
-import { header, json, type SimRequest, type SimResponse } from '../http.js';
+import { header, json, listenOnLoopback, readBodyText, type SimRequest, type SimResponse } from '../http.js';
 import { leaseAdminIp, type AgentIps } from './ips.js';
 import { agentBody } from './agent.js';
 import { clusterJson, createCluster, type ClusterSpec } from './clusters.js';
@@ -134,14 +133,7 @@ export class FuelSimulator {
 
   /** Listens on 127.0.0.1:`port` (0 = ephemeral) and resolves with the actual port. */
   async listen(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    this.boundPort = await listenOnLoopback(this.server, port);
     return this.boundPort;
   }
 
@@ -291,7 +283,7 @@ export class FuelSimulator {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    const text = await readBody(req);
+    const text = await readBodyText(req, MAX_BODY_BYTES);
     const result = await this.answer(req, url, method, text);
     write(res, method, result);
   }
@@ -364,16 +356,6 @@ function tokenOf(req: IncomingMessage): string | undefined {
 
 const MAX_BODY_BYTES = 1 << 20;
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function write(res: ServerResponse, method: string, result: SimResponse): void {
   // Nailgun's responses are never cached (handlers/base.py sets these on every answer).

@@ -15,8 +15,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { json, header, Router, type SimRequest, type SimResponse } from '../http.js';
+import { json, header, listenOnLoopback, readBodyText, Router, type SimRequest, type SimResponse } from '../http.js';
 import type { BootDevice, HardwareWorld, Machine } from './world.js';
 
 export interface RedfishBmcOptions {
@@ -149,14 +148,7 @@ export class SimulatedRedfishBmc {
   }
 
   async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    this.boundPort = await listenOnLoopback(this.server, 0);
     return this.boundPort;
   }
 
@@ -217,7 +209,7 @@ export class SimulatedRedfishBmc {
     const method = req.method ?? 'GET';
     const record: RecordedRequest = { method, path: url.pathname, status: undefined, auth: 'none', ifMatch: headerOf(req, 'if-match') };
     this.requests.push(record);
-    const bodyText = await readBody(req);
+    const bodyText = await readBodyText(req, MAX_BODY_BYTES);
     if (this.hang) return; // the socket stays open until the client gives up or close()
     if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
 
@@ -533,17 +525,6 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The body as text; null past MAX_BODY_BYTES. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function writeResponse(res: ServerResponse, method: string, result: SimResponse): void {
   const headers: Record<string, string | string[]> = { 'odata-version': '4.0', ...(result.headers ?? {}) };
