@@ -42,12 +42,23 @@ export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof ApiError) {
     sendJson(res, error.status, { error: { status: error.status, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
   } else if (isPumphouseError(error)) {
-    // An engine error about the request's content (a plan file, a state lock) is the client's to fix.
-    const status = /^PH(13|14|15|16|17)/.test(error.code) ? (error.code === 'PH1710' ? 409 : 400) : 502;
+    const status = statusOfEngineError(error.code);
     sendJson(res, status, { error: { status, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
   } else {
     sendJson(res, 500, { error: { status: 500, code: API_CODES.internal, message: 'internal error: the server log has the details' } });
   }
+}
+
+/**
+ * The status of an engine error reaching the API: the state held by another apply is a conflict;
+ * a plan file or what it selects is the client's to fix; a cloud, a BMC or Fuel failing is a bad
+ * gateway; anything else is the server's own failure (its message is still safe to show).
+ */
+export function statusOfEngineError(code: string): number {
+  if (code === 'PH1710' || code === 'PH1712') return 409;
+  if (/^PH1[34]\d\d$/.test(code) || code === 'PH1601' || code === 'PH1602') return 400;
+  if (/^PH(2\d|18|19)\d\d$/.test(code)) return 502;
+  return 500;
 }
 
 /** The body as text, refused when too large or not one of `types`. */

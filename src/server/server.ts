@@ -52,7 +52,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const ctx: RouteContext = { config: options.config, statePath: options.statePath, work, journal };
   const server = createServer((req, res) => void serve(ctx, options.token, req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : error.code === 'EACCES' ? 'the port needs privileges' : error.message;
+      reject(new PumphouseError(SERVE_CODES.badListen, `cannot listen on ${options.host}:${options.port}: ${why}`, { hint: 'pick another --listen HOST:PORT' }));
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as { port: number };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { CLI, hasStackTrace, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // `pumphouse serve` through HTTP, as curl would use it: a token on every request, a plan
@@ -226,9 +226,13 @@ describe('pumphouse serve', () => {
     assert.equal(unknown.body.error.diagnostics[0].code, 'PH1410');
   });
 
-  test('refuses to listen beyond loopback without a token', async () => {
+  test('refuses to listen beyond loopback without a token, and says when the address is taken', async () => {
     const refused = await runCli(['--config', env.config, 'serve', '--listen', '0.0.0.0:0'], { env: { PUMPHOUSE_API_TOKEN: '' } });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /PH4010.*without a token/);
+    const taken = await runCli(['--config', env.config, 'serve', '--listen', base.slice('http://'.length)]);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /PH4011: cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
+    assert.ok(!hasStackTrace(taken.stderr));
   });
 });
