@@ -30,7 +30,6 @@ interface DemoArgs {
  */
 export const demoCommand: CliCommand<DemoArgs> = {
   name: 'demo',
-  describe: 'Run the whole job on the built-in sandbox and stop: clouds, discover of both, the plan of plans/demo.yaml, its apply, and the plan again',
   builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName }),
   run: async (context: CommandContext, args: DemoArgs) => {
     const c = painter(context.color);

@@ -26,7 +26,6 @@ interface SandboxArgs {
 /** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
 export const sandboxCommand: CliCommand<SandboxArgs> = {
   name: 'sandbox',
-  describe: 'Serve simulated source and target clouds on 127.0.0.1 (Keystone, Nova, Glance, Neutron, Cinder) until Ctrl-C',
   builder: (yargs: Argv) =>
     yargs
       .option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName, describe: 'seed data: demo, small, or large (10 000 servers)' })
