@@ -34,7 +34,7 @@ export const demoCommand: CliCommand<DemoArgs> = {
   run: async (context: CommandContext, args: DemoArgs) => {
     const c = painter(context.color);
     const out = context.streams.stdout;
-    const sandbox = await startFromArgs({ scenario: args.scenario, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, faultServiceLatency: '', tokenTtl: 3600, faultSeed: 1 });
+    const sandbox = await startFromArgs({ scenario: args.scenario, scale: 1, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, faultServiceLatency: '', tokenTtl: 3600, faultSeed: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'pumphouse-demo-'));
     try {
       writeSandboxConfig(dir, sandbox);

@@ -6,6 +6,7 @@ import type { CloudStore } from '../store.js';
 import { buildDemoSource } from './demo.js';
 import { buildLargeSource } from './large.js';
 import { buildSmallSource } from './small.js';
+import type { ScenarioOptions } from './options.js';
 import { buildFuelTarget } from './target.js';
 
 export type ScenarioName = 'demo' | 'small' | 'large';
@@ -14,7 +15,7 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large'
 export interface Scenario {
   name: ScenarioName;
   /** Builds a fresh, independent store each call (deterministic: same ids every time). */
-  source(cloudName?: string): CloudStore;
+  source(cloudName?: string, options?: ScenarioOptions): CloudStore;
   target(cloudName?: string): CloudStore;
 }
 
