@@ -9,6 +9,7 @@ import type { Inventory } from '../inventory/model.js';
 import { connect, type Cloud } from '../openstack/index.js';
 import type { StateStore } from '../state/store.js';
 import { runApply, type ApplyReport } from './apply.js';
+import { acquireTargetLease } from './lease.js';
 import { noPasswords, PasswordsFile } from './passwords.js';
 
 /**
@@ -66,6 +67,15 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
   });
   const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
+  const lease = await acquireTargetLease(session.clouds[1], { lineage: store.state.lineage, plan: plan.plan.name, stateFile: store.path, events });
+  try {
+    return await runSessionApply(config, session, plan, store, events, passwords, options);
+  } finally {
+    await lease.release();
+  }
+}
+
+function runSessionApply(config: PumphouseConfig, session: ApplySession, plan: ExecutionPlan, store: StateStore, events: EventSink, passwords: PasswordsFile | typeof noPasswords, options: SessionApplyOptions): Promise<ApplyReport> {
   return runApply({
     plan,
     source: session.clouds[0],

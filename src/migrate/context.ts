@@ -43,7 +43,10 @@ export interface ServerDowntimeRecord {
 export interface TemporaryObjectRecord {
   cloud: 'source' | 'target';
   kind: string;
-  id: string;
+  /** Absent while only the intent is recorded: the object may exist under `name` (temporaries.ts). */
+  id?: string;
+  /** The unique name it was created under. */
+  name?: string;
   purpose: string;
   createdAt: string;
 }

@@ -7,6 +7,7 @@ import { collectAll, compute, image, isConflict, isNotFound, network, type Cloud
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
+import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
 
 /**
@@ -66,11 +67,14 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const earlier = await collectAll(image.images.listByProperty(sourceImages, SNAPSHOT_OF, source.id));
       snapshotId = earlier.find((i) => i.status !== 'killed' && i.status !== 'deleted')?.id;
     }
+    // Named by id: two servers of one name (in two projects) must not share a temporary.
+    const temporary = { cloud: 'source', kind: 'image', name: `pumphouse-snapshot-${source.id}`, purpose: `snapshot of ${source.address}` } as const;
     if (!snapshotId) {
       ctx.progress({ phase: 'snapshotting the server on the source' });
-      snapshotId = await compute.servers.createImage(await m.source.compute(), source.id, `pumphouse-snapshot-${source.name}`, { [SNAPSHOT_OF]: source.id });
+      await intendTemporary(m, temporary);
+      snapshotId = await compute.servers.createImage(await m.source.compute(), source.id, temporary.name, { [SNAPSHOT_OF]: source.id });
     }
-    await m.ledger.addTemporary(`image:${snapshotId}`, { cloud: 'source', kind: 'image', id: snapshotId, purpose: `snapshot of ${source.address}`, createdAt: new Date().toISOString() });
+    await recordTemporary(m, temporary, snapshotId);
     await ctx.saveCheckpoint({ snapshotId });
     const sid = snapshotId;
     const snapshot = await wait(ctx, `snapshot of ${source.address} on the source`, () => image.images.get(sourceImages, sid), ['active']);

@@ -16,7 +16,7 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   kind: 'floating-ip',
   attributes: {
     floatingIpAddress: { class: 'cloud', why: 'the same address where the pool has it free; the plan lists a mapped pool’s new address' },
-    fixedIpAddress: { class: 'key', why: 'with the project: which address it points at' },
+    fixedIpAddress: { class: 'cloud', why: 'the association: made by its server’s step, which verifies it (with the project, the natural key)' },
     status: cloud,
     description: settable,
     dnsName: cloud,
@@ -25,7 +25,8 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   },
   references: {
     network: needs('network', 'floating network'),
-    port: needs('port', 'port', true),
+    // Associated by the server step once the copy runs (which verifies it), not by this object's own steps.
+    port: needs('port', 'port'),
     router: needs('router', 'router'),
     server: info('server', 'server'),
   },

@@ -47,6 +47,7 @@ export interface ImageListOptions extends PageOptions {
   os_hidden?: boolean;
   owner?: string;
   status?: string;
+  name?: string;
   /** Only images carrying this tag. */
   tag?: string;
 }
