@@ -1,5 +1,6 @@
 import type { InventoryResource } from '../inventory/model.js';
 import { groupBy, refList, type InventoryLookup } from '../inventory/lookup.js';
+import { orderingReferences } from '../model/index.js';
 import type { VolumePolicy } from './model.js';
 
 /**
@@ -18,6 +19,8 @@ export interface Need {
    * subnets, the routers behind a server's subnets); the step graph orders only by the others.
    */
   order: boolean;
+  /** false for a weak reference: resolution does not bring the object along for it. @default true */
+  follow?: boolean;
 }
 
 /** Indexes over the source that the closure walks; built once per resolution. */
@@ -49,58 +52,22 @@ export class SourceGraph {
     return this.snapshotsByVolume.get(volumeAddress) ?? [];
   }
 
-  /** Everything an object needs, whatever selected it. */
+  /**
+   * Everything an object needs, whatever selected it: its owner project, and every reference its
+   * kind's model (src/model) says orders it — `needs` references come into the plan with it, `weak`
+   * ones (an access project, an image member, a default project) only order it after the
+   * referenced object when that moves too. A server's environment is serverNeeds'.
+   */
   needs(resource: InventoryResource): Need[] {
     const { needs, add } = needList();
     const owner = this.lookup.projectAddressOf(resource);
     if (owner && resource.kind !== 'role-assignment') add('owner project', [owner]);
-    switch (resource.kind) {
-      case 'project':
-      case 'user':
-        add('domain', refList(resource, 'domain'));
-        break;
-      case 'role-assignment':
-        add('user', refList(resource, 'user'));
-        add('role', refList(resource, 'role'));
-        add('project', refList(resource, 'project'));
-        add('domain', refList(resource, 'domain'));
-        break;
-      case 'keypair':
-        add('owner user', refList(resource, 'user'));
-        break;
-      case 'security-group':
-        add('remote security group', refList(resource, 'remoteGroups'));
-        break;
-      case 'network':
-        // An external network is mapped to the target's own, never rebuilt: its subnets stay.
-        if (resource.attributes['external'] !== true) add('subnet', (this.subnetsByNetwork.get(resource.address) ?? []).map((s) => s.address), false);
-        break;
-      case 'subnet':
-        add('network', refList(resource, 'network'));
-        break;
-      case 'router':
-        add('external network', refList(resource, 'externalNetwork'));
-        add('interface subnet', refList(resource, 'subnets'));
-        break;
-      case 'port':
-        add('network', refList(resource, 'network'));
-        add('subnet', refList(resource, 'subnets'));
-        // The copy is created with its groups: they must exist first (a race the faults test found).
-        add('security group', refList(resource, 'securityGroups'));
-        break;
-      case 'floating-ip':
-        add('floating network', refList(resource, 'network'));
-        add('router', refList(resource, 'router'));
-        add('port', refList(resource, 'port'));
-        break;
-      case 'volume':
-        add('volume type', refList(resource, 'volumeType'));
-        break;
-      case 'quota':
-        add('project', refList(resource, 'project'));
-        break;
-      default:
-        break;
+    if (resource.kind !== 'server') {
+      for (const { role, spec } of orderingReferences(resource.kind)) add(spec.why, refList(resource, role), true, spec.strength === 'needs');
+    }
+    // An external network is mapped to the target's own, never rebuilt: its subnets stay.
+    if (resource.kind === 'network' && resource.attributes['external'] !== true) {
+      add('subnet', (this.subnetsByNetwork.get(resource.address) ?? []).map((s) => s.address), false);
     }
     return needs;
   }
@@ -122,10 +89,12 @@ export class SourceGraph {
     }
     add('server group', (this.serverGroupsByMember.get(server.address) ?? []).map((g) => g.address));
     add(volumes === 'none' ? 'root volume' : 'volume', this.movingVolumes(server, volumes));
+    // The target must admit the copy: its project's quotas are raised first.
+    const project = this.lookup.projectAddressOf(server);
+    if (project) add('quota', (this.quotasByProject.get(project) ?? []).map((q) => q.address));
     const owner = this.owner(server);
     if (owner) {
       add('owner user', [owner.address]);
-      const project = this.lookup.projectAddressOf(server);
       for (const grant of project ? this.grantsByProject.get(project) ?? [] : []) {
         if (refList(grant, 'user').includes(owner.address)) add("owner user's role", [grant.address]);
       }
@@ -167,12 +136,12 @@ export class SourceGraph {
 }
 
 /** A list of needs and the function that appends addresses to it under one role. */
-function needList(): { needs: Need[]; add: (why: string, addresses: readonly string[], order?: boolean) => void } {
+function needList(): { needs: Need[]; add: (why: string, addresses: readonly string[], order?: boolean, follow?: boolean) => void } {
   const needs: Need[] = [];
   return {
     needs,
-    add: (why, addresses, order = true) => {
-      for (const address of addresses) needs.push({ address, why, order });
+    add: (why, addresses, order = true, follow = true) => {
+      for (const address of addresses) needs.push(follow ? { address, why, order } : { address, why, order, follow });
     },
   };
 }

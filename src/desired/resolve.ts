@@ -186,7 +186,7 @@ class Resolver {
       const address = this.queue.pop() as string;
       const resource = this.lookup.get(address);
       if (!resource) continue;
-      for (const need of this.graph.needs(resource)) this.addAddress(need.address, `${need.why} of ${address}`);
+      for (const need of this.graph.needs(resource)) if (need.follow !== false) this.addAddress(need.address, `${need.why} of ${address}`);
     }
   }
 

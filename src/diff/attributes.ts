@@ -1,71 +1,56 @@
 import jsonDiff from 'json-diff';
-import type { InventoryResource, ResourceKind } from '../inventory/model.js';
+import { refList } from '../inventory/lookup.js';
+import type { InventoryResource } from '../inventory/model.js';
+import { classify } from '../model/index.js';
 import type { AttributeDifference } from './changes.js';
 import { isMarkKey, isMarkTag } from './marks.js';
 
 /**
- * Which attributes of each kind the diff compares, split in two:
- *   - essentials: what an object *is*; if they differ, the target's object is a different
- *     thing under the same key — a conflict apply must not paper over;
- *   - settable: what apply may bring in line with an update.
- * Everything else (ids, timestamps, status, usage, links, the marks) is not desired state and is
- * ignored. Values are compared structurally with json-diff after normalising (marks removed,
- * unordered lists sorted).
+ * Compares a desired object (from the source) with its match on the target, field by field as
+ * the kind's model (src/model) classifies them:
+ *   - essentials (and natural-key fields): what an object *is*; a difference means the target's
+ *     object is a different thing under the same key — a conflict apply must not paper over;
+ *   - settable fields and compared references: what apply brings in line with an update.
+ * Everything else (ids, times, status, usage, the marks) is the cloud's and is ignored. Values are
+ * compared structurally with json-diff after normalising (marks removed, unordered lists sorted).
  */
-interface Comparable {
-  essentials: readonly string[];
-  settable: readonly string[];
-}
-
-const NONE: Comparable = { essentials: [], settable: [] };
-
-const COMPARED: Partial<Record<ResourceKind, Comparable>> = {
-  domain: { essentials: [], settable: ['enabled', 'description'] },
-  project: { essentials: [], settable: ['enabled', 'description', 'tags'] },
-  user: { essentials: [], settable: ['enabled', 'email', 'description'] },
-  'role-assignment': { essentials: ['inherited'], settable: [] },
-  flavor: { essentials: ['vcpus', 'ramMb', 'diskGb', 'ephemeralGb', 'swapMb', 'isPublic'], settable: ['extraSpecs', 'description'] },
-  keypair: { essentials: ['fingerprint'], settable: [] },
-  image: { essentials: ['diskFormat', 'containerFormat'], settable: ['visibility', 'minDiskGb', 'minRamMb', 'protected', 'properties', 'tags'] },
-  'security-group': { essentials: ['stateful'], settable: ['description', 'rules', 'tags'] },
-  network: { essentials: ['external'], settable: ['adminStateUp', 'shared', 'mtu', 'portSecurityEnabled', 'description', 'tags'] },
-  subnet: { essentials: ['cidr', 'ipVersion'], settable: ['gatewayIp', 'enableDhcp', 'allocationPools', 'dnsNameservers', 'hostRoutes', 'description', 'tags'] },
-  router: { essentials: [], settable: ['adminStateUp', 'routes', 'description', 'tags'] },
-  port: { essentials: ['macAddress', 'ipAddresses'], settable: ['adminStateUp', 'allowedAddressPairs', 'portSecurityEnabled', 'description', 'tags'] },
-  'floating-ip': { essentials: [], settable: ['description', 'tags'] },
-  volume: { essentials: ['sizeGb'], settable: ['description', 'metadata', 'bootable'] },
-  'server-group': { essentials: ['policy'], settable: [] },
-  server: { essentials: ['flavorName'], settable: ['description', 'metadata', 'tags'] },
-  quota: { essentials: [], settable: ['limits'] },
-};
-
 export interface AttributeComparison {
   essentials: AttributeDifference[];
   settable: AttributeDifference[];
 }
 
-/**
- * Compares a desired object (from the source) with its match on the target. `translate` gives
- * the target's name for a source-side value where maps rename things (flavors).
- */
-export function compareAttributes(desired: InventoryResource, actual: InventoryResource, translate: Translate): AttributeComparison {
-  const compared = COMPARED[desired.kind] ?? NONE;
-  const want = comparableView(desired, translate);
-  const have = comparableView(actual, identity);
-  if (desired.kind === 'quota') restrictToSharedKeys(want, have);
-  const differing = (keys: readonly string[]) =>
-    keys.filter((key) => jsonDiff.diff(have[key] ?? null, want[key] ?? null) !== undefined)
-      .map((key) => ({ path: `attributes.${key}`, before: have[key] ?? null, after: want[key] ?? null }));
-  return { essentials: differing(compared.essentials), settable: differing(compared.settable) };
-}
-
+/** Source-side names and addresses in the target's terms. */
 export interface Translate {
+  /** The target's flavor name for a source flavor name (spec.maps.flavors). */
   flavorName(name: string): string;
+  /**
+   * The target address a referenced source object has or will have: its match on the target, or
+   * its own address when this plan creates it; undefined when it will not be on the target.
+   */
+  reference(address: string): string | undefined;
 }
 
-const identity: Translate = { flavorName: (name) => name };
+export const sameNames: Translate = { flavorName: (name) => name, reference: (address) => address };
 
-/** The attributes as compared: derived fields added, marks removed, unordered lists sorted. */
+export function compareAttributes(desired: InventoryResource, actual: InventoryResource, translate: Translate): AttributeComparison {
+  const model = classify(desired.kind);
+  const want = comparableView(desired, translate);
+  const have = comparableView(actual, sameNames);
+  if (desired.kind === 'quota') restrictToSharedKeys(want, have);
+  const differing = (keys: readonly string[], prefix: string, w: Record<string, unknown>, h: Record<string, unknown>) =>
+    keys.filter((key) => jsonDiff.diff(h[key] ?? null, w[key] ?? null) !== undefined)
+      .map((key) => ({ path: `${prefix}.${key}`, before: h[key] ?? null, after: w[key] ?? null }));
+  const roles = model.comparedReferences.map((r) => r.role);
+  return {
+    essentials: differing(model.essentials, 'attributes', want, have),
+    settable: [
+      ...differing(model.settable, 'attributes', want, have),
+      ...differing(roles, 'refs', referenceView(desired, roles, translate), referenceView(actual, roles, sameNames)),
+    ],
+  };
+}
+
+/** The attributes as compared: marks removed, unordered lists sorted, names translated. */
 function comparableView(resource: InventoryResource, translate: Translate): Record<string, unknown> {
   const a = resource.attributes;
   const view: Record<string, unknown> = { ...a };
@@ -74,15 +59,39 @@ function comparableView(resource: InventoryResource, translate: Translate): Reco
     const bag = a[key];
     if (bag && typeof bag === 'object') view[key] = Object.fromEntries(Object.entries(bag as Record<string, unknown>).filter(([k]) => !isMarkKey(k)));
   }
-  if (resource.kind === 'security-group' && Array.isArray(a['rules'])) {
-    view['rules'] = (a['rules'] as unknown[]).map((rule) => JSON.stringify(rule)).sort().map((text) => JSON.parse(text) as unknown);
+  switch (resource.kind) {
+    case 'security-group':
+      if (Array.isArray(a['rules'])) view['rules'] = (a['rules'] as unknown[]).map((rule) => JSON.stringify(rule)).sort().map((text) => JSON.parse(text) as unknown);
+      break;
+    case 'port':
+      // Subnet ids differ between clouds: a port is the same when it holds the same addresses.
+      view['fixedIps'] = ((a['fixedIps'] ?? []) as Array<{ ipAddress?: string }>).map((ip) => ip.ipAddress ?? '').sort();
+      break;
+    case 'server': {
+      const flavor = a['flavor'] as { name?: string } | undefined;
+      view['flavor'] = flavor?.name ? translate.flavorName(flavor.name) : null;
+      break;
+    }
+    case 'image': {
+      const members = (a['memberStatus'] ?? {}) as Record<string, string>;
+      view['memberStatus'] = Object.fromEntries(Object.entries(members).flatMap(([project, status]) => {
+        const there = translate.reference(project);
+        return there ? [[there, status]] : [];
+      }).sort());
+      break;
+    }
+    default:
+      break;
   }
-  if (resource.kind === 'port' && Array.isArray(a['fixedIps'])) {
-    view['ipAddresses'] = (a['fixedIps'] as Array<{ ipAddress?: string }>).map((ip) => ip.ipAddress ?? '').sort();
-  }
-  if (resource.kind === 'server') {
-    const flavor = a['flavor'] as { name?: string } | undefined;
-    if (flavor?.name) view['flavorName'] = translate.flavorName(flavor.name);
+  return view;
+}
+
+/** References by role, translated to target addresses; those that will not exist there are left out. */
+function referenceView(resource: InventoryResource, roles: readonly string[], translate: Translate): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const role of roles) {
+    const addresses = refList(resource, role).flatMap((address) => translate.reference(address) ?? []);
+    view[role] = [...new Set(addresses)].sort();
   }
   return view;
 }

@@ -38,10 +38,10 @@ export function diffState(input: DiffInput): ChangeSet {
   const target = input.lookups?.target ?? new InventoryLookup(input.target);
   const matcher = new TargetMatcher(target, input.desired.maps, input.mappings);
   const graph = new SourceGraph(source);
-  const translate: Translate = { flavorName: (name) => input.desired.maps.flavors[name] ?? name };
+  const translate = translator(input, source, matcher);
   const changes: Change[] = [];
   // Selection order is RESOURCE_KINDS order: networks are matched before the ports keyed by them.
-  const losses: LossContext = { graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords };
+  const losses: LossContext = { graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference };
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
@@ -51,6 +51,27 @@ export function diffState(input: DiffInput): ChangeSet {
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
   const diagnostics: Diagnostic[] = [...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };
+}
+
+/**
+ * Source names and addresses in the target's terms, for comparing references: an object referenced
+ * by a selected one is on the target (its match) or will be (this plan creates it under the same
+ * address); otherwise the reference will not survive, and losses.ts says so.
+ */
+function translator(input: DiffInput, source: InventoryLookup, matcher: TargetMatcher): Translate {
+  const planned = new Set(input.selection.resources.map((s) => s.address));
+  const cache = new Map<string, string | undefined>();
+  return {
+    flavorName: (name) => input.desired.maps.flavors[name] ?? name,
+    reference(address) {
+      if (cache.has(address)) return cache.get(address);
+      const referenced = source.get(address);
+      const result = referenced ? matcher.match(referenced) : undefined;
+      const there = result && 'found' in result ? result.found.address : planned.has(address) ? address : undefined;
+      cache.set(address, there);
+      return there;
+    },
+  };
 }
 
 interface DiffContext {

@@ -3,6 +3,7 @@ import type { Maps, PasswordPolicy } from '../desired/model.js';
 import type { SelectedResource } from '../desired/selection.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
+import { classify, MODELS } from '../model/index.js';
 
 /**
  * "Will not survive the move": what an object loses on its way to the target, said plainly so a
@@ -13,9 +14,40 @@ export interface LossContext {
   maps: Maps;
   /** spec.identity.passwords, when identity moves. */
   passwords: PasswordPolicy | undefined;
+  /** The target address a referenced source object has or will have; undefined if neither. */
+  reference(address: string): string | undefined;
 }
 
 export function describeLosses(resource: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
+  return [...modelLosses(resource, context), ...kindLosses(resource, selected, context)];
+}
+
+/**
+ * What the kind's model says cannot be carried, where this object has it: a `lost` attribute with
+ * a value, and a weak reference to an object that is neither on the target nor in the plan.
+ */
+function modelLosses(resource: InventoryResource, context: LossContext): string[] {
+  const losses: string[] = [];
+  for (const { attribute, why } of classify(resource.kind).lost) {
+    if (hasValue(resource.attributes[attribute])) losses.push(`${attribute}: ${why}`);
+  }
+  for (const [role, spec] of Object.entries(MODELS[resource.kind].references)) {
+    if (spec.strength !== 'weak') continue;
+    for (const address of refList(resource, role)) {
+      if (context.reference(address) === undefined) losses.push(`${spec.why} ${address}: neither on the target nor moved by this plan, so the copy goes without it`);
+    }
+  }
+  return losses;
+}
+
+function hasValue(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+function kindLosses(resource: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
   switch (resource.kind) {
     case 'server':
       return serverLosses(resource, selected, context);

@@ -44,7 +44,6 @@ export const EXIT_INTERRUPTED = 3;
  */
 export const applyCommand: CliCommand<ApplyArgs> = {
   name: 'apply <plan>',
-  describe: 'Carry out a plan: copy and move what it selects to the target, resumably (state in .pumphouse/state.json)',
   builder: (yargs: Argv) =>
     yargs
       .positional('plan', { type: 'string', describe: 'a plan file (YAML), or a saved plan (`plan --out plan.json`)' })

@@ -21,7 +21,6 @@ interface CleanupArgs {
  */
 export const cleanupCommand: CliCommand<CleanupArgs> = {
   name: 'cleanup',
-  describe: 'Remove the temporary snapshots, volumes and images an interrupted apply left behind (as recorded in the state)',
   builder: (yargs: Argv) =>
     yargs
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file' })

@@ -35,7 +35,6 @@ interface PlanArgs {
  */
 export const planCommand: CliCommand<PlanArgs> = {
   name: 'plan <plan>',
-  describe: 'Show what apply would do to make the target match a plan file: human, JSON or Markdown (for pull requests)',
   builder: (yargs: Argv) =>
     yargs
       .positional('plan', { type: 'string', describe: 'the plan file (YAML)' })

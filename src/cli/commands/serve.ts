@@ -17,7 +17,6 @@ interface ServeArgs {
  */
 export const serveCommand: CliCommand<ServeArgs> = {
   name: 'serve',
-  describe: 'Serve the HTTP API (plans, applies, live events) on the same engine and state as the CLI',
   builder: (yargs: Argv) =>
     yargs
       .option('listen', { type: 'string', default: '127.0.0.1:8080', describe: 'HOST:PORT; beyond loopback only with PUMPHOUSE_API_TOKEN set' })

@@ -2,6 +2,18 @@ import { image, collectAll, mapLimit } from '../../openstack/index.js';
 import { sortedRecord, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
+/** Image properties that hold other images' ids. */
+const IMAGE_REFERENCE_PROPERTIES = ['kernel_id', 'ramdisk_id'];
+
+function stringProperty(properties: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = properties?.[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function withoutKeys<V>(record: Record<string, V> | undefined, keys: readonly string[]): Record<string, V> {
+  return Object.fromEntries(Object.entries(record ?? {}).filter(([k]) => !keys.includes(k)));
+}
+
 /** An image with its members (for `shared` images). */
 export interface ImageItem {
   image: image.images.Image;
@@ -30,6 +42,8 @@ export const imageCollector: Collector<ImageItem> = {
     ctx.refs()
       .one('owner', 'project', i.owner)
       .many('members', 'project', members.map((m) => m.member_id))
+      .one('kernel', 'image', stringProperty(i.properties, 'kernel_id'))
+      .one('ramdisk', 'image', stringProperty(i.properties, 'ramdisk_id'))
       .done({
         status: i.status,
         visibility: i.visibility,
@@ -45,8 +59,10 @@ export const imageCollector: Collector<ImageItem> = {
         protected: i.protected,
         hidden: i.os_hidden ?? false,
         tags: [...i.tags].sort(),
-        properties: sortedRecord(i.properties),
-        memberStatus: Object.fromEntries(members.map((m) => [m.member_id, m.status]).sort()),
+        // kernel_id and ramdisk_id name images of this cloud: they are references, not properties.
+        properties: sortedRecord(withoutKeys(i.properties, IMAGE_REFERENCE_PROPERTIES)),
+        // By the member project's address, so the two clouds' lists compare.
+        memberStatus: Object.fromEntries(members.map((m) => [ctx.address('project', m.member_id) ?? m.member_id, m.status]).sort()),
         createdAt: i.created_at,
       }),
 };

@@ -63,6 +63,7 @@ export const serverCollector: Collector<Server> = {
     if (s.flavor.id) refs.one('flavor', 'flavor', s.flavor.id);
     else refs.address('flavor', s.flavor.original_name ? ctx.existing(`flavor:${addressPath(s.flavor.original_name)}`) : undefined, s.flavor.original_name);
     if (s.image !== '') refs.one('image', 'image', s.image.id);
+    refs.one('owner', 'user', s.user_id);
     if (s.key_name) refs.address('keypair', ctx.existing(`keypair:${ctx.pathOf('user', s.user_id) ?? addressPath(s.user_id)}/${escapeSegment(s.key_name)}`), s.key_name);
     refs.many('ports', 'port', ports.map((p) => p.id));
     refs.many('networks', 'network', ports.map((p) => p.network_id));

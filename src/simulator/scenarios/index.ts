@@ -7,6 +7,7 @@ import { buildDemoSource } from './demo.js';
 import { buildKitchenSinkSource, buildMacClashTarget } from './kitchen-sink.js';
 import { buildLargeSource } from './large.js';
 import { buildSmallSource } from './small.js';
+import type { ScenarioOptions } from './options.js';
 import { buildFuelTarget } from './target.js';
 
 export type ScenarioName = 'demo' | 'small' | 'large' | 'kitchen-sink' | 'kitchen-sink-mac-clash';
@@ -15,7 +16,7 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large'
 export interface Scenario {
   name: ScenarioName;
   /** Builds a fresh, independent store each call (deterministic: same ids every time). */
-  source(cloudName?: string): CloudStore;
+  source(cloudName?: string, options?: ScenarioOptions): CloudStore;
   target(cloudName?: string): CloudStore;
 }
 

@@ -70,6 +70,7 @@ describe('discoverInventory', () => {
       flavor: 'flavor:m1.small',
       image: `image:admin/cirros`,
       keypair: 'keypair:alice/key1',
+      owner: 'user:alice',
       ports: ['port:demo/port-web'],
       networks: ['network:demo/demo-net'],
       securityGroups: ['security-group:demo/default', 'security-group:demo/web'],

@@ -80,8 +80,8 @@ describe('diff', () => {
   });
 
   test('matching prefers the state file, then the mark, then the natural key', () => {
-    const renamed = owned('server', 'demo', 'web-1-copy', { id: 't-web', attributes: { tags: ['frontend', ...markTags('id-server-demo/web-1', 'test')], flavor: { name: 'm1.small' }, metadata: { pumphouse_verified: '2026-11-25T07:00:00Z' } } });
-    const sameName = owned('server', 'demo', 'web-1', { id: 't-impostor', attributes: { tags: ['frontend'], flavor: { name: 'm1.small' }, metadata: {} } });
+    const renamed = owned('server', 'demo', 'web-1-copy', { id: 't-web', attributes: { tags: ['frontend', ...markTags('id-server-demo/web-1', 'test')], flavor: { name: 'm1.small' }, bootFromVolume: false, metadata: { pumphouse_verified: '2026-11-25T07:00:00Z' } } });
+    const sameName = owned('server', 'demo', 'web-1', { id: 't-impostor', attributes: { tags: ['frontend'], flavor: { name: 'm1.small' }, bootFromVolume: false, metadata: {} } });
     const target = targetWith(renamed, sameName);
     const byMark = byAddress(diff(webOnly, target).changes).get('server:demo/web-1');
     assert.deepEqual(byMark?.target, { address: 'server:demo/web-1-copy', id: 't-web', matchedBy: 'mark' });
