@@ -139,6 +139,24 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     return json(200, { metadata: { ...volume.metadata } });
   });
 
+  // PUT: name, description and (replacing) metadata, as the v3 `volumes.update` schema allows.
+  r.add('PUT', '/v3/:project/volumes/:id', (req, call) => {
+    const b = isObject(req.body) && isObject(req.body['volume']) ? req.body['volume'] : undefined;
+    if (!b) return err(400, "Missing required element 'volume' in request body.");
+    const extra = Object.keys(b).filter((k) => !['name', 'description', 'metadata', 'display_name', 'display_description'].includes(k));
+    if (extra.length > 0) return err(400, `Invalid input for field/attribute volume. Value: ${JSON.stringify(b)}. Additional properties are not allowed ('${extra[0]}' was unexpected)`);
+    const volume = visible(call, req.params['id'] ?? '');
+    if (!volume) return err(404, `Volume ${req.params['id']} could not be found.`);
+    const text = (v: unknown): string | null | undefined => (typeof v === 'string' || v === null ? v : undefined);
+    const name = text(b['name'] ?? b['display_name']);
+    const description = text(b['description'] ?? b['display_description']);
+    if (name !== undefined) volume.name = name ?? '';
+    if (description !== undefined) volume.description = description;
+    if (isObject(b['metadata'])) volume.metadata = Object.fromEntries(Object.entries(b['metadata']).map(([k, v]) => [k, String(v)]));
+    volume.updatedAt = Date.now();
+    return json(200, { volume: render.volume(call, volume) });
+  });
+
   r.add('DELETE', '/v3/:project/volumes/:id', (req, call) => {
     const volume = visible(call, req.params['id'] ?? '');
     if (!volume) return err(404, `Volume ${req.params['id']} could not be found.`);

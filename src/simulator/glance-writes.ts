@@ -1,7 +1,7 @@
 /**
  * Glance's write side: image records (create, JSON-patch, delete), image data (upload streamed
  * to the blob store, download streamed from it, with Glance's statuses: queued → saving →
- * active, back to queued when an upload breaks), members and tags.
+ * active, back to queued when an upload breaks) and tags; members are in glance-members.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimResponse } from './http.js';
@@ -30,6 +30,18 @@ const FIELDS: Record<string, (img: Image, v: unknown) => void> = {
   owner: (img, v) => (img.ownerId = String(v)),
 };
 
+/** Properties schema-image.json declares as image ids (`null` or a uuid); Glance checks their pattern. */
+const IMAGE_ID_PROPERTIES = new Set(['kernel_id', 'ramdisk_id']);
+const UUID_PATTERN = '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$';
+
+/** Glance's schema check of one property value (400 `Provided object does not match schema 'image'`). */
+function schemaRefusal(call: GlanceCall, key: string, value: unknown): SimResponse | undefined {
+  if (!IMAGE_ID_PROPERTIES.has(key) || value === null) return undefined;
+  if (typeof value === 'string' && new RegExp(UUID_PATTERN).test(value)) return undefined;
+  const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return glanceError(call.req, 400, `Provided object does not match schema 'image': ${shown} does not match '${UUID_PATTERN}'`);
+}
+
 export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
   r.add('POST', '/v2/images', (req, call) => {
     const b = isObject(req.body) ? req.body : undefined;
@@ -48,9 +60,12 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     };
     for (const [key, value] of Object.entries(b)) {
       if (key === 'id') continue;
+      const refused = schemaRefusal(call, key, value);
+      if (refused) return refused;
       const set = FIELDS[key];
       if (set) set(image, value);
       else if (typeof value === 'string') image.properties[key] = value;
+      else if (value === null && IMAGE_ID_PROPERTIES.has(key)) continue;
       else return glanceError(req, 400, `Invalid value for property '${key}': not a string`);
     }
     call.ctx.store.images.insert(image);
@@ -69,6 +84,8 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     for (const op of ops) {
       const key = String(op['path'] ?? '').replace(/^\//, '');
       if (READ_ONLY.has(key)) return glanceError(req, 403, `Attribute '${key}' is read-only.`);
+      const refused = op['op'] === 'remove' ? undefined : schemaRefusal(call, key, op['value']);
+      if (refused) return refused;
       if (op['op'] === 'remove') {
         if (!(key in image.properties)) return glanceError(req, 409, `Property ${key} does not exist.`);
         delete image.properties[key];
@@ -126,18 +143,6 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(info.size), 'content-md5': Buffer.from(info.md5, 'hex').toString('base64') },
       stream: call.ctx.store.blobs.read(`image:${image.id}`),
     };
-  });
-
-  r.add('POST', '/v2/images/:id/members', (req, call) => {
-    const found = findImage(call);
-    if ('error' in found) return found.error;
-    const image = found.image;
-    if (image.visibility !== 'shared') return glanceError(req, 403, `Not allowed to create members for image ${image.id}: Only shared images have members.`);
-    const member = isObject(req.body) ? String(req.body['member'] ?? '') : '';
-    if (image.members.some((m) => m.memberId === member)) return glanceError(req, 409, `Member ${member} already exists for image ${image.id}.`);
-    const now = Date.now();
-    image.members.push({ memberId: member, status: 'pending', createdAt: now, updatedAt: now });
-    return json(200, { image_id: image.id, member_id: member, status: 'pending', schema: '/v2/schemas/member' });
   });
 
   r.add('PUT', '/v2/images/:id/tags/:tag', (_req, call) => {

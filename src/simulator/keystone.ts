@@ -422,6 +422,11 @@ const newId = (): string => randomUUID().replace(/-/g, '');
 const conflict = (message: string): SimResponse => keystoneError(409, message);
 const badRequest = (message: string): SimResponse => keystoneError(400, message);
 
+/** Keystone keeps any default project id, even an unknown one, but not a domain's. */
+function defaultProjectRefusal(ctx: Ctx, id: unknown): SimResponse | undefined {
+  return typeof id === 'string' && ctx.store.domains.get(id) ? badRequest(`User's default project ID cannot be a domain ID: ${id}`) : undefined;
+}
+
 /** Keystone's create/update/delete of domains, projects, users, roles and grants (see SPEC.md). */
 function addWrites(r: Router<Ctx>): void {
   r.add('POST', '/v3/domains', authed((req, ctx) => {
@@ -483,6 +488,8 @@ function addWrites(r: Router<Ctx>): void {
     const domainId = str(body['domain_id']) ?? DEFAULT_DOMAIN_ID;
     if (!ctx.store.domains.get(domainId)) return notFound('domain', domainId);
     if (ctx.store.userByName(name, domainId)) return conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${name} at domain ID ${domainId}.`);
+    const domainAsProject = defaultProjectRefusal(ctx, body['default_project_id']);
+    if (domainAsProject) return domainAsProject;
     const user = ctx.store.users.insert({
       id: newId(), name, domainId, enabled: body['enabled'] !== false, email: str(body['email']), description: str(body['description']),
       defaultProjectId: str(body['default_project_id']),
@@ -495,8 +502,17 @@ function addWrites(r: Router<Ctx>): void {
     const user = ctx.store.users.get(req.params['id'] ?? '');
     if (!user) return notFound('user', req.params['id'] ?? '');
     const body = obj(obj(req.body)?.['user']) ?? {};
+    const domainAsProject = defaultProjectRefusal(ctx, body['default_project_id']);
+    if (domainAsProject) return domainAsProject;
+    const name = str(body['name']);
+    if (name !== undefined && name !== user.name && ctx.store.userByName(name, user.domainId)) {
+      return conflict(`Conflict occurred attempting to store user - Duplicate entry found with name ${name} at domain ID ${user.domainId}.`);
+    }
     ctx.store.users.update(user, (u) => {
+      if (name !== undefined) u.name = name;
       if (typeof body['enabled'] === 'boolean') u.enabled = body['enabled'];
+      // Keystone keeps an unknown default project (it only refuses a domain), and null clears it.
+      if ('default_project_id' in body) u.defaultProjectId = str(body['default_project_id']);
       if (typeof body['email'] === 'string') u.email = body['email'];
       if (typeof body['description'] === 'string') u.description = body['description'];
       if (typeof body['password'] === 'string') u.password = body['password'];

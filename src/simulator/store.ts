@@ -80,12 +80,16 @@ export interface Subnet {
   description: string; createdAt: number;
 }
 export interface FixedIp { subnetId: string; ipAddress: string }
+/** An allowed address pair: traffic from this IP (or CIDR) and MAC may leave the port. */
+export interface AddressPair { ipAddress: string; macAddress: string }
 export interface Port {
   id: string; name: string; networkId: string; projectId: string; macAddress: string; fixedIps: FixedIp[];
   /** `compute:<az>`, `network:router_interface`, `network:router_gateway`, `network:dhcp`, `network:floatingip`, "" */
   deviceOwner: string; deviceId: string; bindingHostId: string; securityGroupIds: string[];
   status: 'ACTIVE' | 'DOWN' | 'BUILD'; adminStateUp: boolean; portSecurityEnabled: boolean;
   tags: string[]; description: string; createdAt: number;
+  /** absent = none */
+  allowedAddressPairs?: AddressPair[];
 }
 export interface Router {
   id: string; name: string; projectId: string; status: 'ACTIVE' | 'DOWN'; adminStateUp: boolean;
@@ -131,6 +135,8 @@ export interface Server {
   instanceNumber: number;
   description: string | null; locked: boolean; configDrive: string;
   createdAt: number; updatedAt: number; launchedAt: number | null;
+  /** The image's kernel and ramdisk (AMI-style images' `kernel_id`/`ramdisk_id` properties), "" or absent when none. */
+  kernelId?: string; ramdiskId?: string;
   /** Base64 user data as given at boot (`OS-EXT-SRV-ATTR:user_data`, 2.3+, admin). */
   userData?: string | null;
   /** Nova's volume block device mappings (boot volume and attachments); absent = none recorded. */

@@ -14,7 +14,8 @@ import { discoverClouds } from './discover.js';
 import { applyCommand } from './apply.js';
 import { hostsCommand } from './hosts.js';
 import { planFromFile, printPlan } from './plan.js';
-import { SCENARIOS, startFromArgs, type ScenarioName } from './sandbox.js';
+import { startFromArgs } from './sandbox.js';
+import { SCENARIO_NAMES, type ScenarioName } from '../../simulator/scenarios/index.js';
 
 interface DemoArgs {
   scenario: ScenarioName;
@@ -30,7 +31,7 @@ interface DemoArgs {
  */
 export const demoCommand: CliCommand<DemoArgs> = {
   name: 'demo',
-  builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName }),
+  builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIO_NAMES, default: 'demo' as ScenarioName }),
   run: async (context: CommandContext, args: DemoArgs) => {
     const c = painter(context.color);
     const out = context.streams.stdout;

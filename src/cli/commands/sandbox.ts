@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
-import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox } from '../../simulator/sandbox.js';
+import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox, type ScenarioName } from '../../simulator/sandbox.js';
+import { SCENARIO_NAMES } from '../../simulator/scenarios/index.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
-
-export const SCENARIOS = ['demo', 'small', 'large'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
 
 interface SandboxArgs {
   scenario: ScenarioName;
@@ -29,7 +27,10 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   name: 'sandbox',
   builder: (yargs: Argv) =>
     yargs
-      .option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName, describe: 'seed data: demo, small, or large (10 000 servers)' })
+      .option('scenario', {
+        choices: SCENARIO_NAMES, default: 'demo' as ScenarioName,
+        describe: 'seed data: demo, small, large (10 000 servers), kitchen-sink (every optional field and edge case), kitchen-sink-mac-clash (the same; its target already holds a port with a source MAC)',
+      })
       .option('scale', { type: 'number', default: 1, describe: 'multiply the scenario\'s size (large: --scale 5 gives 50 000 servers)' })
       .option('port-base', { type: 'number', default: 17000, describe: 'source listens on this port, target on the next; 0 picks free ports' })
       .option('write-config', { type: 'string', describe: 'write DIR/clouds.yaml and DIR/pumphouse.yaml for these clouds' })
