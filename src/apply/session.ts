@@ -77,6 +77,7 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     passwords,
     connect: (c) => connect(c, { events }),
     hosts: hostStepWorld(config, { source: session.clouds[0], target: session.clouds[1] }, events),
+    keepAdminGrants: config.settings.apply.keepAdminGrants,
     ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
     ...(options.failFast !== undefined ? { failFast: options.failFast } : {}),
     ...(options.stop ? { stop: options.stop } : {}),

@@ -5,8 +5,9 @@ import { TargetMatcher } from '../diff/match.js';
 import type { EventSink } from '../events/sink.js';
 import { InventoryLookup } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { collectAll, identity, type Cloud } from '../openstack/index.js';
+import type { Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
+import { grantOwnAccess } from './access.js';
 
 /**
  * Everything the step runners share during one apply: both clouds, both inventories as
@@ -29,6 +30,8 @@ export interface MigrationLedger {
   setDowntime(server: string, record: ServerDowntimeRecord): Promise<void>;
   addTemporary(key: string, object: TemporaryObjectRecord): Promise<void>;
   removeTemporary(key: string): Promise<void>;
+  /** The temporaries recorded so far, this apply's and those an earlier one left. */
+  temporaries(): Readonly<Record<string, TemporaryObjectRecord>>;
 }
 
 export interface ServerDowntimeRecord {
@@ -69,6 +72,8 @@ export interface MigrationContextInit {
   passwords: PasswordSink;
   /** Connects to a cloud (the client's `connect`, injectable for tests). */
   connect(config: CloudConfig): Promise<Cloud>;
+  /** pumphouse.yaml's settings.apply.keep_admin_grants: leave Pumphouse's admin role on the projects it worked in. @default false */
+  keepAdminGrants?: boolean;
   /** Polling interval for status waits, ms. @default 1000 */
   pollMs?: number;
   /** Longest wait for one status transition, ms. @default 1800000 */
@@ -87,6 +92,7 @@ export class MigrationContext {
   readonly passwords: PasswordSink;
   readonly pollMs: number;
   readonly waitTimeoutMs: number;
+  readonly keepAdminGrants: boolean;
   private readonly changes = new Map<string, Change>();
   private readonly matcher: TargetMatcher;
   private readonly scoped = new Map<string, Promise<Cloud>>();
@@ -103,12 +109,18 @@ export class MigrationContext {
     this.passwords = init.passwords;
     this.pollMs = init.pollMs ?? 1000;
     this.waitTimeoutMs = init.waitTimeoutMs ?? 30 * 60_000;
+    this.keepAdminGrants = init.keepAdminGrants ?? false;
     for (const change of init.changes) this.changes.set(change.address, change);
     this.matcher = new TargetMatcher(init.targetLookup, init.settings.maps, {});
   }
 
   change(address: string): Change | undefined {
     return this.changes.get(address);
+  }
+
+  /** The plan's changes of one kind, whatever their action. */
+  changesOfKind(kind: Change['kind']): Change[] {
+    return [...this.changes.values()].filter((c) => c.kind === kind);
   }
 
   /** The source object at `address`; a step names only objects discovery saw. */
@@ -156,7 +168,7 @@ export class MigrationContext {
   /**
    * The target cloud with a token scoped to a target project: servers, volumes and server
    * groups are created in the project of the token, whatever an admin asks. Pumphouse's user is
-   * granted the admin role there first (idempotent; the original Pumphouse did the same).
+   * granted the admin role there first, as a temporary the apply revokes when it ends (access.ts).
    */
   targetIn(projectId: string): Promise<Cloud> {
     let cloud = this.scoped.get(projectId);
@@ -174,12 +186,7 @@ export class MigrationContext {
   }
 
   private async openScoped(projectId: string): Promise<Cloud> {
-    
-    const client = await this.target.identity();
-    const info = this.target.session.info;
-    const admin = (await collectAll(identity.roles.list(client, { name: 'admin' })))[0];
-    if (!admin) throw new PumphouseError('PH1622', `${this.target.label}: there is no "admin" role to grant Pumphouse on project ${projectId}`);
-    await identity.roles.grant(client, { projectId }, info.user.id, admin.id);
+    await grantOwnAccess(this, projectId);
     const base = this.init.targetConfig;
     const auth = { ...base.auth, project_id: projectId } as Record<string, unknown>;
     for (const key of ['project_name', 'project_domain_name', 'project_domain_id', 'domain_id', 'domain_name']) delete auth[key];

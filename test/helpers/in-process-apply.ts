@@ -31,12 +31,12 @@ export interface ApplyWorld {
 export const PLAN_HEADER = 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: world }\n';
 export const SANDBOX_MAPS = '  maps:\n    networks: { public: admin_floating_net }\n    volumeTypes: { lvmdriver-1: volumes_lvm }\n';
 
-export async function applyWorld(): Promise<ApplyWorld> {
+export async function applyWorld(options: { state?: MemoryDocument } = {}): Promise<ApplyWorld> {
   const env = await privateSandbox({ hardware: false });
   const config = loadConfig(env.config);
   const events = new RecordingSink();
   const [source, target] = await Promise.all([connect(config.source, { events }), connect(config.target, { events })]);
-  const state = new MemoryDocument();
+  const state = options.state ?? new MemoryDocument();
   let plans = 0;
   return {
     env, config, clouds: { source, target }, state, events,

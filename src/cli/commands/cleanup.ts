@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
+import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../../migrate/access.js';
 import { blockStorage, connect, image, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
 import { configSecrets } from '../../state/secrets.js';
@@ -16,12 +17,13 @@ interface CleanupArgs {
 /**
  * `pumphouse cleanup`: removes the temporary objects apply recorded in the state and did not
  * get to remove (a failure or a kill in the middle of a copy): source snapshots of servers,
- * snapshot/clone volumes and upload images of volumes, the target's transfer images. Only
+ * snapshot/clone volumes and upload images of volumes, the target's transfer images, the admin
+ * role Pumphouse gave its own user on target projects. Only
  * objects the state names are touched, never anything found by guessing.
  */
 export const cleanupCommand: CliCommand<CleanupArgs> = {
   name: 'cleanup',
-  describe: 'Remove the temporary snapshots, volumes and images an interrupted apply left behind (as recorded in the state)',
+  describe: 'Remove the temporary snapshots, volumes, images and admin roles an interrupted apply left behind (as recorded in the state)',
   builder: (yargs: Argv) =>
     yargs
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file' })
@@ -36,8 +38,8 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
         writeLine(context.streams.stdout, `Nothing to clean up: ${args.state} records no temporary objects.`);
         return 0;
       }
-      // Snapshots go after the clones made from them, images and clones first.
-      const order = (kind: string) => (kind === 'volume-snapshot' ? 1 : 0);
+      // Snapshots go after the clones made from them, images and clones first; Pumphouse's own access last.
+      const order = (kind: string) => (kind === 'volume-snapshot' ? 1 : kind === TEMPORARY_GRANT_KIND ? 2 : 0);
       temporaries.sort(([, a], [, b]) => order(a.kind) - order(b.kind));
       if (args.dryRun) {
         for (const [, t] of temporaries) writeLine(context.streams.stdout, `would remove ${t.cloud} ${t.kind} ${t.id} (${t.purpose})`);
@@ -52,6 +54,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
           if (t.kind === 'image') await image.images.remove(await cloud.image(), t.id);
           else if (t.kind === 'volume') await blockStorage.volumes.remove(await cloud.blockStorage(), t.id);
           else if (t.kind === 'volume-snapshot') await blockStorage.snapshots.remove(await cloud.blockStorage(), t.id);
+          else if (t.kind === TEMPORARY_GRANT_KIND) await revokeTemporaryGrant(await cloud.identity(), t.id);
           else throw new PumphouseError('PH1608', `unknown temporary kind ${t.kind}`);
           await store.update((s) => {
             delete s.temporaries[key];
