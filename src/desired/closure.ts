@@ -139,6 +139,11 @@ export class SourceGraph {
       .map((grant) => ({ address: grant.address, why: 'domain role', order: false }));
   }
 
+  /** The grants on a project (users', groups', inherited ones). */
+  projectGrants(projectAddress: string): readonly InventoryResource[] {
+    return this.grantsByProject.get(projectAddress) ?? [];
+  }
+
   /** Quotas move with every project that has moving servers: the target must admit them. */
   projectQuotas(projectAddress: string): Need[] {
     return (this.quotasByProject.get(projectAddress) ?? []).map((q) => ({ address: q.address, why: 'quota', order: false }));

@@ -3,6 +3,7 @@ import type { ServiceClient } from '../openstack/http/service-client.js';
 import { collectAll, identity, isNotFound } from '../openstack/index.js';
 import { PumphouseError, errorMessage } from '../errors.js';
 import type { MigrationContext, TemporaryObjectRecord } from './context.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from './owner-session.js';
 
 /**
  * Pumphouse's own access inside target projects. Servers, volumes and server groups are created
@@ -33,21 +34,28 @@ export async function grantOwnAccess(m: MigrationContext, projectId: string): Pr
 
 /**
  * Revokes every temporary grant the state records (this apply's and any a killed one left),
- * except one the plan itself copies from the source: that grant is the workload's now. A grant
- * that cannot be revoked stays recorded and is reported, for `pumphouse cleanup`.
+ * except one the plan itself copies from the source: that grant is the workload's now; and
+ * removes any key a killed boot left in Pumphouse's keypairs. What cannot be removed stays
+ * recorded and is reported, for `pumphouse cleanup`.
  */
 export async function releaseOwnAccess(m: MigrationContext): Promise<void> {
-  if (m.keepAdminGrants) return;
   for (const [key, record] of Object.entries(m.ledger.temporaries())) {
-    if (record.cloud !== 'target' || record.kind !== TEMPORARY_GRANT_KIND) continue;
+    if (record.cloud !== 'target') continue;
     try {
-      if (!copiedByPlan(m, record.id)) await revokeTemporaryGrant(await m.target.identity(), record.id);
+      if (record.kind === TEMPORARY_KEYPAIR_KIND) {
+        // A key lent for a boot that a kill interrupted (a finished boot returns it at once).
+        await removeTemporaryKeypair(await m.target.compute(), record.id);
+      } else if (record.kind === TEMPORARY_GRANT_KIND && !m.keepAdminGrants) {
+        if (!copiedByPlan(m, record.id)) await revokeTemporaryGrant(await m.target.identity(), record.id);
+      } else {
+        continue;
+      }
       await m.ledger.removeTemporary(key);
     } catch (error) {
       m.events.emit({
         type: 'warning', level: 'warn',
-        message: `could not revoke Pumphouse's temporary admin role (${record.purpose}): ${errorMessage(error)}`,
-        data: { code: 'PH1624', cloud: m.target.label, hint: 'run `pumphouse cleanup` to revoke it' },
+        message: `could not remove Pumphouse's temporary ${record.kind} (${record.purpose}): ${errorMessage(error)}`,
+        data: { code: 'PH1624', cloud: m.target.label, hint: 'run `pumphouse cleanup` to remove it' },
       });
     }
   }

@@ -8,6 +8,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import type { Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
 import { grantOwnAccess } from './access.js';
+import { sessionConfig } from './owner-session.js';
 
 /**
  * Everything the step runners share during one apply: both clouds, both inventories as
@@ -54,6 +55,8 @@ export interface TemporaryObjectRecord {
 /** Generated passwords, handed to whoever writes the passwords file; never to events or state. */
 export interface PasswordSink {
   record(user: string, password: string): Promise<void>;
+  /** The password Pumphouse set for a copied user (this apply or an earlier one), to work as that user. */
+  known(user: string): string | undefined;
 }
 
 export interface MigrationContextInit {
@@ -171,11 +174,20 @@ export class MigrationContext {
    * granted the admin role there first, as a temporary the apply revokes when it ends (access.ts).
    */
   targetIn(projectId: string): Promise<Cloud> {
-    let cloud = this.scoped.get(projectId);
+    return this.session(projectId, () => this.openScoped(projectId));
+  }
+
+  /** The target as another user (whose password Pumphouse set), scoped to a project: to create what that user owns. */
+  targetAs(userId: string, password: string, projectId: string): Promise<Cloud> {
+    return this.session(`${userId}@${projectId}`, () => this.init.connect(sessionConfig(this.init.targetConfig, userId, password, projectId)));
+  }
+
+  private session(key: string, open: () => Promise<Cloud>): Promise<Cloud> {
+    let cloud = this.scoped.get(key);
     if (!cloud) {
-      cloud = this.openScoped(projectId);
-      this.scoped.set(projectId, cloud);
-      cloud.catch(() => this.scoped.delete(projectId));
+      cloud = open();
+      this.scoped.set(key, cloud);
+      cloud.catch(() => this.scoped.delete(key));
     }
     return cloud;
   }

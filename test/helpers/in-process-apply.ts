@@ -3,6 +3,7 @@ import { runApply, type ApplyInput, type ApplyReport } from '../../src/apply/app
 import { MemoryDocument } from '../../src/apply/ledger.js';
 import { PasswordsFile } from '../../src/apply/passwords.js';
 import { loadConfig, type PumphouseConfig } from '../../src/config/load.js';
+import { applyUserAddress } from '../../src/diff/losses.js';
 import { RecordingSink } from '../../src/events/sink.js';
 import { makePlan } from '../../src/execution-plan/make.js';
 import type { ExecutionPlan } from '../../src/execution-plan/plan.js';
@@ -46,13 +47,13 @@ export async function applyWorld(options: { state?: MemoryDocument } = {}): Prom
       const loaded = loadPlanFile(file);
       if (!loaded.desired) throw new Error(`invalid test plan: ${JSON.stringify(loaded.diagnostics)}`);
       const [s, t] = await Promise.all([discoverInventory(source, { label: 'source' }), discoverInventory(target, { label: 'target' })]);
-      return makePlan({ desired: loaded.desired, source: s, target: t, mappings: state.state.mappings, excludes: options.excludes ?? [], now: new Date() }).plan;
+      return makePlan({ desired: loaded.desired, source: s, target: t, mappings: state.state.mappings, excludes: options.excludes ?? [], applyUser: applyUserAddress(config.target.auth) ?? '', now: new Date() }).plan;
     },
     async apply(plan, options = {}) {
       const [s, t] = await Promise.all([discoverInventory(source, { label: 'source' }), discoverInventory(target, { label: 'target' })]);
       return runApply({
         plan, source, target, targetConfig: config.target, inventories: { source: s, target: t }, store: state, events,
-        passwords: new PasswordsFile(plan.settings.passwordsFile ?? env.files.path('world.passwords.yaml')),
+        passwords: PasswordsFile.open(plan.settings.passwordsFile ?? env.files.path('world.passwords.yaml')),
         connect: (c) => connect(c, { events }), pollMs: 20, retryBaseMs: 20, ...options,
       });
     },

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
 import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../../migrate/access.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../../migrate/owner-session.js';
 import { blockStorage, connect, image, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
 import { configSecrets } from '../../state/secrets.js';
@@ -18,7 +19,7 @@ interface CleanupArgs {
  * `pumphouse cleanup`: removes the temporary objects apply recorded in the state and did not
  * get to remove (a failure or a kill in the middle of a copy): source snapshots of servers,
  * snapshot/clone volumes and upload images of volumes, the target's transfer images, the admin
- * role Pumphouse gave its own user on target projects. Only
+ * role Pumphouse gave its own user on target projects, a key lent to its user for a boot. Only
  * objects the state names are touched, never anything found by guessing.
  */
 export const cleanupCommand: CliCommand<CleanupArgs> = {
@@ -55,6 +56,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
           else if (t.kind === 'volume') await blockStorage.volumes.remove(await cloud.blockStorage(), t.id);
           else if (t.kind === 'volume-snapshot') await blockStorage.snapshots.remove(await cloud.blockStorage(), t.id);
           else if (t.kind === TEMPORARY_GRANT_KIND) await revokeTemporaryGrant(await cloud.identity(), t.id);
+          else if (t.kind === TEMPORARY_KEYPAIR_KIND) await removeTemporaryKeypair(await cloud.compute(), t.id);
           else throw new PumphouseError('PH1608', `unknown temporary kind ${t.kind}`);
           await store.update((s) => {
             delete s.temporaries[key];
