@@ -66,7 +66,7 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     s.clouds = { source: { authUrl: session.clouds[0].authUrl }, target: { authUrl: session.clouds[1].authUrl } };
     if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
   });
-  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
+  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? PasswordsFile.open(plan.settings.passwordsFile) : noPasswords;
   const lease = await acquireTargetLease(session.clouds[1], { lineage: store.state.lineage, plan: plan.plan.name, stateFile: store.path, events });
   try {
     return await runSessionApply(config, session, plan, store, events, passwords, options);
@@ -87,6 +87,7 @@ function runSessionApply(config: PumphouseConfig, session: ApplySession, plan: E
     passwords,
     connect: (c) => connect(c, { events }),
     hosts: hostStepWorld(config, { source: session.clouds[0], target: session.clouds[1] }, events),
+    keepAdminGrants: config.settings.apply.keepAdminGrants,
     ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
     ...(options.failFast !== undefined ? { failFast: options.failFast } : {}),
     ...(options.stop ? { stop: options.stop } : {}),

@@ -14,6 +14,8 @@ import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig,
 export interface Settings {
   timeoutMs: number;
   discovery: { concurrency: number; pageSize: number };
+  /** keepAdminGrants: leave Pumphouse's own admin role on the target projects it worked in. */
+  apply: { keepAdminGrants: boolean };
 }
 
 export interface PumphouseConfig {
@@ -29,7 +31,7 @@ export interface PumphouseConfig {
   hosts: Record<string, HostHardware>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { timeoutMs: 60_000, discovery: { concurrency: 8, pageSize: 1000 } };
+export const DEFAULT_SETTINGS: Settings = { timeoutMs: 60_000, discovery: { concurrency: 8, pageSize: 1000 }, apply: { keepAdminGrants: false } };
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): PumphouseConfig {
   const source = readYamlFile(file, { codeBase: 1100, what: 'config file' });
@@ -63,6 +65,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
         concurrency: value.settings?.discovery?.concurrency ?? DEFAULT_SETTINGS.discovery.concurrency,
         pageSize: value.settings?.discovery?.page_size ?? DEFAULT_SETTINGS.discovery.pageSize,
       },
+      apply: { keepAdminGrants: value.settings?.apply?.keep_admin_grants ?? DEFAULT_SETTINGS.apply.keepAdminGrants },
     },
     hosts: hostsOf(value.hosts ?? {}),
   };
@@ -111,7 +114,7 @@ interface RawConfig {
   clouds_file?: string;
   source: RawCloud;
   target: RawCloud;
-  settings?: { timeout_seconds?: number; discovery?: { concurrency?: number; page_size?: number } };
+  settings?: { timeout_seconds?: number; discovery?: { concurrency?: number; page_size?: number }; apply?: { keep_admin_grants?: boolean } };
   fuel?: { url: string; username?: string; password?: string; environment: string; verify?: boolean };
   hosts?: Record<string, {
     bmc: { driver: 'ipmitool' | 'redfish'; address: string; port?: number; username: string; password: string; cipher_suite?: number; scheme?: 'https' | 'http'; verify?: boolean; timeout_seconds?: number };

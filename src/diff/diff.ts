@@ -31,6 +31,8 @@ export interface DiffInput {
   mappings: StateMappings;
   /** Prebuilt indexes, when the caller has them. */
   lookups?: { source: InventoryLookup; target: InventoryLookup };
+  /** The target address of the user apply runs as, for what it will own (losses.ts). */
+  applyUser?: string;
 }
 
 export function diffState(input: DiffInput): ChangeSet {
@@ -41,7 +43,11 @@ export function diffState(input: DiffInput): ChangeSet {
   const translate = translator(input, source, matcher);
   const changes: Change[] = [];
   // Selection order is RESOURCE_KINDS order: networks are matched before the ports keyed by them.
-  const losses: LossContext = { graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference };
+  const planned = new Set(input.selection.resources.map((s) => s.address));
+  const losses: LossContext = {
+    graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference, applyUser: input.applyUser,
+    creates: (address) => planned.has(address) && !matchesOnTarget(matcher, source, address),
+  };
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
@@ -72,6 +78,11 @@ function translator(input: DiffInput, source: InventoryLookup, matcher: TargetMa
       return there;
     },
   };
+}
+
+function matchesOnTarget(matcher: TargetMatcher, source: InventoryLookup, address: string): boolean {
+  const resource = source.get(address);
+  return resource !== undefined && !('missing' in matcher.match(resource));
 }
 
 interface DiffContext {

@@ -3,9 +3,10 @@ import type { StepContext, StepRunner } from '../executor/runner.js';
 import { PumphouseError } from '../errors.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { collectAll, compute, image, isConflict, isNotFound, network, type Cloud } from '../openstack/index.js';
+import { collectAll, compute, image, isNotFound, network } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
+import { bootSession } from './owner-session.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
@@ -86,49 +87,10 @@ export function serverRunner(m: MigrationContext): StepRunner {
     }), ctx);
   }
 
-  /** Keys already checked or imported for Pumphouse's user, by target project and key name. */
-  const bootKeys = new Map<string, Promise<string | undefined>>();
-
-  /** Nova looks a key up among the keypairs of the user who boots: Pumphouse's, so it gets a copy. */
-  function bootKeyName(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
-    const key = `${m.targetProjectOf(source)}/${String(source.attributes['keyName'])}`;
-    let known = bootKeys.get(key);
-    if (!known) {
-      known = ensureBootKey(ctx, cloud, source);
-      bootKeys.set(key, known);
-      known.catch(() => bootKeys.delete(key));
-    }
-    return known;
-  }
-
-  async function ensureBootKey(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
-    const keyName = source.attributes['keyName'];
-    const keypair = refList(source, 'keypair')[0];
-    if (typeof keyName !== 'string' || !keypair) return undefined;
-    const publicKey = m.sourceLookup.get(keypair)?.attributes['publicKey'];
-    if (typeof publicKey !== 'string') return undefined;
-    const client = await cloud.compute();
-    try {
-      const own = await compute.keypairs.get(client, keyName);
-      if (own.public_key.trim() === publicKey.trim()) return keyName;
-      ctx.progress({ phase: `Pumphouse's user has another key named ${keyName} on the target: booting without a key` });
-      return undefined;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-    try {
-      await compute.keypairs.importKey(client, { name: keyName, public_key: publicKey });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-    }
-    return keyName;
-  }
-
   /** `live`: the source server as just read (user data is read live, never kept). */
   async function boot(ctx: StepContext, source: InventoryResource, live: compute.servers.Server): Promise<string> {
     const a = source.attributes;
     const projectId = m.targetProjectOf(source);
-    const cloud = await m.targetIn(projectId);
     const imageRef = await bootImage(ctx, source, projectId);
     ctx.progress({ phase: 'booting the copy on the target' });
     const flavorName = (a['flavor'] as { name?: string } | undefined)?.name;
@@ -143,12 +105,14 @@ export function serverRunner(m: MigrationContext): StepRunner {
     const bdm = imageRef && volumes.length > 0
       ? [{ boot_index: 0, uuid: imageRef, source_type: 'image' as const, destination_type: 'local' as const, delete_on_termination: true }, ...volumes]
       : volumes;
-    const created = await compute.servers.create(await cloud.compute(), {
+    // As its owner where Pumphouse can, so the copy is theirs (owner-session.ts).
+    const session = await bootSession(m, ctx, source, projectId);
+    const created = await compute.servers.create(await session.cloud.compute(), {
       name: source.name,
       flavorRef: flavorId,
       ...(imageRef ? { imageRef } : {}),
       networks: ports.length > 0 ? ports : 'none',
-      ...(await bootKeyName(ctx, cloud, source).then((k) => (k ? { key_name: k } : {}))),
+      ...(session.keyName ? { key_name: session.keyName } : {}),
       metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName) },
       tags: [...((a['tags'] as string[] | undefined) ?? []), ...markTags(source.id, m.planName)],
       // Read live and passed through: user data may hold credentials, so it is never stored.
@@ -158,7 +122,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       ...(a['configDrive'] === true ? { config_drive: true } : {}),
       ...(bdm.length > 0 ? { block_device_mapping_v2: bdm } : {}),
       ...(group && m.targetIdOf(group) ? { schedulerHints: { group: m.targetIdOf(group) as string } } : {}),
-    });
+    }).finally(() => session.release());
     m.ledger.setMapping(source.address, created.id);
     ctx.progress({ phase: 'waiting for the copy to be ACTIVE' });
     return created.id;

@@ -1,6 +1,8 @@
 import type { StepRunner } from '../executor/runner.js';
 import { UnsupportedStepError } from '../executor/runner.js';
 import { isMarkKey, markTags } from '../diff/marks.js';
+import { refList } from '../inventory/lookup.js';
+import type { InventoryResource } from '../inventory/model.js';
 import { blockStorage, compute, identity, image, network } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 
@@ -22,11 +24,14 @@ const UPDATERS: Partial<Record<string, Updater>> = {
       ...('tags' in after ? { tags: withMarks(after['tags'], sourceId, m.planName) } : {}),
     });
   },
-  user: async (m, id, after) => {
+  user: async (m, id, after, sourceId) => {
+    const source = m.sourceLookup.byId('user', sourceId);
+    const defaultProject = source ? referenceUpdate(m, source, 'defaultProject') : undefined;
     await identity.users.update(await m.target.identity(), id, {
       ...('enabled' in after ? { enabled: after['enabled'] as boolean } : {}),
-      ...('email' in after && typeof after['email'] === 'string' ? { email: after['email'] } : {}),
+      ...('email' in after ? { email: typeof after['email'] === 'string' ? after['email'] : null } : {}),
       ...('description' in after ? { description: String(after['description'] ?? '') } : {}),
+      ...(defaultProject !== undefined ? { default_project_id: defaultProject } : {}),
     });
   },
   flavor: async (m, id, after) => {
@@ -59,6 +64,17 @@ const UPDATERS: Partial<Record<string, Updater>> = {
     if ('description' in after) await client.put(client.url('servers', id), { server: { description: after['description'] } });
   },
 };
+
+/**
+ * For a reference the plan says differs (`refs.<role>`): the target id of the source's referenced
+ * object, or null to clear it when that object will not be on the target; undefined when the
+ * reference does not differ.
+ */
+function referenceUpdate(m: MigrationContext, source: InventoryResource, role: string): string | null | undefined {
+  if (!m.change(source.address)?.differences.some((d) => d.path === `refs.${role}`)) return undefined;
+  const referenced = refList(source, role)[0];
+  return (referenced ? m.targetIdOf(referenced) : undefined) ?? null;
+}
 
 /** Neutron: settable attributes by their API names, plus tags with the marks kept. */
 function neutron(collection: 'networks' | 'subnets' | 'routers' | 'ports' | 'floatingips', fields: Record<string, string>): Updater {

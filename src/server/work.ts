@@ -14,6 +14,7 @@ import { loadPlanFile } from '../plan-file/index.js';
 import { configSecrets } from '../state/secrets.js';
 import { readState, StateStore } from '../state/store.js';
 import { API_CODES, ApiError } from './http.js';
+import { applyUserAddress } from '../diff/losses.js';
 
 /**
  * What the API keeps between requests: the plans it made (by id, with the plan file they came
@@ -58,7 +59,8 @@ export class ApiWork {
     const session = await openApplySession(this.config, this.events);
     try {
       const state = await readState(this.statePath);
-      const plan = makePlan({ desired: loaded.desired, source: session.inventories.source, target: session.inventories.target, mappings: state?.mappings ?? {}, now: new Date() }).plan;
+      const applyUser = applyUserAddress(this.config.target.auth);
+      const plan = makePlan({ desired: loaded.desired, source: session.inventories.source, target: session.inventories.target, mappings: state?.mappings ?? {}, ...(applyUser ? { applyUser } : {}), now: new Date() }).plan;
       const made: ApiPlan = { id, file, createdAt: new Date().toISOString(), plan };
       this.plans.set(id, made);
       return made;

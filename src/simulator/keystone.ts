@@ -514,8 +514,11 @@ function addWrites(r: Router<Ctx>): void {
       // Keystone keeps an unknown default project (it only refuses a domain), and null clears it.
       if ('default_project_id' in body) u.defaultProjectId = str(body['default_project_id']);
       if (typeof body['email'] === 'string') u.email = body['email'];
+      else if (body['email'] === null) delete u.email;
       if (typeof body['description'] === 'string') u.description = body['description'];
       if (typeof body['password'] === 'string') u.password = body['password'];
+      if (typeof body['default_project_id'] === 'string') u.defaultProjectId = body['default_project_id'];
+      else if (body['default_project_id'] === null) delete u.defaultProjectId;
     });
     return json(200, { user: renderUser(ctx, user) });
   }, 'update_user'));

@@ -106,7 +106,9 @@ describe('diff', () => {
     ]);
     assert.equal(server?.move?.bytes, 0);
     const user = byAddress(diff(webOnly, freshTarget()).changes).get('user:alice');
-    assert.match(user?.willNotSurvive[0] ?? '', /password: reset/);
+    assert.match(user?.willNotSurvive[0] ?? '', /password: not copied \(no spec\.identity\)/, 'a plan without identity sets no password');
+    const identity = desired({ ...webOnly, identity: { projects: ['demo'], passwords: 'reset', passwordsFile: 'p.passwords.yaml', location: { file: 'p.yaml', line: 3, col: 5 } } });
+    assert.match(byAddress(diff(identity, freshTarget()).changes).get('user:alice')?.willNotSurvive[0] ?? '', /password: reset/);
   });
 
   test('hosts: where they stand and what remains on them', () => {
