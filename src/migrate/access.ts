@@ -40,13 +40,14 @@ export async function grantOwnAccess(m: MigrationContext, projectId: string): Pr
  */
 export async function releaseOwnAccess(m: MigrationContext): Promise<void> {
   for (const [key, record] of Object.entries(m.ledger.temporaries())) {
-    if (record.cloud !== 'target') continue;
+    if (record.cloud !== 'target' || record.id === undefined) continue;
+    const id = record.id;
     try {
       if (record.kind === TEMPORARY_KEYPAIR_KIND) {
         // A key lent for a boot that a kill interrupted (a finished boot returns it at once).
-        await removeTemporaryKeypair(await m.target.compute(), record.id);
+        await removeTemporaryKeypair(await m.target.compute(), id);
       } else if (record.kind === TEMPORARY_GRANT_KIND && !m.keepAdminGrants) {
-        if (!copiedByPlan(m, record.id)) await revokeTemporaryGrant(await m.target.identity(), record.id);
+        if (!copiedByPlan(m, id)) await revokeTemporaryGrant(await m.target.identity(), id);
       } else {
         continue;
       }

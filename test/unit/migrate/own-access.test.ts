@@ -30,7 +30,7 @@ class CheckingDocument extends MemoryDocument {
     mutate(this.state);
     for (const [key, record] of Object.entries(this.state.temporaries)) {
       if (before.has(key) || record.kind !== 'role-assignment') continue;
-      const [projectId, userId, roleId] = record.id.split('/') as [string, string, string];
+      const [projectId, userId, roleId] = (record.id ?? '').split('/') as [string, string, string];
       (this.target().roleIdsOn(userId, { projectId }).includes(roleId) ? this.grantedBeforeRecord : this.seenBeforeGrant).push(key);
     }
   }
