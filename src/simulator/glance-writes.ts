@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimResponse } from './http.js';
 import type { GlanceCall } from './glance.js';
 import { glanceError, renderImage } from './glance.js';
+import { isoSeconds } from './ids.js';
 import type { Image } from './store.js';
 
 type Find = (call: GlanceCall) => { image: Image } | { error: SimResponse };
@@ -30,6 +31,18 @@ const FIELDS: Record<string, (img: Image, v: unknown) => void> = {
   owner: (img, v) => (img.ownerId = String(v)),
 };
 
+/** Properties Glance's schema-image.json types: the AMI kernel and ramdisk are image ids (UUIDs). */
+const UUID = /^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$/;
+const IMAGE_ID_PROPERTIES = new Set(['kernel_id', 'ramdisk_id']);
+
+/** Glance's schema check of one property value, as the 400 it answers. */
+function invalidProperty(req: GlanceCall['req'], key: string, value: unknown): SimResponse | undefined {
+  if (IMAGE_ID_PROPERTIES.has(key) && value !== null && !(typeof value === 'string' && UUID.test(value))) {
+    return glanceError(req, 400, `Provided object does not match schema 'image': '${String(value)}' does not match '${UUID.source}'`);
+  }
+  return undefined;
+}
+
 export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
   r.add('POST', '/v2/images', (req, call) => {
     const b = isObject(req.body) ? req.body : undefined;
@@ -48,9 +61,12 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     };
     for (const [key, value] of Object.entries(b)) {
       if (key === 'id') continue;
+      const invalid = invalidProperty(req, key, value);
+      if (invalid) return invalid;
       const set = FIELDS[key];
       if (set) set(image, value);
       else if (typeof value === 'string') image.properties[key] = value;
+      else if (value === null && IMAGE_ID_PROPERTIES.has(key)) continue;
       else return glanceError(req, 400, `Invalid value for property '${key}': not a string`);
     }
     call.ctx.store.images.insert(image);
@@ -74,8 +90,12 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
         delete image.properties[key];
         continue;
       }
+      const invalid = invalidProperty(req, key, op['value']);
+      if (invalid) return invalid;
       const set = FIELDS[key];
       if (set) set(image, op['value']);
+      // Glance keeps a null kernel/ramdisk id and shows it as null; here it is simply not set.
+      else if (op['value'] === null && IMAGE_ID_PROPERTIES.has(key)) delete image.properties[key];
       else image.properties[key] = String(op['value']);
     }
     image.updatedAt = Date.now();
@@ -132,6 +152,7 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     const found = findImage(call);
     if ('error' in found) return found.error;
     const image = found.image;
+    if (!call.caller.isAdmin && call.caller.projectId !== image.ownerId) return glanceError(req, 403, 'You are not permitted to create image members for the image.');
     if (image.visibility !== 'shared') return glanceError(req, 403, `Not allowed to create members for image ${image.id}: Only shared images have members.`);
     const member = isObject(req.body) ? String(req.body['member'] ?? '') : '';
     if (image.members.some((m) => m.memberId === member)) return glanceError(req, 409, `Member ${member} already exists for image ${image.id}.`);
@@ -140,11 +161,65 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     return json(200, { image_id: image.id, member_id: member, status: 'pending', schema: '/v2/schemas/member' });
   });
 
+  addMemberWrites(r, findImage);
+
   r.add('PUT', '/v2/images/:id/tags/:tag', (_req, call) => {
     const found = findImage(call);
     if ('error' in found) return found.error;
     const tag = call.req.params['tag'] ?? '';
     if (!found.image.tags.includes(tag)) found.image.tags.push(tag);
+    return { status: 204 };
+  });
+
+  r.add('DELETE', '/v2/images/:id/tags/:tag', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const tag = call.req.params['tag'] ?? '';
+    if (!found.image.tags.includes(tag)) return glanceError(req, 404, `Tag ${tag} not found.`);
+    found.image.tags = found.image.tags.filter((t) => t !== tag);
+    return { status: 204 };
+  });
+}
+
+const MEMBER_STATUSES = new Set(['pending', 'accepted', 'rejected']);
+
+function renderMember(image: Image, m: Image['members'][number]): Body {
+  return { created_at: isoSeconds(m.createdAt), image_id: image.id, member_id: m.memberId, schema: '/v2/schemas/member', status: m.status, updated_at: isoSeconds(m.updatedAt) };
+}
+
+/**
+ * One membership: show (the owner, the member, an admin), status (the member or an admin, never the
+ * owner alone: glance/api/authorization.py ImageMemberRepoProxy.save), delete (the owner or an admin).
+ */
+function addMemberWrites(r: Router<GlanceCall>, findImage: Find): void {
+  const lookup = (call: GlanceCall): { image: Image; member: Image['members'][number] } | { error: SimResponse } => {
+    const found = findImage(call);
+    if ('error' in found) return found;
+    const memberId = call.req.params['member'] ?? '';
+    const member = found.image.members.find((m) => m.memberId === memberId);
+    const visible = call.caller.isAdmin || call.caller.projectId === found.image.ownerId || call.caller.projectId === memberId;
+    if (!member || !visible) return { error: glanceError(call.req, 404, `${memberId} is not a member of image ${found.image.id}`) };
+    return { image: found.image, member };
+  };
+  r.add('GET', '/v2/images/:id/members/:member', (_req, call) => {
+    const found = lookup(call);
+    return 'error' in found ? found.error : json(200, renderMember(found.image, found.member));
+  });
+  r.add('PUT', '/v2/images/:id/members/:member', (req, call) => {
+    const found = lookup(call);
+    if ('error' in found) return found.error;
+    if (!call.caller.isAdmin && call.caller.projectId !== found.member.memberId) return glanceError(req, 403, `You cannot update image member ${found.member.memberId}`);
+    const status = isObject(req.body) ? req.body['status'] : undefined;
+    if (typeof status !== 'string' || !MEMBER_STATUSES.has(status)) return glanceError(req, 400, `Invalid status: ${String(status)}`);
+    found.member.status = status as Image['members'][number]['status'];
+    found.member.updatedAt = Date.now();
+    return json(200, renderMember(found.image, found.member));
+  });
+  r.add('DELETE', '/v2/images/:id/members/:member', (req, call) => {
+    const found = lookup(call);
+    if ('error' in found) return found.error;
+    if (!call.caller.isAdmin && call.caller.projectId !== found.image.ownerId) return glanceError(req, 403, `You cannot delete image member for ${found.image.id}`);
+    found.image.members = found.image.members.filter((m) => m !== found.member);
     return { status: 204 };
   });
 }
