@@ -5,6 +5,7 @@ import { PumphouseError } from '../errors.js';
 import { collectAll, image } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
+import { imageReferenceProperties, NOT_COPIED, syncImageMembers, syncProtection } from './image-parts.js';
 import { transferImageData } from './image-transfer.js';
 import { waitForStatus } from './wait.js';
 
@@ -14,13 +15,13 @@ import { waitForStatus } from './wait.js';
  * (snapshot) and volume (upload-to-image) steps.
  */
 
-/** Properties Glance manages itself or that point into the source's stores: never copied. */
-const NOT_COPIED = new Set(['stores', 'os_glance_importing_to_stores', 'os_glance_failed_import']);
-
-/** Finds the target image marked as a copy of `sourceImageId`. */
+/** Finds the target image marked as a copy of `sourceImageId`, hidden (os_hidden) or not. */
 export async function findImageCopy(m: MigrationContext, sourceImageId: string): Promise<image.images.Image | undefined> {
-  const images = await collectAll(image.images.list(await m.target.image(), { tag: `${SOURCE_TAG_PREFIX}${sourceImageId}` }));
-  return images.find((i) => i.status !== 'deleted');
+  const client = await m.target.image();
+  const tag = `${SOURCE_TAG_PREFIX}${sourceImageId}`;
+  // Glance lists hidden images only when asked for them, and then only them.
+  const [visible, hidden] = await Promise.all([collectAll(image.images.list(client, { tag })), collectAll(image.images.list(client, { tag, os_hidden: true }))]);
+  return [...visible, ...hidden].find((i) => i.status !== 'deleted');
 }
 
 /**
@@ -85,16 +86,8 @@ export const imageCopy: CopyKind = {
   async create(m, source, ctx) {
     const a = source.attributes;
     const owner = refList(source, 'owner')[0];
-    const properties = { ...(a['properties'] as Record<string, unknown> | undefined) };
-    // kernel/ramdisk references name source images: point them at their copies.
-    for (const key of ['kernel_id', 'ramdisk_id']) {
-      const ref = properties[key];
-      if (typeof ref !== 'string') continue;
-      const referenced = m.sourceLookup.byId('image', ref);
-      const mapped = referenced ? m.targetIdOf(referenced.address) : undefined;
-      if (mapped) properties[key] = mapped;
-      else delete properties[key];
-    }
+    // The kernel and ramdisk are references: their copies' target ids, never the source's.
+    const properties = { ...(a['properties'] as Record<string, unknown> | undefined), ...imageReferenceProperties(m, source) };
     return ensureImageCopy(m, source.id, () => imageRecord(m, source.id, {
       name: source.name,
       diskFormat: String(a['diskFormat'] ?? 'raw'),
@@ -109,11 +102,8 @@ export const imageCopy: CopyKind = {
     }), ctx);
   },
   async complete(m, source, targetId) {
-    if (source.attributes['visibility'] !== 'shared') return;
     const client = await m.target.image();
-    for (const member of refList(source, 'members')) {
-      const projectId = m.targetIdOf(member);
-      if (projectId) await image.images.addMember(client, targetId, projectId);
-    }
+    await syncImageMembers(m, client, source, targetId);
+    await syncProtection(client, source, await image.images.get(client, targetId));
   },
 };
