@@ -59,8 +59,8 @@ async function catalogueWorld(planYaml: string) {
   const plan = env.files.path('catalogue.yaml');
   writeFileSync(plan, `apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: catalogue }\nspec:\n${planYaml}`);
   const state = env.files.path('state.json');
-  const cli = (command: 'plan' | 'apply'): Promise<CliResult> =>
-    runCli(['--config', env.config, command, plan, '--state', state, ...(command === 'apply' ? ['--auto-approve'] : [])], { timeoutMs: 120_000, env: { PUMPHOUSE_POLL_MS: '50' } });
+  const cli = (command: 'plan' | 'apply', ...flags: string[]): Promise<CliResult> =>
+    runCli(['--config', env.config, ...flags, command, plan, '--state', state, ...(command === 'apply' ? ['--auto-approve'] : [])], { timeoutMs: 120_000, env: { PUMPHOUSE_POLL_MS: '50' } });
   const applied = async (): Promise<void> => {
     const result = await cli('apply');
     assert.equal(result.code, 0, result.stderr.slice(-3000));
@@ -175,6 +175,36 @@ describe('flavors and images keep every field', () => {
       await w.applied();
       expected();
       await w.noChanges();
+    } finally {
+      await w.stop();
+    }
+  });
+
+  test('maps.flavors to a flavor of another size: the plan warns with both sizes, the copy boots resized and compares as desired', { timeout: 180_000 }, async () => {
+    const w = await catalogueWorld(`  workloads:
+    - { projects: [demo], servers: { names: [web-1] }, strategy: rebuild, source: keep }
+  maps:
+    networks: { public: admin_floating_net }
+    flavors: { m1.small: m1.medium }
+`);
+    try {
+      const planned = await w.cli('plan');
+      assert.equal(planned.code, 0, planned.stderr);
+      assert.match(planned.stdout, /warning PH1420: spec\.maps\.flavors: servers of flavor m1\.small \(1 vCPU, 2048 MB RAM, 20 GB disk\) are resized to m1\.medium \(2 vCPUs, 4096 MB RAM, 40 GB disk\) on the target/);
+      assert.doesNotMatch(planned.stdout, /flavor:m1\.small/, 'neither a conflict nor a change of the target’s flavor');
+      await w.applied();
+      const copy = w.target.servers.by('name', 'web-1')[0];
+      assert.equal(copy?.flavorId, w.target.flavors.by('name', 'm1.medium')[0]?.id, 'the copy runs the mapped flavor');
+      assert.deepEqual(w.target.flavors.by('name', 'm1.small').map((f) => [f.vcpus, f.ramMb, f.diskGb]), [[1, 2048, 20]], 'no flavor copied or changed');
+      // The copy's flavor compares by the mapped name. (The server's owner is issue 10's identity
+      // part: until it lands the re-plan still shows refs.owner, so only the flavor is asserted.)
+      const replanned = await w.cli('plan', '--output', 'json');
+      assert.equal(replanned.code, 0, replanned.stderr);
+      const changes = (JSON.parse(replanned.stdout) as { changes: Array<{ address: string; action: string; differences: Array<{ path: string }> }> }).changes;
+      assert.equal(changes.find((c) => c.address === 'flavor:m1.small')?.action, 'noop');
+      const server = changes.find((c) => c.address === 'server:demo/web-1');
+      assert.ok(server && ['noop', 'update'].includes(server.action), JSON.stringify(server));
+      assert.deepEqual(server.differences.filter((d) => d.path !== 'refs.owner'), [], 'the copy is as desired, its flavor included');
     } finally {
       await w.stop();
     }
