@@ -15,13 +15,18 @@ import { waitForStatus } from './wait.js';
  * (snapshot) and volume (upload-to-image) steps.
  */
 
-/** Finds the target image marked as a copy of `sourceImageId`, hidden (os_hidden) or not. */
-export async function findImageCopy(m: MigrationContext, sourceImageId: string): Promise<image.images.Image | undefined> {
+/**
+ * Finds the target image marked as a copy of `sourceImageId`; with `hidden`, among the hidden
+ * (os_hidden) images too: Glance lists them only when asked for them, and then only them.
+ */
+export async function findImageCopy(m: MigrationContext, sourceImageId: string, options: { hidden?: boolean } = {}): Promise<image.images.Image | undefined> {
   const client = await m.target.image();
   const tag = `${SOURCE_TAG_PREFIX}${sourceImageId}`;
-  // Glance lists hidden images only when asked for them, and then only them.
-  const [visible, hidden] = await Promise.all([collectAll(image.images.list(client, { tag })), collectAll(image.images.list(client, { tag, os_hidden: true }))]);
-  return [...visible, ...hidden].find((i) => i.status !== 'deleted');
+  const lists = await Promise.all([
+    collectAll(image.images.list(client, { tag })),
+    ...(options.hidden ? [collectAll(image.images.list(client, { tag, os_hidden: true }))] : []),
+  ]);
+  return lists.flat().find((i) => i.status !== 'deleted');
 }
 
 /**
@@ -29,9 +34,9 @@ export async function findImageCopy(m: MigrationContext, sourceImageId: string):
  * checksum: creates the record if there is none, uploads the data if it has none, waits while
  * another attempt's upload finishes. A copy in a dead state is deleted and the attempt retried.
  */
-export async function ensureImageCopy(m: MigrationContext, sourceImageId: string, record: () => image.images.ImageCreate, ctx: StepContext): Promise<string> {
+export async function ensureImageCopy(m: MigrationContext, sourceImageId: string, record: () => image.images.ImageCreate, ctx: StepContext, options: { hidden?: boolean } = {}): Promise<string> {
   const client = await m.target.image();
-  let copy = await findImageCopy(m, sourceImageId);
+  let copy = await findImageCopy(m, sourceImageId, options);
   if (!copy) {
     ctx.progress({ phase: 'creating the image record on the target' });
     copy = await image.images.create(client, record());
@@ -80,7 +85,7 @@ export function imageRecord(m: MigrationContext, sourceId: string, fields: {
 
 export const imageCopy: CopyKind = {
   async find(m, source) {
-    const copy = await findImageCopy(m, source.id);
+    const copy = await findImageCopy(m, source.id, { hidden: source.attributes['hidden'] === true });
     return copy?.status === 'active' ? copy.id : undefined;
   },
   async create(m, source, ctx) {
@@ -99,7 +104,7 @@ export const imageCopy: CopyKind = {
       tags: (a['tags'] as string[] | undefined) ?? [],
       properties,
       hidden: a['hidden'] === true,
-    }), ctx);
+    }), ctx, { hidden: a['hidden'] === true });
   },
   async complete(m, source, targetId) {
     const client = await m.target.image();
