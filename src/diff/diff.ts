@@ -7,6 +7,7 @@ import type { Inventory, InventoryResource } from '../inventory/model.js';
 import { compareAttributes, type Translate } from './attributes.js';
 import type { Change, ChangeSet, TargetMatch } from './changes.js';
 import { estimateServerMove } from './estimate.js';
+import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
 import { describeLosses, type LossContext } from './losses.js';
@@ -21,7 +22,8 @@ export type { StateMappings } from './match.js';
  *
  * Actions: create (not on the target), update (settable attributes differ), migrate (servers and
  * volumes that are not there yet), conflict (same key, different essentials, or a name the maps
- * do not resolve), noop, and host.
+ * do not resolve), noop, and host. A flavor spec.maps.flavors maps is the target's own, used as it
+ * is: noop, with a warning when it differs from the source's (flavor-maps.ts).
  */
 export interface DiffInput {
   desired: DesiredState;
@@ -48,14 +50,15 @@ export function diffState(input: DiffInput): ChangeSet {
     graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference, applyUser: input.applyUser,
     creates: (address) => planned.has(address) && !matchesOnTarget(matcher, source, address),
   };
+  const warnings: Diagnostic[] = [];
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
-    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses }));
+    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings }));
   }
   const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
-  const diagnostics: Diagnostic[] = [...hosts.diagnostics];
+  const diagnostics: Diagnostic[] = [...warnings, ...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };
 }
 
@@ -91,6 +94,8 @@ interface DiffContext {
   graph: SourceGraph;
   source: InventoryLookup;
   losses: LossContext;
+  /** Warnings about the selected objects (a mapped flavor of another size). */
+  warnings: Diagnostic[];
 }
 
 function diffOne(selected: SelectedResource, resource: InventoryResource, context: DiffContext): Change {
@@ -112,7 +117,14 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     if (selected.role === 'migrate') return migration(selected, resource, base, context);
     return { ...base, action: 'create', reason: selected.reason, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };
   }
-  const { essentials, settable } = compareAttributes(resource, result.found, context.translate);
+  const comparison = compareAttributes(resource, result.found, context.translate);
+  if (isMappedFlavor(resource, context.losses.maps)) {
+    // The target's own flavor, used as it is: a different size is a resize the plan warns about.
+    const warning = mappedFlavorWarning(resource, result.found, comparison);
+    if (warning) context.warnings.push(warning);
+    return { ...base, action: 'noop', target: result.match, reason: `used as ${result.found.name} (spec.maps.flavors)`, impact: 'none' };
+  }
+  const { essentials, settable } = comparison;
   if (essentials.length > 0) {
     return { ...base, action: 'conflict', target: result.match, differences: essentials, reason: `${result.match.address} on the target is a different ${resource.kind}`, impact: 'none' };
   }

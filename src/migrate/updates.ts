@@ -5,6 +5,8 @@ import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { blockStorage, compute, identity, image, network } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
+import { updateFlavor } from './flavor-parts.js';
+import { updateImage } from './image-parts.js';
 
 /**
  * `update` steps: a copy on the target whose settable attributes differ from the source (the
@@ -34,18 +36,9 @@ const UPDATERS: Partial<Record<string, Updater>> = {
       ...(defaultProject !== undefined ? { default_project_id: defaultProject } : {}),
     });
   },
-  flavor: async (m, id, after) => {
-    if ('extraSpecs' in after) await compute.flavors.setExtraSpecs(await m.target.compute(), id, after['extraSpecs'] as Record<string, string>);
-  },
-  image: async (m, id, after, sourceId) => {
-    const patch: Record<string, unknown> = {};
-    if ('properties' in after) for (const [k, v] of Object.entries(after['properties'] as Record<string, unknown>)) if (!isMarkKey(k)) patch[k] = v;
-    for (const [field, key] of [['visibility', 'visibility'], ['minDiskGb', 'min_disk'], ['minRamMb', 'min_ram'], ['protected', 'protected']] as const) {
-      if (field in after) patch[key] = after[field];
-    }
-    if ('tags' in after) patch['tags'] = withMarks(after['tags'], sourceId, m.planName);
-    await image.images.setProperties(await m.target.image(), id, patch);
-  },
+  // Flavors and images also bring their references (access list, members, kernel/ramdisk) in line.
+  flavor: updateFlavor,
+  image: updateImage,
   network: neutron('networks', { adminStateUp: 'admin_state_up', shared: 'shared', mtu: 'mtu', portSecurityEnabled: 'port_security_enabled', description: 'description' }),
   subnet: neutron('subnets', { gatewayIp: 'gateway_ip', enableDhcp: 'enable_dhcp', allocationPools: 'allocation_pools', dnsNameservers: 'dns_nameservers', hostRoutes: 'host_routes', description: 'description' }),
   router: neutron('routers', { adminStateUp: 'admin_state_up', routes: 'routes', description: 'description' }),

@@ -30,10 +30,26 @@ interface Need {
 
 function migratingServers(input: PreflightInput): InventoryResource[] {
   const byAddress = indexByAddress(input.source);
+  const resized = resizedByMaps(input);
   return input.changes
     .filter((c) => c.kind === 'server' && c.action === 'migrate')
     .map((c) => byAddress.get(c.address))
-    .filter((r): r is InventoryResource => r !== undefined);
+    .filter((r): r is InventoryResource => r !== undefined)
+    .map(resized);
+}
+
+/** A server as it will run on the target: spec.maps.flavors may map its flavor to one of another size. */
+function resizedByMaps(input: PreflightInput): (server: InventoryResource) => InventoryResource {
+  const maps = input.desired.maps.flavors;
+  if (Object.keys(maps).length === 0) return (server) => server;
+  const flavors = new Map(input.target.resources.filter((r) => r.kind === 'flavor').map((f) => [f.name, f.attributes]));
+  return (server) => {
+    const flavor = (server.attributes['flavor'] ?? {}) as { name?: string | null };
+    const mapped = flavor.name ? flavors.get(maps[flavor.name] ?? '') : undefined;
+    if (!mapped) return server;
+    const size = { vcpus: mapped['vcpus'], ramMb: mapped['ramMb'], diskGb: mapped['diskGb'], ephemeralGb: mapped['ephemeralGb'], swapMb: mapped['swapMb'] };
+    return { ...server, attributes: { ...server.attributes, flavor: { ...flavor, name: maps[flavor.name!], ...size } } };
+  };
 }
 
 function needOf(servers: readonly InventoryResource[]): Need {

@@ -24,6 +24,13 @@ describe('pre-flight checks', () => {
     assert.match(tight?.message ?? '', /2 servers need 2 vCPUs, 4096 MB RAM, 40 GB disk; 1 enabled hypervisors have 8 vCPUs, 3000 MB RAM, 500 GB disk free/);
   });
 
+  test('capacity counts a flavor spec.maps.flavors maps to one of another size at its target size', () => {
+    const medium = resource('flavor', 'm1.medium', { id: '3', attributes: { vcpus: 2, ramMb: 4096, diskGb: 40, ephemeralGb: 0, swapMb: 0, isPublic: true, extraSpecs: {}, description: null } });
+    const resize = desired({ ...everything, maps: { ...everything.maps, flavors: { 'm1.small': 'm1.medium' } } });
+    const check = preflight(resize, freshTarget([node('node-4', 64_000), medium])).get('target-capacity');
+    assert.match(check?.message ?? '', /2 servers need 4 vCPUs, 8192 MB RAM, 80 GB disk/);
+  });
+
   test('quotas of a project that already exists on the target must admit the servers', () => {
     const project = resource('project', 'demo', { id: 't-demo' });
     const quota = owned('quota', 'demo', 'compute', { id: 't-q', project: { id: 't-demo', name: 'demo' }, attributes: { service: 'compute', limits: { instances: 1, cores: 10, ram: 100_000 } } });
