@@ -130,6 +130,8 @@ export interface Server {
   /** Ordinal behind OS-EXT-SRV-ATTR:instance_name (`instance-0000002a`). */
   instanceNumber: number;
   description: string | null; locked: boolean; configDrive: string;
+  /** Locked by an admin: only an admin may unlock it. */
+  lockedByAdmin?: boolean;
   createdAt: number; updatedAt: number; launchedAt: number | null;
   /** Base64 user data as given at boot (`OS-EXT-SRV-ATTR:user_data`, 2.3+, admin). */
   userData?: string | null;
