@@ -25,10 +25,15 @@ export interface ApplyWorld {
   events: PumphouseEvent[];
   discover(): Promise<{ source: Inventory; target: Inventory }>;
   /** Discovers both clouds and plans `spec` (the YAML under `spec:`) with the state's mappings. */
-  plan(spec: string): Promise<{ plan: ExecutionPlan; inventories: { source: Inventory; target: Inventory } }>;
-  /** Plans `spec`, then applies that plan. */
-  apply(spec: string): Promise<{ plan: ExecutionPlan; report: ApplyReport }>;
+  plan(spec: string, options?: PlanOptions): Promise<{ plan: ExecutionPlan; inventories: { source: Inventory; target: Inventory } }>;
+  /** Plans `spec`, runs `beforeApply` (to change a cloud behind the plan's back), then applies that plan. */
+  apply(spec: string, options?: PlanOptions & { beforeApply?: (plan: ExecutionPlan) => void }): Promise<{ plan: ExecutionPlan; report: ApplyReport }>;
   stop(): Promise<void>;
+}
+
+export interface PlanOptions {
+  /** --target: only these addresses and what they need. */
+  targets?: string[];
 }
 
 export async function applyWorld(options: SandboxOptions = {}): Promise<ApplyWorld> {
@@ -50,19 +55,20 @@ export async function applyWorld(options: SandboxOptions = {}): Promise<ApplyWor
     const [s, t] = await Promise.all([discoverInventory(source, { label: 'source' }), discoverInventory(target, { label: 'target' })]);
     return { source: s, target: t };
   };
-  const plan = async (spec: string) => {
+  const plan = async (spec: string, options: PlanOptions = {}) => {
     const file = files.path(`plan-${++planned}.yaml`);
     writeFileSync(file, `apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: test }\nspec:\n${spec.replace(/^/gm, '  ')}\n`);
     const loaded = loadPlanFile(file);
     if (!loaded.desired) throw new Error(`the test plan is invalid: ${JSON.stringify(loaded.diagnostics)}`);
     const inventories = await discover();
-    const made = makePlan({ desired: loaded.desired, ...inventories, mappings: state.state.mappings, now: new Date() });
+    const made = makePlan({ desired: loaded.desired, ...inventories, mappings: state.state.mappings, ...(options.targets ? { targets: options.targets } : {}), now: new Date() });
     return { plan: made.plan, inventories };
   };
   return {
     sandbox, state, events, discover, plan,
-    async apply(spec) {
-      const { plan: made, inventories } = await plan(spec);
+    async apply(spec, options = {}) {
+      const { plan: made, inventories } = await plan(spec, options);
+      options.beforeApply?.(made);
       const bus = new EventBus().on((e) => events.push(e));
       const report = await runApply({
         plan: made, source, target, targetConfig: configs.target, inventories, store: state, events: bus,
