@@ -143,6 +143,26 @@ describe('pumphouse apply', () => {
     }
   });
 
+  test('a saved plan is stale when the target now has an object it creates', { timeout: 120_000 }, async () => {
+    const env = await privateSandbox();
+    try {
+      const DEMO = demoPlan(env);
+      const saved = env.files.path('plan.json');
+      const planned = await runCli(['--config', env.config, 'plan', DEMO, ...NO_HOSTS, '--out', saved]);
+      assert.equal(planned.code, 0, planned.stderr);
+      const target = env.sandbox.clouds.target.store;
+      const domain = target.domains.by('name', 'Default')[0]!;
+      // Someone makes a project demo on the target after the review: the plan would create it.
+      target.projects.insert({ id: 'f00dfeed00000000000000000000cafe', name: 'demo', domainId: domain.id, description: 'made by hand', enabled: true, tags: [], parentId: domain.id });
+      const applied = await runCli(['--config', env.config, 'apply', saved, '--auto-approve', '--state', env.files.path('state.json')]);
+      assert.equal(applied.code, 1);
+      assert.match(applied.stderr, /PH1602.*stale.*project:demo \(the target has it now: project:demo\)/s);
+      assert.equal(target.servers.all().length, 0, 'nothing was changed');
+    } finally {
+      await env.stop();
+    }
+  });
+
   test('migrate server NAME moves one server with what it needs', { timeout: 120_000 }, async () => {
     const env = await privateSandbox();
     try {
