@@ -37,11 +37,12 @@ export interface CopyState {
 /**
  * Brings a target server to `want`: unlocks first (a lock would bar its owner from what follows),
  * starts or stops it and waits for the new status, then locks. Each call is a no-op when the
- * server is already so; Pumphouse's admin token may act on a locked server.
+ * server is already so; Pumphouse's admin token may act on a locked server. `current`: the server
+ * as just read, when the caller has it (saves a GET).
  */
-export async function settleServer(m: MigrationContext, ctx: StepContext, serverId: string, want: CopyState, what: string): Promise<void> {
+export async function settleServer(m: MigrationContext, ctx: StepContext, serverId: string, want: CopyState, what: string, current?: compute.servers.Server): Promise<void> {
   const client = await m.target.compute();
-  const server = await compute.servers.get(client, serverId);
+  const server = current ?? await compute.servers.get(client, serverId);
   if (want.locked === false && server.locked === true) await compute.servers.unlock(client, serverId);
   if (want.status !== undefined && server.status !== want.status) {
     ctx.progress({ phase: want.status === 'ACTIVE' ? `starting ${what}` : `stopping ${what}, as its source was` });

@@ -252,7 +252,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const booted = await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE', 'SHUTOFF']);
       await associateFloatingIps(source);
       await recordDowntime(source);
-      await settleServer(m, ctx, copyId, copyStateOf(m, source, booted), `the copy of ${source.address}`);
+      await settleServer(m, ctx, copyId, copyStateOf(m, source, booted), `the copy of ${source.address}`, booted);
       await handleSource(ctx, source);
       // The durable "done" on the target itself: a re-plan (even without this state file) sees the move complete.
       await targetCompute.post(targetCompute.url('servers', copyId, 'metadata'), { metadata: { [VERIFIED_METADATA_KEY]: new Date().toISOString() } }, { retrySafe: true });

@@ -106,4 +106,18 @@ describe('server power state on resume', () => {
       await world.stop();
     }
   });
+
+  test('a source apply started again after a failure, then stopped by someone else, gives a stopped copy', async () => {
+    const world = await applyWorld();
+    try {
+      const earlier = new Date(Date.now() - 60_000).toISOString();
+      world.state.state.downtime['server:it-ops/ops-bastion'] = { wasActive: true, stoppedAt: earlier, restartedAt: earlier, seconds: 1 };
+      stopped(serverIn(world, 'source', 'ops-bastion'));
+      const { report } = await world.apply(MOVE('it-ops', ['ops-bastion']));
+      assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
+      assert.equal(serverIn(world, 'target', 'ops-bastion').status, 'SHUTOFF');
+    } finally {
+      await world.stop();
+    }
+  });
 });
