@@ -4,6 +4,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import { classify } from '../model/index.js';
 import type { AttributeDifference } from './changes.js';
 import { isMarkKey, isMarkTag } from './marks.js';
+import { desiredServerStatus } from './power-state.js';
 
 /**
  * Compares a desired object (from the source) with its match on the target, field by field as
@@ -37,6 +38,7 @@ export function compareAttributes(desired: InventoryResource, actual: InventoryR
   const want = comparableView(desired, translate);
   const have = comparableView(actual, sameNames);
   if (desired.kind === 'quota') restrictToSharedKeys(want, have);
+  if (desired.kind === 'server') want['status'] = desiredServerStatus(desired, actual);
   const differing = (keys: readonly string[], prefix: string, w: Record<string, unknown>, h: Record<string, unknown>) =>
     keys.filter((key) => jsonDiff.diff(h[key] ?? null, w[key] ?? null) !== undefined)
       .map((key) => ({ path: `${prefix}.${key}`, before: h[key] ?? null, after: w[key] ?? null }));

@@ -11,6 +11,7 @@ import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
 import { describeLosses, type LossContext } from './losses.js';
+import { macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
 
 export type { StateMappings } from './match.js';
@@ -51,10 +52,11 @@ export function diffState(input: DiffInput): ChangeSet {
     creates: (address) => planned.has(address) && !matchesOnTarget(matcher, source, address),
   };
   const warnings: Diagnostic[] = [];
+  const ports = new PortsByMac(target);
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
-    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings }));
+    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports }));
   }
   const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
@@ -96,6 +98,7 @@ interface DiffContext {
   losses: LossContext;
   /** Warnings about the selected objects (a mapped flavor of another size). */
   warnings: Diagnostic[];
+  ports: PortsByMac;
 }
 
 function diffOne(selected: SelectedResource, resource: InventoryResource, context: DiffContext): Change {
@@ -107,6 +110,8 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     willNotSurvive: [] as string[],
   };
   const result = context.matcher.match(resource);
+  const clash = resource.kind === 'port' ? macClash(resource, result, context.ports) : undefined;
+  if (clash) return { ...base, action: 'conflict', ...(clash.target ? { target: clash.target } : {}), reason: clash.reason, impact: 'none' };
   if (!('missing' in result) && isUnfinishedCopy(result.found, result.match)) {
     // A copy an interrupted apply left half made: the step finds it by its mark and finishes it.
     if (selected.role === 'migrate') return { ...migration(selected, resource, base, context), target: result.match };

@@ -5,6 +5,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import { collectAll, isConflict, isStatus, network, type ServiceClient } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
+import { createPortKeepingAddresses } from './port-create.js';
 
 /**
  * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
@@ -148,7 +149,6 @@ export const portCopy: CopyKind = {
     return findMarked(m, 'ports', source);
   },
   async create(m, source, ctx) {
-    const client = await m.target.network();
     const a = source.attributes;
     const fixedIps = ((a['fixedIps'] ?? []) as Array<{ subnetId: string; ipAddress: string }>).map((ip) => {
       const subnet = m.sourceLookup.byId('subnet', ip.subnetId);
@@ -166,14 +166,7 @@ export const portCopy: CopyKind = {
       ...(Array.isArray(a['allowedAddressPairs']) && a['allowedAddressPairs'].length > 0 ? { allowed_address_pairs: a['allowedAddressPairs'] } : {}),
       ...(typeof a['portSecurityEnabled'] === 'boolean' ? { port_security_enabled: a['portSecurityEnabled'] } : {}),
     };
-    try {
-      return (await network.ports.create(client, body)).id;
-    } catch (error) {
-      // The MAC or an address is taken on the target: the port still moves, with new ones.
-      if (!isConflict(error)) throw error;
-      ctx.progress({ phase: `MAC ${String(a['macAddress'])} or its fixed IPs are taken on the target: letting Neutron choose` });
-      return (await network.ports.create(client, { ...body, mac_address: undefined, fixed_ips: fixedIps.map((ip) => ({ subnet_id: ip.subnet_id })) })).id;
-    }
+    return createPortKeepingAddresses(m, source, { ...body, network_id: body['network_id'] as string, fixed_ips: fixedIps }, ctx);
   },
   async complete(m, source, targetId) {
     await mark(m, 'ports', targetId, source);

@@ -7,6 +7,7 @@ import { collectAll, compute, image, isNotFound, network } from '../openstack/in
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
 import { bootSession } from './owner-session.js';
+import { copyStateOf, settleServer, statusBeforeMove, statusRecord } from './server-power.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
@@ -21,7 +22,9 @@ import { waitForStatus } from './wait.js';
  *   3. boots the copy in the target project on the copied ports (so MACs and IPs stay), with the
  *      same flavor, key, metadata, tags, user data, AZ, server group and volumes at the same
  *      devices, marked with tags and metadata;
- *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime;
+ *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime, then
+ *      stops the copy if the source was stopped before the move and locks it if the source is
+ *      locked (server-power.ts);
  *   5. only then handles the source as the plan says (delete | keep-stopped | keep).
  * A failure between 1 and 4 starts the source server again (onFailed); a partial copy keeps its
  * mark, so the next attempt finds it instead of booting a second one.
@@ -113,7 +116,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       ...(imageRef ? { imageRef } : {}),
       networks: ports.length > 0 ? ports : 'none',
       ...(session.keyName ? { key_name: session.keyName } : {}),
-      metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName) },
+      metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName), ...statusRecord(statusBeforeMove(m, source.address)) },
       tags: [...((a['tags'] as string[] | undefined) ?? []), ...markTags(source.id, m.planName)],
       // Read live and passed through: user data may hold credentials, so it is never stored.
       ...(live['OS-EXT-SRV-ATTR:user_data'] ? { user_data: live['OS-EXT-SRV-ATTR:user_data'] } : {}),
@@ -193,7 +196,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const copy = await findCopy(source);
       observed.set(ctx, copy);
       // Done only when verified AND the source handled (the copy says so): a kill in between must finish the job.
-      if (copy?.status === 'ACTIVE' && copy.metadata[VERIFIED_METADATA_KEY] !== undefined) {
+      if (copy && copy.status === statusBeforeMove(m, source.address, copy) && copy.metadata[VERIFIED_METADATA_KEY] !== undefined) {
         return { done: true, targetId: copy.id };
       }
       return { done: false };
@@ -213,9 +216,11 @@ export function serverRunner(m: MigrationContext): StepRunner {
       }
       m.ledger.setMapping(source.address, copyId);
       const targetCompute = await m.target.compute();
-      await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE']);
+      // SHUTOFF too: a resumed attempt may find the copy already stopped as its source was.
+      const booted = await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE', 'SHUTOFF']);
       await associateFloatingIps(source);
       await recordDowntime(source);
+      await settleServer(m, ctx, copyId, copyStateOf(m, source, booted), `the copy of ${source.address}`, booted);
       await handleSource(ctx, source);
       // The durable "done" on the target itself: a re-plan (even without this state file) sees the move complete.
       await targetCompute.post(targetCompute.url('servers', copyId, 'metadata'), { metadata: { [VERIFIED_METADATA_KEY]: new Date().toISOString() } }, { retrySafe: true });
@@ -225,7 +230,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
-      if (copy?.status !== 'ACTIVE') throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target`);
+      const want = copy ? statusBeforeMove(m, source.address, copy) : 'ACTIVE';
+      if (copy?.status !== want) throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`);
     },
     async onFailed(ctx) {
       await restartSourceIfStopped(m, ctx.step.address);

@@ -1,4 +1,4 @@
-import type { StepRunner } from '../executor/runner.js';
+import type { StepContext, StepRunner } from '../executor/runner.js';
 import { UnsupportedStepError } from '../executor/runner.js';
 import { isMarkKey, markTags } from '../diff/marks.js';
 import { refList } from '../inventory/lookup.js';
@@ -7,6 +7,7 @@ import { blockStorage, compute, identity, image, network } from '../openstack/in
 import type { MigrationContext } from './context.js';
 import { updateFlavor } from './flavor-parts.js';
 import { updateImage } from './image-parts.js';
+import { updateServer } from './server-update.js';
 
 /**
  * `update` steps: a copy on the target whose settable attributes differ from the source (the
@@ -14,7 +15,7 @@ import { updateImage } from './image-parts.js';
  * idempotent update (PATCH/PUT), so running one twice is harmless; there is nothing to observe
  * first. Essentials never reach here: the diff makes them conflicts.
  */
-type Updater = (m: MigrationContext, targetId: string, after: Record<string, unknown>, sourceId: string) => Promise<void>;
+type Updater = (m: MigrationContext, targetId: string, after: Record<string, unknown>, sourceId: string, ctx: StepContext) => Promise<void>;
 
 const withMarks = (tags: unknown, sourceId: string, plan: string): string[] => [...new Set([...((tags as string[] | undefined) ?? []), ...markTags(sourceId, plan)])];
 
@@ -50,12 +51,7 @@ const UPDATERS: Partial<Record<string, Updater>> = {
     if ('bootable' in after) await blockStorage.volumes.setBootable(client, id, after['bootable'] === true);
     if ('description' in after) await client.put(client.url('volumes', id), { volume: { description: after['description'] } });
   },
-  server: async (m, id, after, sourceId) => {
-    const client = await m.target.compute();
-    if ('metadata' in after) await client.post(client.url('servers', id, 'metadata'), { metadata: after['metadata'] }, { retrySafe: true });
-    if ('tags' in after) await client.put(client.url('servers', id, 'tags'), { tags: withMarks(after['tags'], sourceId, m.planName) });
-    if ('description' in after) await client.put(client.url('servers', id), { server: { description: after['description'] } });
-  },
+  server: (m, id, after, sourceId, ctx) => updateServer(m, id, after, (tags) => withMarks(tags, sourceId, m.planName), ctx),
 };
 
 /**
@@ -90,7 +86,7 @@ export function updateRunner(m: MigrationContext): StepRunner {
       const updater = UPDATERS[ctx.step.kind];
       if (!change?.target || !updater) throw new UnsupportedStepError(ctx.step, `change ${ctx.step.address} on the target by hand, or exclude it with --exclude ${ctx.step.address}`);
       const after = Object.fromEntries(change.differences.filter((d) => d.path.startsWith('attributes.')).map((d) => [d.path.slice('attributes.'.length), d.after]));
-      await updater(m, change.target.id, after, m.sourceObject(ctx.step.address).id);
+      await updater(m, change.target.id, after, m.sourceObject(ctx.step.address).id, ctx);
       return { targetId: change.target.id };
     },
     async verify() {

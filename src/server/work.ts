@@ -126,7 +126,7 @@ export class ApiWork {
     try {
       const session = await openApplySession(this.config, this.events);
       try {
-        checkPlanFresh(plan, session.inventories.source, (address) => Object.keys(store.state.steps).some((step) => step.endsWith(`:${address}`)));
+        checkPlanFresh(plan, { ...session.inventories, mappings: store.state.mappings }, (address) => Object.keys(store.state.steps).some((step) => step.endsWith(`:${address}`)));
         checkStateClouds(store, session);
         const report = await applyInSession(this.config, session, plan, store, this.events, { stop, abort });
         apply.report = report;

@@ -134,6 +134,8 @@ export interface Server {
   /** Ordinal behind OS-EXT-SRV-ATTR:instance_name (`instance-0000002a`). */
   instanceNumber: number;
   description: string | null; locked: boolean; configDrive: string;
+  /** Locked by an admin: only an admin may unlock it. */
+  lockedByAdmin?: boolean;
   createdAt: number; updatedAt: number; launchedAt: number | null;
   /** The image's kernel and ramdisk (AMI-style images' `kernel_id`/`ramdisk_id` properties), "" or absent when none. */
   kernelId?: string; ramdiskId?: string;
