@@ -21,8 +21,8 @@ export interface NeutronRenderers {
 }
 
 type Body = Record<string, unknown>;
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderers): void {
   const err = render.error;
@@ -61,7 +61,7 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
       id: randomUUID(), name: str(b['name']) ?? '', projectId: owner, shared: b['shared'] === true, external, adminStateUp: b['admin_state_up'] !== false,
       status: 'ACTIVE', mtu: typeof b['mtu'] === 'number' ? b['mtu'] : type === 'flat' ? 1500 : 1450, portSecurityEnabled: b['port_security_enabled'] !== false,
       providerNetworkType: type, providerPhysicalNetwork: str(b['provider:physical_network']) ?? null,
-      providerSegmentationId: type === 'vxlan' ? 1000 + call.store.networks.size : null, availabilityZoneHints: [], tags: tagsOf(b),
+      providerSegmentationId: type === 'vxlan' ? 1000 + call.store.networks.size : null, availabilityZoneHints: stringList(b['availability_zone_hints']), tags: tagsOf(b),
       description: str(b['description']) ?? '', createdAt: now(),
     });
     return json(201, { network: render.network(call, net) });
@@ -140,49 +140,21 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (quota) return quota;
     const fixedIps = allocate(call, network, b['fixed_ips']);
     if (!Array.isArray(fixedIps)) return fixedIps;
-    const groups = Array.isArray(b['security_groups']) ? (b['security_groups'] as string[]) : [defaultGroup(call.store, owner).id];
+    const portSecurity = b['port_security_enabled'] ?? network.portSecurityEnabled;
+    const groups = Array.isArray(b['security_groups']) ? (b['security_groups'] as string[]) : portSecurity === false ? [] : [defaultGroup(call.store, owner).id];
     for (const g of groups) if (!call.store.securityGroups.get(g)) return err(404, 'SecurityGroupNotFound', `Security group ${g} does not exist`);
+    const pairs = addressPairs(b['allowed_address_pairs']);
+    const refused = portSecurityRefusal(portSecurity !== false, groups, pairs ?? [], err);
+    if (refused) return refused;
     const port = call.store.ports.insert({
       id: randomUUID(), name: str(b['name']) ?? '', networkId: network.id, projectId: owner, macAddress: mac, fixedIps,
       deviceOwner: str(b['device_owner']) ?? '', deviceId: str(b['device_id']) ?? '', bindingHostId: str(b['binding:host_id']) ?? '',
-      securityGroupIds: groups, status: 'DOWN', adminStateUp: b['admin_state_up'] !== false, portSecurityEnabled: b['port_security_enabled'] !== false,
-      tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(),
+      securityGroupIds: groups, status: 'DOWN', adminStateUp: b['admin_state_up'] !== false, portSecurityEnabled: portSecurity !== false,
+      ...(pairs ? { allowedAddressPairs: pairs } : {}), tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(),
     });
     return json(201, { port: render.port(call, port) });
   });
-  r.add('PUT', '/v2.0/ports/:id', (req, call) => {
-    const port = call.store.ports.get(req.params['id'] ?? '');
-    if (!port) return err(404, 'PortNotFound', `Port ${req.params['id']} could not be found.`);
-    const b = body(call, 'port');
-    if (!b) return missing('port');
-    call.store.ports.update(port, (p) => {
-      if (typeof b['name'] === 'string') p.name = b['name'];
-      if (typeof b['description'] === 'string') p.description = b['description'];
-      if (typeof b['admin_state_up'] === 'boolean') p.adminStateUp = b['admin_state_up'];
-      if (Array.isArray(b['security_groups'])) p.securityGroupIds = (b['security_groups'] as unknown[]).map(String);
-    });
-    return json(200, { port: render.port(call, port) });
-  });
-
   // ---- routers ----
-  const gatewayOf = (call: NeutronCall, info: unknown): NeutronRouter['externalGateway'] | SimResponse => {
-    if (!isObject(info)) return null;
-    const network = call.store.networks.get(str(info['network_id']) ?? '');
-    if (!network) return err(404, 'NetworkNotFound', `Network ${String(info['network_id'])} could not be found.`);
-    if (!network.external) return err(400, 'BadRequest', `Bad router request: Network ${network.id} is not an external network.`);
-    const subnet = call.store.subnets.by('network', network.id)[0];
-    const ip = subnet ? freeAddress(call.store, subnet) : undefined;
-    return { networkId: network.id, enableSnat: info['enable_snat'] !== false, externalFixedIps: subnet && ip ? [{ subnetId: subnet.id, ipAddress: ip }] : [] };
-  };
-  const plugGateway = (call: NeutronCall, router: NeutronRouter): void => {
-    const gw = router.externalGateway;
-    if (!gw) return;
-    call.store.ports.insert({
-      id: randomUUID(), name: '', networkId: gw.networkId, projectId: '', macAddress: randomMac(), fixedIps: gw.externalFixedIps,
-      deviceOwner: 'network:router_gateway', deviceId: router.id, bindingHostId: '', securityGroupIds: [], status: 'ACTIVE',
-      adminStateUp: true, portSecurityEnabled: false, tags: [], description: '', createdAt: now(),
-    });
-  };
   r.add('POST', '/v2.0/routers', (_req, call) => {
     const b = body(call, 'router');
     if (!b) return missing('router');
@@ -190,11 +162,12 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (typeof owner !== 'string') return owner;
     const quota = overQuota(call, owner, 'router');
     if (quota) return quota;
-    const gateway = gatewayOf(call, b['external_gateway_info']);
+    const gateway = gatewayOf(call, b['external_gateway_info'], err);
     if (gateway && !('networkId' in gateway)) return gateway;
     const router = call.store.routers.insert({
       id: randomUUID(), name: str(b['name']) ?? '', projectId: owner, status: 'ACTIVE', adminStateUp: b['admin_state_up'] !== false,
       externalGateway: gateway as NeutronRouter['externalGateway'], routes: [], tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(),
+      availabilityZoneHints: stringList(b['availability_zone_hints']),
     });
     plugGateway(call, router);
     return json(201, { router: render.router(call, router) });
@@ -363,3 +336,41 @@ function freeFloating(subnet: Subnet, taken: (ip: string) => boolean): string | 
   }
   return undefined;
 }
+
+/** The gateway a router body asks for: null for none, or the refusal. */
+export function gatewayOf(call: NeutronCall, info: unknown, err: NeutronRenderers['error']): NeutronRouter['externalGateway'] | SimResponse {
+  if (!isObject(info) || info['network_id'] === undefined) return null;
+  const network = call.store.networks.get(str(info['network_id']) ?? '');
+  if (!network) return err(404, 'NetworkNotFound', `Network ${String(info['network_id'])} could not be found.`);
+  if (!network.external) return err(400, 'BadRequest', `Bad router request: Network ${network.id} is not an external network.`);
+  const subnet = call.store.subnets.by('network', network.id)[0];
+  const ip = subnet ? freeAddress(call.store, subnet) : undefined;
+  return { networkId: network.id, enableSnat: info['enable_snat'] !== false, externalFixedIps: subnet && ip ? [{ subnetId: subnet.id, ipAddress: ip }] : [] };
+}
+
+/** The router's port on its external network, as Neutron makes it with the gateway. */
+export function plugGateway(call: NeutronCall, router: NeutronRouter): void {
+  const gw = router.externalGateway;
+  if (!gw) return;
+  call.store.ports.insert({
+    id: randomUUID(), name: '', networkId: gw.networkId, projectId: '', macAddress: randomMac(), fixedIps: gw.externalFixedIps,
+    deviceOwner: 'network:router_gateway', deviceId: router.id, bindingHostId: '', securityGroupIds: [], status: 'ACTIVE',
+    adminStateUp: true, portSecurityEnabled: false, tags: [], description: '', createdAt: Date.now(),
+  });
+}
+
+/** `allowed_address_pairs` of a body (undefined when absent). */
+export function addressPairs(value: unknown): Port['allowedAddressPairs'] {
+  if (!Array.isArray(value)) return undefined;
+  return (value as unknown[]).filter(isObject).map((p) => ({ ipAddress: String(p['ip_address'] ?? ''), ...(typeof p['mac_address'] === 'string' ? { macAddress: p['mac_address'] } : {}) }));
+}
+
+/** Neutron's rule: security groups and address pairs need port security. */
+export function portSecurityRefusal(enabled: boolean, groups: readonly string[], pairs: readonly unknown[], err: NeutronRenderers['error']): SimResponse | undefined {
+  if (enabled) return undefined;
+  if (groups.length > 0) return err(409, 'PortSecurityPortHasSecurityGroup', 'Port has security group associated. Cannot disable port security or ip address until security group is removed');
+  if (pairs.length > 0) return err(409, 'AddressPairAndPortSecurityRequired', 'Port Security must be enabled in order to have allowed address pairs on a port.');
+  return undefined;
+}
+
+export const stringList = (v: unknown): string[] => (Array.isArray(v) ? (v as unknown[]).map(String) : []);
