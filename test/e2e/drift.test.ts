@@ -252,6 +252,23 @@ function rounds(keys: readonly string[]): string[][] {
   return out.map((r) => r.keys);
 }
 
+/** Three projects and one server with what it needs, a shared image, a private flavor and a detached volume. */
+const PLAN = `apiVersion: pumphouse/v1
+kind: MigrationPlan
+metadata: { name: drift }
+spec:
+  identity: { projects: [it-ops, finance, partners/acme], passwords: reset }
+  workloads:
+    - projects: [it-ops]
+      servers: { names: [ops-bastion] }
+      strategy: rebuild
+      source: keep
+  images: [drift-shared]
+  flavors: [finance.secure]
+  volumes: [fin-archive]
+  maps: { networks: { public: admin_floating_net }, volumeTypes: { lvmdriver-1: volumes_lvm } }
+`;
+
 /** What happened to one case, for its verdict. */
 interface Outcome {
   address?: string;
@@ -284,7 +301,8 @@ describe('drift on the target is planned as an update and put back by apply', { 
   let stop: (() => Promise<void>) | undefined;
 
   before(async () => {
-    const env = await privateSandbox();
+    const env = await privateSandbox({ hardware: false });
+    stop = () => env.stop();
     const planFile = env.files.path('drift.yaml');
     writeFileSync(planFile, PLAN);
     await seedSource(await OperatorClient.login(env.sandbox.source));
@@ -328,22 +346,6 @@ describe('drift on the target is planned as an update and put back by apply', { 
     });
   }
 });
-
-const PLAN = `apiVersion: pumphouse/v1
-kind: MigrationPlan
-metadata: { name: drift }
-spec:
-  identity: { projects: [it-ops, finance, partners/acme], passwords: reset }
-  workloads:
-    - projects: [it-ops]
-      servers: { names: [ops-bastion] }
-      strategy: rebuild
-      source: keep
-  images: [drift-shared]
-  flavors: [finance.secure]
-  volumes: [fin-archive]
-  maps: { networks: { public: admin_floating_net }, volumeTypes: { lvmdriver-1: volumes_lvm } }
-`;
 
 /** The address a case's object names among a plan's changes (`kind:path/*`: the first so starting). */
 function addressIn(changes: readonly Change[], object: string): string | undefined {

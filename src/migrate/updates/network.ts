@@ -44,10 +44,9 @@ const port: Updater = async (m, id, after, sourceId, { source, refs }) => {
 const floatingIp: Updater = async (m, id, after, sourceId, { source, refs }) => {
   const body = apiFields(after, { description: 'description' });
   if (refs.includes('port')) {
+    // As the server step associates it: Neutron picks the port's first address.
     const portAddress = refList(source, 'port')[0];
-    const fixed = source.attributes['fixedIpAddress'];
     body['port_id'] = portAddress ? m.requireTargetId(portAddress, `the port of ${source.address}`) : null;
-    if (portAddress && typeof fixed === 'string') body['fixed_ip_address'] = fixed;
   }
   await write(m, 'floatingips', id, body, after, sourceId);
 };
