@@ -119,12 +119,15 @@ const CASES: Record<string, DriftCase> = {
   'security-group.attributes.rules': {
     object: 'security-group:it-ops/ssh',
     drift: async (w, id) => {
-      const { security_group: group } = await w.op.call<{ security_group: { security_group_rules: Array<{ id: string; port_range_min: number | null }> } }>('network', 'GET', `/security-groups/${id}`);
-      const ssh = group.security_group_rules.find((r) => r.port_range_min === 22) ?? assert.fail('no ssh rule on the copy');
-      await w.op.call('network', 'DELETE', `/security-group-rules/${ssh.id}`);
-      await w.op.call('network', 'POST', '/security-group-rules', {
-        security_group_rule: { security_group_id: id, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 2222, port_range_max: 2222, remote_ip_prefix: '0.0.0.0/0' },
-      });
+      // One rule removed, one added, one made again with another description (rules cannot be changed).
+      type Rule = { id: string; protocol: string | null; port_range_min: number | null; remote_ip_prefix: string | null };
+      const { security_group: group } = await w.op.call<{ security_group: { security_group_rules: Rule[] } }>('network', 'GET', `/security-groups/${id}`);
+      const rule = (protocol: string) => group.security_group_rules.find((r) => r.protocol === protocol) ?? assert.fail(`no ${protocol} rule on the copy`);
+      const [ssh, icmp] = [rule('tcp'), rule('icmp')];
+      for (const gone of [ssh, icmp]) await w.op.call('network', 'DELETE', `/security-group-rules/${gone.id}`);
+      const add = (spec: Record<string, unknown>) => w.op.call('network', 'POST', '/security-group-rules', { security_group_rule: { security_group_id: id, direction: 'ingress', ethertype: 'IPv4', ...spec } });
+      await add({ protocol: 'tcp', port_range_min: 2222, port_range_max: 2222, remote_ip_prefix: '0.0.0.0/0' });
+      await add({ protocol: 'icmp', remote_ip_prefix: icmp.remote_ip_prefix, description: DRIFTED });
     },
   },
 
