@@ -31,6 +31,12 @@ function readUpdateBody(call: NeutronCall, singular: string, err: NeutronRendere
 }
 
 export function addNeutronUpdates(r: Router<NeutronCall>, render: NeutronRenderers): void {
+  addNetworkUpdates(r, render);
+  addPortUpdates(r, render);
+  addRouterUpdates(r, render);
+}
+
+function addNetworkUpdates(r: Router<NeutronCall>, render: NeutronRenderers): void {
   const err = render.error;
   const updateBody = (call: NeutronCall, singular: string): UpdateBody => readUpdateBody(call, singular, err);
 
@@ -70,6 +76,11 @@ export function addNeutronUpdates(r: Router<NeutronCall>, render: NeutronRendere
     return json(200, { subnet: render.subnet(call, subnet) });
   });
 
+}
+
+function addPortUpdates(r: Router<NeutronCall>, render: NeutronRenderers): void {
+  const err = render.error;
+  const updateBody = (call: NeutronCall, singular: string): UpdateBody => readUpdateBody(call, singular, err);
   r.add('PUT', '/v2.0/ports/:id', (req, call) => {
     const port = call.store.ports.get(req.params['id'] ?? '');
     if (!port) return err(404, 'PortNotFound', `Port ${req.params['id']} could not be found.`);
@@ -106,12 +117,11 @@ export function addNeutronUpdates(r: Router<NeutronCall>, render: NeutronRendere
     });
     return json(200, { security_group: render.securityGroup(call, group) });
   });
-
-  addRouterUpdates(r, render, updateBody);
 }
 
-function addRouterUpdates(r: Router<NeutronCall>, render: NeutronRenderers, updateBody: (call: NeutronCall, singular: string) => UpdateBody): void {
+function addRouterUpdates(r: Router<NeutronCall>, render: NeutronRenderers): void {
   const err = render.error;
+  const updateBody = (call: NeutronCall, singular: string): UpdateBody => readUpdateBody(call, singular, err);
   /** Floating IPs that reach their port through this router (optionally: from one subnet). */
   const floatingThrough = (call: NeutronCall, router: NeutronRouter, subnetId?: string) => call.store.floatingIps.all().filter((f) => {
     if (f.routerId !== router.id || !f.portId) return false;
