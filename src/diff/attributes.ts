@@ -2,6 +2,7 @@ import jsonDiff from 'json-diff';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { classify } from '../model/index.js';
+import { SETTABLE_LIMITS } from '../model/kinds/quota.js';
 import type { AttributeDifference } from './changes.js';
 import { isMarkKey, isMarkTag } from './marks.js';
 import { desiredServerStatus } from './power-state.js';
@@ -98,11 +99,15 @@ function referenceView(resource: InventoryResource, roles: readonly string[], tr
   return view;
 }
 
-/** Quota keys differ between releases (and per volume type): only keys both clouds know compare. */
+/**
+ * Quota keys differ between releases (and per volume type): only the keys both clouds know and
+ * apply can set compare.
+ */
 function restrictToSharedKeys(want: Record<string, unknown>, have: Record<string, unknown>): void {
   const wanted = (want['limits'] ?? {}) as Record<string, unknown>;
   const had = (have['limits'] ?? {}) as Record<string, unknown>;
-  const shared = Object.keys(wanted).filter((k) => k in had).sort();
+  const settable: readonly string[] = SETTABLE_LIMITS[want['service'] as keyof typeof SETTABLE_LIMITS] ?? [];
+  const shared = Object.keys(wanted).filter((k) => k in had && settable.includes(k)).sort();
   want['limits'] = Object.fromEntries(shared.map((k) => [k, wanted[k]]));
   have['limits'] = Object.fromEntries(shared.map((k) => [k, had[k]]));
 }

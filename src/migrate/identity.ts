@@ -97,7 +97,8 @@ export const roleCopy: CopyKind = {
   },
   async create(m, source) {
     const client = await m.target.identity();
-    return (await identity.roles.create(client, { name: source.name })).id;
+    const description = str(source.attributes['description']);
+    return (await identity.roles.create(client, { name: source.name, ...(description ? { description } : {}) })).id;
   },
 };
 

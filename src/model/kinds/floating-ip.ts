@@ -16,7 +16,7 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   kind: 'floating-ip',
   attributes: {
     floatingIpAddress: { class: 'cloud', why: 'the same address where the pool has it free; the plan lists a mapped pool’s new address' },
-    fixedIpAddress: { class: 'cloud', why: 'the association: made by its server’s step, which verifies it (with the project, the natural key)' },
+    fixedIpAddress: { class: 'cloud', why: 'follows the association, compared as the port reference (the matcher still keys an unmarked copy by project and this address)' },
     status: cloud,
     description: settable,
     dnsName: cloud,

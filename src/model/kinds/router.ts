@@ -25,7 +25,7 @@ export const routerModel = defineKind<RouterAttributes>({
     routes: settable,
     distributed: cloud,
     ha: cloud,
-    availabilityZoneHints: settable,
+    availabilityZoneHints: { class: 'essential', why: 'set at creation only: Neutron refuses to update a router’s availability zone hints' },
     description: settable,
     tags: settable,
   },
