@@ -65,7 +65,7 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     s.clouds = { source: { authUrl: session.clouds[0].authUrl }, target: { authUrl: session.clouds[1].authUrl } };
     if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
   });
-  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
+  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? await PasswordsFile.open(plan.settings.passwordsFile) : noPasswords;
   return runApply({
     plan,
     source: session.clouds[0],

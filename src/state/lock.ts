@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -70,8 +71,9 @@ export class StateLock {
  * stale. Filesystems without hard links get a plain O_EXCL ('wx') create.
  */
 function createExclusively(path: string, content: string): boolean {
-  const draft = `${path}.${process.pid}.${Date.now()}`;
-  writeFileSync(draft, content, { mode: 0o600 });
+  // Exclusive and unpredictable, like every private file (private-files.ts): never a planted one.
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(draft, content, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(draft, path);
     return true;
