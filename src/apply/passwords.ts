@@ -2,6 +2,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
 import { errorMessage, PumphouseError } from '../errors.js';
+import type { Change } from '../diff/changes.js';
+import type { EventSink } from '../events/sink.js';
+import type { StepProgressRecord } from '../executor/journal.js';
+import type { Step } from '../graph/steps.js';
+import type { Inventory } from '../inventory/model.js';
 import type { PasswordSink } from '../migrate/context.js';
 import { checkPrivatePlace, writePrivateFile } from '../state/private-files.js';
 
@@ -9,6 +14,8 @@ import { checkPrivatePlace, writePrivateFile } from '../state/private-files.js';
 export const PASSWORDS_CODES = {
   /** The passwords file is unreadable, not Pumphouse's, a symbolic link, or in an unsafe folder. */
   unusable: 'PH1607',
+  /** Warning: a user is on the target but its password is not in the file. */
+  userWithoutPassword: 'PH1609',
 } as const;
 
 const SAFETY = { what: 'the passwords file', code: PASSWORDS_CODES.unusable, refuseSymlink: true } as const;
@@ -33,7 +40,7 @@ export class PasswordsFile implements PasswordSink {
   static async open(path: string): Promise<PasswordsFile> {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     await checkPrivatePlace(path, SAFETY);
-    return new PasswordsFile(path, {});
+    return new PasswordsFile(path, existsSync(path) ? readPasswords(path) : {});
   }
 
   async record(user: string, password: string): Promise<void> {
@@ -61,9 +68,41 @@ function readPasswords(path: string): Record<string, string> {
   }
   if (parsed === null || parsed === undefined) return {};
   const users = (parsed as { users?: unknown }).users;
-  const valid = typeof parsed === 'object' && (users === undefined || users === null || (typeof users === 'object' && !Array.isArray(users) && Object.values(users).every((v) => typeof v === 'string')));
+  const valid = typeof parsed === 'object' && !Array.isArray(parsed) && (users === undefined || users === null || (typeof users === 'object' && !Array.isArray(users) && Object.values(users).every((v) => typeof v === 'string')));
   if (!valid) throw new PumphouseError(PASSWORDS_CODES.unusable, `the passwords file ${path} is not one Pumphouse wrote (a "users" mapping of names to passwords)`, { hint: keep });
   return { ...(users as Record<string, string> | null | undefined) };
+}
+
+export interface PasswordCheckInput {
+  changes: readonly Change[];
+  steps: readonly Step[];
+  /** The state's step records after the apply. */
+  records: Readonly<Record<string, StepProgressRecord>>;
+  source: Inventory;
+  passwords: PasswordsFile;
+  events: EventSink;
+}
+
+/**
+ * After an apply with `passwords: reset`: every user of the plan that is on the target (it was
+ * there when planned, or a step of it is done) but whose password the file does not hold (the file
+ * was handed over and deleted, or the user was there before Pumphouse) gets a warning saying so,
+ * since nobody may know its password. Pumphouse never resets the password of an existing user.
+ */
+export function warnUsersWithoutPasswords(input: PasswordCheckInput): void {
+  const names = new Map(input.source.resources.filter((r) => r.kind === 'user').map((r) => [r.address, r.name]));
+  const done = new Set(input.steps.filter((s) => input.records[s.id]?.status === 'done').map((s) => s.address));
+  for (const change of input.changes) {
+    if (change.kind !== 'user') continue;
+    const onTarget = change.action === 'noop' || change.action === 'update' || done.has(change.address);
+    const name = names.get(change.address);
+    if (!onTarget || name === undefined || input.passwords.has(name)) continue;
+    input.events.emit({
+      type: 'warning', level: 'warn',
+      message: `user "${name}" is on the target but its password is not in ${input.passwords.path}: whoever needs it cannot be told`,
+      data: { code: PASSWORDS_CODES.userWithoutPassword, hint: `set a new one on the target (openstack user set --password-prompt ${name}) and hand it over; Pumphouse does not reset the password of a user that already exists` },
+    });
+  }
 }
 
 /** Refuses passwords: for plans that move no users (an unexpected call is a bug, not a leak). */

@@ -9,7 +9,7 @@ import type { Inventory } from '../inventory/model.js';
 import { connect, type Cloud } from '../openstack/index.js';
 import type { StateStore } from '../state/store.js';
 import { runApply, type ApplyReport } from './apply.js';
-import { noPasswords, PasswordsFile } from './passwords.js';
+import { noPasswords, PasswordsFile, warnUsersWithoutPasswords } from './passwords.js';
 
 /**
  * An apply's connections, as `pumphouse apply` and `pumphouse serve` both open them: both clouds
@@ -65,8 +65,8 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     s.clouds = { source: { authUrl: session.clouds[0].authUrl }, target: { authUrl: session.clouds[1].authUrl } };
     if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
   });
-  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? await PasswordsFile.open(plan.settings.passwordsFile) : noPasswords;
-  return runApply({
+  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? await PasswordsFile.open(plan.settings.passwordsFile) : undefined;
+  const report = await runApply({
     plan,
     source: session.clouds[0],
     target: session.clouds[1],
@@ -74,7 +74,7 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     inventories: session.inventories,
     store,
     events,
-    passwords,
+    passwords: passwords ?? noPasswords,
     connect: (c) => connect(c, { events }),
     hosts: hostStepWorld(config, { source: session.clouds[0], target: session.clouds[1] }, events),
     ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
@@ -83,6 +83,8 @@ export async function applyInSession(config: PumphouseConfig, session: ApplySess
     ...(options.abort ? { abort: options.abort } : {}),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
+  if (passwords) warnUsersWithoutPasswords({ changes: plan.changes, steps: plan.steps, records: store.state.steps, source: session.inventories.source, passwords, events });
+  return report;
 }
 
 /**
