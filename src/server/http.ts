@@ -21,6 +21,8 @@ export const API_CODES = {
   tooLarge: 'PH4005',
   badRequest: 'PH4006',
   busy: 'PH4007',
+  hostRefused: 'PH4012',
+  originRefused: 'PH4013',
   internal: 'PH4099',
 } as const;
 

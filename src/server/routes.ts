@@ -26,7 +26,7 @@ export interface Route {
   handle(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL): Promise<void> | void;
 }
 
-const PLAN_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+const PLAN_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 export const ROUTES: Route[] = [
   {

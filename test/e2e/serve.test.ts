@@ -30,12 +30,12 @@ let env: Awaited<ReturnType<typeof privateSandbox>>;
 let server: ChildProcess;
 let base: string;
 
-function call(method: string, path: string, options: { body?: string; type?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<Answer> {
+function call(method: string, path: string, options: { body?: string; type?: string; token?: string | null; headers?: Record<string, string>; base?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== null) headers['authorization'] = `Bearer ${options.token ?? TOKEN}`;
     if (options.type) headers['content-type'] = options.type;
-    const req = request(`${base}${path}`, { method, headers }, (res) => {
+    const req = request(`${options.base ?? base}${path}`, { method, headers }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
@@ -226,8 +226,8 @@ describe('pumphouse serve', () => {
     assert.equal(unknown.body.error.diagnostics[0].code, 'PH1410');
   });
 
-  test('refuses to listen beyond loopback without a token, and says when the address is taken', async () => {
-    const refused = await runCli(['--config', env.config, 'serve', '--listen', '0.0.0.0:0'], { env: { PUMPHOUSE_API_TOKEN: '' } });
+  test('refuses --no-token beyond loopback, and says when the address is taken', async () => {
+    const refused = await runCli(['--config', env.config, 'serve', '--no-token', '--listen', '0.0.0.0:0'], { env: { PUMPHOUSE_API_TOKEN: '' } });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /PH4010.*without a token/);
     const taken = await runCli(['--config', env.config, 'serve', '--listen', base.slice('http://'.length)]);
@@ -235,4 +235,57 @@ describe('pumphouse serve', () => {
     assert.match(taken.stderr, /PH4011: cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
     assert.ok(!hasStackTrace(taken.stderr));
   });
+
+  test('without PUMPHOUSE_API_TOKEN a token is generated and printed with the dashboard\'s address; every route wants it', async () => {
+    const other = await startServe(['--state', env.files.path('other/state.json')], { PUMPHOUSE_API_TOKEN: '' }, /#token=([\w-]+)/);
+    try {
+      const token = other.found[1]!;
+      assert.ok(token.length >= 32, 'a long random token');
+      assert.match(other.log, new RegExp(`Open the dashboard at\\s+${other.base.replace(/[.]/g, '\\.')}/#token=`));
+      assert.equal((await call('GET', '/v1/applies', { token: null, base: other.base })).status, 401, 'loopback is no excuse');
+      assert.equal((await call('GET', '/v1/applies', { token, base: other.base })).status, 200);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('--no-token is loudly warned; a cross-site form or text/plain POST /hosts/cmp-2 still cannot touch the host', async () => {
+    const old = await startServe(['--no-token', '--state', env.files.path('old/state.json')], {}, /WARNING: --no-token/);
+    try {
+      assert.equal((await call('GET', '/v1/applies', { token: null, base: old.base })).status, 200, 'an old client without a token is served');
+      const before = env.sandbox.clouds.source.store.computeServices.all().find((svc) => svc.host === 'cmp-1' && svc.binary === 'nova-compute')?.status;
+      const forged = await call('POST', '/hosts/cmp-1', { token: null, base: old.base, body: 'x', type: 'text/plain', headers: { origin: 'http://evil.example' } });
+      assert.deepEqual([forged.status, forged.body.error.code], [403, 'PH4013']);
+      const plain = await call('POST', '/hosts/cmp-1', { token: null, base: old.base, body: 'x', type: 'text/plain' });
+      assert.deepEqual([plain.status, plain.body.error.code], [415, 'PH4004']);
+      const rebound = await call('POST', '/hosts/cmp-1', { token: null, base: old.base, headers: { host: 'evil.example' } });
+      assert.deepEqual([rebound.status, rebound.body.error.code], [403, 'PH4012']);
+      assert.equal(env.sandbox.clouds.source.store.computeServices.all().find((svc) => svc.host === 'cmp-1' && svc.binary === 'nova-compute')?.status, before, 'cmp-1 untouched');
+    } finally {
+      await old.stop();
+    }
+  });
 });
+
+/** Another `pumphouse serve` on the sandbox, until `stop()`; resolves once its stderr matches `ready`. */
+async function startServe(args: string[], extraEnv: Record<string, string>, ready: RegExp): Promise<{ base: string; log: string; found: RegExpExecArray; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, '--config', env.config, 'serve', '--listen', '127.0.0.1:0', ...args], {
+    cwd: REPO_ROOT, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const found = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      const match = ready.exec(log);
+      if (match && /on http:\/\/127\.0\.0\.1:\d+\/v1/.test(log)) resolve(match);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${log}`)));
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { base: /on (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(log)![1]!, log, found, stop };
+}
