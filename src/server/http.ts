@@ -23,6 +23,7 @@ export const API_CODES = {
   busy: 'PH4007',
   hostRefused: 'PH4012',
   originRefused: 'PH4013',
+  pathOutside: 'PH4014',
   internal: 'PH4099',
 } as const;
 

@@ -13,6 +13,7 @@ import type { ExecutionPlan } from '../execution-plan/plan.js';
 import { loadPlanFile } from '../plan-file/index.js';
 import { configSecrets } from '../state/secrets.js';
 import { readState, StateStore } from '../state/store.js';
+import { confinePlanPaths } from './confine.js';
 import { API_CODES, ApiError } from './http.js';
 
 /**
@@ -55,6 +56,7 @@ export class ApiWork {
     writeFileSync(file, text, { mode: 0o600 });
     const loaded = loadPlanFile(file);
     if (!loaded.desired || hasErrors(loaded.diagnostics)) throw new PlanFileError(loaded.diagnostics);
+    confinePlanPaths(loaded.desired, dirname(this.statePath));
     const session = await openApplySession(this.config, this.events);
     try {
       const state = await readState(this.statePath);
