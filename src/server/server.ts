@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { PumphouseConfig } from '../config/load.js';
 import { PumphouseError } from '../errors.js';
 import { EventJournal } from './events.js';
+import { capConnections, DEFAULT_SERVE_LIMITS, serverTimeouts, type ServeLimits } from './connections.js';
 import { allowedHosts, checkBodyType, checkOrigin, checkToken, type GuardOptions } from './guard.js';
 import { sendError } from './http.js';
 import { matchRoute, ROUTES, type RouteContext } from './routes.js';
@@ -28,6 +29,8 @@ export interface ApiServerOptions {
   noToken?: boolean;
   /** More names the Host header may hold (`--allow-host`). */
   allowHosts?: readonly string[];
+  /** Connection cap and request timeouts (settings.serve). */
+  limits?: Partial<ServeLimits>;
 }
 
 export interface ApiServer {
@@ -53,7 +56,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const work = new ApiWork(options.config, options.statePath, journal.bus);
   const ctx: RouteContext = { config: options.config, statePath: options.statePath, work, journal };
   const guard: GuardOptions = { allowedHosts: new Set(), port: options.port, token: options.token };
-  const server = createServer((req, res) => void serve(ctx, guard, req, res));
+  const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
+  const server = createServer(serverTimeouts(limits), (req, res) => void serve(ctx, guard, req, res));
+  capConnections(server, limits.maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : error.code === 'EACCES' ? 'the port needs privileges' : error.message;

@@ -35,7 +35,11 @@ export const serveCommand: CliCommand<ServeArgs> = {
     const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
     const given = context.env['PUMPHOUSE_API_TOKEN'] || undefined;
     const token = args.token ? given ?? randomBytes(24).toString('base64url') : undefined;
-    const server = await startApiServer({ config: context.config(), statePath: args.state, host, port: Number(match[2]), token, noToken: !args.token, allowHosts: args.allowHost });
+    const config = context.config();
+    const server = await startApiServer({
+      config, statePath: args.state, host, port: Number(match[2]), token, noToken: !args.token, allowHosts: args.allowHost,
+      limits: { maxConnections: config.settings.serve.maxConnections },
+    });
     const stderr = context.streams.stderr;
     writeLine(stderr, `Serving the Pumphouse API on ${server.url}/v1 (${token ? 'bearer token required' : 'NO TOKEN'}); Ctrl-C stops it.`);
     if (!args.token) {
