@@ -59,13 +59,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const server = createServer(serverTimeouts(limits), (req, res) => void serve(ctx, guard, req, res));
   capConnections(server, limits.maxConnections);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : error.code === 'EACCES' ? 'the port needs privileges' : error.message;
-      reject(new PumphouseError(SERVE_CODES.badListen, `cannot listen on ${options.host}:${options.port}: ${why}`, { hint: 'pick another --listen HOST:PORT' }));
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await listen(server, options.host, options.port);
+  } catch (error) {
+    journal.close();
+    throw error;
+  }
   const address = server.address() as { port: number };
   guard.allowedHosts = allowedHosts(options.host, address.port, options.allowHosts);
   guard.port = address.port;
@@ -75,6 +74,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     journal,
     close: () => closeServer(server, journal, work),
   };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : error.code === 'EACCES' ? 'the port needs privileges' : error.message;
+      reject(new PumphouseError(SERVE_CODES.badListen, `cannot listen on ${host}:${port}: ${why}`, { hint: 'pick another --listen HOST:PORT' }));
+    });
+    server.listen(port, host, () => resolve());
+  });
 }
 
 /** A token, or the explicit choice of none on loopback: nothing else is served. */

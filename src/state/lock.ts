@@ -35,8 +35,11 @@ const heldHere = new Set<string>();
 export class StateLock {
   private constructor(readonly path: string, readonly holder: LockHolder, readonly tookOver: LockHolder | undefined) {}
 
-  /** Takes the lock or throws PH1710 naming the holder. */
-  static acquire(path: string, command: string): StateLock {
+  /**
+   * Takes the lock or throws PH1710 naming the holder. `what` names the locked file in messages
+   * (default: the state file), `hint` says what to do when it is held.
+   */
+  static acquire(path: string, command: string, about: { what?: string; hint?: string } = {}): StateLock {
     const holder: LockHolder = { command, pid: process.pid, host: hostname(), user: safeUser(), startedAt: new Date().toISOString() };
     let tookOver: LockHolder | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -47,8 +50,8 @@ export class StateLock {
       const current = readHolder(path);
       if (current === undefined && !existsQuietly(path)) continue; // released meanwhile: try again
       if (!current || !isStale(current, path)) {
-        throw new PumphouseError(STATE_CODES.locked, `the state file ${path.replace(/\.lock$/, '')} is locked by ${describeHolder(current)}`, {
-          hint: 'wait for it to finish, or if it is gone run `pumphouse state unlock --force`',
+        throw new PumphouseError(STATE_CODES.locked, `${about.what ?? 'the state file'} ${path.replace(/\.lock$/, '')} is locked by ${describeHolder(current)}`, {
+          hint: about.hint ?? 'wait for it to finish, or if it is gone run `pumphouse state unlock --force`',
         });
       }
       if (removeStaleLock(path, current)) tookOver = current;
