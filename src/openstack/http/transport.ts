@@ -206,6 +206,9 @@ export class Transport {
           signal: controller.signal,
           responseType: 'stream',
           maxBodyLength: Infinity,
+          // Image data, streamed with backpressure: exempt from the in-memory limit (an upload's
+          // JSON answer is read with it, by readUpTo).
+          maxContentLength: -1,
           headers: {
             Accept: req.method === 'GET' ? 'application/octet-stream' : 'application/json',
             'User-Agent': this.options.userAgent,
