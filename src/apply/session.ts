@@ -63,7 +63,8 @@ export interface SessionApplyOptions {
 export async function applyInSession(config: PumphouseConfig, session: ApplySession, plan: ExecutionPlan, store: StateStore, events: EventSink, options: SessionApplyOptions = {}): Promise<ApplyReport> {
   await store.update((s) => {
     s.clouds = { source: { authUrl: session.clouds[0].authUrl }, target: { authUrl: session.clouds[1].authUrl } };
-    if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
+    const startedAt = s.plan?.hash === plan.plan.fileHash ? s.plan.startedAt : new Date().toISOString();
+    s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt, madeAt: plan.createdAt };
   });
   const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? await PasswordsFile.open(plan.settings.passwordsFile) : undefined;
   const report = await runApply({

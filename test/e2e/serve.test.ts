@@ -19,6 +19,7 @@ spec:
   workloads:
     - projects: ["*"]
       servers: { names: [ops-bastion] }
+      source: delete
   maps:
     networks: { public: admin_floating_net }
 `;
@@ -27,6 +28,8 @@ interface Answer { status: number; headers: Record<string, string | string[] | u
 interface SseEvent { id: number; event: string; data: any }
 
 let env: Awaited<ReturnType<typeof privateSandbox>>;
+/** A plan posted before an apply changed the clouds (kept to ask for it again after a restart). */
+let earlyPlanId: string;
 let server: ChildProcess;
 let base: string;
 
@@ -134,6 +137,9 @@ describe('pumphouse serve', () => {
   });
 
   test('a plan posted, applied and followed on the event stream to the end; the stream resumes with Last-Event-ID', { timeout: 180_000 }, async () => {
+    const early = await call('POST', '/v1/plans', { body: PLAN, type: 'application/yaml' });
+    assert.equal(early.status, 201, JSON.stringify(early.body));
+    earlyPlanId = early.body.id;
     const posted = await call('POST', '/v1/plans', { body: PLAN, type: 'application/yaml' });
     assert.equal(posted.status, 201, JSON.stringify(posted.body));
     assert.equal(posted.body.plan.changes.find((c: { address: string }) => c.address === 'server:it-ops/ops-bastion')?.action, 'migrate');
@@ -170,6 +176,14 @@ describe('pumphouse serve', () => {
     const resumed = await follow((e) => e.id === finished.id, { 'last-event-id': String(middle) });
     assert.equal(resumed[0]!.id, middle + 1);
     assert.deepEqual(resumed.map((e) => e.id), ids.filter((id) => id > middle));
+
+    // The plan made before that apply would move a server that is no longer on the source: its
+    // steps would fail (PH1620); it is refused as stale before anything starts.
+    const stale = await call('POST', '/v1/applies', { body: JSON.stringify({ planId: early.body.id }), type: 'application/json' });
+    assert.equal(stale.status, 409, JSON.stringify(stale.body));
+    assert.equal(stale.body.error.code, 'PH1602');
+    assert.match(stale.body.error.message, /server:it-ops\/ops-bastion/);
+    assert.match(stale.body.error.hint, /POST the plan file to \/v1\/plans again/);
   });
 
   test('while an API apply runs, a CLI apply on the same state is refused; cancel stops the API apply', { timeout: 120_000 }, async () => {
@@ -263,6 +277,22 @@ describe('pumphouse serve', () => {
       assert.equal(env.sandbox.clouds.source.store.computeServices.all().find((svc) => svc.host === 'cmp-1' && svc.binary === 'nova-compute')?.status, before, 'cmp-1 untouched');
     } finally {
       await old.stop();
+    }
+  });
+  test('plans posted before a restart are found after it; an unknown one is a 404 saying to post it again', { timeout: 60_000 }, async () => {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+    const restarted = await startServe(['--state', env.files.path('state.json')], { PUMPHOUSE_API_TOKEN: TOKEN }, /Serving/);
+    try {
+      const again = await call('GET', `/v1/plans/${earlyPlanId}`, { base: restarted.base });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.id, earlyPlanId);
+      const gone = await call('GET', '/v1/plans/00000000-0000-4000-8000-000000000000', { base: restarted.base });
+      assert.equal(gone.status, 404);
+      assert.match(gone.body.error.hint, /POST the plan file to \/v1\/plans again/);
+    } finally {
+      await restarted.stop();
     }
   });
 });
