@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
-import { errorMessage, PumphouseError } from '../errors.js';
+import { errorMessage, PumphouseError, quoted } from '../errors.js';
 import type { Change } from '../diff/changes.js';
 import type { EventSink } from '../events/sink.js';
 import type { StepProgressRecord } from '../executor/journal.js';
@@ -99,7 +99,7 @@ export function warnUsersWithoutPasswords(input: PasswordCheckInput): void {
     if (!onTarget || name === undefined || input.passwords.has(name)) continue;
     input.events.emit({
       type: 'warning', level: 'warn',
-      message: `user "${name}" is on the target but its password is not in ${input.passwords.path}: whoever needs it cannot be told`,
+      message: `user ${quoted(name)} is on the target but its password is not in ${input.passwords.path}: whoever needs it cannot be told`,
       data: { code: PASSWORDS_CODES.userWithoutPassword, hint: `set a new one on the target (openstack user set --password-prompt ${name}) and hand it over; Pumphouse does not reset the password of a user that already exists` },
     });
   }

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { PumphouseConfig } from '../config/load.js';
-import { PumphouseError } from '../errors.js';
+import { errorMessage, isPumphouseError, PumphouseError, quoted } from '../errors.js';
+import { STATE_CODES } from '../state/codes.js';
 import { EventJournal } from './events.js';
 import { capConnections, DEFAULT_SERVE_LIMITS, serverTimeouts, type ServeLimits } from './connections.js';
 import { allowedHosts, checkBodyType, checkOrigin, checkToken, type GuardOptions } from './guard.js';
-import { sendError } from './http.js';
+import { API_CODES, ApiError, sendError } from './http.js';
 import { matchRoute, ROUTES, type RouteContext } from './routes.js';
 import { ORIGINAL_ROUTES } from './original.js';
 import { serveStatic } from './static.js';
@@ -51,7 +52,11 @@ export function isLoopback(host: string): boolean {
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   checkTokenChoice(options);
-  mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new PumphouseError(STATE_CODES.unwritable, `cannot create the folder of the state file ${options.statePath}: ${errorMessage(error)}`, { hint: 'check the path and its permissions, or name another with --state PATH' });
+  }
   const journal = new EventJournal(join(dirname(options.statePath), 'events.ndjson'));
   const work = new ApiWork(options.config, options.statePath, journal.bus);
   const ctx: RouteContext = { config: options.config, statePath: options.statePath, work, journal };
@@ -120,6 +125,7 @@ async function serve(ctx: RouteContext, guard: GuardOptions, req: IncomingMessag
   } catch (error) {
     // A refused request's body may still be on its way: close the connection rather than read it.
     if (!req.complete) res.shouldKeepAlive = false;
+    if (!(error instanceof ApiError) && !isPumphouseError(error)) logInternal(ctx, req, error);
     if (error instanceof PlanFileError && !res.headersSent) {
       const body = JSON.stringify({ error: { status: 400, code: error.code, message: error.message, hint: error.hint, diagnostics: error.diagnostics } });
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
@@ -128,6 +134,15 @@ async function serve(ctx: RouteContext, guard: GuardOptions, req: IncomingMessag
     }
     sendError(res, error);
   }
+}
+
+/** A failure that is nobody's input: the client is told to look at the log, so it is logged (an event). */
+function logInternal(ctx: RouteContext, req: IncomingMessage, error: unknown): void {
+  ctx.journal.bus.emit({
+    type: 'warning', level: 'error',
+    message: `internal error on ${req.method ?? '?'} ${quoted(req.url ?? '/')}: ${errorMessage(error)}`,
+    data: { code: API_CODES.internal, hint: 'this is a bug in pumphouse: run serve again with --debug and report what it prints' },
+  });
 }
 
 async function closeServer(server: Server, journal: EventJournal, work: ApiWork): Promise<void> {

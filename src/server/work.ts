@@ -5,7 +5,7 @@ import { applyInSession, checkStateClouds, openApplySession, type ApplySession }
 import { checkPlanFresh, startedByThisPlan } from '../apply/stale.js';
 import { DEFAULT_SETTINGS, type PumphouseConfig } from '../config/load.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { errorMessage, isPumphouseError } from '../errors.js';
+import { errorMessage, isPumphouseError, quoted } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { makePlan } from '../execution-plan/make.js';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
@@ -110,7 +110,7 @@ export class ApiWork {
 
   apply(id: string): ApiApply {
     const found = this.applies.get(id);
-    if (!found) throw new ApiError(404, API_CODES.notFound, `no apply ${id}`, 'GET /v1/applies lists them');
+    if (!found) throw new ApiError(404, API_CODES.notFound, `no apply ${quoted(id)}`, 'GET /v1/applies lists them');
     return found;
   }
 

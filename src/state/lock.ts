@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { resolve } from 'node:path';
-import { PumphouseError } from '../errors.js';
+import { dirname, resolve } from 'node:path';
+import { errorMessage, isPumphouseError, PumphouseError, quoted } from '../errors.js';
 import { STATE_CODES } from './codes.js';
 
 /**
@@ -43,7 +43,7 @@ export class StateLock {
     const holder: LockHolder = { command, pid: process.pid, host: hostname(), user: safeUser(), startedAt: new Date().toISOString() };
     let tookOver: LockHolder | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (createExclusively(path, `${JSON.stringify(holder)}\n`)) {
+      if (createOrExplain(path, `${JSON.stringify(holder)}\n`, about.what ?? 'the state file')) {
         heldHere.add(resolve(path));
         return new StateLock(path, holder, tookOver);
       }
@@ -64,6 +64,20 @@ export class StateLock {
     const current = readHolder(this.path);
     heldHere.delete(resolve(this.path));
     if (current?.pid === this.holder.pid && current.host === this.holder.host && current.startedAt === this.holder.startedAt) rmSync(this.path, { force: true });
+  }
+}
+
+/** createExclusively, with a folder that cannot be written to told as such (PH1708), not as a bug. */
+function createOrExplain(path: string, content: string, what: string): boolean {
+  try {
+    return createExclusively(path, content);
+  } catch (error) {
+    if (isPumphouseError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the filesystem is read-only' : errorMessage(error);
+    throw new PumphouseError(STATE_CODES.unwritable, `cannot lock ${what} ${path.replace(/\.lock$/, '')}: cannot create files in ${dirname(path)} (${why})`, {
+      hint: `the user running pumphouse must be able to write to ${dirname(path)} (check its owner and permissions), or name another place with --state PATH`,
+    });
   }
 }
 
@@ -146,7 +160,8 @@ export function readHolder(path: string): LockHolder | undefined {
 
 export function describeHolder(holder: LockHolder | undefined): string {
   if (!holder) return 'an unknown process (the lock file is unreadable)';
-  return `\`${holder.command}\` (pid ${holder.pid} on host ${holder.host}, user ${holder.user}, since ${holder.startedAt})`;
+  // The lock file is anyone's text: its command is quoted, like all untrusted text in a message.
+  return `${quoted(holder.command)} (pid ${holder.pid} on host ${holder.host}, user ${holder.user}, since ${holder.startedAt})`;
 }
 
 function existsQuietly(path: string): boolean {

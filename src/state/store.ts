@@ -3,7 +3,7 @@ import { constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { copyFile, link, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { validatorFor } from '../diagnostics/schema-check.js';
-import { errorMessage, InternalError, isPumphouseError, PumphouseError } from '../errors.js';
+import { errorMessage, InternalError, isPumphouseError, PumphouseError, quoted } from '../errors.js';
 import { STATE_CODES } from './codes.js';
 import { StateLock, type LockHolder } from './lock.js';
 import { checkPrivatePlace, writePrivateFile } from './private-files.js';
@@ -195,7 +195,7 @@ function readStateFile(path: string): ApplyState | undefined {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new PumphouseError(STATE_CODES.notJson, `the state file ${path} is not valid JSON (${(error as Error).message})`, { hint: restore });
+    throw new PumphouseError(STATE_CODES.notJson, `the state file ${path} is not valid JSON: ${quoted((error as Error).message)}`, { hint: restore });
   }
   const version = (parsed as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version > STATE_FORMAT_VERSION) {
@@ -204,7 +204,7 @@ function readStateFile(path: string): ApplyState | undefined {
   const validate = validatorFor('state');
   if (!validate(parsed)) {
     const first = validate.errors?.[0];
-    throw new PumphouseError(STATE_CODES.invalid, `the state file ${path} is not a Pumphouse state: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), { hint: restore });
+    throw new PumphouseError(STATE_CODES.invalid, `the state file ${path} is not a Pumphouse state: ${quoted(first?.instancePath || '/')} ${first?.message ?? ''}`.trim(), { hint: restore });
   }
   return parsed as ApplyState;
 }

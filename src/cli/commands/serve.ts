@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
+import { humanEventPrinter } from '../../render/human/events.js';
 import { writeLine } from '../../render/streams.js';
 import { SERVE_CODES, startApiServer } from '../../server/server.js';
 import type { CommandContext } from '../context.js';
@@ -41,6 +42,8 @@ export const serveCommand: CliCommand<ServeArgs> = {
       limits: { maxConnections: config.settings.serve.maxConnections },
     });
     const stderr = context.streams.stderr;
+    // The server's log: its warnings and errors (all its events with --verbose) on stderr.
+    server.journal.bus.on(humanEventPrinter(stderr, { color: context.color, verbose: context.verbose }));
     writeLine(stderr, `Serving the Pumphouse API on ${server.url}/v1 (${token ? 'bearer token required' : 'NO TOKEN'}); Ctrl-C stops it.`);
     if (!args.token) {
       writeLine(stderr, 'WARNING: --no-token: any program on this machine can start applies, and only the Host, Origin and content-type checks stand between a web page and your clouds. Use it only for old clients that cannot send a token.');

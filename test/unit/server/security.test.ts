@@ -96,3 +96,27 @@ test('with a token every route wants it, loopback or not; a wrong Host is refuse
     assert.equal((await send(url, 'GET', '/', { host: `evil.example:${port}` })).status, 403, 'the dashboard too');
   });
 });
+
+test('a malformed % escape in the path is a 400 PH4006, not a 500; an internal error is logged as an event', async () => {
+  const files = tempFiles({});
+  const server = await startApiServer({ config: CONFIG, statePath: files.path('state.json'), host: '127.0.0.1', port: 0, token: TOKEN });
+  const logged: Array<{ level: string; message: string; code?: string }> = [];
+  server.journal.bus.on((e) => logged.push({ level: e.level, message: e.message, code: (e.data as { code?: string }).code }));
+  try {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    assert.deepEqual(await send(server.url, 'GET', '/v1/plans/%E0%A4%A', auth), { status: 400, code: 'PH4006' });
+    assert.deepEqual(await send(server.url, 'GET', '/%zz', {}), { status: 400, code: 'PH4006' });
+    assert.equal(logged.length, 0, 'a client\'s mistake is not the server\'s error');
+    // The config names no cloud: planning fails inside the server, which says so in its log.
+    const plan = 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: x }\nspec:\n  workloads:\n    - projects: [demo]\n';
+    const failed = await send(server.url, 'POST', '/v1/plans', { ...auth, 'content-type': 'application/yaml' }, plan);
+    assert.deepEqual(failed, { status: 500, code: 'PH4099' });
+    assert.equal(logged.length, 1, JSON.stringify(logged));
+    assert.equal(logged[0]!.level, 'error');
+    assert.equal(logged[0]!.code, 'PH4099');
+    assert.match(logged[0]!.message, /internal error on POST "\/v1\/plans"/);
+  } finally {
+    await server.close();
+    files.cleanup();
+  }
+});
