@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import type { PumphouseConfig } from '../../../src/config/load.js';
 import { PumphouseError } from '../../../src/errors.js';
+import { allowedHosts } from '../../../src/server/guard.js';
 import { startApiServer, type ApiServerOptions } from '../../../src/server/server.js';
 import { tempFiles } from '../../helpers/tmp.js';
 
@@ -119,4 +121,14 @@ test('a malformed % escape in the path is a 400 PH4006, not a 500; an internal e
     await server.close();
     files.cleanup();
   }
+});
+
+test('the Host names a server answers to: its address and loopback with its port; a wildcard adds this machine; --allow-host adds more', () => {
+  const loopback = allowedHosts('127.0.0.1', 8080);
+  assert.deepEqual([...loopback].sort(), ['127.0.0.1:8080', '[::1]:8080', 'localhost:8080']);
+  const wildcard = allowedHosts('0.0.0.0', 8080, ['Pumphouse.Example']);
+  assert.ok(wildcard.has(`${hostname().toLowerCase()}:8080`));
+  assert.ok(wildcard.has('pumphouse.example:8080'));
+  assert.ok(!wildcard.has('0.0.0.0:8080'));
+  assert.ok(allowedHosts('127.0.0.1', 80).has('localhost'), 'port 80 may be left out');
 });
