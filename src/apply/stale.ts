@@ -4,15 +4,17 @@ import { TargetMatcher, type StateMappings } from '../diff/match.js';
 import { digestOf, digestsOf, type ExecutionPlan } from '../execution-plan/plan.js';
 import { InventoryLookup } from '../inventory/lookup.js';
 import type { Inventory } from '../inventory/model.js';
+import type { ApplyState } from '../state/model.js';
 
 /**
- * A saved plan (`apply plan.json`) is applied only if both clouds are as it saw them where its
+ * A saved plan (`apply plan.json`, or one posted to the API) is applied only if both clouds are as it saw them where its
  * steps act: otherwise its steps would act on things the reviewer never saw.
  * - the source objects its steps copy or move are unchanged (`sourceDigests`);
  * - the target objects its update steps change are unchanged (`targetDigests`);
  * - nothing on the target is now what it would create: the plan's own matching (state mapping,
  *   mark, natural key) finds no counterpart for an object it planned to create or move.
- * Objects whose steps this state already started are exempt: apply itself changed them.
+ * Objects whose steps an apply of this very plan already started are exempt
+ * (`startedByThisPlan`): that apply changed them itself.
  */
 export interface CurrentClouds {
   source: Inventory;
@@ -76,4 +78,15 @@ function createdMeanwhile(plan: ExecutionPlan, now: CurrentClouds): Stale[] {
 /** A create or a move that found nothing on the target when planned (an unfinished copy is expected there). */
 function isCreation(change: Change): boolean {
   return (change.action === 'create' || change.action === 'migrate') && change.target === undefined;
+}
+
+/**
+ * Whether an apply of this very plan (same plan file, made at the same time) already started a
+ * step of `address`: a resume. Another plan's apply (an earlier or later plan of the same file)
+ * exempts nothing: its changes are exactly what makes this plan stale.
+ */
+export function startedByThisPlan(state: Pick<ApplyState, 'plan' | 'steps'>, plan: ExecutionPlan): (address: string) => boolean {
+  if (state.plan?.hash !== plan.plan.fileHash || state.plan.madeAt !== plan.createdAt) return () => false;
+  const steps = Object.keys(state.steps);
+  return (address) => steps.some((id) => id.endsWith(`:${address}`));
 }

@@ -53,7 +53,7 @@ export async function applyWorld(options: { state?: MemoryDocument } = {}): Prom
       const [s, t] = await Promise.all([discoverInventory(source, { label: 'source' }), discoverInventory(target, { label: 'target' })]);
       return runApply({
         plan, source, target, targetConfig: config.target, inventories: { source: s, target: t }, store: state, events,
-        passwords: PasswordsFile.open(plan.settings.passwordsFile ?? env.files.path('world.passwords.yaml')),
+        passwords: await PasswordsFile.open(plan.settings.passwordsFile ?? env.files.path('world.passwords.yaml')),
         connect: (c) => connect(c, { events }), pollMs: 20, retryBaseMs: 20, ...options,
       });
     },

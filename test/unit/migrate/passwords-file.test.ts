@@ -13,15 +13,15 @@ describe('the passwords file', () => {
     const files = tempFiles({});
     try {
       const path = files.path('wave.passwords.yaml');
-      await new PasswordsFile(path).record('alice', 'first-run-secret');
-      const resumed = PasswordsFile.open(path);
+      await (await PasswordsFile.open(path)).record('alice', 'first-run-secret');
+      const resumed = await PasswordsFile.open(path);
       assert.equal(resumed.known('alice'), 'first-run-secret');
       await resumed.record('bob', 'second-run-secret');
       const text = readFileSync(path, 'utf8');
       assert.match(text, /alice: first-run-secret/);
       assert.match(text, /bob: second-run-secret/);
       assert.equal(statSync(path).mode & 0o777, 0o600);
-      assert.equal(PasswordsFile.open(files.path('none.yaml')).known('alice'), undefined);
+      assert.equal((await PasswordsFile.open(files.path('none.yaml'))).known('alice'), undefined);
     } finally {
       files.cleanup();
     }
