@@ -19,12 +19,13 @@ export const SETTABLE_LIMITS: Readonly<Record<QuotaAttributes['service'], readon
 };
 
 /** A project's quotas of one service (Nova, Neutron or Cinder): made equal on the target. */
+/** The response a quota is read from names its service. */
 export const quotaModel = defineKind<QuotaAttributes>({
   kind: 'quota',
   attributes: { service: key, limits: { class: 'settable', why: 'the SETTABLE_LIMITS of its service' } },
   references: { project: needs('project', 'project') },
   api: {
-    compute_quota_set: { id: byCloud('the project id'), '*': attr('limits') },
+    compute_quota_set: { id: byCloud('the project id'), '*': attr('limits', 'service') },
     network_quota: { '*': attr('limits'), project_id: byCloud('the project'), tenant_id: byCloud('the project') },
     volume_quota_set: { id: byCloud('the project id'), '*': attr('limits') },
   },

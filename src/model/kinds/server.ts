@@ -1,4 +1,4 @@
-import { byCloud, cloud, defineKind, ID, LINKS, NAME, attr, essential, info, needs, notCarried, ref, settable, weak } from '../schema.js';
+import { attrAndRef, byCloud, cloud, defineKind, ID, LINKS, NAME, attr, essential, info, needs, notCarried, ref, settable, weak } from '../schema.js';
 
 export interface ServerFlavor {
   name: string | null;
@@ -85,8 +85,9 @@ export const serverModel = defineKind<ServerAttributes>({
       'OS-EXT-STS:power_state': attr('powerState'), 'OS-EXT-STS:task_state': attr('taskState'),
       'OS-EXT-AZ:availability_zone': attr('availabilityZone'), 'OS-EXT-SRV-ATTR:host': attr('host'),
       'OS-EXT-SRV-ATTR:hypervisor_hostname': attr('hypervisorHostname'), 'OS-EXT-SRV-ATTR:instance_name': attr('instanceName'),
-      flavor: attr('flavor'), image: ref('image'), key_name: attr('keyName'), user_id: ref('owner'), addresses: attr('addresses'),
-      'os-extended-volumes:volumes_attached': ref('volumes'), metadata: attr('metadata'), tags: attr('tags'),
+      flavor: attr('flavor'), image: attrAndRef(['imageId', 'bootFromVolume'], ['image']), key_name: attr('keyName'),
+      user_id: attrAndRef(['userId'], ['owner']), addresses: attr('addresses'),
+      'os-extended-volumes:volumes_attached': attrAndRef(['volumesAttached'], ['volumes']), metadata: attr('metadata'), tags: attr('tags'),
       description: attr('description'), locked: attr('locked'), config_drive: attr('configDrive'), 'OS-DCF:diskConfig': attr('diskConfig'),
       'OS-EXT-SRV-ATTR:root_device_name': attr('rootDeviceName'), 'OS-EXT-SRV-ATTR:user_data': attr('userData'), created: attr('created'),
       security_groups: ref('securityGroups'), tenant_id: byCloud('the owner, recorded as the resource’s project'),
