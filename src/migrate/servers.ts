@@ -170,6 +170,11 @@ export function serverRunner(m: MigrationContext): StepRunner {
     if (disposition === 'delete') {
       ctx.progress({ phase: 'deleting the source server (its copy is verified)' });
       await compute.servers.remove(client, source.id);
+      // Done means gone: a step that ends while Nova still deletes would leave its volumes attached.
+      await waitForStatus(() => compute.servers.get(client, source.id).catch((error: unknown) => {
+        if (isNotFound(error)) return { status: 'DELETED' };
+        throw error;
+      }), { what: `${source.address} being deleted from the source`, want: ['DELETED'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal });
     } else if (disposition === 'keep' && m.ledger.downtime(source.address)?.wasActive) {
       const live = await compute.servers.get(client, source.id);
       if (live.status === 'SHUTOFF') await compute.servers.start(client, source.id);

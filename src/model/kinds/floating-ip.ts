@@ -25,8 +25,8 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   },
   references: {
     network: needs('network', 'floating network'),
-    // Associated by the server step once the copy runs (which verifies it), not by this object's own steps.
-    port: needs('port', 'port'),
+    // Its copy points at the port's copy as soon as both exist; the server step checks it.
+    port: needs('port', 'port', true),
     router: needs('router', 'router'),
     server: info('server', 'server'),
   },
