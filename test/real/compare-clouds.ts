@@ -3,13 +3,13 @@
  *   node dist/test/real/compare-clouds.js --source c5000 --target c6000 [--objects FILE.json]
  *        [--losses FILE.json] [--record FILE.json]
  * --objects: a JSON list of SelectedObject (default: the kitchen-sink objects); --losses: a JSON
- * list of {object, field} not to compare; --record: keep every CLI answer in FILE (a replayable
+ * list of {object, field} not to compare (default: the kitchen-sink plan's, with the default objects); --record: keep every CLI answer in FILE (a replayable
  * recording for unit tests). Prints the differences as JSON; exits 1 when there are any.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compareClouds, type ExpectedLoss, type SelectedObject } from '../helpers/independent-compare.js';
 import { batchRunner, cachedRunner, recordingRunner } from '../helpers/openstack-cli.js';
-import { KITCHEN_SINK_OBJECTS } from './kitchen-sink-objects.js';
+import { KITCHEN_SINK_EXPECTED_LOSSES, KITCHEN_SINK_OBJECTS } from './kitchen-sink-objects.js';
 
 const FLAGS = ['--source', '--target', '--objects', '--losses', '--record'] as const;
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     source: args['--source'] ?? 'c5000',
     target: args['--target'] ?? 'c6000',
     objects: readJson<SelectedObject[]>(args['--objects'], [...KITCHEN_SINK_OBJECTS]),
-    expectedLosses: readJson<ExpectedLoss[]>(args['--losses'], []),
+    expectedLosses: readJson<ExpectedLoss[]>(args['--losses'], args['--objects'] ? [] : [...KITCHEN_SINK_EXPECTED_LOSSES]),
     run,
   });
   if (args['--record']) writeFileSync(args['--record'], `${JSON.stringify(Object.fromEntries(Object.entries(recording).sort(([a], [b]) => a.localeCompare(b))), null, 2)}\n`);

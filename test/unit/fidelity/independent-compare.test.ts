@@ -7,7 +7,7 @@ import { stripCommon } from '../../helpers/cli-normalise.js';
 import { compareClouds, diffObjects, isExpectedLoss, type Difference, type ExpectedLoss } from '../../helpers/independent-compare.js';
 import { replayRunner, recordingKey } from '../../helpers/openstack-cli.js';
 import { findSecrets } from '../../helpers/secret-scan.js';
-import { KITCHEN_SINK_OBJECTS } from '../../real/kitchen-sink-objects.js';
+import { KITCHEN_SINK_EXPECTED_LOSSES, KITCHEN_SINK_OBJECTS } from '../../real/kitchen-sink-objects.js';
 
 // A real session of the comparator (test/real/compare-clouds.ts --record): every `openstack …
 // -f json` answer of the testbed's c5000 and c6000, both seeded by test/real/seed-source.sh on
@@ -96,6 +96,30 @@ describe('independent comparator, on recorded openstack CLI output of two real Z
 
   test('the recording holds no secret', () => {
     assert.deepEqual(findSecrets(RECORDING, ['password', 'ks-owner-pw-not-secret']), []);
+  });
+});
+
+// The same comparison after a real `pumphouse apply` of the kitchen-sink project from c5000 to
+// c6000 (test/real/compare-clouds.ts --record, with Pumphouse at commit 5714252): the target's
+// objects carry Pumphouse's marks and were made by Pumphouse, not by the seed.
+const AFTER_APPLY = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'cli', 'zed', 'kitchen-sink-after-apply.json'), 'utf8')) as Record<string, unknown>;
+
+describe('independent comparator, on a real apply of the kitchen-sink project', () => {
+  test('Pumphouse\'s marks are no difference; what did not survive is named by object and field', async () => {
+    const diffs = await compareClouds({ source: 'c5000', target: 'c6000', objects: KITCHEN_SINK_OBJECTS, expectedLosses: KITCHEN_SINK_EXPECTED_LOSSES, run: replayRunner(AFTER_APPLY) });
+    assert.ok(JSON.stringify(AFTER_APPLY).includes('pumphouse-source='), 'the recorded target is marked');
+    assert.deepEqual(diffs.filter((d) => /pumphouse-(source|plan)=/.test(JSON.stringify([d.source, d.target])) || /^(tags|properties\.pumphouse|metadata)/.test(d.field)), []);
+    const found = new Set(fields(diffs));
+    // What the apply of that day lost (each an issue for the "Fidelity" work):
+    for (const lost of [
+      'domain:ph-ks-domain (exists)', 'role-assignment:ph-ks-owner@domain:ph-ks-domain (exists)', 'user:ph-ks-owner default_project_id',
+      'flavor:ph-ks-private access_project_ids', 'image:ph-ks-app/ph-ks-shared members', 'image:ph-ks-app/ph-ks-ami properties.kernel_id',
+      'router:ph-ks-app/ph-ks-router routes', 'server:ph-ks-app/ph-ks-stopped status', 'server:ph-ks-app/ph-ks-web-1 user_id', 'server:ph-ks-app/ph-ks-kernel-1 (exists)',
+    ]) assert.ok(found.has(lost), lost);
+    // …and what survived: no difference on these objects at all.
+    for (const kept of ['quota:ph-ks-app', 'port:ph-ks-app/ph-ks-web-port', 'security-group:ph-ks-app/ph-ks-db-sg', 'subnet:ph-ks-app/ph-ks-subnet', 'network:ph-ks-app/ph-ks-net', 'keypair:ph-ks-owner/ph-ks-key', 'floating-ip:ph-ks-app/ph-ks-web-fip']) {
+      assert.deepEqual(diffs.filter((d) => d.object === kept), [], kept);
+    }
   });
 });
 
