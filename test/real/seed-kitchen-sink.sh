@@ -3,7 +3,7 @@
 # Zed accepts, ph-ks-partner is the project things are shared with, ph-ks-domain the second
 # domain. The workload (keypair, server group, images, network, ports, volumes, servers) is
 # created by its owner, ph-ks-owner, with her own token. Idempotent.
-# Sourced by seed-source.sh, whose helpers it uses (os, in_project, has, id_of, grant, listed).
+# Sourced by seed-source.sh, whose helpers and listings it uses (os, in_project, has, id_of, grant, $LISTS).
 # What the fake-hypervisor testbed cannot show: a guest OS (servers go ACTIVE and SHUTOFF, but
 # user data and keys are never used by anything), and no data is kept in volumes.
 owner() { in_project ph-ks-owner "$@"; }

@@ -64,8 +64,10 @@ prefetch project-ids project list -f value -c ID -c Name
 prefetch ks-members image member list ph-ks-shared -f json
 prefetch volume-json volume list --all-projects -f json
 prefetch ks-quota quota show ph-ks-app -f json
-# 2.10: keypair list --user. A listing that fails (ph-ks-owner before she exists) stays empty.
-os --os-compute-api-version 2.10 <"$WORK/batch" 2>/dev/null | awk -v dir="$LISTS" '/^@@@ /{out=dir "/" $2; next} out {print >out}'
+# 2.10: keypair list --user (the interactive mode takes global options from the environment only).
+# A listing that fails (ph-ks-owner's before she exists) stays empty; the project listing must not.
+OS_COMPUTE_API_VERSION=2.10 os <"$WORK/batch" 2>"$WORK/batch.err" | awk -v dir="$LISTS" '/^@@@ /{out=dir "/" $2; next} out {print >out}'
+has project admin || { echo "cannot list the projects of $CLOUD: $(tail -3 "$WORK/batch.err")" >&2; exit 1; }
 jq -r '.[].Name' "$LISTS/volume-json" >"$LISTS/volume" 2>/dev/null || : >"$LISTS/volume"
 # "ROLE USER SCOPE" per grant, e.g. "member ph-alice@Default ph-web@Default".
 jq -r '.[] | "\(.Role) \(.User) \(.Project)\(.Domain)"' "$LISTS/grant" >"$LISTS/grants" 2>/dev/null || : >"$LISTS/grants"
