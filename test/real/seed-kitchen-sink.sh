@@ -63,8 +63,7 @@ GROUP=$(id_of server-group ph-ks-group)
 
 log "kitchen-sink: images"
 image_id() { awk -v n="$1" '$2==n {print $1; exit}' "$LISTS/image-ids"; }
-# Servers boot from it by id: Zed's image listing leaves out the owner's own shared images, so
-# the CLI cannot find it by name with her token.
+# Used by id from here on: ph-ks-partner cannot find it by name while its membership is pending.
 SHARED=$(image_id ph-ks-shared)
 if [ -z "$SHARED" ]; then
   head -c 1048576 /dev/urandom >"$WORK/ks-shared.raw"
