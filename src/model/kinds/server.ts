@@ -100,5 +100,10 @@ export const serverModel = defineKind<ServerAttributes>({
       trusted_image_certificates: byCloud('image signing is the target’s'), server_groups: ref('serverGroup'),
       fault: byCloud('the last fault of the source server'), pinned_availability_zone: byCloud('the scheduler’s'),
     },
+    // GET /servers/{id}/os-interface: the ports, read and copied as ports.
+    interface_attachment: {
+      port_id: ref('ports'), net_id: ref('networks'), mac_addr: byCloud('the port’s MAC, compared on the port'),
+      fixed_ips: byCloud('the port’s addresses, compared on the port'), port_state: byCloud('the port’s status'), tag: byCloud('device tags are not copied'),
+    },
   },
 });
