@@ -9,6 +9,7 @@ import { ensureImageCopy, imageRecord } from './images.js';
 import { bootSession } from './owner-session.js';
 import { copyStateOf, settleServer, statusBeforeMove, statusRecord } from './server-power.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
+import { imageReferenceProperties } from './image-parts.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
 
@@ -82,12 +83,24 @@ export function serverRunner(m: MigrationContext): StepRunner {
     await ctx.saveCheckpoint({ snapshotId });
     const sid = snapshotId;
     const snapshot = await wait(ctx, `snapshot of ${source.address} on the source`, () => image.images.get(sourceImages, sid), ['active']);
-    const imageAttrs = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string)?.attributes : undefined;
-    return ensureImageCopy(m, sid, () => imageRecord(m, sid, {
+    const original = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string) : undefined;
+    // An AMI's snapshot boots with its kernel and ramdisk: their copies' ids, never the source's.
+    const references = original ? imageReferenceProperties(m, original) : {};
+    const copyId = await ensureImageCopy(m, sid, () => imageRecord(m, sid, {
       name: `pumphouse-snapshot-${source.name}`, diskFormat: snapshot.disk_format ?? 'raw', containerFormat: snapshot.container_format ?? 'bare',
       visibility: 'private', owner: projectId, minDiskGb: snapshot.min_disk, minRamMb: snapshot.min_ram,
-      properties: (imageAttrs?.['properties'] as Record<string, unknown> | undefined) ?? {},
+      properties: { ...((original?.attributes['properties'] as Record<string, unknown> | undefined) ?? {}), ...references },
     }), ctx);
+    await correctImageReferences(copyId, references);
+    return copyId;
+  }
+
+  /** A copy an earlier run made (found by its mark) may name other images: set them right. */
+  async function correctImageReferences(copyId: string, references: Record<string, string>): Promise<void> {
+    if (Object.keys(references).length === 0) return;
+    const client = await m.target.image();
+    const copy = await image.images.get(client, copyId);
+    if (Object.entries(references).some(([key, id]) => copy.properties[key] !== id)) await image.images.setProperties(client, copyId, references);
   }
 
   /** `live`: the source server as just read (user data is read live, never kept). */
