@@ -66,6 +66,14 @@ function comparableView(resource: InventoryResource, translate: Translate): Reco
     case 'security-group':
       if (Array.isArray(a['rules'])) view['rules'] = (a['rules'] as unknown[]).map((rule) => JSON.stringify(rule)).sort().map((text) => JSON.parse(text) as unknown);
       break;
+    case 'subnet':
+      // Neutron keeps pools and host routes as sets: real Zed lists them in no fixed order.
+      view['allocationPools'] = sortedByJson(a['allocationPools']);
+      view['hostRoutes'] = sortedByJson(a['hostRoutes']);
+      break;
+    case 'router':
+      view['routes'] = sortedByJson(a['routes']);
+      break;
     case 'port':
       // Subnet ids differ between clouds: a port is the same when it holds the same addresses.
       view['fixedIps'] = ((a['fixedIps'] ?? []) as Array<{ ipAddress?: string }>).map((ip) => ip.ipAddress ?? '').sort();
@@ -87,6 +95,11 @@ function comparableView(resource: InventoryResource, translate: Translate): Reco
       break;
   }
   return view;
+}
+
+/** An unordered list in one order, whatever order the API listed it in. */
+function sortedByJson(value: unknown): unknown {
+  return Array.isArray(value) ? value.map((v) => JSON.stringify(v)).sort().map((text) => JSON.parse(text) as unknown) : value;
 }
 
 /** References by role, translated to target addresses; those that will not exist there are left out. */

@@ -4,6 +4,7 @@ import type { DesiredState } from '../../../src/desired/model.js';
 import { resolveSelection } from '../../../src/desired/resolve.js';
 import type { Change } from '../../../src/diff/changes.js';
 import { diffState, type StateMappings } from '../../../src/diff/diff.js';
+import { compareAttributes, sameNames } from '../../../src/diff/attributes.js';
 import { markTags } from '../../../src/diff/marks.js';
 import type { Inventory, InventoryResource } from '../../../src/inventory/model.js';
 import { demoSource, desired, freshTarget, host, owned, resource, workload } from '../../helpers/small-inventory.js';
@@ -159,5 +160,17 @@ describe('diff', () => {
     const second = diff(webOnly, target, {}, source);
     assert.deepEqual(first, second);
     assert.equal(JSON.stringify([source, target]), frozen);
+  });
+});
+
+describe('diff: unordered lists', () => {
+  test('a subnet whose pools and host routes the target lists in another order is the same subnet (real Zed does)', () => {
+    const pools = [{ start: '10.1.0.150', end: '10.1.0.199' }, { start: '10.1.0.10', end: '10.1.0.99' }];
+    const routes = [{ destination: '10.9.0.0/24', nexthop: '10.1.0.1' }, { destination: '10.8.0.0/24', nexthop: '10.1.0.1' }];
+    const source = owned('subnet', 'demo', 'demo-subnet', { refs: { network: 'network:demo/demo-net' }, attributes: { cidr: '10.1.0.0/24', ipVersion: 4, allocationPools: pools, hostRoutes: routes, tags: [] } });
+    const target = { ...source, id: 't-sub', attributes: { ...source.attributes, allocationPools: [...pools].reverse(), hostRoutes: [...routes].reverse() } };
+    assert.deepEqual(compareAttributes(source, target, sameNames), { essentials: [], settable: [] });
+    const changed = { ...target, attributes: { ...target.attributes, allocationPools: [pools[0]] } };
+    assert.deepEqual(compareAttributes(source, changed, sameNames).settable.map((d) => d.path), ['attributes.allocationPools']);
   });
 });
