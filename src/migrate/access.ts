@@ -3,7 +3,7 @@ import type { ServiceClient } from '../openstack/http/service-client.js';
 import { collectAll, identity, isNotFound } from '../openstack/index.js';
 import { PumphouseError, errorMessage } from '../errors.js';
 import type { MigrationContext, TemporaryObjectRecord } from './context.js';
-import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from './owner-session.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from './lent-keys.js';
 
 /**
  * Pumphouse's own access inside target projects. Servers, volumes and server groups are created

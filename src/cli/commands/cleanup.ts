@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
 import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../../migrate/access.js';
-import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../../migrate/owner-session.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../../migrate/lent-keys.js';
 import { blockStorage, connect, image, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
 import { configSecrets } from '../../state/secrets.js';
