@@ -3,7 +3,6 @@ import type { StepContext } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { AuthenticationError, type Cloud } from '../openstack/index.js';
-import { errorMessage } from '../errors.js';
 import type { MigrationContext } from './context.js';
 import { KeyLender } from './lent-keys.js';
 
@@ -39,7 +38,7 @@ export async function bootSession(m: MigrationContext, ctx: StepContext, server:
       if (!(error instanceof AuthenticationError)) throw error;
       m.events.emit({
         type: 'warning', level: 'warn',
-        message: `${server.address}: the target refused the login of its owner ${owner.address} (${errorMessage(error)}): its copy is booted, and owned, by Pumphouse's user instead`,
+        message: `${server.address}: the target refused the login of its owner ${owner.address} (HTTP ${error.status}): its copy is booted, and owned, by Pumphouse's user instead`,
         data: { code: 'PH1625', cloud: m.target.label, hint: `check ${owner.address}'s password in the passwords file and its role on the project` },
       });
     }
@@ -78,6 +77,7 @@ function ownerOnTarget(m: MigrationContext, server: InventoryResource): { addres
 
 /** A project-scoped password login as another user, on the target's endpoints, CA and timeouts. */
 export function sessionConfig(target: CloudConfig, userId: string, password: string, projectId: string): CloudConfig {
-  return { ...target, auth_type: 'password', auth: { auth_url: target.auth.auth_url, user_id: userId, password, project_id: projectId } };
+  const { cloudName: _cloudName, definedIn: _definedIn, ...connection } = target;
+  return { ...connection, auth_type: 'password', auth: { auth_url: target.auth.auth_url, user_id: userId, password, project_id: projectId } };
 }
 
