@@ -1,5 +1,5 @@
 import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../migrate/access.js';
-import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/owner-session.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/lent-keys.js';
 import { temporaryIdsByName } from '../migrate/temporaries.js';
 import { blockStorage, image, type Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
