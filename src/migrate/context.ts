@@ -105,6 +105,18 @@ export class MigrationContext {
     this.waitTimeoutMs = init.waitTimeoutMs ?? 30 * 60_000;
     for (const change of init.changes) this.changes.set(change.address, change);
     this.matcher = new TargetMatcher(init.targetLookup, init.settings.maps, {});
+    this.replaceSetAsideMappings();
+  }
+
+  /**
+   * A mapping of the state the plan did not match by (its object is gone, or is another object's
+   * copy: match.ts) gives way to what the plan matched, so no step uses the wrong object.
+   */
+  private replaceSetAsideMappings(): void {
+    for (const change of this.changes.values()) {
+      const mapped = this.ledger.mapping(change.address);
+      if (change.target && change.target.matchedBy !== 'state' && mapped !== undefined && mapped !== change.target.id) this.ledger.setMapping(change.address, change.target.id);
+    }
   }
 
   change(address: string): Change | undefined {

@@ -1,10 +1,11 @@
-import { markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import { markedSourceId, markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
 import type { StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { collectAll, isConflict, isStatus, network, type ServiceClient } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
+import { verifyReadBack } from './read-back.js';
 
 /**
  * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
@@ -29,15 +30,9 @@ async function findMarked(m: MigrationContext, collection: Collection, source: I
   return items[0]?.id;
 }
 
-const SINGULAR: Record<Collection, string> = {
-  networks: 'network', subnets: 'subnet', routers: 'router', ports: 'port', floatingips: 'floatingip', 'security-groups': 'security_group',
-};
-
-/** The copy is there and carries the source's mark: one GET by id, cheaper than the tag search. */
-async function verifyMarked(m: MigrationContext, collection: Collection, source: InventoryResource, targetId: string): Promise<void> {
-  const client = await m.target.network();
-  const copy = await network.common.neutronGet<{ tags?: string[] }>(client, collection, SINGULAR[collection], targetId);
-  if (!(copy.tags ?? []).includes(`${SOURCE_TAG_PREFIX}${source.id}`)) throw new Error(`${source.address}: its copy ${targetId} on the target does not carry its mark`);
+/** The copy, as read back after its step, carries the source's mark (so the next plan finds it). */
+function verifyMarked(source: InventoryResource, copy: InventoryResource): void {
+  if (markedSourceId(copy) !== source.id) throw new Error(`${source.address}: its copy ${copy.id} on the target does not carry its mark`);
 }
 
 /** Sets the mark tags (Neutron takes tags only after the create). */
@@ -62,7 +57,7 @@ function neutronCopy(collection: Collection, body: (m: MigrationContext, s: Inve
     async complete(m, source, targetId) {
       await mark(m, collection, targetId, source);
     },
-    verify: (m, source, targetId) => verifyMarked(m, collection, source, targetId),
+    verify: verifyMarked,
   };
 }
 
@@ -109,27 +104,37 @@ export const subnetCopy = neutronCopy('subnets', (m, s) => {
   };
 }, network.subnets.create, (m, s) => unmarkedByName(m, 'subnets', s));
 
-const routerBase = neutronCopy('routers', (m, s) => {
+/** The router's gateway on the (mapped) external network, as Neutron takes it. */
+function gatewayOf(m: MigrationContext, s: InventoryResource): Record<string, unknown> | undefined {
   const external = refList(s, 'externalNetwork')[0];
+  if (!external) return undefined;
+  return {
+    network_id: m.requireTargetId(external, `the external network of ${s.address}`),
+    ...(typeof s.attributes['enableSnat'] === 'boolean' ? { enable_snat: s.attributes['enableSnat'] } : {}),
+  };
+}
+
+const routerBase = neutronCopy('routers', (m, s) => {
+  const gateway = gatewayOf(m, s);
   return {
     name: s.name,
     project_id: m.targetProjectOf(s),
     admin_state_up: s.attributes['adminStateUp'] !== false,
     description: str(s.attributes['description']),
-    ...(external ? {
-      external_gateway_info: {
-        network_id: m.requireTargetId(external, `the external network of ${s.address}`),
-        ...(typeof s.attributes['enableSnat'] === 'boolean' ? { enable_snat: s.attributes['enableSnat'] } : {}),
-      },
-    } : {}),
+    ...(gateway ? { external_gateway_info: gateway } : {}),
   };
 }, network.routers.create, (m, s) => unmarkedByName(m, 'routers', s));
 
+/** The router's parts (settled on every run and by an update): its mark, its gateway, an interface per subnet. */
 export const routerCopy: CopyKind = {
   ...routerBase,
   async complete(m, source, targetId, ctx) {
     await routerBase.complete?.(m, source, targetId, ctx);
     const client = await m.target.network();
+    const gateway = gatewayOf(m, source);
+    if (gateway && (await network.routers.get(client, targetId)).external_gateway_info?.network_id !== gateway['network_id']) {
+      await network.routers.update(client, targetId, { external_gateway_info: gateway });
+    }
     const ports = await collectAll(network.ports.list(client, { device_id: targetId }));
     const attached = new Set(ports.flatMap((p) => p.fixed_ips.map((ip) => ip.subnet_id)));
     for (const subnet of refList(source, 'subnets')) {
@@ -178,7 +183,7 @@ export const portCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'ports', targetId, source);
   },
-  verify: (m, source, targetId) => verifyMarked(m, 'ports', source, targetId),
+  verify: verifyMarked,
 };
 
 export const floatingIpCopy: CopyKind = {
@@ -204,7 +209,7 @@ export const floatingIpCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'floatingips', targetId, source);
   },
-  verify: (m, source, targetId) => verifyMarked(m, 'floatingips', source, targetId),
+  verify: verifyMarked,
 };
 
 /** Security groups are created bare; `sync-rules` adds their rules. "default" exists already. */
@@ -238,7 +243,7 @@ export const securityGroupCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'security-groups', targetId, source);
   },
-  verify: (m, source, targetId) => verifyMarked(m, 'security-groups', source, targetId),
+  verify: verifyMarked,
 };
 
 interface RuleSpec {
@@ -303,8 +308,8 @@ export function syncRulesRunner(m: MigrationContext): StepRunner {
       for (const rule of extra) await network.securityGroups.removeRule(client, rule.id);
     },
     async verify(ctx) {
-      const { missing, extra } = await compare(ctx.step.address);
-      if (missing.length > 0 || extra.length > 0) throw new Error(`${ctx.step.address}: ${missing.length} rule(s) missing and ${extra.length} extra on the target after the sync`);
+      // The read-back compares the rules (and the rest of the group) as the diff does.
+      await verifyReadBack(m, m.sourceObject(ctx.step.address), m.requireTargetId(ctx.step.address, 'the security group whose rules were synced'));
     },
   };
 }

@@ -6,7 +6,8 @@ import type { InventoryResource } from '../inventory/model.js';
 import { collectAll, compute, image, isConflict, isNotFound, network, type Cloud } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
-import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
+import { isCopyOf, rollBackFailedMove, verifyServerCopy } from './server-verify.js';
+import { ensureSourceStopped } from './source-servers.js';
 import { waitForStatus } from './wait.js';
 
 /**
@@ -21,8 +22,10 @@ import { waitForStatus } from './wait.js';
  *      devices, marked with tags and metadata;
  *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime;
  *   5. only then handles the source as the plan says (delete | keep-stopped | keep).
- * A failure between 1 and 4 starts the source server again (onFailed); a partial copy keeps its
- * mark, so the next attempt finds it instead of booting a second one.
+ * A failure between 1 and 4 that outlasts the attempts removes the unverified copy and starts the
+ * source server again (onFailed); until then a partial copy keeps its mark, so the next attempt
+ * finds it instead of booting a second one. Verification reads the copy back before step 5; both
+ * live in server-verify.ts.
  */
 
 const SNAPSHOT_OF = 'pumphouse_snapshot_of';
@@ -38,7 +41,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
     if (mapped) {
       try {
         const server = await compute.servers.get(client, mapped);
-        if (server.status !== 'DELETED' && server.status !== 'SOFT_DELETED') return server;
+        if (server.status !== 'DELETED' && server.status !== 'SOFT_DELETED' && isCopyOf(server, source.id)) return server;
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -49,6 +52,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
 
   /** What observe found, so run does not ask again in the same attempt. */
   const observed = new WeakMap<StepContext, compute.servers.Server | undefined>();
+  /** Attempts whose run read the copy back already, so verify does not again. */
+  const readBack = new WeakSet<StepContext>();
 
   /** The target image to boot from, or undefined for a boot-from-volume server. */
   async function bootImage(ctx: StepContext, source: InventoryResource, projectId: string): Promise<string | undefined> {
@@ -247,6 +252,9 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const targetCompute = await m.target.compute();
       await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE']);
       await associateFloatingIps(source);
+      // The copy holds what the source holds before the source is touched: else onFailed removes it.
+      await verifyServerCopy(m, source, copyId);
+      readBack.add(ctx);
       await recordDowntime(source);
       await handleSource(ctx, source);
       // The durable "done" on the target itself: a re-plan (even without this state file) sees the move complete.
@@ -258,9 +266,10 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
       if (copy?.status !== 'ACTIVE') throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target`);
+      if (!readBack.has(ctx)) await verifyServerCopy(m, source, copy.id);
     },
     async onFailed(ctx) {
-      await restartSourceIfStopped(m, ctx.step.address);
+      await rollBackFailedMove(m, ctx);
     },
   };
 }

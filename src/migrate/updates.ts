@@ -2,13 +2,17 @@ import type { StepRunner } from '../executor/runner.js';
 import { UnsupportedStepError } from '../executor/runner.js';
 import { isMarkKey, markTags } from '../diff/marks.js';
 import { blockStorage, compute, identity, image, network } from '../openstack/index.js';
+import type { ResourceKind } from '../inventory/model.js';
 import type { MigrationContext } from './context.js';
+import type { CopyKind } from './copy.js';
+import { leftToOtherSteps, verifyReadBack } from './read-back.js';
 
 /**
  * `update` steps: a copy on the target whose settable attributes differ from the source (the
  * diff's `differences`, `after` being the source's value). Each is written with the API's own
  * idempotent update (PATCH/PUT), so running one twice is harmless; there is nothing to observe
- * first. Essentials never reach here: the diff makes them conflicts.
+ * first. Essentials never reach here: the diff makes them conflicts. Verify reads the object back
+ * (read-back.ts): an update the target did not keep fails the step.
  */
 type Updater = (m: MigrationContext, targetId: string, after: Record<string, unknown>, sourceId: string) => Promise<void>;
 
@@ -71,7 +75,11 @@ function neutron(collection: 'networks' | 'subnets' | 'routers' | 'ports' | 'flo
   };
 }
 
-export function updateRunner(m: MigrationContext): StepRunner {
+/**
+ * `copies`: the copy kinds, whose `complete` settles an object's parts — the references a diff
+ * can find missing (a router's interfaces, a flavor's access list, an image's members).
+ */
+export function updateRunner(m: MigrationContext, copies: Partial<Record<ResourceKind, CopyKind>> = {}): StepRunner {
   return {
     async observe() {
       return { done: false };
@@ -80,12 +88,16 @@ export function updateRunner(m: MigrationContext): StepRunner {
       const change = m.change(ctx.step.address);
       const updater = UPDATERS[ctx.step.kind];
       if (!change?.target || !updater) throw new UnsupportedStepError(ctx.step, `change ${ctx.step.address} on the target by hand, or exclude it with --exclude ${ctx.step.address}`);
+      const source = m.sourceObject(ctx.step.address);
       const after = Object.fromEntries(change.differences.filter((d) => d.path.startsWith('attributes.')).map((d) => [d.path.slice('attributes.'.length), d.after]));
-      await updater(m, change.target.id, after, m.sourceObject(ctx.step.address).id);
+      await updater(m, change.target.id, after, source.id);
+      if (change.differences.some((d) => d.path.startsWith('refs.'))) await copies[ctx.step.kind]?.complete?.(m, source, change.target.id, ctx);
       return { targetId: change.target.id };
     },
-    async verify() {
-      // The update calls answer with the object as written; a re-plan shows any remaining difference.
+    async verify(ctx) {
+      // Read back: every field the model compares must now be the source's, not only those the diff listed.
+      const target = m.change(ctx.step.address)?.target;
+      if (target) await verifyReadBack(m, m.sourceObject(ctx.step.address), target.id, leftToOtherSteps(ctx.step.kind, 'update'));
     },
   };
 }
