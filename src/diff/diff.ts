@@ -58,7 +58,7 @@ export const MAPPING_CODES = { distrusted: 'PH1411' } as const;
 /** A warning per state mapping the matcher set aside: the plan matched those objects by mark or key instead. */
 function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Diagnostic[] {
   return [...matcher.distrusted.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).map((d) => {
-    const other = d.markedFor === undefined ? undefined : source.byId(d.kind, d.markedFor)?.address ?? `source id ${d.markedFor}`;
+    const other = d.markedFor === undefined ? undefined : source.byId(d.kind, d.markedFor)?.address ?? `another source object (id ${d.markedFor})`;
     return {
       severity: 'warning' as const,
       code: MAPPING_CODES.distrusted,
@@ -106,7 +106,7 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     willNotSurvive: [] as string[],
   };
   const result = context.matcher.match(resource);
-  if (!('missing' in result) && isUnfinishedCopy(result.found, result.match)) {
+  if (!('missing' in result) && isUnfinishedCopy(resource, result.found, result.match)) {
     // A copy an interrupted apply left half made: the step finds it by its mark and finishes it.
     if (selected.role === 'migrate') return { ...migration(selected, resource, base, context), target: result.match };
     return { ...base, action: 'create', target: result.match, reason: `${selected.reason} (its copy on the target is unfinished)`, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };
@@ -130,13 +130,16 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
 /**
  * A copy apply started but did not finish: an image without its data, a volume still being
  * made, a server not yet verified (apply marks a server `pumphouse_verified` only once its copy
- * runs, its floating IPs point at it and the source was handled). Only copies apply made
- * (matched by state or mark) count: an object merely of the same name is the operator's.
+ * runs, its floating IPs point at it and the source was handled), a floating IP not associated
+ * yet (the server step does that). Only copies apply made (matched by state or mark) count: an
+ * object merely of the same name is the operator's.
  */
-function isUnfinishedCopy(found: InventoryResource, match: TargetMatch): boolean {
+function isUnfinishedCopy(source: InventoryResource, found: InventoryResource, match: TargetMatch): boolean {
   if (match.matchedBy === 'natural-key') return false;
   const status = found.attributes['status'];
   switch (found.kind) {
+    case 'floating-ip':
+      return found.attributes['fixedIpAddress'] == null && source.attributes['fixedIpAddress'] != null;
     case 'image':
       return status !== 'active';
     case 'volume':

@@ -98,6 +98,15 @@ describe('diff', () => {
     assert.equal(byKey?.target?.matchedBy, 'natural-key');
   });
 
+  test('a floating IP copy not yet associated (its server has not moved) is finished by its step, not a conflict', () => {
+    const fip = (fixedIpAddress: string | null) => owned('floating-ip', 'demo', '203.0.113.50', { id: 't-fip', refs: { network: 'network:admin/admin_floating_net' }, attributes: { fixedIpAddress, tags: markTags('id-floating-ip-demo/203.0.113.7', 'test') } });
+    const unassociated = byAddress(diff(webOnly, targetWith(fip(null))).changes).get('floating-ip:demo/203.0.113.7');
+    assert.equal(unassociated?.action, 'create');
+    assert.deepEqual(unassociated?.target, { address: 'floating-ip:demo/203.0.113.50', id: 't-fip', matchedBy: 'mark' });
+    const elsewhere = byAddress(diff(webOnly, targetWith(fip('10.1.0.99'))).changes).get('floating-ip:demo/203.0.113.7');
+    assert.equal(elsewhere?.action, 'conflict', 'a copy pointing at another address is another thing');
+  });
+
   test('a state mapping to an object that is not the copy of its source object is ignored, with a warning', () => {
     const web2Copy = owned('server', 'demo', 'web-2', { id: 't-web-2', attributes: { tags: markTags('id-server-demo/web-2', 'test'), flavor: { name: 'm1.small' }, bootFromVolume: false, metadata: { pumphouse_verified: 'then' } } });
     const both = desired({ workloads: [workload(0, { servers: { names: ['web-*'], ids: [], tags: [], hosts: [] } })] });
