@@ -52,7 +52,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
 
   /** What observe found, so run does not ask again in the same attempt. */
   const observed = new WeakMap<StepContext, compute.servers.Server | undefined>();
-  /** Attempts whose run read the copy back already, so verify does not again. */
+  /** Attempts whose run read the copy back already: verify has nothing left to check. */
   const readBack = new WeakSet<StepContext>();
 
   /** The target image to boot from, or undefined for a boot-from-volume server. */
@@ -263,10 +263,12 @@ export function serverRunner(m: MigrationContext): StepRunner {
       return { targetId: copyId };
     },
     async verify(ctx) {
+      // run read the copy back before handling the source; a move observed done is read back here.
+      if (readBack.has(ctx)) return;
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
       if (copy?.status !== 'ACTIVE') throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target`);
-      if (!readBack.has(ctx)) await verifyServerCopy(m, source, copy.id);
+      await verifyServerCopy(m, source, copy.id);
     },
     async onFailed(ctx) {
       await rollBackFailedMove(m, ctx);
