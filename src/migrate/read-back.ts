@@ -1,6 +1,6 @@
 import { compareAttributes, type Translate } from '../diff/attributes.js';
 import type { AttributeDifference } from '../diff/changes.js';
-import { PumphouseError } from '../errors.js';
+import { InternalError, PumphouseError } from '../errors.js';
 import type { StepAction } from '../graph/steps.js';
 import { ALL_COLLECTORS, RefBuilder, type AnyCollector, type ResolveContext } from '../inventory/collectors/index.js';
 import type { InventoryResource, ProjectRef, ResourceKind } from '../inventory/model.js';
@@ -24,11 +24,6 @@ export const VERIFY_CODES = { inconsistent: 'PH1632', gone: 'PH1633' } as const;
 function collectorOf(source: InventoryResource): AnyCollector | undefined {
   if (source.kind === 'quota') return ALL_COLLECTORS.find((c) => c.name === `quota/${String(source.attributes['service'])}`);
   return ALL_COLLECTORS.find((c) => c.kind === source.kind && c.fetchOne);
-}
-
-/** Whether copies of this kind can be read back (every kind apply copies can: a unit test says so). */
-export function canReadBack(source: InventoryResource): boolean {
-  return collectorOf(source)?.fetchOne !== undefined;
 }
 
 const keyOf = (kind: string, id: string): string => `${kind}\u0000${id}`;
@@ -100,7 +95,7 @@ class SourceTerms implements ResolveContext {
 /** The copy `targetId` of `source` as the target holds it now, in the source's terms; undefined if it is gone. */
 export async function readBack(m: MigrationContext, source: InventoryResource, targetId: string): Promise<InventoryResource | undefined> {
   const collector = collectorOf(source);
-  if (!collector?.fetchOne) throw new PumphouseError('PH0001', `${source.kind} has no read-back (collector fetchOne)`);
+  if (!collector?.fetchOne) throw new InternalError(`${source.kind} has no read-back: its collector lacks fetchOne`);
   const fetched = await collector.fetchOne(m.target, targetId);
   if (!fetched) return undefined;
   const terms = new SourceTerms(m, source, targetId, fetched.related ?? {});
