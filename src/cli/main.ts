@@ -3,20 +3,8 @@ import { isPumphouseError, InternalError, PumphouseError } from '../errors.js';
 import { errorToJson, formatErrorHuman } from '../render/human/errors.js';
 import type { Streams } from '../render/streams.js';
 import { writeLine } from '../render/streams.js';
-import { createContext, type CommandContext, type GlobalArgs } from './context.js';
-import { cloudsCommand } from './commands/clouds.js';
-import { discoverCommand } from './commands/discover.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { demoCommand } from './commands/demo.js';
-import { planCommand } from './commands/plan.js';
-import { validateCommand } from './commands/validate.js';
-import { applyCommand } from './commands/apply.js';
-import { migrateCommand } from './commands/migrate.js';
-import { cleanupCommand } from './commands/cleanup.js';
-import { stateCommand } from './commands/state.js';
-import { hostsCommand } from './commands/hosts.js';
-import { serveCommand } from './commands/serve.js';
-import { evacuateCommand, upgradeCommand } from './commands/host-actions.js';
+import type { CommandContext, GlobalArgs } from './context.js';
+import { COMMANDS, commandWord } from './commands/index.js';
 
 /**
  * The only place that reads argv and decides the exit code:
@@ -24,14 +12,12 @@ import { evacuateCommand, upgradeCommand } from './commands/host-actions.js';
  * 3 interrupted. Stack traces only with --debug.
  */
 export interface CliCommand<A = Record<string, unknown>> {
+  /** The command with its positionals, as yargs takes it: `plan <plan>`. Its --help line is in commands/index.ts. */
   name: string;
-  describe: string;
   builder: (yargs: Argv) => Argv;
   /** Returns the exit code. Throws PumphouseError for anything the operator must fix. */
   run: (context: CommandContext, args: A) => Promise<number>;
 }
-
-const COMMANDS: Array<CliCommand<any>> = [cloudsCommand, discoverCommand, validateCommand, planCommand, applyCommand, migrateCommand, stateCommand, cleanupCommand, hostsCommand, evacuateCommand, upgradeCommand, serveCommand, sandboxCommand, demoCommand];
 
 export async function main(argv: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;
@@ -58,8 +44,16 @@ export async function main(argv: string[], streams: Streams = { stdout: process.
       throw error ?? new PumphouseError('PH0002', message, { hint: 'pumphouse --help lists commands and flags' });
     });
 
-  for (const command of COMMANDS) {
-    parser.command(command.name, command.describe, command.builder, async (args) => {
+  // Only the command that runs is loaded; the others are only named, for --help.
+  const word = commandWord(argv);
+  for (const entry of COMMANDS) {
+    if (entry.word !== word) {
+      parser.command(entry.word, entry.describe);
+      continue;
+    }
+    const command = await entry.load();
+    parser.command(command.name, entry.describe, command.builder, async (args) => {
+      const { createContext } = await import('./context.js');
       context = createContext(args as unknown as GlobalArgs, streams, env);
       exitCode = await command.run(context, args);
     });

@@ -49,6 +49,7 @@ class Resolver {
     this.selectByPolicy('flavor', this.desired.flavors, 'flavors');
     this.selectVolumes();
     this.closeOver();
+    this.selectDomainGrants();
     const resources = [...this.selected.values()].sort((a, b) => compareAddresses(a.address, b.address));
     return { resources, diagnostics: this.diagnostics };
   }
@@ -188,6 +189,17 @@ class Resolver {
       if (!resource) continue;
       for (const need of this.graph.needs(resource)) if (need.follow !== false) this.addAddress(need.address, `${need.why} of ${address}`);
     }
+  }
+
+  /** The domain roles of the users that move, on the domains of the projects that move. */
+  private selectDomainGrants(): void {
+    const selectedOf = (kind: string) => [...this.selected.values()].filter((s) => s.kind === kind).map((s) => this.lookup.get(s.address)).filter((r): r is InventoryResource => r !== undefined);
+    const domains = new Set(selectedOf('project').flatMap((p) => refList(p, 'domain')));
+    for (const user of selectedOf('user')) {
+      for (const need of this.graph.domainGrants(user.address, domains)) this.addAddress(need.address, `${need.why} of ${user.address}`);
+    }
+    // A grant brings its role; users and domains are already in.
+    this.closeOver();
   }
 
   private matchProjects(patterns: readonly Pattern[], location: SourceLocation, path: string): InventoryResource[] {

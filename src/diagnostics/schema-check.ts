@@ -1,5 +1,7 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { loadSchema, type SchemaName } from '../schemas.js';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { loadSchema, repoPath, type SchemaName } from '../schemas.js';
 import type { Diagnostic } from './diagnostic.js';
 import { locate, type YamlSource } from './yaml-source.js';
 
@@ -9,14 +11,28 @@ import { locate, type YamlSource } from './yaml-source.js';
  */
 const validators = new Map<SchemaName, ValidateFunction>();
 
+const require = createRequire(import.meta.url);
+
 export function validatorFor(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-    validate = ajv.compile(loadSchema(name));
+    validate = precompiled(name) ?? compiled(name);
     validators.set(name, validate);
   }
   return validate;
+}
+
+/** The validator scripts/compile-schemas.mjs generated at build time (ajv's standalone code). */
+function precompiled(name: SchemaName): ValidateFunction | undefined {
+  const path = repoPath('dist', 'generated', `${name}.validator.cjs`);
+  return existsSync(path) ? (require(path) as ValidateFunction) : undefined;
+}
+
+/** Without a build's validators (a schema being edited): compile now, with the same options. */
+function compiled(name: SchemaName): ValidateFunction {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+  return ajv.compile(loadSchema(name));
 }
 
 export function checkAgainstSchema(name: SchemaName, source: YamlSource, code: string, value: unknown = source.value): Diagnostic[] {

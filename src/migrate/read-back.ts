@@ -124,15 +124,9 @@ export function inconsistencies(m: MigrationContext, source: InventoryResource, 
   return [...out, ...essentials, ...settable];
 }
 
-/**
- * What a step does not make, left to the step that does: a security group is created bare and
- * its rules synced by `sync-rules`; a floating IP is allocated early and associated with its port
- * by the server step (which reads it back then).
- */
+/** What a step does not make, left to the step that does: a security group's rules are `sync-rules`'. */
 export function leftToOtherSteps(kind: ResourceKind, action: StepAction): readonly string[] {
-  if (kind === 'security-group' && action !== 'sync-rules') return ['attributes.rules'];
-  if (kind === 'floating-ip' && action === 'create') return ['refs.port', 'attributes.fixedIpAddress'];
-  return [];
+  return kind === 'security-group' && action !== 'sync-rules' ? ['attributes.rules'] : [];
 }
 
 /**
@@ -140,20 +134,39 @@ export function leftToOtherSteps(kind: ResourceKind, action: StepAction): readon
  * not there at all). `leave`: paths another step of the plan makes (leftToOtherSteps).
  */
 export async function verifyReadBack(m: MigrationContext, source: InventoryResource, targetId: string, leave: readonly string[] = []): Promise<InventoryResource> {
-  const copy = await readBack(m, source, targetId);
-  if (!copy) {
-    throw new PumphouseError(VERIFY_CODES.gone, `${source.address}: its copy ${targetId} is not on the target after the step`, {
-      hint: 'something removed it while apply ran; run apply again to make it anew',
-    });
-  }
-  const differences = inconsistencies(m, source, copy).filter((d) => !leave.includes(d.path));
-  if (differences.length > 0) throw inconsistent(source, targetId, differences);
+  const copy = await readBackAfterStep(m, source, targetId);
+  requireConsistent(m, source, copy, leave);
   return copy;
 }
 
-export function inconsistent(source: InventoryResource, targetId: string, differences: readonly AttributeDifference[]): PumphouseError {
+/** readBack, throwing PH1633 when the copy is gone. */
+async function readBackAfterStep(m: MigrationContext, source: InventoryResource, targetId: string): Promise<InventoryResource> {
+  const copy = await readBack(m, source, targetId);
+  if (copy) return copy;
+  throw new PumphouseError(VERIFY_CODES.gone, `${source.address}: its copy ${targetId} is not on the target after the step`, {
+    hint: 'something removed it while apply ran; run apply again to make it anew',
+  });
+}
+
+/**
+ * Differences apply made knowingly and said so, which are not inconsistencies: a server copy owned
+ * by the user apply runs as (the plan listed its owner under "Will not survive", or apply warned
+ * with PH1625 that the owner's login was refused: owner-session.ts), and what a step of this apply
+ * declared after warning (MigrationContext.allowDeviation: a MAC taken since the plan).
+ */
+function declared(m: MigrationContext, source: InventoryResource, copy: InventoryResource): string[] {
+  const paths = [...m.allowedDeviations(source.address)];
+  if (source.kind === 'server' && copy.attributes['userId'] === m.target.session.info.user.id) paths.push('refs.owner');
+  return paths;
+}
+
+/** Throws PH1632 naming each field (but those in `leave`) where the read-back `copy` differs from `source`. */
+function requireConsistent(m: MigrationContext, source: InventoryResource, copy: InventoryResource, leave: readonly string[] = []): void {
+  const accepted = new Set([...leave, ...declared(m, source, copy)]);
+  const differences = inconsistencies(m, source, copy).filter((d) => !accepted.has(d.path));
+  if (differences.length === 0) return;
   const listed = differences.map((d) => `${d.path}: the target has ${shown(d.before)}, the source ${shown(d.after)}`).join('; ');
-  return new PumphouseError(VERIFY_CODES.inconsistent, `${source.address}: its copy ${targetId} does not hold what the source holds after the step — ${listed}`, {
+  throw new PumphouseError(VERIFY_CODES.inconsistent, `${source.address}: its copy ${copy.id} does not hold what the source holds after the step — ${listed}`, {
     hint: 'the target did not keep what apply wrote, or apply cannot write it yet: `pumphouse plan` shows the difference; correct it on the target, or exclude the object, and apply again',
   });
 }

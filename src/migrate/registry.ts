@@ -42,7 +42,7 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
   const rules = syncRulesRunner(m);
   const volume = volumeRunner(m);
   const server = serverRunner(m);
-  const update = updateRunner(m, COPIES);
+  const update = updateRunner(m);
   const copies = new Map<ResourceKind, StepRunner>();
   for (const [kind, copy] of Object.entries(COPIES) as Array<[ResourceKind, CopyKind]>) copies.set(kind, copyRunner(m, copy));
   return (step) => {

@@ -21,21 +21,18 @@ export function isCopyOf(server: Pick<compute.servers.Server, 'tags'>, sourceId:
   return (server.tags ?? []).includes(`${SOURCE_TAG_PREFIX}${sourceId}`);
 }
 
-/** The source server as it was before Pumphouse stopped it (a resumed apply discovers it SHUTOFF). */
-function beforeTheMove(m: MigrationContext, source: InventoryResource): InventoryResource {
-  if (source.attributes['status'] !== 'SHUTOFF' || !m.ledger.downtime(source.address)?.wasActive) return source;
-  return { ...source, attributes: { ...source.attributes, status: 'ACTIVE' } };
-}
-
 /** The source floating IPs on the server's ports: the server step associates their copies. */
 function floatingIpsOf(m: MigrationContext, source: InventoryResource): InventoryResource[] {
   const ports = new Set(refList(source, 'ports'));
   return m.sourceLookup.ofKind('floating-ip').filter((fip) => ports.has(refList(fip, 'port')[0] ?? ''));
 }
 
-/** Reads the copy and its floating IPs back; throws PH1632/PH1633 unless they hold what the source holds. */
+/**
+ * Reads the copy and its floating IPs back; throws PH1632/PH1633 unless they hold what the source
+ * holds (its status: as before the move, which the copy records; diff/power-state.ts).
+ */
 export async function verifyServerCopy(m: MigrationContext, source: InventoryResource, copyId: string): Promise<void> {
-  await verifyReadBack(m, beforeTheMove(m, source), copyId);
+  await verifyReadBack(m, source, copyId);
   for (const fip of floatingIpsOf(m, source)) {
     const fipId = m.targetIdOf(fip.address);
     if (fipId) await verifyReadBack(m, fip, fipId);

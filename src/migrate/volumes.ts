@@ -7,6 +7,7 @@ import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
 import { verifyReadBack } from './read-back.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
+import { createTemporary, intendTemporary, recordTemporary, type TemporarySpec } from './temporaries.js';
 import { waitForStatus } from './wait.js';
 
 /**
@@ -45,18 +46,16 @@ export function volumeRunner(m: MigrationContext): StepRunner {
     let snapshotId = checkpoint['snapshotId'] as string | undefined;
     if (!snapshotId) {
       ctx.progress({ phase: 'snapshotting the attached volume on the source' });
-      const snapshot = await blockStorage.snapshots.create(client, { volume_id: source.id, name: `${TEMP}-${source.id}`, force: true, metadata: { [TEMP]: source.id } });
-      snapshotId = snapshot.id;
-      await m.ledger.addTemporary(`snapshot:${snapshotId}`, temporary('source', 'volume-snapshot', snapshotId, `copy of ${source.address}`));
+      snapshotId = await createTemporary(m, temporary('source', 'volume-snapshot', source),
+        async () => (await blockStorage.snapshots.create(client, { volume_id: source.id, name: `${TEMP}-${source.id}`, force: true, metadata: { [TEMP]: source.id } })).id);
       await ctx.saveCheckpoint({ snapshotId });
     }
     const sid = snapshotId;
     await wait(ctx, `snapshot ${sid} of ${source.address}`, () => blockStorage.snapshots.get(client, sid), ['available']);
     let cloneId = checkpoint['cloneId'] as string | undefined;
     if (!cloneId) {
-      const clone = await blockStorage.volumes.create(client, { size: live.size, snapshot_id: sid, name: `${TEMP}-${source.id}`, metadata: { [TEMP]: source.id } });
-      cloneId = clone.id;
-      await m.ledger.addTemporary(`volume:${cloneId}`, temporary('source', 'volume', cloneId, `copy of ${source.address}`));
+      cloneId = await createTemporary(m, temporary('source', 'volume', source),
+        async () => (await blockStorage.volumes.create(client, { size: live.size, snapshot_id: sid, name: `${TEMP}-${source.id}`, metadata: { [TEMP]: source.id } })).id);
       await ctx.saveCheckpoint({ cloneId });
     }
     const cid = cloneId;
@@ -100,17 +99,20 @@ export function volumeRunner(m: MigrationContext): StepRunner {
         let uploadImageId = ctx.checkpoint?.['uploadImageId'] as string | undefined;
         if (!uploadImageId) {
           ctx.progress({ phase: 'uploading the volume to an image on the source' });
-          uploadImageId = await blockStorage.volumes.uploadToImage(await m.source.blockStorage(), volumeId, `${TEMP}-${source.id}`);
-          await m.ledger.addTemporary(`image:${uploadImageId}`, temporary('source', 'image', uploadImageId, `copy of ${source.address}`));
+          // A kill right after this call leaves a full-size image: its intent is on disk first.
+          uploadImageId = await createTemporary(m, temporary('source', 'image', source),
+            async () => blockStorage.volumes.uploadToImage(await m.source.blockStorage(), volumeId, `${TEMP}-${source.id}`));
           await ctx.saveCheckpoint({ uploadImageId });
         }
         const uid = uploadImageId;
         const sourceImages = await m.source.image();
         const uploaded = await wait(ctx, `image of ${source.address} on the source`, () => image.images.get(sourceImages, uid), ['active']);
+        const transfer = temporary('target', 'image', source);
+        await intendTemporary(m, transfer);
         const targetImageId = await ensureImageCopy(m, uid, () => imageRecord(m, uid, {
-          name: `${TEMP}-${source.id}`, diskFormat: uploaded.disk_format ?? 'raw', containerFormat: uploaded.container_format ?? 'bare', visibility: 'private', owner: projectId,
+          name: transfer.name, diskFormat: uploaded.disk_format ?? 'raw', containerFormat: uploaded.container_format ?? 'bare', visibility: 'private', owner: projectId,
         }), ctx);
-        await m.ledger.addTemporary(`image:${targetImageId}`, temporary('target', 'image', targetImageId, `copy of ${source.address}`));
+        await recordTemporary(m, transfer, targetImageId);
         await ctx.saveCheckpoint({ targetImageId });
         ctx.progress({ phase: 'creating the volume on the target' });
         const cloud = await m.targetIn(projectId);
@@ -149,6 +151,7 @@ export function volumeRunner(m: MigrationContext): StepRunner {
   };
 }
 
-function temporary(cloud: 'source' | 'target', kind: string, id: string, purpose: string) {
-  return { cloud, kind, id, purpose, createdAt: new Date().toISOString() };
+/** A temporary of this volume's copy: every one is named after the source volume. */
+function temporary(cloud: TemporarySpec['cloud'], kind: TemporarySpec['kind'], source: InventoryResource): TemporarySpec {
+  return { cloud, kind, name: `${TEMP}-${source.id}`, purpose: `copy of ${source.address}` };
 }

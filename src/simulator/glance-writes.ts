@@ -1,12 +1,13 @@
 /**
  * Glance's write side: image records (create, JSON-patch, delete), image data (upload streamed
  * to the blob store, download streamed from it, with Glance's statuses: queued → saving →
- * active, back to queued when an upload breaks), members and tags.
+ * active, back to queued when an upload breaks) and tags; members are in glance-members.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimResponse } from './http.js';
 import type { GlanceCall } from './glance.js';
 import { glanceError, renderImage } from './glance.js';
+import { isoSeconds } from './ids.js';
 import type { Image } from './store.js';
 
 type Find = (call: GlanceCall) => { image: Image } | { error: SimResponse };
@@ -30,6 +31,18 @@ const FIELDS: Record<string, (img: Image, v: unknown) => void> = {
   owner: (img, v) => (img.ownerId = String(v)),
 };
 
+/** Properties schema-image.json declares as image ids (`null` or a uuid); Glance checks their pattern. */
+const IMAGE_ID_PROPERTIES = new Set(['kernel_id', 'ramdisk_id']);
+const UUID_PATTERN = '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$';
+
+/** Glance's schema check of one property value (400 `Provided object does not match schema 'image'`). */
+function schemaRefusal(call: GlanceCall, key: string, value: unknown): SimResponse | undefined {
+  if (!IMAGE_ID_PROPERTIES.has(key) || value === null) return undefined;
+  if (typeof value === 'string' && new RegExp(UUID_PATTERN).test(value)) return undefined;
+  const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return glanceError(call.req, 400, `Provided object does not match schema 'image': ${shown} does not match '${UUID_PATTERN}'`);
+}
+
 export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
   r.add('POST', '/v2/images', (req, call) => {
     const b = isObject(req.body) ? req.body : undefined;
@@ -48,9 +61,12 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     };
     for (const [key, value] of Object.entries(b)) {
       if (key === 'id') continue;
+      const refused = schemaRefusal(call, key, value);
+      if (refused) return refused;
       const set = FIELDS[key];
       if (set) set(image, value);
       else if (typeof value === 'string') image.properties[key] = value;
+      else if (value === null && IMAGE_ID_PROPERTIES.has(key)) continue;
       else return glanceError(req, 400, `Invalid value for property '${key}': not a string`);
     }
     call.ctx.store.images.insert(image);
@@ -69,6 +85,8 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     for (const op of ops) {
       const key = String(op['path'] ?? '').replace(/^\//, '');
       if (READ_ONLY.has(key)) return glanceError(req, 403, `Attribute '${key}' is read-only.`);
+      const refused = op['op'] === 'remove' ? undefined : schemaRefusal(call, key, op['value']);
+      if (refused) return refused;
       if (op['op'] === 'remove') {
         if (!(key in image.properties)) return glanceError(req, 409, `Property ${key} does not exist.`);
         delete image.properties[key];
@@ -76,6 +94,8 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
       }
       const set = FIELDS[key];
       if (set) set(image, op['value']);
+      // Glance keeps a null kernel/ramdisk id and shows it as null; here it is simply not set.
+      else if (op['value'] === null && IMAGE_ID_PROPERTIES.has(key)) delete image.properties[key];
       else image.properties[key] = String(op['value']);
     }
     image.updatedAt = Date.now();
@@ -128,23 +148,20 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     };
   });
 
-  r.add('POST', '/v2/images/:id/members', (req, call) => {
-    const found = findImage(call);
-    if ('error' in found) return found.error;
-    const image = found.image;
-    if (image.visibility !== 'shared') return glanceError(req, 403, `Not allowed to create members for image ${image.id}: Only shared images have members.`);
-    const member = isObject(req.body) ? String(req.body['member'] ?? '') : '';
-    if (image.members.some((m) => m.memberId === member)) return glanceError(req, 409, `Member ${member} already exists for image ${image.id}.`);
-    const now = Date.now();
-    image.members.push({ memberId: member, status: 'pending', createdAt: now, updatedAt: now });
-    return json(200, { image_id: image.id, member_id: member, status: 'pending', schema: '/v2/schemas/member' });
-  });
-
   r.add('PUT', '/v2/images/:id/tags/:tag', (_req, call) => {
     const found = findImage(call);
     if ('error' in found) return found.error;
     const tag = call.req.params['tag'] ?? '';
     if (!found.image.tags.includes(tag)) found.image.tags.push(tag);
+    return { status: 204 };
+  });
+
+  r.add('DELETE', '/v2/images/:id/tags/:tag', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const tag = call.req.params['tag'] ?? '';
+    if (!found.image.tags.includes(tag)) return glanceError(req, 404, `Tag ${tag} not found.`);
+    found.image.tags = found.image.tags.filter((t) => t !== tag);
     return { status: 204 };
   });
 }

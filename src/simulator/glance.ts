@@ -8,6 +8,7 @@
  */
 import { Router, json, webobHtml, header, queryLimit, type SimRequest, type SimResponse } from './http.js';
 import { isoSeconds } from './ids.js';
+import { addGlanceMembers, renderMember } from './glance-members.js';
 import { addGlanceWrites } from './glance-writes.js';
 import { callerOf, type ServiceApi, type ServiceContext } from './service.js';
 import type { Image } from './store.js';
@@ -139,12 +140,7 @@ function listMembers(call: Call): SimResponse {
   }
   // A member project sees only its own membership.
   const members = call.caller.isAdmin || image.ownerId === call.caller.projectId ? image.members : image.members.filter((m) => m.memberId === call.caller.projectId);
-  return json(200, {
-    members: members.map((m) => ({
-      created_at: isoSeconds(m.createdAt), image_id: image.id, member_id: m.memberId, schema: '/v2/schemas/member', status: m.status, updated_at: isoSeconds(m.updatedAt),
-    })),
-    schema: '/v2/schemas/members',
-  });
+  return json(200, { members: members.map((m) => renderMember(image, m)), schema: '/v2/schemas/members' });
 }
 
 /** The image schema, with the property types Glance declares (descriptions left out). */
@@ -164,6 +160,10 @@ function imageSchema(): Record<string, unknown> {
       direct_url: s('string', { readOnly: true }), min_ram: s('integer'), min_disk: s('integer'), self: s('string', { readOnly: true }),
       file: s('string', { readOnly: true }), stores: s('string', { readOnly: true }), schema: s('string', { readOnly: true }),
       locations: s('array', { items: { type: 'object' } }),
+      // From schema-image.json, which distributions install beside glance-api.
+      kernel_id: s(['null', 'string'], { pattern: '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$' }),
+      ramdisk_id: s(['null', 'string'], { pattern: '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$' }),
+      instance_uuid: s('string'), architecture: s('string'), os_distro: s('string'), os_version: s('string'), description: s('string'),
     },
     additionalProperties: { type: 'string' },
     links: [{ rel: 'self', href: '{self}' }, { rel: 'enclosure', href: '{file}' }, { rel: 'describedby', href: '{schema}' }],
@@ -177,6 +177,7 @@ function buildRouter(): Router<Call> {
   r.get('/v2/images/:id/members', (_req, c) => listMembers(c));
   r.get('/v2/schemas/image', () => json(200, imageSchema()));
   addGlanceWrites(r, findImage);
+  addGlanceMembers(r);
   r.get('/v2/schemas/images', () => json(200, {
     name: 'images', properties: { images: { type: 'array', items: imageSchema() }, schema: { type: 'string' }, first: { type: 'string' }, next: { type: 'string' } },
     links: [{ rel: 'first', href: '{first}' }, { rel: 'next', href: '{next}' }, { rel: 'describedby', href: '{schema}' }],

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimRequest, type SimResponse } from './http.js';
+import { addressPairsOf, maxMtu, mtuRefusal, pairsNeedPortSecurity } from './neutron-updates.js';
 import { defaultGroup, freeAddress, randomMac } from './nova-ports.js';
 import { ipToInt, intToIp } from './scenarios/builder.js';
 import type { ServiceContext } from './service.js';
@@ -21,8 +22,8 @@ export interface NeutronRenderers {
 }
 
 type Body = Record<string, unknown>;
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderers): void {
   const err = render.error;
@@ -57,11 +58,13 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (quota) return quota;
     const external = b['router:external'] === true;
     const type = str(b['provider:network_type']) ?? (external ? 'flat' : 'vxlan');
+    const badMtu = mtuRefusal(err, { providerNetworkType: type }, b['mtu']);
+    if (badMtu) return badMtu;
     const net = call.store.networks.insert({
       id: randomUUID(), name: str(b['name']) ?? '', projectId: owner, shared: b['shared'] === true, external, adminStateUp: b['admin_state_up'] !== false,
-      status: 'ACTIVE', mtu: typeof b['mtu'] === 'number' ? b['mtu'] : type === 'flat' ? 1500 : 1450, portSecurityEnabled: b['port_security_enabled'] !== false,
+      status: 'ACTIVE', mtu: typeof b['mtu'] === 'number' ? b['mtu'] : maxMtu({ providerNetworkType: type }), portSecurityEnabled: b['port_security_enabled'] !== false,
       providerNetworkType: type, providerPhysicalNetwork: str(b['provider:physical_network']) ?? null,
-      providerSegmentationId: type === 'vxlan' ? 1000 + call.store.networks.size : null, availabilityZoneHints: [], tags: tagsOf(b),
+      providerSegmentationId: type === 'vxlan' ? 1000 + call.store.networks.size : null, availabilityZoneHints: stringList(b['availability_zone_hints']), tags: tagsOf(b),
       description: str(b['description']) ?? '', createdAt: now(),
     });
     return json(201, { network: render.network(call, net) });
@@ -132,6 +135,10 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (!network) return err(404, 'NetworkNotFound', `Network ${String(b['network_id'])} could not be found.`);
     const owner = ownerOf(call, b);
     if (typeof owner !== 'string') return owner;
+    // Policy create_port:mac_address: the network's owner (or an admin) may choose the MAC.
+    if (b['mac_address'] !== undefined && !call.caller.isAdmin && network.projectId !== call.caller.projectId) {
+      return err(403, 'HTTPForbidden', '(rule:create_port and rule:create_port:mac_address) is disallowed by policy');
+    }
     const mac = str(b['mac_address']) ?? randomMac();
     if (call.store.ports.by('network', network.id).some((p) => p.macAddress === mac)) {
       return err(409, 'MacAddressInUse', `Unable to complete operation for network ${network.id}. The mac address ${mac} is in use.`);
@@ -140,49 +147,27 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (quota) return quota;
     const fixedIps = allocate(call, network, b['fixed_ips']);
     if (!Array.isArray(fixedIps)) return fixedIps;
-    const groups = Array.isArray(b['security_groups']) ? (b['security_groups'] as string[]) : [defaultGroup(call.store, owner).id];
+    // A port inherits its network's port security; without it, it gets no default group.
+    const security = typeof b['port_security_enabled'] === 'boolean' ? b['port_security_enabled'] : network.portSecurityEnabled;
+    const asked = Array.isArray(b['security_groups']) ? (b['security_groups'] as unknown[]).map(String) : undefined;
+    if (!security && asked && asked.length > 0) {
+      return err(400, 'PortSecurityAndIPRequiredForSecurityGroups', 'Port security must be enabled and port must have an IP address in order to use security groups.');
+    }
+    const groups = asked ?? (security ? [defaultGroup(call.store, owner).id] : []);
     for (const g of groups) if (!call.store.securityGroups.get(g)) return err(404, 'SecurityGroupNotFound', `Security group ${g} does not exist`);
+    const pairs = b['allowed_address_pairs'] === undefined ? [] : addressPairsOf(err, b['allowed_address_pairs'], mac);
+    if (!Array.isArray(pairs)) return pairs;
+    const insecure = pairsNeedPortSecurity(err, pairs, security);
+    if (insecure) return insecure;
     const port = call.store.ports.insert({
       id: randomUUID(), name: str(b['name']) ?? '', networkId: network.id, projectId: owner, macAddress: mac, fixedIps,
       deviceOwner: str(b['device_owner']) ?? '', deviceId: str(b['device_id']) ?? '', bindingHostId: str(b['binding:host_id']) ?? '',
-      securityGroupIds: groups, status: 'DOWN', adminStateUp: b['admin_state_up'] !== false, portSecurityEnabled: b['port_security_enabled'] !== false,
-      tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(),
+      securityGroupIds: groups, status: 'DOWN', adminStateUp: b['admin_state_up'] !== false, portSecurityEnabled: security,
+      tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(), allowedAddressPairs: pairs,
     });
     return json(201, { port: render.port(call, port) });
   });
-  r.add('PUT', '/v2.0/ports/:id', (req, call) => {
-    const port = call.store.ports.get(req.params['id'] ?? '');
-    if (!port) return err(404, 'PortNotFound', `Port ${req.params['id']} could not be found.`);
-    const b = body(call, 'port');
-    if (!b) return missing('port');
-    call.store.ports.update(port, (p) => {
-      if (typeof b['name'] === 'string') p.name = b['name'];
-      if (typeof b['description'] === 'string') p.description = b['description'];
-      if (typeof b['admin_state_up'] === 'boolean') p.adminStateUp = b['admin_state_up'];
-      if (Array.isArray(b['security_groups'])) p.securityGroupIds = (b['security_groups'] as unknown[]).map(String);
-    });
-    return json(200, { port: render.port(call, port) });
-  });
-
   // ---- routers ----
-  const gatewayOf = (call: NeutronCall, info: unknown): NeutronRouter['externalGateway'] | SimResponse => {
-    if (!isObject(info)) return null;
-    const network = call.store.networks.get(str(info['network_id']) ?? '');
-    if (!network) return err(404, 'NetworkNotFound', `Network ${String(info['network_id'])} could not be found.`);
-    if (!network.external) return err(400, 'BadRequest', `Bad router request: Network ${network.id} is not an external network.`);
-    const subnet = call.store.subnets.by('network', network.id)[0];
-    const ip = subnet ? freeAddress(call.store, subnet) : undefined;
-    return { networkId: network.id, enableSnat: info['enable_snat'] !== false, externalFixedIps: subnet && ip ? [{ subnetId: subnet.id, ipAddress: ip }] : [] };
-  };
-  const plugGateway = (call: NeutronCall, router: NeutronRouter): void => {
-    const gw = router.externalGateway;
-    if (!gw) return;
-    call.store.ports.insert({
-      id: randomUUID(), name: '', networkId: gw.networkId, projectId: '', macAddress: randomMac(), fixedIps: gw.externalFixedIps,
-      deviceOwner: 'network:router_gateway', deviceId: router.id, bindingHostId: '', securityGroupIds: [], status: 'ACTIVE',
-      adminStateUp: true, portSecurityEnabled: false, tags: [], description: '', createdAt: now(),
-    });
-  };
   r.add('POST', '/v2.0/routers', (_req, call) => {
     const b = body(call, 'router');
     if (!b) return missing('router');
@@ -190,11 +175,12 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (typeof owner !== 'string') return owner;
     const quota = overQuota(call, owner, 'router');
     if (quota) return quota;
-    const gateway = gatewayOf(call, b['external_gateway_info']);
+    const gateway = gatewayOf(call, b['external_gateway_info'], err);
     if (gateway && !('networkId' in gateway)) return gateway;
     const router = call.store.routers.insert({
       id: randomUUID(), name: str(b['name']) ?? '', projectId: owner, status: 'ACTIVE', adminStateUp: b['admin_state_up'] !== false,
       externalGateway: gateway as NeutronRouter['externalGateway'], routes: [], tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(),
+      availabilityZoneHints: stringList(b['availability_zone_hints']),
     });
     plugGateway(call, router);
     return json(201, { router: render.router(call, router) });
@@ -363,3 +349,29 @@ function freeFloating(subnet: Subnet, taken: (ip: string) => boolean): string | 
   }
   return undefined;
 }
+
+/** The gateway a router body asks for: null for none, or the refusal. */
+export function gatewayOf(call: NeutronCall, info: unknown, err: NeutronRenderers['error']): NeutronRouter['externalGateway'] | SimResponse {
+  if (!isObject(info) || info['network_id'] === undefined) return null;
+  const network = call.store.networks.get(str(info['network_id']) ?? '');
+  if (!network) return err(404, 'NetworkNotFound', `Network ${String(info['network_id'])} could not be found.`);
+  if (!network.external) return err(400, 'BadRequest', `Bad router request: Network ${network.id} is not an external network.`);
+  const subnet = call.store.subnets.by('network', network.id)[0];
+  const ip = subnet ? freeAddress(call.store, subnet) : undefined;
+  return { networkId: network.id, enableSnat: info['enable_snat'] !== false, externalFixedIps: subnet && ip ? [{ subnetId: subnet.id, ipAddress: ip }] : [] };
+}
+
+/** The router's port on its external network, as Neutron makes it with the gateway. */
+export function plugGateway(call: NeutronCall, router: NeutronRouter): void {
+  const gw = router.externalGateway;
+  if (!gw) return;
+  call.store.ports.insert({
+    id: randomUUID(), name: '', networkId: gw.networkId, projectId: '', macAddress: randomMac(), fixedIps: gw.externalFixedIps,
+    deviceOwner: 'network:router_gateway', deviceId: router.id, bindingHostId: '', securityGroupIds: [], status: 'ACTIVE',
+    adminStateUp: true, portSecurityEnabled: false, tags: [], description: '', createdAt: Date.now(),
+  });
+}
+
+
+
+export const stringList = (v: unknown): string[] => (Array.isArray(v) ? (v as unknown[]).map(String) : []);

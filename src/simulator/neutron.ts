@@ -9,6 +9,7 @@
  */
 import { Router, json, queryLimit, linkWith, type SimRequest, type SimResponse } from './http.js';
 import { isoSeconds } from './ids.js';
+import { addNeutronUpdates } from './neutron-updates.js';
 import { addNeutronWrites } from './neutron-writes.js';
 import { callerOf, middlewareUnauthorized, type ServiceApi, type ServiceContext } from './service.js';
 import type { CloudStore, FloatingIp, Network, Port, Router as NeutronRouter, SecurityGroup, SecurityGroupRule, Subnet } from './store.js';
@@ -59,7 +60,7 @@ function renderPort(call: Call, p: Port): Record<string, unknown> {
     id: p.id, name: p.name, network_id: p.networkId, tenant_id: p.projectId, mac_address: p.macAddress, admin_state_up: p.adminStateUp,
     status: p.status, device_id: p.deviceId, device_owner: p.deviceOwner,
     fixed_ips: p.fixedIps.map((ip) => ({ subnet_id: ip.subnetId, ip_address: ip.ipAddress })),
-    allowed_address_pairs: [], extra_dhcp_opts: [], security_groups: [...p.securityGroupIds], description: p.description,
+    allowed_address_pairs: (p.allowedAddressPairs ?? []).map((x) => ({ ip_address: x.ipAddress, mac_address: x.macAddress })), extra_dhcp_opts: [], security_groups: [...p.securityGroupIds], description: p.description,
     port_security_enabled: p.portSecurityEnabled, qos_policy_id: null, qos_network_policy_id: null, ...standard(p.createdAt, p.projectId, p.tags),
   };
   if (call.caller.isAdmin) {
@@ -76,7 +77,7 @@ function renderRouter(call: Call, r: NeutronRouter): Record<string, unknown> {
   return {
     id: r.id, name: r.name, tenant_id: r.projectId, admin_state_up: r.adminStateUp, status: r.status,
     external_gateway_info: gw ? { network_id: gw.networkId, external_fixed_ips: gw.externalFixedIps.map((ip) => ({ subnet_id: ip.subnetId, ip_address: ip.ipAddress })), enable_snat: gw.enableSnat } : null,
-    description: r.description, availability_zones: [], availability_zone_hints: [], routes: r.routes.map((x) => ({ ...x })), flavor_id: null,
+    description: r.description, availability_zones: [...(r.availabilityZoneHints ?? [])], availability_zone_hints: [...(r.availabilityZoneHints ?? [])], routes: r.routes.map((x) => ({ ...x })), flavor_id: null,
     ...(call.caller.isAdmin ? { distributed: false, ha: false } : {}), ...standard(r.createdAt, r.projectId, r.tags),
   };
 }
@@ -318,10 +319,12 @@ function buildRouter(): Router<Call> {
     const ext = EXTENSIONS.find(([alias]) => alias === req.params['alias']);
     return ext ? json(200, { extension: renderExtension(ext) }) : neutronError(404, 'HTTPNotFound', `Extension with alias ${req.params['alias']} does not exist`);
   });
-  addNeutronWrites(r, {
+  const renderers = {
     network: renderNetwork, subnet: renderSubnet, port: renderPort, router: renderRouter, floatingIp: renderFloatingIp,
     securityGroup: renderSecurityGroup, rule: renderRule, error: neutronError,
-  });
+  };
+  addNeutronWrites(r, renderers);
+  addNeutronUpdates(r, renderers);
   r.get('/v2.0/availability_zones', (_req, c) => {
     const zones = new Set<string>();
     for (const n of c.store.networks.all()) for (const z of n.availabilityZoneHints) zones.add(z);

@@ -149,6 +149,23 @@ function parseDevices(raw: unknown): PlannedDevice[] | SimResponse {
 
 // ---- lookups ----------------------------------------------------------------------------------------
 
+/**
+ * An AMI-style image boots with the kernel and ramdisk its `kernel_id`/`ramdisk_id` properties
+ * name (compute/api.py `_handle_kernel_and_ramdisk`): `nokernel` means none; a named image that
+ * the caller cannot find refuses the boot like a missing image.
+ */
+function kernelAndRamdisk(store: CloudStore, image: Image, projectId: string, admin: boolean): { kernelId: string; ramdiskId: string } | SimResponse {
+  const kernel = image.properties['kernel_id'];
+  if (kernel === undefined || kernel === 'nokernel') return { kernelId: '', ramdiskId: '' };
+  const found = (id: string | undefined): boolean => {
+    const referenced = id === undefined ? undefined : store.images.get(id);
+    return referenced !== undefined && imageVisible(referenced, projectId, admin);
+  };
+  const ramdisk = image.properties['ramdisk_id'];
+  if (!found(kernel) || (ramdisk !== undefined && !found(ramdisk))) return novaError(400, 'Can not find requested image');
+  return { kernelId: kernel, ramdiskId: ramdisk ?? '' };
+}
+
 function imageVisible(image: Image, projectId: string, admin: boolean): boolean {
   return admin || image.visibility === 'public' || image.visibility === 'community' || image.ownerId === projectId
     || image.members.some((m) => m.memberId === projectId);
@@ -260,6 +277,8 @@ export function createServer(call: Call): SimResponse {
     if (!image || !imageVisible(image, projectId, admin)) return novaError(400, 'Can not find requested image');
     if (image.status !== 'active') return novaError(400, `Image ${image.id} is not active.`);
   }
+  const bootFiles = image ? kernelAndRamdisk(store, image, projectId, admin) : { kernelId: '', ramdiskId: '' };
+  if (isRefusal(bootFiles)) return bootFiles;
   const deviceError = checkDevices(store, devices, imageId, projectId, admin);
   if (deviceError) return novaError(deviceError.status, deviceError.message);
 
@@ -309,7 +328,7 @@ export function createServer(call: Call): SimResponse {
     securityGroupNames: [], metadata, tags, host: '', hypervisorHostname: '', availabilityZone: requestedZone ?? '',
     status: 'BUILD', vmState: 'building', taskState: 'scheduling', powerState: POWER_STATE.NOSTATE, instanceNumber: nextInstanceNumber(store),
     description: description as string | null, locked: false, configDrive: configDrive ? 'True' : '', createdAt: now, updatedAt: now, launchedAt: null,
-    userData: typeof userData === 'string' ? userData : null, volumeMappings: [], novaPortIds: [], fault: null,
+    userData: typeof userData === 'string' ? userData : null, volumeMappings: [], novaPortIds: [], fault: null, ...bootFiles,
   });
   if (group) store.serverGroups.update(group, (g) => { g.members = [...g.members, server.id]; });
   reserveDevices(store, server, devices);
@@ -420,6 +439,39 @@ function activate(ctx: ServiceContext, server: Server): void {
   attachAll(store, server);
   const now = Date.now();
   touch(server, { status: 'ACTIVE', vmState: 'active', taskState: null, powerState: POWER_STATE.RUNNING, launchedAt: now });
+}
+
+// ---- PUT /servers/{id} ----------------------------------------------------------------------------
+
+/** Keys of the server update schema (servers.py `update`, by microversion). */
+function updatableKeys(call: Call): string[] {
+  return ['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(atLeast(call.v, 2, 19) ? ['description'] : []), ...(atLeast(call.v, 2, 90) ? ['hostname'] : [])];
+}
+
+/** Fields Nova leaves out of the update answer (servers.py `update` builds a reduced view). */
+const NOT_IN_UPDATE_VIEW = /^(OS-EXT-|OS-SRV-USG:|os-extended-volumes:|security_groups$|key_name$|config_drive$|host_status$|server_groups$)/;
+
+/** PUT /servers/{id} {server: {name?, description? (2.19+)}} → 200 with the server. */
+export function updateServer(call: Call, render: (s: Server) => Record<string, unknown>): SimResponse {
+  const server = visibleServer(call);
+  if (!server) return serverNotFound(call);
+  const body = envelope(call, 'server');
+  if (isRefusal(body)) return body;
+  const shapeError = unexpectedProperty('server', body, updatableKeys(call)) ?? (body['name'] === undefined ? undefined : checkName('name', body['name']));
+  if (shapeError) return shapeError;
+  const description = body['description'];
+  if (description !== undefined && description !== null && (typeof description !== 'string' || description.length > 255)) {
+    return invalidInput('description', description, `${pyRepr(description)} is not of type 'string', 'null'`);
+  }
+  if (server.locked && !call.caller.isAdmin) return novaError(409, `Instance ${server.id} is locked`);
+  const name = typeof body['name'] === 'string' ? body['name'] : server.name;
+  call.store.servers.update(server, (s) => {
+    s.name = name;
+    if (description !== undefined) s.description = description as string | null;
+  });
+  touch(server, {});
+  const view = Object.fromEntries(Object.entries(render(server)).filter(([k]) => !NOT_IN_UPDATE_VIEW.test(k)));
+  return json(200, { server: view });
 }
 
 // ---- DELETE /servers/{id} -------------------------------------------------------------------------

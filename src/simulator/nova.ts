@@ -20,7 +20,7 @@ import {
   addTag, attachVolumeToServer, checkTag, deleteAllTags, deleteMetadataItem, deleteTag, detachVolumeFromServer, putMetadataItem, replaceTags,
   serverAction, showMetadataItem, showVolumeAttachment, writeMetadata,
 } from './nova-server-actions.js';
-import { createServer, deleteServer } from './nova-servers.js';
+import { createServer, deleteServer, updateServer } from './nova-servers.js';
 import { addHostRoutes } from './nova-hosts.js';
 import {
   createExtraSpecs, createFlavor, createKeypair, createServerGroup, deleteExtraSpec, deleteFlavor, deleteKeypair, deleteServerGroup, flavorAction,
@@ -95,7 +95,7 @@ function renderServerFlavor(call: Call, flavorId: string): unknown {
   };
 }
 
-function renderServer(call: Call, s: Server): Record<string, unknown> {
+export function renderServer(call: Call, s: Server): Record<string, unknown> {
   const { store, v } = call;
   const admin = call.caller.isAdmin;
   const body: Record<string, unknown> = {
@@ -123,7 +123,7 @@ function renderServer(call: Call, s: Server): Record<string, unknown> {
   if (atLeast(v, 2, 3) && admin) {
     Object.assign(body, {
       'OS-EXT-SRV-ATTR:reservation_id': `r-${s.id.slice(0, 8)}`, 'OS-EXT-SRV-ATTR:launch_index': 0,
-      'OS-EXT-SRV-ATTR:kernel_id': '', 'OS-EXT-SRV-ATTR:ramdisk_id': '', 'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
+      'OS-EXT-SRV-ATTR:kernel_id': s.kernelId ?? '', 'OS-EXT-SRV-ATTR:ramdisk_id': s.ramdiskId ?? '', 'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
       'OS-EXT-SRV-ATTR:user_data': s.userData ?? null,
     });
   }
@@ -569,6 +569,7 @@ function buildRouter(): Router<Call> {
 function addWriteRoutes(r: Router<Call>, h: (fn: NovaHandler) => (req: SimRequest, call: Call) => SimResponse): void {
   r.add('POST', '/v2.1/servers', h(createServer));
   r.add('DELETE', '/v2.1/servers/:id', h(deleteServer));
+  r.add('PUT', '/v2.1/servers/:id', h((c) => updateServer(c, (s) => renderServer(c, s))));
   r.add('POST', '/v2.1/servers/:id/action', h(serverAction));
   r.add('PUT', '/v2.1/servers/:id/tags', h(replaceTags));
   r.add('DELETE', '/v2.1/servers/:id/tags', h(deleteAllTags));

@@ -40,6 +40,8 @@ export interface SimCloudInfo {
 export interface SandboxOptions {
   /** @default 'demo' */
   scenario?: ScenarioName;
+  /** Multiplies the scenario's size (`large`: 5 gives 50 000 servers). @default 1 */
+  scale?: number;
   /** Source listens on portBase, target on portBase + 1; 0 gives both ephemeral ports. @default 0 */
   portBase?: number;
   /** Initial faults, applied to both clouds (each keeps its own counters and PRNG). */
@@ -73,7 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
   const make = (store: SimCloud['store']): SimCloud => new SimCloud({ store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
-  const source = make(scenario.source('sandbox-source'));
+  const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}));
   if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
   const target = make(scenario.target('sandbox-target'));
   const started: SimCloud[] = [];

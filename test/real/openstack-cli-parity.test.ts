@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { startSandbox, writeSandboxConfig, type Sandbox } from '../../src/simulator/sandbox.js';
 import { runCli } from '../helpers/cli.js';
+import { openstackBatch } from '../helpers/openstack-cli.js';
 import { tempFiles } from '../helpers/tmp.js';
 import { realSourceName } from './real-clouds.js';
 
@@ -43,51 +43,11 @@ interface Inventory {
   resources: Array<{ kind: string; id: string; name: string; refs: Record<string, unknown> }>;
 }
 
-/**
- * Runs every listing in ONE interactive `openstack` process (commands on stdin), so the suite
- * pays Python's start-up and one authentication once instead of once per command.
- */
-function openstackBatch(cloud: string, env: NodeJS.ProcessEnv, commands: string[]): Promise<Array<Array<Record<string, unknown>>>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('openstack', ['--os-cloud', cloud], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', () => {
-      const values = splitJsonValues(stdout);
-      if (values.length !== commands.length) reject(new Error(`openstack answered ${values.length} of ${commands.length} listings: ${stderr.slice(0, 2000)}`));
-      else resolve(values as Array<Array<Record<string, unknown>>>);
-    });
-    child.stdin.end(commands.map((c) => `${c} -f json`).join('\n') + '\n');
-  });
-}
-
-/** Top-level JSON values printed one after another (interactive mode has no separator). */
-function splitJsonValues(text: string): unknown[] {
-  const values: unknown[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '[' || ch === '{') {
-      if (depth++ === 0) start = i;
-    } else if ((ch === ']' || ch === '}') && --depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return values;
-}
-
 async function compare(configPath: string, cloud: string, env: NodeJS.ProcessEnv): Promise<void> {
   const kinds = Object.keys(LISTINGS);
   const [discovered, listed] = await Promise.all([
     runCli(['--config', configPath, 'discover', '--output', 'json'], { env }),
-    openstackBatch(cloud, env, kinds.map((kind) => LISTINGS[kind]!.args)),
+    openstackBatch(cloud, env, kinds.map((kind) => LISTINGS[kind]!.args)).then((v) => v as Array<Array<Record<string, unknown>>>),
   ]);
   assert.equal(discovered.code, 0, discovered.stderr);
   const inventory = JSON.parse(discovered.stdout) as Inventory;
@@ -114,19 +74,21 @@ describe('discover matches the openstack CLI', () => {
     }
   });
 
-  describe('on the sandbox', () => {
-    let sandbox: Sandbox;
-    const files = tempFiles({});
-    before(async () => {
-      sandbox = await startSandbox({ scenario: 'demo', portBase: 0 });
-      writeSandboxConfig(files.dir, sandbox);
+  for (const scenario of ['demo', 'kitchen-sink'] as const) {
+    describe(`on the sandbox (${scenario})`, () => {
+      let sandbox: Sandbox;
+      const files = tempFiles({});
+      before(async () => {
+        sandbox = await startSandbox({ scenario, portBase: 0 });
+        writeSandboxConfig(files.dir, sandbox);
+      });
+      after(async () => {
+        await sandbox.stop();
+        files.cleanup();
+      });
+      test(`${scenario} scenario, source cloud`, async () => {
+        await compare(files.path('pumphouse.yaml'), 'sandbox-source', { OS_CLIENT_CONFIG_FILE: files.path('clouds.yaml') });
+      });
     });
-    after(async () => {
-      await sandbox.stop();
-      files.cleanup();
-    });
-    test('demo scenario, source cloud', async () => {
-      await compare(files.path('pumphouse.yaml'), 'sandbox-source', { OS_CLIENT_CONFIG_FILE: files.path('clouds.yaml') });
-    });
-  });
+  }
 });

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import { PumphouseError } from '../../errors.js';
-import { blockStorage, connect, image, type Cloud } from '../../openstack/index.js';
+import { recordedTemporaries, removeTemporaries } from '../../apply/cleanup.js';
+import { connect, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
+import type { TemporaryObject } from '../../state/model.js';
 import { configSecrets } from '../../state/secrets.js';
 import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
@@ -13,15 +14,9 @@ interface CleanupArgs {
   dryRun: boolean;
 }
 
-/**
- * `pumphouse cleanup`: removes the temporary objects apply recorded in the state and did not
- * get to remove (a failure or a kill in the middle of a copy): source snapshots of servers,
- * snapshot/clone volumes and upload images of volumes, the target's transfer images. Only
- * objects the state names are touched, never anything found by guessing.
- */
+/** `pumphouse cleanup`: removes the temporaries the state records (src/apply/cleanup.ts). */
 export const cleanupCommand: CliCommand<CleanupArgs> = {
   name: 'cleanup',
-  describe: 'Remove the temporary snapshots, volumes and images an interrupted apply left behind (as recorded in the state)',
   builder: (yargs: Argv) =>
     yargs
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file' })
@@ -31,41 +26,30 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
     const store = await StateStore.open(args.state, { command: 'pumphouse cleanup' }, { secrets: configSecrets(context.config()) });
     let clouds: Cloud[] = [];
     try {
-      const temporaries = Object.entries(store.state.temporaries);
+      const temporaries = recordedTemporaries(store);
       if (temporaries.length === 0) {
         writeLine(context.streams.stdout, `Nothing to clean up: ${args.state} records no temporary objects.`);
         return 0;
       }
-      // Snapshots go after the clones made from them, images and clones first.
-      const order = (kind: string) => (kind === 'volume-snapshot' ? 1 : 0);
-      temporaries.sort(([, a], [, b]) => order(a.kind) - order(b.kind));
       if (args.dryRun) {
-        for (const [, t] of temporaries) writeLine(context.streams.stdout, `would remove ${t.cloud} ${t.kind} ${t.id} (${t.purpose})`);
+        for (const [, t] of temporaries) writeLine(context.streams.stdout, `would remove ${describe(t)} (${t.purpose})`);
         return 0;
       }
       clouds = await settleAll([source, target].map((config) => connect(config, { events: context.events })));
       const [sourceCloud, targetCloud] = clouds as [Cloud, Cloud];
-      let failed = 0;
-      for (const [key, t] of temporaries) {
-        const cloud = t.cloud === 'source' ? sourceCloud : targetCloud;
-        try {
-          if (t.kind === 'image') await image.images.remove(await cloud.image(), t.id);
-          else if (t.kind === 'volume') await blockStorage.volumes.remove(await cloud.blockStorage(), t.id);
-          else if (t.kind === 'volume-snapshot') await blockStorage.snapshots.remove(await cloud.blockStorage(), t.id);
-          else throw new PumphouseError('PH1608', `unknown temporary kind ${t.kind}`);
-          await store.update((s) => {
-            delete s.temporaries[key];
-          });
-          writeLine(context.streams.stdout, `removed ${t.cloud} ${t.kind} ${t.id} (${t.purpose})`);
-        } catch (error) {
-          failed += 1;
-          writeLine(context.streams.stderr, `could not remove ${t.cloud} ${t.kind} ${t.id}: ${error instanceof Error ? error.message : String(error)}`);
-        }
+      const results = await removeTemporaries(store, { source: sourceCloud, target: targetCloud });
+      for (const r of results) {
+        if (r.error) writeLine(context.streams.stderr, `could not remove ${describe(r.temporary)}: ${r.error}`);
+        else writeLine(context.streams.stdout, `removed ${describe(r.temporary)}${r.temporary.id ? '' : `: ${r.removed.length === 0 ? 'never created' : r.removed.join(', ')}`} (${r.temporary.purpose})`);
       }
-      return failed > 0 ? 1 : 0;
+      return results.some((r) => r.error) ? 1 : 0;
     } finally {
       clouds.forEach((c) => c.close());
       await store.close();
     }
   },
 };
+
+function describe(t: TemporaryObject): string {
+  return `${t.cloud} ${t.kind} ${t.id ?? `named ${t.name}`}`;
+}

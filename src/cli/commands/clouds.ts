@@ -13,7 +13,6 @@ interface CloudsArgs {
 /** `pumphouse clouds`: what each cloud is — Keystone, region, services, endpoints, versions. */
 export const cloudsCommand: CliCommand<CloudsArgs> = {
   name: 'clouds',
-  describe: 'Show the source and target clouds: Keystone version, region, each service with endpoints, API version and microversions',
   builder: (yargs: Argv) =>
     yargs.option('cloud', { choices: ['source', 'target', 'both'], default: 'both', describe: 'which cloud to show' }),
   run: async (context: CommandContext, args: CloudsArgs) => {

@@ -14,7 +14,8 @@ import { discoverClouds } from './discover.js';
 import { applyCommand } from './apply.js';
 import { hostsCommand } from './hosts.js';
 import { planFromFile, printPlan } from './plan.js';
-import { SCENARIOS, startFromArgs, type ScenarioName } from './sandbox.js';
+import { startFromArgs } from './sandbox.js';
+import { SCENARIO_NAMES, type ScenarioName } from '../../simulator/scenarios/index.js';
 
 interface DemoArgs {
   scenario: ScenarioName;
@@ -30,12 +31,11 @@ interface DemoArgs {
  */
 export const demoCommand: CliCommand<DemoArgs> = {
   name: 'demo',
-  describe: 'Run the whole job on the built-in sandbox and stop: clouds, discover of both, the plan of plans/demo.yaml, its apply, and the plan again',
-  builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName }),
+  builder: (yargs: Argv) => yargs.option('scenario', { choices: SCENARIO_NAMES, default: 'demo' as ScenarioName }),
   run: async (context: CommandContext, args: DemoArgs) => {
     const c = painter(context.color);
     const out = context.streams.stdout;
-    const sandbox = await startFromArgs({ scenario: args.scenario, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, faultServiceLatency: '', tokenTtl: 3600, faultSeed: 1 });
+    const sandbox = await startFromArgs({ scenario: args.scenario, scale: 1, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, faultServiceLatency: '', tokenTtl: 3600, faultSeed: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'pumphouse-demo-'));
     try {
       writeSandboxConfig(dir, sandbox);

@@ -21,7 +21,6 @@ interface DiscoverArgs {
  */
 export const discoverCommand: CliCommand<DiscoverArgs> = {
   name: 'discover',
-  describe: 'Discover everything in a cloud that a migration touches: counts per kind and project, or the full inventory as JSON',
   builder: (yargs: Argv) =>
     yargs
       .option('cloud', { choices: ['source', 'target', 'both'], describe: 'which cloud (human output: both by default; JSON: source by default)' })

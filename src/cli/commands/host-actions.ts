@@ -29,9 +29,6 @@ function hostAction(action: 'evacuate' | 'upgrade'): CliCommand<HostActionArgs> 
   const state = action === 'evacuate' ? 'evacuated' : 'upgraded';
   return {
     name: `${action} <hosts..>`,
-    describe: action === 'evacuate'
-      ? 'Put source hypervisors in maintenance and move every server off them (a plan made for you, then applied)'
-      : 'Empty source hypervisors, PXE-boot them through their BMCs into Fuel and deploy them as compute nodes of the target',
     builder: (yargs: Argv) => {
       const common = yargs
         .positional('hosts', { type: 'string', array: true, describe: 'source hypervisor names' })

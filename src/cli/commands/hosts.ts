@@ -17,7 +17,6 @@ interface HostsArgs {
  */
 export const hostsCommand: CliCommand<HostsArgs> = {
   name: 'hosts',
-  describe: 'List the source\'s hypervisors with their service, servers and BMC; --check asks each BMC for its power state and Fuel which node it is',
   builder: (yargs: Argv) => yargs.option('check', { type: 'boolean', default: false, describe: 'ask the BMCs and the Fuel master (reads only)' }),
   run: async (context: CommandContext, args: HostsArgs) => {
     const report = await surveyHosts(context.config(), context.events, { check: args.check });

@@ -31,7 +31,6 @@ interface MigrateArgs {
  */
 export const migrateCommand: CliCommand<MigrateArgs> = {
   name: 'migrate <kind> <names..>',
-  describe: 'Move named objects now: images, a project\'s identity, whole projects, single servers or volumes (a plan made for you, then applied)',
   builder: (yargs: Argv) =>
     yargs
       .positional('kind', { choices: KINDS, describe: 'what to move' })

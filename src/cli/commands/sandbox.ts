@@ -1,16 +1,15 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
-import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox } from '../../simulator/sandbox.js';
+import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox, type ScenarioName } from '../../simulator/sandbox.js';
+import { SCENARIO_NAMES } from '../../simulator/scenarios/index.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 
-export const SCENARIOS = ['demo', 'small', 'large'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
-
 interface SandboxArgs {
   scenario: ScenarioName;
+  scale: number;
   portBase: number;
   writeConfig?: string;
   faultErrorRate: number;
@@ -26,10 +25,13 @@ interface SandboxArgs {
 /** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
 export const sandboxCommand: CliCommand<SandboxArgs> = {
   name: 'sandbox',
-  describe: 'Serve simulated source and target clouds on 127.0.0.1 (Keystone, Nova, Glance, Neutron, Cinder) until Ctrl-C',
   builder: (yargs: Argv) =>
     yargs
-      .option('scenario', { choices: SCENARIOS, default: 'demo' as ScenarioName, describe: 'seed data: demo, small, or large (10 000 servers)' })
+      .option('scenario', {
+        choices: SCENARIO_NAMES, default: 'demo' as ScenarioName,
+        describe: 'seed data: demo, small, large (10 000 servers), kitchen-sink (every optional field and edge case), kitchen-sink-mac-clash (the same; its target already holds a port with a source MAC)',
+      })
+      .option('scale', { type: 'number', default: 1, describe: 'multiply the scenario\'s size (large: --scale 5 gives 50 000 servers)' })
       .option('port-base', { type: 'number', default: 17000, describe: 'source listens on this port, target on the next; 0 picks free ports' })
       .option('write-config', { type: 'string', describe: 'write DIR/clouds.yaml and DIR/pumphouse.yaml for these clouds' })
       .option('fault-error-rate', { type: 'number', default: 0, describe: 'fraction of API calls answered 500/503 (0–1)' })
@@ -59,7 +61,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   },
 };
 
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib'>): Promise<Sandbox> {
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib'>): Promise<Sandbox> {
   if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
     throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
   }
@@ -78,7 +80,7 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'portBa
     ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
   };
   try {
-    return await startSandbox({ scenario: args.scenario, portBase: args.portBase, faults, ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}) });
+    return await startSandbox({ scenario: args.scenario, scale: args.scale, portBase: args.portBase, faults, ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PumphouseError('PH0005', `port ${args.portBase} or ${args.portBase + 1} on 127.0.0.1 is in use`, {

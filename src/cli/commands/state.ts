@@ -19,7 +19,6 @@ interface StateArgs {
 /** `pumphouse state show | unlock --force`: read the apply state; clear a lock left behind. */
 export const stateCommand: CliCommand<StateArgs> = {
   name: 'state <action>',
-  describe: 'Show the apply state (steps, id mappings, downtime, temporaries), or clear its lock (unlock --force)',
   builder: (yargs: Argv) =>
     yargs
       .positional('action', { choices: ['show', 'unlock'], describe: 'show: the state; unlock: remove a lock left behind' })

@@ -23,7 +23,6 @@ interface FileResult {
  */
 export const validateCommand: CliCommand<ValidateArgs> = {
   name: 'validate <plans..>',
-  describe: 'Check plan files offline: YAML syntax, the schema and the semantic rules, each problem at file:line:col',
   builder: (yargs: Argv) => yargs.positional('plans', { type: 'string', array: true, describe: 'plan files (YAML)' }),
   run: async (context: CommandContext, args: ValidateArgs) => {
     const results: FileResult[] = args.plans.map((file) => {

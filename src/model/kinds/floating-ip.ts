@@ -16,7 +16,7 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   kind: 'floating-ip',
   attributes: {
     floatingIpAddress: { class: 'cloud', why: 'the same address where the pool has it free; the plan lists a mapped pool’s new address' },
-    fixedIpAddress: { class: 'key', why: 'with the project: which address it points at' },
+    fixedIpAddress: { class: 'cloud', why: 'follows the association, compared as the port reference (the matcher still keys an unmarked copy by project and this address)' },
     status: cloud,
     description: settable,
     dnsName: cloud,
@@ -25,6 +25,7 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   },
   references: {
     network: needs('network', 'floating network'),
+    // Its copy points at the port's copy as soon as both exist; the server step checks it.
     port: needs('port', 'port', true),
     router: needs('router', 'router'),
     server: info('server', 'server'),

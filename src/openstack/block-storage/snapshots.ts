@@ -19,6 +19,7 @@ export interface Snapshot {
 export interface SnapshotListOptions extends PageOptions {
   all_tenants?: boolean;
   volume_id?: string;
+  name?: string;
 }
 
 const detailURL = (c: ServiceClient): string => c.url('snapshots', 'detail');

@@ -10,8 +10,8 @@ import { syntheticInfo } from '../blobs.js';
 import { IdFactory, SCENARIO_EPOCH_MS } from '../ids.js';
 import {
   CloudStore, DEFAULT_DOMAIN_ID, POWER_STATE,
-  type Domain, type Flavor, type Hypervisor, type Image, type Keypair, type Network, type Port, type Project,
-  type QuotaDefaults, type Role, type SecurityGroup, type SecurityGroupRule, type Server, type Subnet, type User, type Volume,
+  type AddressPair, type AllocationPool, type Domain, type Flavor, type FloatingIp, type Hypervisor, type Image, type Keypair, type Network, type Port,
+  type Project, type QuotaDefaults, type Role, type SecurityGroup, type SecurityGroupRule, type Server, type ServerGroup, type Subnet, type User, type Volume,
 } from '../store.js';
 
 /** The sandbox admin's password: a fixed, documented value for a loopback-only fake cloud. */
@@ -32,8 +32,10 @@ export function intToIp(n: number): string {
 
 export interface RuleSpec {
   direction?: 'ingress' | 'egress'; ethertype?: 'IPv4' | 'IPv6'; protocol?: string | null;
-  ports?: [number, number]; remoteIpPrefix?: string; remoteGroup?: SecurityGroup;
+  ports?: [number, number]; remoteIpPrefix?: string; remoteGroup?: SecurityGroup; description?: string;
 }
+
+type Route = { destination: string; nexthop: string };
 
 export class CloudBuilder {
   readonly store: CloudStore;
@@ -62,8 +64,8 @@ export class CloudBuilder {
 
   // ---- identity ----------------------------------------------------------------------------
 
-  domain(name: string, id = this.ids.hex32(`domain:${name}`)): Domain {
-    return this.store.domains.insert({ id, name, description: name === 'Default' ? 'The default domain' : `${name} domain`, enabled: true });
+  domain(name: string, id = this.ids.hex32(`domain:${name}`), description = name === 'Default' ? 'The default domain' : `${name} domain`): Domain {
+    return this.store.domains.insert({ id, name, description, enabled: true });
   }
 
   project(name: string, opts: { domain?: Domain; description?: string; tags?: string[] } = {}): Project {
@@ -84,11 +86,12 @@ export class CloudBuilder {
     return role;
   }
 
-  user(name: string, opts: { domain?: Domain; password?: string; email?: string; defaultProject?: Project; enabled?: boolean } = {}): User {
+  user(name: string, opts: { domain?: Domain; password?: string; email?: string; defaultProject?: Project; enabled?: boolean; description?: string } = {}): User {
     const domainId = opts.domain?.id ?? DEFAULT_DOMAIN_ID;
     return this.store.users.insert({
       id: this.ids.hex32(`user:${domainId}/${name}`), name, domainId, enabled: opts.enabled ?? true, email: opts.email,
       defaultProjectId: opts.defaultProject?.id, password: opts.password ?? sandboxUserPassword(name),
+      ...(opts.description !== undefined ? { description: opts.description } : {}),
     });
   }
 
@@ -133,7 +136,10 @@ export class CloudBuilder {
     return flavor;
   }
 
-  image(name: string, owner: Project, spec: { visibility?: Image['visibility']; sizeBytes?: number; diskFormat?: string; properties?: Record<string, string>; sharedWith?: Project[]; tags?: string[]; minDiskGb?: number } = {}): Image {
+  image(name: string, owner: Project, spec: {
+    visibility?: Image['visibility']; sizeBytes?: number; diskFormat?: string; containerFormat?: string; properties?: Record<string, string>;
+    sharedWith?: Project[]; tags?: string[]; minDiskGb?: number; minRamMb?: number;
+  } = {}): Image {
     const created = this.tick();
     const size = spec.sizeBytes ?? 16_338_944;
     const id = this.ids.uuid(`image:${name}`);
@@ -142,9 +148,9 @@ export class CloudBuilder {
     const hashes = syntheticInfo(size, `image:${name}`);
     return this.store.images.insert({
       id, name, ownerId: owner.id, visibility: spec.visibility ?? 'public', status: 'active',
-      sizeBytes: size, virtualSizeBytes: size * 7, diskFormat: spec.diskFormat ?? 'qcow2', containerFormat: 'bare',
+      sizeBytes: size, virtualSizeBytes: size * 7, diskFormat: spec.diskFormat ?? 'qcow2', containerFormat: spec.containerFormat ?? 'bare',
       checksum: hashes.md5, osHashAlgo: 'sha512', osHashValue: hashes.sha512,
-      minRamMb: 0, minDiskGb: spec.minDiskGb ?? 0, protected: false, hidden: false, properties: spec.properties ?? {}, tags: spec.tags ?? [],
+      minRamMb: spec.minRamMb ?? 0, minDiskGb: spec.minDiskGb ?? 0, protected: false, hidden: false, properties: spec.properties ?? {}, tags: spec.tags ?? [],
       members: (spec.sharedWith ?? []).map((p) => ({ memberId: p.id, status: 'accepted' as const, createdAt: created, updatedAt: created })),
       createdAt: created, updatedAt: created,
     });
@@ -165,8 +171,8 @@ export class CloudBuilder {
 
   // ---- network -------------------------------------------------------------------------------
 
-  securityGroup(project: Project, name: string, description = ''): SecurityGroup {
-    return this.store.securityGroups.insert({ id: this.ids.uuid(`sg:${project.id}/${name}`), name, projectId: project.id, description, stateful: true, tags: [], createdAt: this.tick() });
+  securityGroup(project: Project, name: string, description = '', tags: string[] = []): SecurityGroup {
+    return this.store.securityGroups.insert({ id: this.ids.uuid(`sg:${project.id}/${name}`), name, projectId: project.id, description, stateful: true, tags, createdAt: this.tick() });
   }
 
   rule(group: SecurityGroup, spec: RuleSpec): SecurityGroupRule {
@@ -174,7 +180,7 @@ export class CloudBuilder {
     return this.store.securityGroupRules.insert({
       id: this.ids.uuid(`rule:${key}`), securityGroupId: group.id, projectId: group.projectId, direction: spec.direction ?? 'ingress',
       ethertype: spec.ethertype ?? 'IPv4', protocol: spec.protocol ?? null, portRangeMin: spec.ports?.[0] ?? null, portRangeMax: spec.ports?.[1] ?? null,
-      remoteIpPrefix: spec.remoteIpPrefix ?? null, remoteGroupId: spec.remoteGroup?.id ?? null, description: '', createdAt: this.tick(),
+      remoteIpPrefix: spec.remoteIpPrefix ?? null, remoteGroupId: spec.remoteGroup?.id ?? null, description: spec.description ?? '', createdAt: this.tick(),
     });
   }
 
@@ -188,49 +194,67 @@ export class CloudBuilder {
     return g;
   }
 
-  network(project: Project, name: string, spec: { shared?: boolean; external?: boolean; physnet?: string; segmentationId?: number; tags?: string[]; mtu?: number } = {}): Network {
+  network(project: Project, name: string, spec: { shared?: boolean; external?: boolean; physnet?: string; segmentationId?: number; tags?: string[]; mtu?: number; description?: string } = {}): Network {
     const flat = spec.physnet !== undefined;
     return this.store.networks.insert({
       id: this.ids.uuid(`net:${project.id}/${name}`), name, projectId: project.id, shared: spec.shared ?? false, external: spec.external ?? false,
       adminStateUp: true, status: 'ACTIVE', mtu: spec.mtu ?? (flat ? 1500 : 1450), portSecurityEnabled: true,
       providerNetworkType: flat ? 'flat' : 'vxlan', providerPhysicalNetwork: spec.physnet ?? null,
       providerSegmentationId: flat ? null : (spec.segmentationId ?? 1000 + this.store.networks.size), availabilityZoneHints: [],
-      tags: spec.tags ?? [], description: '', createdAt: this.tick(),
+      tags: spec.tags ?? [], description: spec.description ?? '', createdAt: this.tick(),
     });
   }
 
-  /** An IPv4 subnet; the gateway is .1 and the pool runs from `poolStart` (default .2) to the end. */
-  subnet(network: Network, name: string, cidr: string, spec: { dhcp?: boolean; poolStart?: number; dns?: string[] } = {}): Subnet {
+  /**
+   * An IPv4 subnet; the gateway is .1 and the pool runs from `poolStart` (default .2) to the end,
+   * unless `pools` lists the allocation pools.
+   */
+  subnet(network: Network, name: string, cidr: string, spec: {
+    dhcp?: boolean; poolStart?: number; dns?: string[]; pools?: AllocationPool[]; hostRoutes?: Route[]; tags?: string[]; description?: string;
+  } = {}): Subnet {
     const [base = '0.0.0.0', bits = '24'] = cidr.split('/');
     const first = ipToInt(base);
     const last = first + 2 ** (32 - Number(bits)) - 2;
-    const poolStart = first + (spec.poolStart ?? 2);
+    const pools = spec.pools ?? [{ start: intToIp(first + (spec.poolStart ?? 2)), end: intToIp(last) }];
     const subnet = this.store.subnets.insert({
       id: this.ids.uuid(`subnet:${network.id}/${name}`), name, networkId: network.id, projectId: network.projectId, ipVersion: 4, cidr,
-      gatewayIp: intToIp(first + 1), allocationPools: [{ start: intToIp(poolStart), end: intToIp(last) }], enableDhcp: spec.dhcp ?? true,
-      dnsNameservers: spec.dns ?? [], hostRoutes: [], tags: [], description: '', createdAt: this.tick(),
+      gatewayIp: intToIp(first + 1), allocationPools: pools, enableDhcp: spec.dhcp ?? true,
+      dnsNameservers: spec.dns ?? [], hostRoutes: spec.hostRoutes ?? [], tags: spec.tags ?? [], description: spec.description ?? '', createdAt: this.tick(),
     });
-    this.nextIp.set(subnet.id, poolStart);
+    this.nextIp.set(subnet.id, ipToInt(pools[0]?.start ?? base));
     return subnet;
   }
 
-  /** The next free address of a subnet's pool. */
+  /** The next free address of a subnet's pools (the next pool once one is used up). */
   allocateIp(subnet: Subnet): string {
-    const n = this.nextIp.get(subnet.id) ?? ipToInt(subnet.allocationPools[0]?.start ?? '0.0.0.0');
+    let n = this.nextIp.get(subnet.id) ?? ipToInt(subnet.allocationPools[0]?.start ?? '0.0.0.0');
+    const pools = subnet.allocationPools;
+    const beyond = pools.findIndex((p) => n <= ipToInt(p.end));
+    const pool = pools[beyond];
+    if (pool && n < ipToInt(pool.start)) n = ipToInt(pool.start);
     this.nextIp.set(subnet.id, n + 1);
     return intToIp(n);
   }
 
-  port(subnet: Subnet, spec: { key: string; projectId?: string; deviceOwner?: string; deviceId?: string; host?: string; securityGroups?: SecurityGroup[]; ip?: string; name?: string }): Port {
+  /**
+   * A port; its MAC is derived from `key` unless `mac` gives one (as `openstack port create
+   * --mac-address` does). Allowed address pairs without a MAC take the port's, as in Neutron.
+   */
+  port(subnet: Subnet, spec: {
+    key: string; projectId?: string; deviceOwner?: string; deviceId?: string; host?: string; securityGroups?: SecurityGroup[]; ip?: string; name?: string;
+    mac?: string; allowedAddressPairs?: { ipAddress: string; macAddress?: string }[]; tags?: string[]; description?: string;
+  }): Port {
     const network = this.store.networks.get(subnet.networkId);
     if (!network) throw new Error(`subnet ${subnet.name} has no network`);
     const ip = spec.ip ?? this.allocateIp(subnet);
+    const mac = spec.mac ?? this.ids.mac(`mac:${spec.key}`);
+    const pairs: AddressPair[] | undefined = spec.allowedAddressPairs?.map((p) => ({ ipAddress: p.ipAddress, macAddress: p.macAddress ?? mac }));
     return this.store.ports.insert({
       id: this.ids.uuid(`port:${spec.key}`), name: spec.name ?? '', networkId: network.id, projectId: spec.projectId ?? subnet.projectId,
-      macAddress: this.ids.mac(`mac:${spec.key}`), fixedIps: [{ subnetId: subnet.id, ipAddress: ip }], deviceOwner: spec.deviceOwner ?? '',
+      macAddress: mac, fixedIps: [{ subnetId: subnet.id, ipAddress: ip }], deviceOwner: spec.deviceOwner ?? '',
       deviceId: spec.deviceId ?? '', bindingHostId: spec.host ?? '', securityGroupIds: (spec.securityGroups ?? []).map((g) => g.id),
       status: spec.deviceId ? 'ACTIVE' : 'DOWN', adminStateUp: true, portSecurityEnabled: !(spec.deviceOwner ?? '').startsWith('network:'),
-      tags: [], description: '', createdAt: this.tick(),
+      tags: spec.tags ?? [], description: spec.description ?? '', createdAt: this.tick(), ...(pairs ? { allowedAddressPairs: pairs } : {}),
     });
   }
 
@@ -240,29 +264,34 @@ export class CloudBuilder {
   }
 
   /** A router with a gateway on `external` (a gateway port owned by no project, as Neutron does) and interfaces on `subnets`. */
-  router(project: Project, name: string, external: { network: Network; subnet: Subnet } | undefined, subnets: Subnet[], host = ''): ReturnType<CloudStore['routers']['insert']> {
+  router(project: Project, name: string, external: { network: Network; subnet: Subnet } | undefined, subnets: Subnet[], host = '',
+    extra: { routes?: Route[]; tags?: string[]; description?: string } = {}): ReturnType<CloudStore['routers']['insert']> {
     const id = this.ids.uuid(`router:${project.id}/${name}`);
     let gateway = null;
     if (external) {
       const gw = this.port(external.subnet, { key: `rgw:${id}`, projectId: '', deviceOwner: 'network:router_gateway', deviceId: id, host });
       gateway = { networkId: external.network.id, enableSnat: true, externalFixedIps: gw.fixedIps.map((ip) => ({ ...ip })) };
     }
-    const router = this.store.routers.insert({ id, name, projectId: project.id, status: 'ACTIVE', adminStateUp: true, externalGateway: gateway, routes: [], tags: [], description: '', createdAt: this.tick() });
+    const router = this.store.routers.insert({
+      id, name, projectId: project.id, status: 'ACTIVE', adminStateUp: true, externalGateway: gateway, routes: extra.routes ?? [], tags: extra.tags ?? [],
+      description: extra.description ?? '', createdAt: this.tick(),
+    });
     for (const s of subnets) {
       this.port(s, { key: `rif:${id}/${s.id}`, projectId: project.id, deviceOwner: 'network:router_interface', deviceId: id, host, ip: s.gatewayIp ?? undefined });
     }
     return router;
   }
 
-  floatingIp(project: Project, external: { network: Network; subnet: Subnet }, target?: { port: Port; routerId: string }): void {
+  floatingIp(project: Project, external: { network: Network; subnet: Subnet }, target?: { port: Port; routerId: string }, extra: { description?: string; tags?: string[] } = {}): FloatingIp {
     const address = this.allocateIp(external.subnet);
     const fip = this.store.floatingIps.insert({
       id: this.ids.uuid(`fip:${address}`), projectId: project.id, floatingNetworkId: external.network.id, floatingIpAddress: address,
       portId: target?.port.id ?? null, fixedIpAddress: target?.port.fixedIps[0]?.ipAddress ?? null, routerId: target?.routerId ?? null,
-      status: target ? 'ACTIVE' : 'DOWN', description: '', tags: [], createdAt: this.tick(),
+      status: target ? 'ACTIVE' : 'DOWN', description: extra.description ?? '', tags: extra.tags ?? [], createdAt: this.tick(),
     });
     // Neutron backs every floating IP with a port on the external network.
     this.port(external.subnet, { key: `fipport:${fip.id}`, projectId: '', deviceOwner: 'network:floatingip', deviceId: fip.id, ip: address });
+    return fip;
   }
 
   // ---- hosts -----------------------------------------------------------------------------------
@@ -299,31 +328,49 @@ export class CloudBuilder {
 
   // ---- servers and volumes -----------------------------------------------------------------------
 
+  /**
+   * A server with a port per subnet in `subnets` (made by Nova), plus the pre-created `ports` it
+   * was booted with. An AMI-style image's kernel and ramdisk are recorded as Nova does.
+   */
   server(project: Project, name: string, spec: {
     user: User; flavor: Flavor; image?: Image; host: Hypervisor; subnets: Subnet[]; securityGroups?: SecurityGroup[]; keyName?: string;
     metadata?: Record<string, string>; tags?: string[]; status?: 'ACTIVE' | 'SHUTOFF'; key?: string;
+    ports?: Port[]; description?: string; userData?: string;
   }): { server: Server; ports: Port[] } {
     const key = spec.key ?? `${project.id}/${name}`;
     const created = this.tick();
     const status = spec.status ?? 'ACTIVE';
+    const kernel = spec.image?.properties['kernel_id'];
+    const bootFiles = kernel ? { kernelId: kernel, ramdiskId: spec.image?.properties['ramdisk_id'] ?? '' } : {};
     const server = this.store.servers.insert({
       id: this.ids.uuid(`server:${key}`), name, projectId: project.id, userId: spec.user.id, flavorId: spec.flavor.id, imageId: spec.image?.id ?? '',
       keyName: spec.keyName ?? null, securityGroupNames: (spec.securityGroups ?? []).map((g) => g.name), metadata: spec.metadata ?? {}, tags: spec.tags ?? [],
       host: spec.host.host, hypervisorHostname: spec.host.hostname, availabilityZone: 'nova', status,
       vmState: status === 'ACTIVE' ? 'active' : 'stopped', taskState: null, powerState: status === 'ACTIVE' ? POWER_STATE.RUNNING : POWER_STATE.SHUTDOWN,
-      instanceNumber: ++this.instanceNumber, description: null, locked: false, configDrive: '', createdAt: created, updatedAt: created, launchedAt: created + 30_000,
+      instanceNumber: ++this.instanceNumber, description: spec.description ?? null, locked: false, configDrive: '', createdAt: created, updatedAt: created, launchedAt: created + 30_000,
+      ...(spec.userData !== undefined ? { userData: spec.userData } : {}), ...bootFiles,
     });
-    const ports = spec.subnets.map((subnet, i) => this.port(subnet, {
+    for (const port of spec.ports ?? []) {
+      this.store.ports.update(port, (p) => Object.assign(p, { deviceOwner: 'compute:nova', deviceId: server.id, bindingHostId: spec.host.host, status: 'ACTIVE' }));
+    }
+    const made = spec.subnets.map((subnet, i) => this.port(subnet, {
       key: `${key}#${i}`, projectId: project.id, deviceOwner: 'compute:nova', deviceId: server.id, host: spec.host.host, securityGroups: spec.securityGroups ?? [],
     }));
-    return { server, ports };
+    return { server, ports: [...(spec.ports ?? []), ...made] };
+  }
+
+  serverGroup(project: Project, name: string, user: User, policy: ServerGroup['policy'], members: Server[]): ServerGroup {
+    return this.store.serverGroups.insert({ id: this.ids.uuid(`servergroup:${project.id}/${name}`), name, projectId: project.id, userId: user.id, policy, members: members.map((m) => m.id) });
   }
 
   volumeType(name: string, extraSpecs: Record<string, string> = {}, description: string | null = null): void {
     this.store.volumeTypes.insert({ id: this.ids.uuid(`voltype:${name}`), name, isPublic: true, description, extraSpecs });
   }
 
-  volume(project: Project, name: string, spec: { user: User; sizeGb: number; typeName?: string; attachTo?: { server: Server; device: string }; image?: Image; metadata?: Record<string, string>; key?: string }): Volume {
+  volume(project: Project, name: string, spec: {
+    user: User; sizeGb: number; typeName?: string; attachTo?: { server: Server; device: string }; image?: Image; metadata?: Record<string, string>; key?: string;
+    description?: string;
+  }): Volume {
     const type = this.store.volumeTypes.by('name', spec.typeName ?? '__DEFAULT__')[0];
     if (!type) throw new Error(`no volume type ${spec.typeName ?? '__DEFAULT__'}`);
     const created = this.tick();
@@ -335,7 +382,7 @@ export class CloudBuilder {
       id, name, projectId: project.id, userId: spec.user.id, sizeGb: spec.sizeGb, status: spec.attachTo ? 'in-use' : 'available',
       bootable: spec.image !== undefined, volumeTypeId: type.id, availabilityZone: 'nova',
       attachments: spec.attachTo ? [{ attachmentId: this.ids.uuid(`attachment:${id}`), serverId: spec.attachTo.server.id, device: spec.attachTo.device, hostName: spec.attachTo.server.host, attachedAt: created + 60_000 }] : [],
-      metadata: spec.metadata ?? {}, description: null, multiattach: false, encrypted: false, snapshotId: null, sourceVolid: null,
+      metadata: spec.metadata ?? {}, description: spec.description ?? null, multiattach: false, encrypted: false, snapshotId: null, sourceVolid: null,
       imageId: spec.image?.id ?? null, backendHost: `${this.store.meta.name}-storage@lvmdriver-1#lvmdriver-1`, createdAt: created, updatedAt: created,
     });
   }

@@ -4,17 +4,19 @@
  */
 import type { CloudStore } from '../store.js';
 import { buildDemoSource } from './demo.js';
+import { buildKitchenSinkSource, buildMacClashTarget } from './kitchen-sink.js';
 import { buildLargeSource } from './large.js';
 import { buildSmallSource } from './small.js';
+import type { ScenarioOptions } from './options.js';
 import { buildFuelTarget } from './target.js';
 
-export type ScenarioName = 'demo' | 'small' | 'large';
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large'];
+export type ScenarioName = 'demo' | 'small' | 'large' | 'kitchen-sink' | 'kitchen-sink-mac-clash';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large', 'kitchen-sink', 'kitchen-sink-mac-clash'];
 
 export interface Scenario {
   name: ScenarioName;
   /** Builds a fresh, independent store each call (deterministic: same ids every time). */
-  source(cloudName?: string): CloudStore;
+  source(cloudName?: string, options?: ScenarioOptions): CloudStore;
   target(cloudName?: string): CloudStore;
 }
 
@@ -23,6 +25,10 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   small: { name: 'small', source: buildSmallSource, target: buildFuelTarget },
   // Room on the target for the waves the large source is moved in (bench:apply moves 600 servers).
   large: { name: 'large', source: buildLargeSource, target: (cloudName) => buildFuelTarget(cloudName, 24) },
+  // Every case of issue "Fidelity" item 6 in one project (kitchen-sink.ts).
+  'kitchen-sink': { name: 'kitchen-sink', source: buildKitchenSinkSource, target: buildFuelTarget },
+  // The same source; the target already holds a port with the MAC of ks-web-port (a conflict at plan time).
+  'kitchen-sink-mac-clash': { name: 'kitchen-sink-mac-clash', source: buildKitchenSinkSource, target: buildMacClashTarget },
 };
 
 export function isScenarioName(name: string): name is ScenarioName {

@@ -8,10 +8,13 @@
  */
 import type { CloudStore, Hypervisor } from '../store.js';
 import { CloudBuilder, baseIdentity } from './builder.js';
+import type { ScenarioOptions } from './options.js';
 
 export const LARGE_SHAPE = { projects: 50, serversPerProject: 200, hypervisors: 100 } as const;
 
-export function buildLargeSource(name = 'sandbox-source'): CloudStore {
+/** `scale` multiplies the projects (and so the servers, ports, volumes): 5 gives 50 000 servers. */
+export function buildLargeSource(name = 'sandbox-source', options: ScenarioOptions = {}): CloudStore {
+  const projects = LARGE_SHAPE.projects * (options.scale ?? 1);
   const b = new CloudBuilder(name);
   const { adminProject } = baseIdentity(b, { serviceProject: 'service', serviceUsers: ['nova', 'glance', 'neutron', 'cinder'] });
   b.defaultFlavors();
@@ -35,7 +38,7 @@ export function buildLargeSource(name = 'sandbox-source'): CloudStore {
   b.volumeType('__DEFAULT__', {}, 'Default Volume Type');
 
   let serial = 0;
-  for (let p = 0; p < LARGE_SHAPE.projects; p++) {
+  for (let p = 0; p < projects; p++) {
     const pn = String(p).padStart(2, '0');
     const project = b.project(`proj-${pn}`, { description: `load project ${pn}` });
     const user = b.user(`user-${pn}`, { defaultProject: project });
@@ -46,8 +49,9 @@ export function buildLargeSource(name = 'sandbox-source'): CloudStore {
     const sg = b.defaultSecurityGroup(project);
     const subnets = ['a', 'b'].map((x, i) => {
       const net = b.network(project, `proj-${pn}-net-${x}`);
-      // /22 leaves room for 200 servers, the router and DHCP ports, with headroom for apply tests.
-      return b.subnet(net, `proj-${pn}-subnet-${x}`, `10.${100 + i}.${p * 4}.0/22`);
+      // /22 leaves room for 200 servers, the router and DHCP ports, with headroom for apply tests;
+      // 64 projects fill a /16, so larger scales go on to the next pair.
+      return b.subnet(net, `proj-${pn}-subnet-${x}`, `10.${100 + i + 2 * Math.floor(p / 64)}.${(p % 64) * 4}.0/22`);
     });
     const router = b.router(project, `proj-${pn}-router`, external, subnets);
     for (let s = 0; s < LARGE_SHAPE.serversPerProject; s++) {

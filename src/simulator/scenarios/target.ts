@@ -6,6 +6,13 @@ import type { CloudStore } from '../store.js';
 import { CloudBuilder, baseIdentity } from './builder.js';
 
 export function buildFuelTarget(name = 'sandbox-target', computeHosts = 2): CloudStore {
+  const b = fuelTargetBuilder(name, computeHosts);
+  b.store.checkReferences();
+  return b.store;
+}
+
+/** The builder of the fresh Fuel cloud, for scenarios whose target already holds something more. */
+export function fuelTargetBuilder(name: string, computeHosts = 2): CloudBuilder {
   const b = new CloudBuilder(name);
   const { adminProject } = baseIdentity(b, { serviceProject: 'services', serviceUsers: ['nova', 'glance', 'neutron', 'cinder'] });
   b.defaultFlavors();
@@ -17,6 +24,5 @@ export function buildFuelTarget(name = 'sandbox-target', computeHosts = 2): Clou
   for (let n = 4; n < 4 + computeHosts; n++) b.computeHost(`node-${n}.domain.tld`, { hostIp: `192.168.0.${n}`, vcpus: 48, memoryMb: 262_144, localGb: 3600 });
   b.volumeType('__DEFAULT__', {}, 'Default Volume Type');
   b.volumeType('volumes_lvm', { volume_backend_name: 'LVM-backend' });
-  b.store.checkReferences();
-  return b.store;
+  return b;
 }

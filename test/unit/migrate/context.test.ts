@@ -17,7 +17,7 @@ function contextWith(mappings: Record<string, string>, changes: Change[]): Migra
   return new MigrationContext({
     planName: 'test', settings: { maps: { networks: {}, volumeTypes: {}, availabilityZones: {}, flavors: {} }, passwords: 'skip' },
     source: unused, target: unused, targetConfig: {} as never, sourceLookup: new InventoryLookup(demoSource()), targetLookup: new InventoryLookup(freshTarget()),
-    changes, ledger, events: nullSink, passwords: { record: async () => undefined }, connect: async () => unused,
+    changes, ledger, events: nullSink, passwords: { record: async () => undefined, known: () => undefined }, connect: async () => unused,
   });
 }
 

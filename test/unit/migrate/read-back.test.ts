@@ -32,7 +32,7 @@ function selfContext(): MigrationContext {
   return new MigrationContext({
     planName: 'test', settings: { maps: { networks: {}, volumeTypes: {}, availabilityZones: {}, flavors: {} }, passwords: 'skip' },
     source: cloud, target: cloud, targetConfig: sandboxCloudConfig(sandbox.source, 'target'), sourceLookup: lookup, targetLookup: lookup,
-    changes: [], ledger, events: nullSink, passwords: { record: async () => undefined }, connect: async () => cloud,
+    changes: [], ledger, events: nullSink, passwords: { record: async () => undefined, known: () => undefined }, connect: async () => cloud,
   });
 }
 

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import YAML from 'yaml';
 import { writeSandboxConfig, startSandbox } from '../../../src/simulator/sandbox.js';
 import { SCENARIOS } from '../../../src/simulator/scenarios/index.js';
+import { KS_FIXED_MAC } from '../../../src/simulator/scenarios/kitchen-sink.js';
 import type { CloudStore } from '../../../src/simulator/store.js';
 import { tempFiles } from '../../helpers/tmp.js';
 import { login } from './helpers.js';
@@ -17,10 +18,73 @@ function fingerprint(store: CloudStore): string {
 }
 
 test('scenarios are deterministic: two builds give the same ids', () => {
-  for (const name of ['demo', 'small'] as const) {
+  for (const name of ['demo', 'small', 'kitchen-sink'] as const) {
     assert.equal(fingerprint(SCENARIOS[name].source()), fingerprint(SCENARIOS[name].source()), name);
   }
   assert.equal(fingerprint(SCENARIOS.demo.target()), fingerprint(SCENARIOS.demo.target()));
+  assert.equal(fingerprint(SCENARIOS['kitchen-sink-mac-clash'].target()), fingerprint(SCENARIOS['kitchen-sink-mac-clash'].target()));
+});
+
+test('the kitchen-sink source holds every case of issue "Fidelity" item 6', () => {
+  const s = SCENARIOS['kitchen-sink'].source();
+  const one = <T extends { name: string }>(rows: readonly T[], name: string): T => {
+    const row = rows.find((r) => r.name === name);
+    assert.ok(row, `no ${name}`);
+    return row;
+  };
+  const domain = one(s.domains.all(), 'ks-domain');
+  const app = one(s.projects.all(), 'ks-app');
+  const partner = one(s.projects.all(), 'ks-partner');
+  assert.ok(domain.description && app.description && app.tags.length > 0 && app.domainId === domain.id && partner.domainId === domain.id);
+  const owner = one(s.users.all(), 'ks-owner');
+  assert.ok(owner.email && owner.description && owner.defaultProjectId === app.id);
+  assert.deepEqual(s.roleAssignments.by('user', owner.id).map((a) => [s.roles.get(a.roleId)?.name, a.scope]), [['member', { projectId: app.id }], ['reader', { domainId: domain.id }]]);
+  assert.ok(['instances', 'cores', 'ram'].every((k) => (s.quotaFor('compute', app.id)[k] ?? 0) > (s.quotaDefaults.compute[k] ?? 0)));
+  assert.ok((s.quotaFor('network', app.id)['port'] ?? 0) !== s.quotaDefaults.network['port'] && (s.quotaFor('volume', app.id)['volumes'] ?? 0) > (s.quotaDefaults.volume['volumes'] ?? 0));
+  const flavor = one(s.flavors.all(), 'ks-private');
+  assert.ok(!flavor.isPublic && flavor.description && Object.keys(flavor.extraSpecs).length > 0);
+  assert.deepEqual(flavor.accessProjectIds, [app.id, partner.id]);
+  const ephemeral = one(s.flavors.all(), 'ks-ephemeral');
+  assert.ok(ephemeral.isPublic && ephemeral.ephemeralGb > 0 && ephemeral.swapMb > 0);
+  assert.deepEqual(s.keypairs.all().map((k) => [k.name, k.userId]), [['ks-key', owner.id]]);
+  const shared = one(s.images.all(), 'ks-shared-image');
+  assert.deepEqual(shared.members.map((m) => [m.memberId, m.status]), [[partner.id, 'accepted']]);
+  assert.ok(shared.visibility === 'shared' && shared.tags.length > 0 && Object.keys(shared.properties).length > 0 && shared.minDiskGb > 0 && shared.minRamMb > 0 && !shared.protected);
+  const [kernel, ramdisk, ami] = ['ks-kernel', 'ks-ramdisk', 'ks-ami'].map((n) => one(s.images.all(), n));
+  assert.deepEqual([kernel!.diskFormat, ramdisk!.diskFormat, ami!.properties['kernel_id'], ami!.properties['ramdisk_id']], ['aki', 'ari', kernel!.id, ramdisk!.id]);
+  const net = one(s.networks.all(), 'ks-net');
+  assert.ok(net.mtu !== 1450 && net.description && net.tags.length > 0 && net.portSecurityEnabled);
+  const subnet = one(s.subnets.all(), 'ks-subnet');
+  assert.ok(subnet.allocationPools.length > 1 && subnet.dnsNameservers.length > 0 && subnet.hostRoutes.length > 0 && subnet.gatewayIp && subnet.description);
+  const router = one(s.routers.all(), 'ks-router');
+  assert.ok(router.externalGateway && router.routes.length > 0 && s.ports.by('device', router.id).some((p) => p.deviceOwner === 'network:router_interface'));
+  const groups = s.securityGroups.by('project', app.id);
+  const rules = groups.flatMap((g) => s.securityGroupRules.by('group', g.id));
+  assert.ok(rules.some((r) => r.remoteGroupId && r.remoteGroupId !== r.securityGroupId) && rules.some((r) => r.remoteIpPrefix && r.description));
+  const port = one(s.ports.all(), 'ks-web-port');
+  assert.ok(port.macAddress === KS_FIXED_MAC && port.fixedIps[0]?.ipAddress === '10.77.0.20' && (port.allowedAddressPairs ?? []).length > 0 && port.description);
+  const fip = s.floatingIpOfPort(port.id);
+  assert.ok(fip && fip.description);
+  const web = one(s.servers.all(), 'ks-web-1');
+  assert.ok(web.status === 'ACTIVE' && web.userId === owner.id && web.keyName === 'ks-key' && web.flavorId === flavor.id && web.imageId === shared.id);
+  assert.ok(Object.keys(web.metadata).length > 0 && web.tags.length > 0 && web.description && web.userData);
+  assert.deepEqual(s.serverPorts(web.id).map((p) => p.id), [port.id]);
+  assert.deepEqual(s.serverGroups.by('member', web.id).map((g) => g.policy), ['anti-affinity']);
+  assert.equal(one(s.servers.all(), 'ks-stopped').status, 'SHUTOFF');
+  assert.equal(one(s.servers.all(), 'ks-kernel-boot').kernelId, kernel!.id);
+  const volumes = s.volumes.by('project', app.id);
+  assert.ok(volumes.every((v) => v.description && Object.keys(v.metadata).length > 0));
+  assert.deepEqual(volumes.map((v) => v.attachments.map((a) => a.serverId)), [[web.id], []]);
+});
+
+test('the kitchen-sink-mac-clash target already holds a port with the MAC of ks-web-port on ks-app/ks-net', () => {
+  const t = SCENARIOS['kitchen-sink-mac-clash'].target();
+  const squatter = t.ports.all().find((p) => p.macAddress === KS_FIXED_MAC);
+  assert.ok(squatter);
+  assert.equal(t.networks.get(squatter.networkId)?.name, 'ks-net');
+  assert.equal(t.projects.get(squatter.projectId)?.name, 'ks-app');
+  assert.notEqual(squatter.fixedIps[0]?.ipAddress, '10.77.0.20', 'at another address: a different port, not a copy');
+  assert.deepEqual(fingerprint(SCENARIOS['kitchen-sink-mac-clash'].source()), fingerprint(SCENARIOS['kitchen-sink'].source()), 'the same source');
 });
 
 test('the demo source has the promised estate', () => {

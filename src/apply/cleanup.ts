@@ -1,0 +1,57 @@
+import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../migrate/access.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/owner-session.js';
+import { temporaryIdsByName } from '../migrate/temporaries.js';
+import { blockStorage, image, type Cloud } from '../openstack/index.js';
+import { PumphouseError } from '../errors.js';
+import type { TemporaryObject } from '../state/model.js';
+import type { StateStore } from '../state/store.js';
+
+/**
+ * Removes the temporary objects apply recorded in the state and did not get to remove (a failure
+ * or a kill in the middle of a copy): source snapshots of servers, snapshot/clone volumes and
+ * upload images of volumes, the target's transfer images, the admin role Pumphouse gave its own
+ * user on target projects, a key lent to its user for a boot. Only objects the state names are
+ * touched: by id, or — for an intent recorded before its create call returned — by the unique
+ * name it was to be created under. Never anything found by guessing.
+ */
+export interface CleanupResult {
+  temporary: TemporaryObject;
+  /** The objects removed (ids); [] for an intent whose create never happened. */
+  removed: string[];
+  error?: string;
+}
+
+/** Snapshots go after the clones made from them; images and clones first; Pumphouse's own access last. */
+const order = (t: TemporaryObject): number => (t.kind === 'volume-snapshot' ? 1 : t.kind === TEMPORARY_GRANT_KIND ? 2 : 0);
+
+export function recordedTemporaries(store: StateStore): Array<[string, TemporaryObject]> {
+  return Object.entries(store.state.temporaries).sort(([, a], [, b]) => order(a) - order(b));
+}
+
+export async function removeTemporaries(store: StateStore, clouds: { source: Cloud; target: Cloud }): Promise<CleanupResult[]> {
+  const results: CleanupResult[] = [];
+  for (const [key, temporary] of recordedTemporaries(store)) {
+    const cloud = temporary.cloud === 'source' ? clouds.source : clouds.target;
+    try {
+      const ids = temporary.id ? [temporary.id] : await temporaryIdsByName(cloud, temporary.kind, temporary.name ?? '');
+      for (const id of ids) await removeOne(cloud, temporary.kind, id);
+      await store.update((s) => {
+        delete s.temporaries[key];
+      });
+      results.push({ temporary, removed: ids });
+    } catch (error) {
+      results.push({ temporary, removed: [], error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}
+
+
+async function removeOne(cloud: Cloud, kind: string, id: string): Promise<void> {
+  if (kind === TEMPORARY_GRANT_KIND) await revokeTemporaryGrant(await cloud.identity(), id);
+  else if (kind === TEMPORARY_KEYPAIR_KIND) await removeTemporaryKeypair(await cloud.compute(), id);
+  else if (kind === 'image') await image.images.remove(await cloud.image(), id);
+  else if (kind === 'volume') await blockStorage.volumes.remove(await cloud.blockStorage(), id);
+  else if (kind === 'volume-snapshot') await blockStorage.snapshots.remove(await cloud.blockStorage(), id);
+  else throw new PumphouseError('PH1608', `unknown temporary kind ${kind}`);
+}
