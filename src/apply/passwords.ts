@@ -97,12 +97,13 @@ export interface PasswordCheckInput {
  */
 export function warnUsersWithoutPasswords(input: PasswordCheckInput): void {
   const names = new Map(input.source.resources.filter((r) => r.kind === 'user').map((r) => [r.address, r.name]));
-  const done = new Set(input.steps.filter((s) => input.records[s.id]?.status === 'done').map((s) => s.address));
   for (const change of input.changes) {
     if (change.kind !== 'user') continue;
-    const onTarget = change.action === 'noop' || change.action === 'update' || done.has(change.address);
+    // Only users this state's applies created have a password Pumphouse set; the target's own
+    // users (admin, or one matched by name) are none of its business.
+    const created = input.records[`create:${change.address}`]?.status === 'done';
     const name = names.get(change.address);
-    if (!onTarget || name === undefined || input.passwords.has(name)) continue;
+    if (!created || name === undefined || input.passwords.has(name)) continue;
     input.events.emit({
       type: 'warning', level: 'warn',
       message: `user ${quoted(name)} is on the target but its password is not in ${input.passwords.path}: whoever needs it cannot be told`,

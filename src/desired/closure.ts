@@ -129,14 +129,12 @@ export class SourceGraph {
   }
 
   /**
-   * A moving user's roles on the domains of moving projects (a domain admin of `partners` stays
-   * one when `partners/acme` moves with them). Roles on other domains stay behind: copying one
-   * would bring a domain the plan does not otherwise touch.
+   * A moving user's roles on domains (a domain admin of `partners` stays one). A role on a domain
+   * nothing else moves brings that domain along: a user who arrives without a role they had
+   * would be a copy that is not the same, and the plan shows the domain it adds.
    */
-  domainGrants(userAddress: string, movingDomains: ReadonlySet<string>): Need[] {
-    return (this.domainGrantsByUser.get(userAddress) ?? [])
-      .filter((grant) => refList(grant, 'domain').some((d) => movingDomains.has(d)))
-      .map((grant) => ({ address: grant.address, why: 'domain role', order: false }));
+  domainGrants(userAddress: string): Need[] {
+    return (this.domainGrantsByUser.get(userAddress) ?? []).map((grant) => ({ address: grant.address, why: 'domain role', order: false }));
   }
 
   /** The grants on a project (users', groups', inherited ones). */

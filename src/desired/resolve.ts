@@ -191,14 +191,12 @@ class Resolver {
     }
   }
 
-  /** The domain roles of the users that move, on the domains of the projects that move. */
+  /** The domain roles of the users that move (each brings its role and domain). */
   private selectDomainGrants(): void {
-    const selectedOf = (kind: string) => [...this.selected.values()].filter((s) => s.kind === kind).map((s) => this.lookup.get(s.address)).filter((r): r is InventoryResource => r !== undefined);
-    const domains = new Set(selectedOf('project').flatMap((p) => refList(p, 'domain')));
-    for (const user of selectedOf('user')) {
-      for (const need of this.graph.domainGrants(user.address, domains)) this.addAddress(need.address, `${need.why} of ${user.address}`);
+    const users = [...this.selected.values()].filter((s) => s.kind === 'user').map((s) => s.address);
+    for (const user of users) {
+      for (const need of this.graph.domainGrants(user)) this.addAddress(need.address, `${need.why} of ${user}`);
     }
-    // A grant brings its role; users and domains are already in.
     this.closeOver();
   }
 

@@ -10,7 +10,7 @@ import { estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
-import { describeLosses, type LossContext } from './losses.js';
+import { describeLosses, losesData, type LossContext } from './losses.js';
 import { macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
 
@@ -192,7 +192,7 @@ function migration(selected: SelectedResource, resource: InventoryResource, base
     ...base,
     action: 'migrate',
     reason: selected.reason,
-    impact: willNotSurvive.length > 0 ? 'data-loss' : 'downtime',
+    impact: willNotSurvive.some(losesData) ? 'data-loss' : 'downtime',
     willNotSurvive,
     move: { ...selected.move, ...estimate },
   };

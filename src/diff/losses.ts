@@ -73,6 +73,11 @@ function kindLosses(resource: InventoryResource, selected: SelectedResource, con
   }
 }
 
+/** Whether a server's loss is of data (its root or ephemeral disk, a volume left behind), not of a record. */
+export function losesData(loss: string): boolean {
+  return loss.startsWith('root disk data') || loss.startsWith('ephemeral disk') || loss.includes('stays on the source');
+}
+
 function serverLosses(server: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
   const losses: string[] = [];
   const move = selected.move;
@@ -83,6 +88,9 @@ function serverLosses(server: InventoryResource, selected: SelectedResource, con
   if (move.strategy === 'rebuild' && !bootFromVolume) {
     const image = refList(server, 'image')[0];
     losses.push(`root disk data: rebuilt from ${image ?? 'its original image'} (strategy: rebuild)`);
+  } else if (move.strategy === 'snapshot' && !bootFromVolume) {
+    const image = refList(server, 'image')[0];
+    losses.push(`image: the copy boots from pumphouse-snapshot-${server.name}, the copy of its disk's snapshot${image ? `, not from ${image}` : ''}`);
   }
   if ((flavor.ephemeralGb ?? 0) > 0) {
     losses.push(`ephemeral disk (${flavor.ephemeralGb} GB): recreated empty (no API copies it)`);

@@ -8,6 +8,7 @@ import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
 import { bootSession } from './owner-session.js';
 import { copyStateOf, settleServer, statusBeforeMove, statusRecord } from './server-power.js';
+import { imageReferenceProperties } from './image-parts.js';
 import { isCopyOf, rollBackFailedMove, verifyServerCopy } from './server-verify.js';
 import { ensureSourceStopped } from './source-servers.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
@@ -23,14 +24,13 @@ import { waitForStatus } from './wait.js';
  *   3. boots the copy in the target project on the copied ports (so MACs and IPs stay), with the
  *      same flavor, key, metadata, tags, user data, AZ, server group and volumes at the same
  *      devices, marked with tags and metadata;
- *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime, then
- *      stops the copy if the source was stopped before the move and locks it if the source is
- *      locked (server-power.ts);
+ *   4. re-associates the floating IPs, stops the copy if the source was stopped before the move
+ *      and locks it if the source is locked (server-power.ts), reads the copy and its floating
+ *      IPs back and checks they hold what the source holds, records the downtime;
  *   5. only then handles the source as the plan says (delete | keep-stopped | keep).
  * A failure between 1 and 4 that outlasts the attempts removes the unverified copy and starts the
  * source server again (onFailed); until then a partial copy keeps its mark, so the next attempt
- * finds it instead of booting a second one. Verification reads the copy back before step 5; both
- * live in server-verify.ts.
+ * finds it instead of booting a second one. The read-back and the roll-back: server-verify.ts.
  */
 
 const SNAPSHOT_OF = 'pumphouse_snapshot_of';
@@ -87,12 +87,24 @@ export function serverRunner(m: MigrationContext): StepRunner {
     await ctx.saveCheckpoint({ snapshotId });
     const sid = snapshotId;
     const snapshot = await wait(ctx, `snapshot of ${source.address} on the source`, () => image.images.get(sourceImages, sid), ['active']);
-    const imageAttrs = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string)?.attributes : undefined;
-    return ensureImageCopy(m, sid, () => imageRecord(m, sid, {
+    const original = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string) : undefined;
+    // An AMI's snapshot boots with its kernel and ramdisk: their copies' ids, never the source's.
+    const references = original ? imageReferenceProperties(m, original) : {};
+    const copyId = await ensureImageCopy(m, sid, () => imageRecord(m, sid, {
       name: `pumphouse-snapshot-${source.name}`, diskFormat: snapshot.disk_format ?? 'raw', containerFormat: snapshot.container_format ?? 'bare',
       visibility: 'private', owner: projectId, minDiskGb: snapshot.min_disk, minRamMb: snapshot.min_ram,
-      properties: (imageAttrs?.['properties'] as Record<string, unknown> | undefined) ?? {},
+      properties: { ...((original?.attributes['properties'] as Record<string, unknown> | undefined) ?? {}), ...references },
     }), ctx);
+    await correctImageReferences(copyId, references);
+    return copyId;
+  }
+
+  /** A copy an earlier run made (found by its mark) may name other images: set them right. */
+  async function correctImageReferences(copyId: string, references: Record<string, string>): Promise<void> {
+    if (Object.keys(references).length === 0) return;
+    const client = await m.target.image();
+    const copy = await image.images.get(client, copyId);
+    if (Object.entries(references).some(([key, id]) => copy.properties[key] !== id)) await image.images.setProperties(client, copyId, references);
   }
 
   /** `live`: the source server as just read (user data is read live, never kept). */

@@ -1,4 +1,5 @@
 import { markMetadata, SOURCE_METADATA_KEY } from '../diff/marks.js';
+import { errorMessage } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
@@ -136,6 +137,10 @@ export function volumeRunner(m: MigrationContext): StepRunner {
       m.ledger.setMapping(source.address, ready.id);
       // A volume made from an image is bootable; a copy of a data volume must not be.
       if ((ready.bootable === 'true') !== (a['bootable'] === true)) await blockStorage.volumes.setBootable(client, ready.id, a['bootable'] === true);
+      await matchImageMetadata(client, ready, imageMetadataOf(m, source)).catch((error: unknown) => {
+        // A cloud whose policy keeps this record is no reason to fail a copy whose data is there.
+        m.events.emit({ type: 'warning', level: 'warn', message: `${source.address}: the copy keeps Cinder's record of the transfer image: ${errorMessage(error)}`, data: { code: 'PH1628', cloud: m.target.label } });
+      });
       await cleanup(ctx);
       return { targetId: ready.id };
     },
@@ -149,6 +154,27 @@ export function volumeRunner(m: MigrationContext): StepRunner {
       for (const server of attachedServers(m.sourceObject(ctx.step.address))) await restartSourceIfStopped(m, server);
     },
   };
+}
+
+/**
+ * Cinder records the image a volume was made from: for the copy, Pumphouse's transfer image. The
+ * copy gets the source's record instead (none, for a volume not made from an image).
+ */
+async function matchImageMetadata(client: Awaited<ReturnType<MigrationContext['target']['blockStorage']>>, copy: blockStorage.volumes.Volume, wanted: Record<string, string>): Promise<void> {
+  const recorded = copy.volume_image_metadata ?? {};
+  for (const key of Object.keys(recorded)) if (!(key in wanted)) await blockStorage.volumes.unsetImageMetadata(client, copy.id, key);
+  const differing = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => recorded[key] !== value));
+  if (Object.keys(differing).length > 0) await blockStorage.volumes.setImageMetadata(client, copy.id, differing);
+}
+
+/** The source's image record in the target's terms: `image_id` names the image's copy, or goes. */
+function imageMetadataOf(m: MigrationContext, source: InventoryResource): Record<string, string> {
+  const wanted = { ...((source.attributes['imageMetadata'] ?? {}) as Record<string, string>) };
+  const image = refList(source, 'image')[0];
+  const copy = image ? m.targetIdOf(image) : undefined;
+  if (copy) wanted['image_id'] = copy;
+  else delete wanted['image_id'];
+  return wanted;
 }
 
 /** A temporary of this volume's copy: every one is named after the source volume. */

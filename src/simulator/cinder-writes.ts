@@ -125,6 +125,20 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
         volume_type: null, image_id: image.id, container_format: image.containerFormat, disk_format: image.diskFormat, image_name: image.name,
       } });
     }
+    // os-set_image_metadata merges keys into what Cinder recorded; os-unset_image_metadata drops one.
+    if (isObject(b['os-set_image_metadata'])) {
+      const meta = isObject(b['os-set_image_metadata']['metadata']) ? b['os-set_image_metadata']['metadata'] : {};
+      volume.imageMetadata = { ...volumeImageMetadata(call.store, volume), ...Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)])) };
+      return json(200, { metadata: { ...volume.imageMetadata } });
+    }
+    if (isObject(b['os-unset_image_metadata'])) {
+      const key = String(b['os-unset_image_metadata']['key'] ?? '');
+      const current = volumeImageMetadata(call.store, volume);
+      if (!(key in current)) return err(404, `Glance metadata for volume ${volume.id} with key ${key} could not be found.`);
+      delete current[key];
+      volume.imageMetadata = current;
+      return { status: 200 };
+    }
     if (isObject(b['os-set_bootable'])) {
       volume.bootable = b['os-set_bootable']['bootable'] === true || b['os-set_bootable']['bootable'] === 'true';
       return { status: 200 };
@@ -222,4 +236,12 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     call.store.quotas.set(projectId, { ...current, volume });
     return json(200, { quota_set: call.store.quotaFor('volume', projectId) });
   });
+}
+
+/** What Cinder records of the image a volume was made from (or what actions set since). */
+export function volumeImageMetadata(store: CloudStore, v: Volume): Record<string, string> {
+  if (v.imageMetadata) return { ...v.imageMetadata };
+  if (!v.imageId) return {};
+  const img = store.images.get(v.imageId);
+  return { image_id: v.imageId, image_name: img?.name ?? '', checksum: img?.checksum ?? '', container_format: img?.containerFormat ?? 'bare', disk_format: img?.diskFormat ?? 'raw', min_disk: '0', min_ram: '0', size: String(img?.sizeBytes ?? 0) };
 }

@@ -7,7 +7,7 @@
  * response below `/v3`. Faults use Nova's envelope names, as Cinder's wsgi layer does.
  */
 import { Router, json, webobHtml, queryFlag, queryLimit, linkWith, type SimRequest, type SimResponse } from './http.js';
-import { addCinderWrites, type CinderCall } from './cinder-writes.js';
+import { addCinderWrites, volumeImageMetadata, type CinderCall } from './cinder-writes.js';
 import { isoMicros } from './ids.js';
 import { atLeast, formatVersion, negotiate, type Microversion, type MicroversionRange } from './microversion.js';
 import { novaError as cinderError } from './nova.js';
@@ -81,10 +81,8 @@ function renderVolume(call: Call, v: Volume, detail: boolean): unknown {
     'os-vol-tenant-attr:tenant_id': v.projectId,
   };
   if (admin) Object.assign(body, { 'os-vol-host-attr:host': v.backendHost, 'os-vol-mig-status-attr:migstat': null, 'os-vol-mig-status-attr:name_id': null });
-  if (v.imageId) {
-    const img = call.store.images.get(v.imageId);
-    body['volume_image_metadata'] = { image_id: v.imageId, image_name: img?.name ?? '', checksum: img?.checksum ?? '', container_format: img?.containerFormat ?? 'bare', disk_format: img?.diskFormat ?? 'raw', min_disk: '0', min_ram: '0', size: String(img?.sizeBytes ?? 0) };
-  }
+  const imageMetadata = volumeImageMetadata(call.store, v);
+  if (Object.keys(imageMetadata).length > 0) body['volume_image_metadata'] = imageMetadata;
   const ver = call.v;
   if (atLeast(ver, 3, 13)) body['group_id'] = null;
   if (atLeast(ver, 3, 21) && admin) body['provider_id'] = null;
@@ -229,3 +227,4 @@ export const cinder: ServiceApi = {
   error: (_req, status, message) => cinderError(status, message),
   requestIdHeaders: (id) => ({ 'x-openstack-request-id': id, 'x-compute-request-id': id }),
 };
+

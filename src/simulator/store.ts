@@ -119,6 +119,8 @@ export interface Volume {
   bootable: boolean; volumeTypeId: string; availabilityZone: string; attachments: VolumeAttachment[];
   metadata: Record<string, string>; description: string | null; multiattach: boolean; encrypted: boolean;
   snapshotId: string | null; sourceVolid: string | null; imageId: string | null;
+  /** Image metadata once an action set or unset some (otherwise derived from `imageId`, as Cinder records it). */
+  imageMetadata?: Record<string, string>;
   /** The cinder-volume backend, `host@backend#pool`. */
   backendHost: string; createdAt: number; updatedAt: number;
 }

@@ -111,6 +111,16 @@ export async function setBootable(client: ServiceClient, id: string, bootable: b
   await client.post(client.url('volumes', id, 'action'), { 'os-set_bootable': { bootable } }, { okCodes: [200, 202], retrySafe: true });
 }
 
+/** os-set_image_metadata: keys merged into the image metadata Cinder keeps for the volume. */
+export async function setImageMetadata(client: ServiceClient, id: string, metadata: Record<string, string>): Promise<void> {
+  await client.post(client.url('volumes', id, 'action'), { 'os-set_image_metadata': { metadata } }, { okCodes: [200], retrySafe: true });
+}
+
+/** os-unset_image_metadata: one key less. */
+export async function unsetImageMetadata(client: ServiceClient, id: string, key: string): Promise<void> {
+  await client.post(client.url('volumes', id, 'action'), { 'os-unset_image_metadata': { key } }, { okCodes: [200], retrySafe: true });
+}
+
 /** PUT /volumes/{id}: name and description. */
 export async function update(client: ServiceClient, id: string, changes: { name?: string; description?: string | null }): Promise<Volume> {
   return (await client.put<{ volume: Volume }>(getURL(client, id), { volume: changes })).volume;

@@ -53,10 +53,11 @@ test('a user on the target whose password the file lacks is named in a PH1609 wa
     source.resources.push({ ...source.resources.find((r) => r.address === 'user:alice')!, address: 'user:dave', id: 'id-dave', name: 'dave' });
     const events = new RecordingSink();
     warnUsersWithoutPasswords({
-      // alice was there before this apply; carol is in the file; dave's copy failed: not on the target.
-      changes: [change('user:alice', 'noop'), change('user:carol', 'create'), change('user:dave', 'create')],
-      steps: [step('user:alice'), step('user:carol'), step('user:dave')],
-      records: { 'create:user:carol': { status: 'done', attempts: 1 }, 'create:user:dave': { status: 'failed', attempts: 1 } },
+      // An earlier run of this state created alice (her password since lost from the file); carol
+      // is in the file; dave's copy failed: not on the target; admin is the target's own user.
+      changes: [change('user:alice', 'noop'), change('user:carol', 'create'), change('user:dave', 'create'), change('user:admin', 'noop')],
+      steps: [step('user:carol'), step('user:dave')],
+      records: { 'create:user:alice': { status: 'done', attempts: 1 }, 'create:user:carol': { status: 'done', attempts: 1 }, 'create:user:dave': { status: 'failed', attempts: 1 } },
       source,
       passwords,
       events,

@@ -4,7 +4,7 @@ import { resolveSelection } from '../../../src/desired/resolve.js';
 import { demoSourceResources, desired, inventory, resource, workload } from '../../helpers/small-inventory.js';
 
 // Issue "Fidelity": a domain-scoped role grant was not copied. A user who moves keeps their roles
-// on the domains of the projects that move; roles on other domains, and inherited ones, stay.
+// on domains (bringing a domain nothing else moves); inherited ones are not copied as plain ones.
 const grant = (path: string, user: string, domain: string, role: string, inherited = false) =>
   resource('role-assignment', path, { refs: { user, domain, role }, attributes: { scope: 'domain', inherited } });
 
@@ -28,8 +28,8 @@ describe('resolution: domain-scoped grants', () => {
     const byAddress = new Map(sel.resources.map((r) => [r.address, r]));
     assert.equal(byAddress.get('role-assignment:domain:Default/alice/reader')?.reason, 'domain role of user:alice');
     assert.ok(byAddress.has('role:reader'), 'the grant brings its role');
-    assert.ok(!byAddress.has('role-assignment:domain:partners/alice/admin'), 'a role on a domain nothing moves to stays');
-    assert.ok(!byAddress.has('domain:partners'));
+    assert.ok(byAddress.has('role-assignment:domain:partners/alice/admin'), 'a role on a domain nothing else moves comes too');
+    assert.ok(byAddress.has('domain:partners'), '… with its domain');
     assert.ok(!byAddress.has('role-assignment:domain:Default/alice/admin'), 'an inherited grant is not copied as a plain one');
     assert.ok(!byAddress.has('role-assignment:domain:Default/bob/reader'), 'a user who does not move brings nothing');
   });
