@@ -60,8 +60,23 @@ export function diffState(input: DiffInput): ChangeSet {
   }
   const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
-  const diagnostics: Diagnostic[] = [...warnings, ...hosts.diagnostics];
+  const diagnostics: Diagnostic[] = [...warnings, ...distrustedMappings(matcher, source), ...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };
+}
+
+export const MAPPING_CODES = { distrusted: 'PH1411' } as const;
+
+/** A warning per state mapping the matcher set aside: the plan matched those objects by mark or key instead. */
+function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Diagnostic[] {
+  return [...matcher.distrusted.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).map((d) => {
+    const other = d.markedFor === undefined ? undefined : source.byId(d.kind, d.markedFor)?.address ?? `another source object (id ${d.markedFor})`;
+    return {
+      severity: 'warning' as const,
+      code: MAPPING_CODES.distrusted,
+      summary: `the state maps ${d.address} to ${d.targetAddress} (${d.targetId}) on the target, which ${other ? `is the copy of ${other}` : 'carries no Pumphouse mark'}: that mapping is ignored`,
+      hint: `the state file was edited or belongs to another plan; this plan finds ${d.address} by its mark or natural key, and the next apply records the right mapping`,
+    };
+  });
 }
 
 /**

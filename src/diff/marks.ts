@@ -21,6 +21,9 @@ export const VERIFIED_METADATA_KEY = 'pumphouse_verified';
  */
 export const SOURCE_STATUS_METADATA_KEY = 'pumphouse_source_status';
 
+/** Kinds whose copies carry their mark from the call that creates them: an unmarked one is not a copy. */
+export const MARKED_FROM_CREATION: ReadonlySet<string> = new Set(['image', 'volume', 'server']);
+
 /** The tags apply writes on a copy of `sourceId` made by plan `planName`. */
 export function markTags(sourceId: string, planName: string): string[] {
   return [`${SOURCE_TAG_PREFIX}${sourceId}`, `${PLAN_TAG_PREFIX}${planName}`];

@@ -2,11 +2,14 @@ import type { Maps } from '../desired/model.js';
 import { groupBy, refList, type InventoryLookup } from '../inventory/lookup.js';
 import type { InventoryResource, ResourceKind } from '../inventory/model.js';
 import type { TargetMatch } from './changes.js';
-import { markedSourceId } from './marks.js';
+import { MARKED_FROM_CREATION, markedSourceId } from './marks.js';
 
 /**
  * Finds a desired (source) object's counterpart on the target, in the order the issue sets:
- *   1. the id mapping a previous apply recorded in the state file (source address → target id);
+ *   1. the id mapping a previous apply recorded in the state file (source address → target id),
+ *      unless the mapped object is not that source object's copy: it carries another source
+ *      object's mark (or, for kinds marked from their creation on, none); such a mapping is set
+ *      aside (`distrusted`, which the diff reports) and the next ways are tried;
  *   2. the mark apply writes on every copy (marks.ts);
  *   3. a natural key per kind, in the target's terms (maps rename flavors, networks, types):
  *        project/user/role/grant/group/router/subnet/server/quota  their address (names)
@@ -16,6 +19,16 @@ import { markedSourceId } from './marks.js';
  *        volume type    name                 volume       project + name (named volumes only)
  */
 export type StateMappings = Readonly<Record<string, string>>;
+
+/** A state mapping the matcher did not trust, for the diff's warning. */
+export interface DistrustedMapping {
+  address: string;
+  kind: ResourceKind;
+  targetId: string;
+  targetAddress: string;
+  /** The source id the mapped object's mark names, if it has one. */
+  markedFor?: string;
+}
 
 export type MatchResult =
   | { found: InventoryResource; match: TargetMatch }
@@ -27,6 +40,8 @@ export class TargetMatcher {
   private readonly networksByName: Map<string, InventoryResource[]>;
   /** Source address → the target address it matched, for keys built from other matches (ports). */
   private readonly matched = new Map<string, string>();
+  /** State mappings set aside, by source address. */
+  readonly distrusted = new Map<string, DistrustedMapping>();
 
   constructor(
     private readonly target: InventoryLookup,
@@ -52,7 +67,7 @@ export class TargetMatcher {
   private find(source: InventoryResource): MatchResult {
     const mappedId = this.mappings[source.address];
     const byState = mappedId === undefined ? undefined : this.target.byId(source.kind, mappedId);
-    if (byState) return found(byState, 'state');
+    if (byState && this.isCopyOf(byState, source)) return found(byState, 'state');
     const byMark = this.byMark.get(`${source.kind}\u0000${source.id}`);
     if (byMark) return found(byMark, 'mark');
     if (source.kind === 'network') return this.findNetwork(source);
@@ -67,6 +82,14 @@ export class TargetMatcher {
       return { missing: true, unmapped: `spec.maps.flavors maps ${source.name} to ${this.maps.flavors[source.name]}, which the target does not have` };
     }
     return { missing: true };
+  }
+
+  /** Whether a mapped target object can be `source`'s copy by its mark; if not, the mapping is recorded as distrusted. */
+  private isCopyOf(mapped: InventoryResource, source: InventoryResource): boolean {
+    const markedFor = markedSourceId(mapped);
+    if (markedFor === source.id || (markedFor === undefined && !MARKED_FROM_CREATION.has(source.kind))) return true;
+    this.distrusted.set(source.address, { address: source.address, kind: source.kind, targetId: mapped.id, targetAddress: mapped.address, ...(markedFor ? { markedFor } : {}) });
+    return false;
   }
 
   /** Tenant networks match by project + name; mapped and external ones by their target name. */

@@ -100,6 +100,7 @@ export class MigrationContext {
   readonly waitTimeoutMs: number;
   readonly keepAdminGrants: boolean;
   private readonly changes = new Map<string, Change>();
+  private readonly deviations = new Map<string, Set<string>>();
   private readonly matcher: TargetMatcher;
   private readonly scoped = new Map<string, Promise<Cloud>>();
 
@@ -118,6 +119,33 @@ export class MigrationContext {
     this.keepAdminGrants = init.keepAdminGrants ?? false;
     for (const change of init.changes) this.changes.set(change.address, change);
     this.matcher = new TargetMatcher(init.targetLookup, init.settings.maps, {});
+    this.replaceSetAsideMappings();
+  }
+
+  /**
+   * A mapping of the state the plan did not match by (its object is gone, or is another object's
+   * copy: match.ts) gives way to what the plan matched, so no step uses the wrong object.
+   */
+  private replaceSetAsideMappings(): void {
+    for (const change of this.changes.values()) {
+      const mapped = this.ledger.mapping(change.address);
+      if (change.target && change.target.matchedBy !== 'state' && mapped !== undefined && mapped !== change.target.id) this.ledger.setMapping(change.address, change.target.id);
+    }
+  }
+
+  /**
+   * Records that a step wrote `path` of source `address`'s copy differently from the source, on
+   * purpose and after warning why (a MAC taken on the target since the plan: port-create.ts), so
+   * verification does not count it as inconsistent (read-back.ts). For this apply only.
+   */
+  allowDeviation(address: string, path: string): void {
+    const paths = this.deviations.get(address);
+    if (paths) paths.add(path);
+    else this.deviations.set(address, new Set([path]));
+  }
+
+  allowedDeviations(address: string): readonly string[] {
+    return [...(this.deviations.get(address) ?? [])];
   }
 
   change(address: string): Change | undefined {

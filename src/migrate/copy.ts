@@ -1,13 +1,14 @@
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { MigrationContext } from './context.js';
+import { leftToOtherSteps, verifyReadBack } from './read-back.js';
 
 /**
  * The shape of most create steps: find the copy on the target (by the id mapping, then by its
  * mark or natural key), else create it; then settle its parts (extra specs, interfaces, rules)
  * idempotently. A kind with parts is never "observed done" on sight: a kill between the create
  * and the parts would otherwise leave it half made for good, so `run` finds-or-creates and
- * completes every time.
+ * completes every time. Verify reads the copy back and compares it with the source (read-back.ts).
  */
 export interface CopyKind {
   /** The copy's target id, looked up live (never from a stale inventory). */
@@ -15,8 +16,11 @@ export interface CopyKind {
   create(m: MigrationContext, source: InventoryResource, ctx: StepContext): Promise<string>;
   /** Settles the copy's parts; must be harmless to repeat. */
   complete?(m: MigrationContext, source: InventoryResource, targetId: string, ctx: StepContext): Promise<void>;
-  /** Throws unless the copy is usable. @default find() must return it */
-  verify?(m: MigrationContext, source: InventoryResource, targetId: string): Promise<void>;
+  /**
+   * Throws unless the copy, as read back from the target after the step, is usable beyond what
+   * the kind's model compares (it carries the source's mark, …). The read-back itself always runs.
+   */
+  verify?(source: InventoryResource, copy: InventoryResource): void;
 }
 
 export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
@@ -43,10 +47,10 @@ export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
     },
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
-      const id = m.ledger.mapping(source.address);
-      if (kind.verify && id) return kind.verify(m, source, id);
-      const found = await kind.find(m, source);
-      if (!found) throw new Error(`${source.address}: its copy is not on the target after the step`);
+      const id = m.ledger.mapping(source.address) ?? (await kind.find(m, source));
+      if (!id) throw new Error(`${source.address}: its copy is not on the target after the step`);
+      const copy = await verifyReadBack(m, source, id, leftToOtherSteps(source.kind, ctx.step.action));
+      kind.verify?.(source, copy);
     },
   };
 }

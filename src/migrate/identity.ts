@@ -102,7 +102,7 @@ export const roleCopy: CopyKind = {
   },
 };
 
-/** A grant has no id of its own on the target: the mapping records "user/role/scope". */
+/** A grant has no id of its own on the target: the mapping records "<scope>/user=<user>/<role>". */
 function grantParts(m: MigrationContext, source: InventoryResource): { scope: identity.roles.GrantScope; userId: string; roleId: string } {
   const user = refList(source, 'user')[0];
   const role = refList(source, 'role')[0];
@@ -119,8 +119,9 @@ function grantParts(m: MigrationContext, source: InventoryResource): { scope: id
   return { scope, userId, roleId };
 }
 
+/** The grant's id as discovery names it (collectors/role-assignments.ts), so mappings and inventories agree. */
 const grantKey = (p: ReturnType<typeof grantParts>): string =>
-  `${p.userId}/${p.roleId}/${'projectId' in p.scope ? `project:${p.scope.projectId}` : `domain:${p.scope.domainId}`}`;
+  `${'projectId' in p.scope ? p.scope.projectId : p.scope.domainId}/user=${p.userId}/${p.roleId}`;
 
 export const roleAssignmentCopy: CopyKind = {
   async find(m, source) {

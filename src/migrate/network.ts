@@ -1,4 +1,4 @@
-import { markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import { markedSourceId, markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
 import type { StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
@@ -6,6 +6,7 @@ import { collectAll, isConflict, isStatus, network, type ServiceClient } from '.
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
 import { createPortKeepingAddresses } from './port-create.js';
+import { verifyReadBack } from './read-back.js';
 
 /**
  * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
@@ -30,15 +31,9 @@ async function findMarked(m: MigrationContext, collection: Collection, source: I
   return items[0]?.id;
 }
 
-const SINGULAR: Record<Collection, string> = {
-  networks: 'network', subnets: 'subnet', routers: 'router', ports: 'port', floatingips: 'floatingip', 'security-groups': 'security_group',
-};
-
-/** The copy is there and carries the source's mark: one GET by id, cheaper than the tag search. */
-async function verifyMarked(m: MigrationContext, collection: Collection, source: InventoryResource, targetId: string): Promise<void> {
-  const client = await m.target.network();
-  const copy = await network.common.neutronGet<{ tags?: string[] }>(client, collection, SINGULAR[collection], targetId);
-  if (!(copy.tags ?? []).includes(`${SOURCE_TAG_PREFIX}${source.id}`)) throw new Error(`${source.address}: its copy ${targetId} on the target does not carry its mark`);
+/** The copy, as read back after its step, carries the source's mark (so the next plan finds it). */
+function verifyMarked(source: InventoryResource, copy: InventoryResource): void {
+  if (markedSourceId(copy) !== source.id) throw new Error(`${source.address}: its copy ${copy.id} on the target does not carry its mark`);
 }
 
 /** Sets the mark tags (Neutron takes tags only after the create). */
@@ -65,7 +60,7 @@ function neutronCopy(collection: Collection, body: (m: MigrationContext, s: Inve
     async complete(m, source, targetId) {
       await mark(m, collection, targetId, source);
     },
-    verify: (m, source, targetId) => verifyMarked(m, collection, source, targetId),
+    verify: verifyMarked,
   };
 }
 
@@ -190,7 +185,7 @@ export const portCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'ports', targetId, source);
   },
-  verify: (m, source, targetId) => verifyMarked(m, 'ports', source, targetId),
+  verify: verifyMarked,
 };
 
 export const floatingIpCopy: CopyKind = {
@@ -224,7 +219,7 @@ export const floatingIpCopy: CopyKind = {
       if ((await network.floatingIps.get(client, targetId)).port_id !== portId) await network.floatingIps.update(client, targetId, { port_id: portId });
     }
   },
-  verify: (m, source, targetId) => verifyMarked(m, 'floatingips', source, targetId),
+  verify: verifyMarked,
 };
 
 /** Security groups are created bare; `sync-rules` adds their rules. "default" exists already. */
@@ -258,7 +253,7 @@ export const securityGroupCopy: CopyKind = {
   async complete(m, source, targetId) {
     await mark(m, 'security-groups', targetId, source);
   },
-  verify: (m, source, targetId) => verifyMarked(m, 'security-groups', source, targetId),
+  verify: verifyMarked,
 };
 
 interface RuleSpec {
@@ -331,9 +326,8 @@ export function syncRulesRunner(m: MigrationContext): StepRunner {
       for (const rule of others) await network.securityGroups.removeRule(client, rule.id);
     },
     async verify(ctx) {
-      const { missing, inTheWay, others } = await compare(ctx.step.address);
-      const extra = inTheWay.length + others.length;
-      if (missing.length > 0 || extra > 0) throw new Error(`${ctx.step.address}: ${missing.length} rule(s) missing and ${extra} extra on the target after the sync`);
+      // The read-back compares the rules (and the rest of the group) as the diff does.
+      await verifyReadBack(m, m.sourceObject(ctx.step.address), m.requireTargetId(ctx.step.address, 'the security group whose rules were synced'));
     },
   };
 }

@@ -39,6 +39,7 @@ function announceNewMac(m: MigrationContext, ctx: StepContext, source: Inventory
   const message = `${source.address}: MAC ${String(body.mac_address)} is taken on the target's network since the plan was made: its copy gets a new MAC, with the same fixed IPs (${addresses})`;
   ctx.progress({ phase: 'MAC taken on the target: creating the port with a new MAC and the same fixed IPs' });
   m.events.emit({ type: 'warning', level: 'warn', message, data: { code: 'PH1627', hint: 'the next plan shows the MAC as a conflict; free it on the target and replace the port if the guest needs its MAC' } });
+  m.allowDeviation(source.address, 'attributes.macAddress');
 }
 
 async function addressRefusal(client: ServiceClient, source: InventoryResource, body: PortBody, error: unknown): Promise<PumphouseError | undefined> {

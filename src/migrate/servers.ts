@@ -8,8 +8,9 @@ import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
 import { bootSession } from './owner-session.js';
 import { copyStateOf, settleServer, statusBeforeMove, statusRecord } from './server-power.js';
-import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
 import { imageReferenceProperties } from './image-parts.js';
+import { isCopyOf, rollBackFailedMove, verifyServerCopy } from './server-verify.js';
+import { ensureSourceStopped } from './source-servers.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
 
@@ -23,12 +24,13 @@ import { waitForStatus } from './wait.js';
  *   3. boots the copy in the target project on the copied ports (so MACs and IPs stay), with the
  *      same flavor, key, metadata, tags, user data, AZ, server group and volumes at the same
  *      devices, marked with tags and metadata;
- *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime, then
- *      stops the copy if the source was stopped before the move and locks it if the source is
- *      locked (server-power.ts);
+ *   4. re-associates the floating IPs, stops the copy if the source was stopped before the move
+ *      and locks it if the source is locked (server-power.ts), reads the copy and its floating
+ *      IPs back and checks they hold what the source holds, records the downtime;
  *   5. only then handles the source as the plan says (delete | keep-stopped | keep).
- * A failure between 1 and 4 starts the source server again (onFailed); a partial copy keeps its
- * mark, so the next attempt finds it instead of booting a second one.
+ * A failure between 1 and 4 that outlasts the attempts removes the unverified copy and starts the
+ * source server again (onFailed); until then a partial copy keeps its mark, so the next attempt
+ * finds it instead of booting a second one. The read-back and the roll-back: server-verify.ts.
  */
 
 const SNAPSHOT_OF = 'pumphouse_snapshot_of';
@@ -44,7 +46,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
     if (mapped) {
       try {
         const server = await compute.servers.get(client, mapped);
-        if (server.status !== 'DELETED' && server.status !== 'SOFT_DELETED') return server;
+        if (server.status !== 'DELETED' && server.status !== 'SOFT_DELETED' && isCopyOf(server, source.id)) return server;
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -55,6 +57,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
 
   /** What observe found, so run does not ask again in the same attempt. */
   const observed = new WeakMap<StepContext, compute.servers.Server | undefined>();
+  /** Attempts whose run read the copy back already: verify has nothing left to check. */
+  const readBack = new WeakSet<StepContext>();
 
   /** The target image to boot from, or undefined for a boot-from-volume server. */
   async function bootImage(ctx: StepContext, source: InventoryResource, projectId: string): Promise<string | undefined> {
@@ -237,8 +241,11 @@ export function serverRunner(m: MigrationContext): StepRunner {
       // SHUTOFF too: a resumed attempt may find the copy already stopped as its source was.
       const booted = await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE', 'SHUTOFF']);
       await associateFloatingIps(source);
-      await recordDowntime(source);
       await settleServer(m, ctx, copyId, copyStateOf(m, source, booted), `the copy of ${source.address}`, booted);
+      // The copy holds what the source holds before the source is touched: else onFailed removes it.
+      await verifyServerCopy(m, source, copyId);
+      readBack.add(ctx);
+      await recordDowntime(source);
       await handleSource(ctx, source);
       // The durable "done" on the target itself: a re-plan (even without this state file) sees the move complete.
       await targetCompute.post(targetCompute.url('servers', copyId, 'metadata'), { metadata: { [VERIFIED_METADATA_KEY]: new Date().toISOString() } }, { retrySafe: true });
@@ -246,13 +253,16 @@ export function serverRunner(m: MigrationContext): StepRunner {
       return { targetId: copyId };
     },
     async verify(ctx) {
+      // run read the copy back before handling the source; a move observed done is read back here.
+      if (readBack.has(ctx)) return;
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
       const want = copy ? statusBeforeMove(m, source.address, copy) : 'ACTIVE';
       if (copy?.status !== want) throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`);
+      await verifyServerCopy(m, source, copy.id);
     },
     async onFailed(ctx) {
-      await restartSourceIfStopped(m, ctx.step.address);
+      await rollBackFailedMove(m, ctx);
     },
   };
 }

@@ -6,6 +6,7 @@ import { identity } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { updateFlavor } from './flavor-parts.js';
 import { updateImage } from './image-parts.js';
+import { leftToOtherSteps, verifyReadBack } from './read-back.js';
 import { updateServer } from './server-update.js';
 import { IDENTITY_UPDATERS } from './updates/identity.js';
 import { NETWORK_UPDATERS } from './updates/network.js';
@@ -18,6 +19,7 @@ import { VOLUME_UPDATERS } from './updates/volume.js';
  * updater (src/migrate/updates/ and the kinds' own part modules) writes them with the API's own
  * idempotent updates, so running one twice is harmless; there is nothing to observe first.
  * Essentials never reach here: the diff makes them conflicts. Quotas have their own runner.
+ * Verify reads the object back (read-back.ts): an update the target did not keep fails the step.
  */
 export type { UpdateDetails, Updater } from './updates/updater.js';
 
@@ -65,8 +67,10 @@ export function updateRunner(m: MigrationContext): StepRunner {
       await updater(m, change.target.id, after, source.id, { source, refs, ctx });
       return { targetId: change.target.id };
     },
-    async verify() {
-      // The update calls answer with the object as written; a re-plan shows any remaining difference.
+    async verify(ctx) {
+      // Read back: every field the model compares must now be the source's, not only those the diff listed.
+      const target = m.change(ctx.step.address)?.target;
+      if (target) await verifyReadBack(m, m.sourceObject(ctx.step.address), target.id, leftToOtherSteps(ctx.step.kind, 'update'));
     },
   };
 }

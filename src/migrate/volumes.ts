@@ -6,6 +6,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import { blockStorage, collectAll, image } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
+import { verifyReadBack } from './read-back.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
 import { createTemporary, intendTemporary, recordTemporary, type TemporarySpec } from './temporaries.js';
 import { waitForStatus } from './wait.js';
@@ -147,7 +148,7 @@ export function volumeRunner(m: MigrationContext): StepRunner {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(m, source);
       if (!copy || !['available', 'in-use'].includes(copy.status)) throw new Error(`${source.address}: no usable copy on the target after the step`);
-      if (copy.size !== Number(source.attributes['sizeGb'])) throw new Error(`${source.address}: the copy is ${copy.size} GiB, the source ${String(source.attributes['sizeGb'])} GiB`);
+      await verifyReadBack(m, source, copy.id);
     },
     async onFailed(ctx) {
       for (const server of attachedServers(m.sourceObject(ctx.step.address))) await restartSourceIfStopped(m, server);

@@ -1,4 +1,4 @@
-import type { Cloud, ServiceType } from '../../openstack/index.js';
+import { isNotFound, type Cloud, type ServiceType } from '../../openstack/index.js';
 import type { ProjectRef, ResourceKind } from '../model.js';
 
 /**
@@ -59,8 +59,31 @@ export interface Collector<T> {
   kind: ResourceKind;
   service: ServiceType;
   fetch(ctx: FetchContext): Promise<T[]>;
+  /**
+   * Reads ONE object by the id `naming` gives it, with the same sub-calls as `fetch` (extra
+   * specs, access list, members, interface ports, …): the read-back that verifies a step's
+   * write. Undefined when the object is not there (404).
+   */
+  fetchOne?(cloud: Cloud, id: string): Promise<FetchedOne<T> | undefined>;
   naming(item: T, ctx: ResolveContext): Naming;
   build(item: T, ctx: ResolveContext): Built;
+}
+
+/** One object as `fetchOne` read it. */
+export interface FetchedOne<T> {
+  item: T;
+  /** The raw items of other collectors `build` looks at for this object (a router's ports). */
+  related?: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** `read()`'s result, or undefined when the object is gone (404): fetchOne's usual shape. */
+export async function unlessGone<T>(read: () => Promise<T>): Promise<FetchedOne<T> | undefined> {
+  try {
+    return { item: await read() };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Any collector, for registries (the item type is private to each collector). */

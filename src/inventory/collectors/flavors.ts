@@ -1,6 +1,6 @@
-import { compute, collectAll, isNotFound, mapLimit } from '../../openstack/index.js';
+import { compute, collectAll, isNotFound, mapLimit, type ServiceClient } from '../../openstack/index.js';
 import { addressPath } from '../address.js';
-import { sortedRecord, type Collector } from './collector.js';
+import { sortedRecord, unlessGone, type Collector } from './collector.js';
 
 /** A flavor with what separate calls add: extra specs (below 2.61) and, if private, its projects. */
 export interface FlavorItem {
@@ -10,6 +10,21 @@ export interface FlavorItem {
   access: string[];
 }
 
+/** A flavor with its extra specs (embedded from 2.61) and, if private, its access list. */
+async function withParts(client: ServiceClient, flavor: compute.flavors.Flavor): Promise<FlavorItem> {
+  const extraSpecs = client.supports('2.61') ? (flavor.extra_specs ?? {}) : await compute.flavors.extraSpecs(client, flavor.id);
+  let access: string[] = [];
+  if (!flavor['os-flavor-access:is_public']) {
+    try {
+      access = (await compute.flavors.listAccess(client, flavor.id)).map((a) => a.tenant_id);
+    } catch (error) {
+      // Deleted between the listing and this call: keep it with no access list.
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return { flavor, extraSpecs, access };
+}
+
 export const flavorCollector: Collector<FlavorItem> = {
   name: 'flavor',
   kind: 'flavor',
@@ -17,20 +32,11 @@ export const flavorCollector: Collector<FlavorItem> = {
   fetch: async (ctx) => {
     const client = await ctx.cloud.compute();
     const flavors = await collectAll(compute.flavors.list(client, { is_public: 'None', pageSize: ctx.pageSize }));
-    const embedded = client.supports('2.61');
-    return mapLimit(flavors, ctx.concurrency, async (flavor) => {
-      const extraSpecs = embedded ? (flavor.extra_specs ?? {}) : await compute.flavors.extraSpecs(client, flavor.id);
-      let access: string[] = [];
-      if (!flavor['os-flavor-access:is_public']) {
-        try {
-          access = (await compute.flavors.listAccess(client, flavor.id)).map((a) => a.tenant_id);
-        } catch (error) {
-          // Deleted between the listing and this call: keep it with no access list.
-          if (!isNotFound(error)) throw error;
-        }
-      }
-      return { flavor, extraSpecs, access };
-    });
+    return mapLimit(flavors, ctx.concurrency, (flavor) => withParts(client, flavor));
+  },
+  fetchOne: async (cloud, id) => {
+    const client = await cloud.compute();
+    return unlessGone(async () => withParts(client, await compute.flavors.get(client, id)));
   },
   naming: ({ flavor }) => ({ id: flavor.id, name: flavor.name, path: addressPath(flavor.name) }),
   build: ({ flavor, extraSpecs, access }, ctx) =>

@@ -1,6 +1,6 @@
 import { network, collectAll } from '../../openstack/index.js';
 import { escapeSegment } from '../address.js';
-import type { Collector, ResolveContext } from './collector.js';
+import { unlessGone, type Collector, type ResolveContext } from './collector.js';
 import { deviceKind } from './ports.js';
 
 type FloatingIp = network.floatingIps.FloatingIp;
@@ -16,6 +16,8 @@ export const floatingIpCollector: Collector<FloatingIp> = {
   kind: 'floating-ip',
   service: 'network',
   fetch: async (ctx) => collectAll(network.floatingIps.list(await ctx.cloud.network(), { pageSize: ctx.pageSize })),
+  // Read alone, its port is not looked at: the server it points at is information only.
+  fetchOne: async (cloud, id) => unlessGone(async () => network.floatingIps.get(await cloud.network(), id)),
   naming: (f, ctx) => {
     const project = ctx.projectRef(f.project_id);
     return {

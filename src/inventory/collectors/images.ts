@@ -1,5 +1,5 @@
-import { image, collectAll, mapLimit } from '../../openstack/index.js';
-import { sortedRecord, type Collector } from './collector.js';
+import { image, collectAll, mapLimit, type ServiceClient } from '../../openstack/index.js';
+import { sortedRecord, unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 /** Image properties that hold other images' ids. */
@@ -20,6 +20,10 @@ export interface ImageItem {
   members: image.images.ImageMember[];
 }
 
+async function withMembers(client: ServiceClient, img: image.images.Image): Promise<ImageItem> {
+  return { image: img, members: img.visibility === 'shared' ? await collectAll(image.images.listMembers(client, img.id)) : [] };
+}
+
 export const imageCollector: Collector<ImageItem> = {
   name: 'image',
   kind: 'image',
@@ -32,10 +36,11 @@ export const imageCollector: Collector<ImageItem> = {
       collectAll(image.images.list(client, { visibility: 'all', os_hidden: true, pageSize: ctx.pageSize })),
     ]);
     const byId = new Map([...visible, ...hidden].map((i) => [i.id, i]));
-    return mapLimit([...byId.values()], ctx.concurrency, async (img) => ({
-      image: img,
-      members: img.visibility === 'shared' ? await collectAll(image.images.listMembers(client, img.id)) : [],
-    }));
+    return mapLimit([...byId.values()], ctx.concurrency, (img) => withMembers(client, img));
+  },
+  fetchOne: async (cloud, id) => {
+    const client = await cloud.image();
+    return unlessGone(async () => withMembers(client, await image.images.get(client, id)));
   },
   naming: ({ image: i }, ctx) => ownedNaming(ctx, i.id, i.name, i.owner),
   build: ({ image: i, members }, ctx) =>

@@ -1,6 +1,6 @@
 import { compute, collectAll, mapLimit, type identity } from '../../openstack/index.js';
 import { addressPath, escapeSegment } from '../address.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 
 type Keypair = compute.keypairs.Keypair & { user_id: string };
 
@@ -18,6 +18,12 @@ export const keypairCollector: Collector<Keypair> = {
     const perUser = await mapLimit(users, ctx.concurrency, (user) =>
       collectAll(compute.keypairs.list(client, { user_id: user.id, pageSize: ctx.pageSize })) as Promise<Keypair[]>);
     return perUser.flat();
+  },
+  fetchOne: async (cloud, id) => {
+    // `<user id>/<name>`, as named below; user ids hold no "/".
+    const slash = id.indexOf('/');
+    const [userId, name] = [id.slice(0, slash), id.slice(slash + 1)];
+    return unlessGone(async () => ({ ...(await compute.keypairs.get(await cloud.compute(), name, userId)), user_id: userId }));
   },
   naming: (k, ctx) => ({
     id: `${k.user_id}/${k.name}`,

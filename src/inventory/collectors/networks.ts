@@ -1,5 +1,5 @@
 import { network, collectAll } from '../../openstack/index.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type Network = network.networks.Network;
@@ -9,6 +9,7 @@ export const networkCollector: Collector<Network> = {
   kind: 'network',
   service: 'network',
   fetch: async (ctx) => collectAll(network.networks.list(await ctx.cloud.network(), { pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => unlessGone(async () => network.networks.get(await cloud.network(), id)),
   naming: (n, ctx) => ownedNaming(ctx, n.id, n.name, n.project_id),
   build: (n, ctx) =>
     ctx.refs().done({

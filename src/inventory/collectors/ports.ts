@@ -1,5 +1,5 @@
 import { network, collectAll } from '../../openstack/index.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type Port = network.ports.Port;
@@ -16,6 +16,7 @@ export const portCollector: Collector<Port> = {
   kind: 'port',
   service: 'network',
   fetch: async (ctx) => collectAll(network.ports.list(await ctx.cloud.network(), { pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => unlessGone(async () => network.ports.get(await cloud.network(), id)),
   naming: (p, ctx) => ownedNaming(ctx, p.id, p.name, p.project_id),
   build: (p, ctx) => {
     const device = deviceKind(p);

@@ -1,6 +1,6 @@
 import { identity, collectAll } from '../../openstack/index.js';
 import { addressPath } from '../address.js';
-import type { Collector, ResolveContext } from './collector.js';
+import { unlessGone, type Collector, type ResolveContext } from './collector.js';
 
 type Project = identity.projects.Project;
 
@@ -18,6 +18,7 @@ export const projectCollector: Collector<Project> = {
   kind: 'project',
   service: 'identity',
   fetch: async (ctx) => collectAll(identity.projects.list(await ctx.cloud.identity())),
+  fetchOne: async (cloud, id) => unlessGone(async () => identity.projects.get(await cloud.identity(), id)),
   naming: (p, ctx) => ({ id: p.id, name: p.name, path: domainScopedPath(ctx, p.domain_id, p.name) }),
   build: (p, ctx) =>
     ctx.refs()

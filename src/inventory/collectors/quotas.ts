@@ -1,6 +1,6 @@
-import { blockStorage, compute, mapLimit, network, type identity, type ServiceType } from '../../openstack/index.js';
+import { blockStorage, compute, mapLimit, network, type Cloud, type identity, type ServiceType } from '../../openstack/index.js';
 import { escapeSegment } from '../address.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 
 /** One project's limits in one service; `limits` holds only numbers (-1 = unlimited). */
 export interface QuotaItem {
@@ -19,7 +19,7 @@ function numbersOnly(record: object): Record<string, number> {
 }
 
 /** A quota collector of one service: one call per project, `concurrency` at a time. */
-function quotaCollector(service: ServiceType, read: (projectId: string, ctx: Parameters<Collector<QuotaItem>['fetch']>[0]) => Promise<object>): Collector<QuotaItem> {
+function quotaCollector(service: ServiceType, read: (projectId: string, cloud: Cloud) => Promise<object>): Collector<QuotaItem> {
   return {
     name: `quota/${service}`,
     kind: 'quota',
@@ -27,7 +27,11 @@ function quotaCollector(service: ServiceType, read: (projectId: string, ctx: Par
     fetch: async (ctx) => {
       await ctx.cloud.service(service); // fail fast (one diagnostic) when the service is missing
       const projects = await ctx.need<identity.projects.Project>('project');
-      return mapLimit(projects, ctx.concurrency, async (p) => ({ projectId: p.id, service, limits: numbersOnly(await read(p.id, ctx)) }));
+      return mapLimit(projects, ctx.concurrency, async (p) => ({ projectId: p.id, service, limits: numbersOnly(await read(p.id, ctx.cloud)) }));
+    },
+    fetchOne: async (cloud, id) => {
+      const projectId = id.slice(0, id.lastIndexOf('/'));
+      return unlessGone(async () => ({ projectId, service, limits: numbersOnly(await read(projectId, cloud)) }));
     },
     naming: (q, ctx) => {
       const project = ctx.projectRef(q.projectId);
@@ -37,6 +41,6 @@ function quotaCollector(service: ServiceType, read: (projectId: string, ctx: Par
   };
 }
 
-export const computeQuotaCollector = quotaCollector('compute', async (id, ctx) => compute.quotas.get(await ctx.cloud.compute(), id));
-export const networkQuotaCollector = quotaCollector('network', async (id, ctx) => network.quotas.get(await ctx.cloud.network(), id));
-export const volumeQuotaCollector = quotaCollector('block-storage', async (id, ctx) => blockStorage.quotas.get(await ctx.cloud.blockStorage(), id));
+export const computeQuotaCollector = quotaCollector('compute', async (id, cloud) => compute.quotas.get(await cloud.compute(), id));
+export const networkQuotaCollector = quotaCollector('network', async (id, cloud) => network.quotas.get(await cloud.network(), id));
+export const volumeQuotaCollector = quotaCollector('block-storage', async (id, cloud) => blockStorage.quotas.get(await cloud.blockStorage(), id));

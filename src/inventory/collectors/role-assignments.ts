@@ -16,8 +16,8 @@ function actorPath(a: RoleAssignment, ctx: ResolveContext): string {
   return addressPath(`group:${a.group?.name ?? a.group?.id ?? '?'}`);
 }
 
-/** `<scope id>/<actor id>/<role id>[/inherited]`: keystone gives grants no id of their own. */
-function grantId(a: RoleAssignment): string {
+/** `<scope id>/user=<id>/<role id>[/inherited]`: keystone gives grants no id of their own (apply's mappings use it too). */
+export function grantId(a: RoleAssignment): string {
   const scope = a.scope.project?.id ?? a.scope.domain?.id ?? 'system';
   const actor = a.user ? `user=${a.user.id}` : `group=${a.group?.id ?? '?'}`;
   return `${scope}/${actor}/${a.role.id}${a.scope['OS-INHERIT:inherited_to'] ? '/inherited' : ''}`;
@@ -28,6 +28,14 @@ export const roleAssignmentCollector: Collector<RoleAssignment> = {
   kind: 'role-assignment',
   service: 'identity',
   fetch: async (ctx) => collectAll(identity.roleAssignments.list(await ctx.cloud.identity(), { include_names: true })),
+  fetchOne: async (cloud, id) => {
+    const [, actor = '', role = ''] = id.split('/');
+    if (!actor.startsWith('user=')) return undefined;
+    const client = await cloud.identity();
+    const grants = await collectAll(identity.roleAssignments.list(client, { include_names: true, 'user.id': actor.slice('user='.length), 'role.id': role }));
+    const grant = grants.find((a) => grantId(a) === id);
+    return grant ? { item: grant } : undefined;
+  },
   naming: (a, ctx) => {
     const project = a.scope.project ? ctx.projectRef(a.scope.project.id) : undefined;
     const role = ctx.pathOf('role', a.role.id) ?? addressPath(a.role.name ?? a.role.id);

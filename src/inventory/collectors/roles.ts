@@ -1,6 +1,6 @@
 import { identity, collectAll } from '../../openstack/index.js';
 import { addressPath } from '../address.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 
 type Role = identity.roles.Role;
 
@@ -10,6 +10,7 @@ export const roleCollector: Collector<Role> = {
   kind: 'role',
   service: 'identity',
   fetch: async (ctx) => collectAll(identity.roles.list(await ctx.cloud.identity())),
+  fetchOne: async (cloud, id) => unlessGone(async () => identity.roles.get(await cloud.identity(), id)),
   naming: (r, ctx) => ({
     id: r.id,
     name: r.name,

@@ -1,5 +1,5 @@
 import { network, collectAll } from '../../openstack/index.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 import { portsByDevice } from './servers.js';
 
@@ -10,6 +10,12 @@ export const routerCollector: Collector<Router> = {
   kind: 'router',
   service: 'network',
   fetch: async (ctx) => collectAll(network.routers.list(await ctx.cloud.network(), { pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => {
+    const client = await cloud.network();
+    const router = await unlessGone(() => network.routers.get(client, id));
+    // Its interfaces are its ports (build reads them from the port collector's items).
+    return router && { ...router, related: { port: await collectAll(network.ports.list(client, { device_id: id })) } };
+  },
   naming: (r, ctx) => ownedNaming(ctx, r.id, r.name, r.project_id),
   build: (r, ctx) => {
     // Interfaces live on ports, not on the router object.

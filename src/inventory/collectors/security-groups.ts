@@ -1,5 +1,5 @@
 import { network, collectAll } from '../../openstack/index.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type SecurityGroup = network.securityGroups.SecurityGroup;
@@ -13,6 +13,7 @@ export const securityGroupCollector: Collector<SecurityGroup> = {
   kind: 'security-group',
   service: 'network',
   fetch: async (ctx) => collectAll(network.securityGroups.list(await ctx.cloud.network(), { pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => unlessGone(async () => network.securityGroups.get(await cloud.network(), id)),
   naming: (g, ctx) => ownedNaming(ctx, g.id, g.name, g.project_id),
   build: (g, ctx) => {
     const rules = g.security_group_rules.map((r) => ({

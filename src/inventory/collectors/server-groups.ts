@@ -1,5 +1,5 @@
 import { compute, collectAll } from '../../openstack/index.js';
-import { sortedRecord, type Collector } from './collector.js';
+import { sortedRecord, unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type ServerGroup = compute.serverGroups.ServerGroup;
@@ -9,6 +9,7 @@ export const serverGroupCollector: Collector<ServerGroup> = {
   kind: 'server-group',
   service: 'compute',
   fetch: async (ctx) => collectAll(compute.serverGroups.list(await ctx.cloud.compute(), { all_projects: true, pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => unlessGone(async () => compute.serverGroups.get(await cloud.compute(), id)),
   naming: (g, ctx) => ownedNaming(ctx, g.id, g.name, g.project_id),
   build: (g, ctx) =>
     ctx.refs().many('members', 'server', g.members).done({ policy: compute.serverGroups.policyOf(g) ?? null, rules: sortedRecord(g.rules) }),

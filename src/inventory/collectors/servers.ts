@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compute, collectAll, type network } from '../../openstack/index.js';
 import { addressPath, escapeSegment } from '../address.js';
-import { groupBy, sortedRecord, type Collector, type ResolveContext } from './collector.js';
+import { groupBy, sortedRecord, unlessGone, type Collector, type ResolveContext } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type Server = compute.servers.Server;
@@ -55,6 +55,8 @@ export const serverCollector: Collector<Server> = {
   kind: 'server',
   service: 'compute',
   fetch: async (ctx) => collectAll(compute.servers.list(await ctx.cloud.compute(), { all_tenants: true, pageSize: ctx.pageSize })),
+  // One GET: its ports, group and host (read from other collectors) are not compared, so not read.
+  fetchOne: async (cloud, id) => unlessGone(async () => compute.servers.get(await cloud.compute(), id)),
   naming: (s, ctx) => ownedNaming(ctx, s.id, s.name, s.tenant_id),
   build: (s, ctx) => {
     const ports = portsByDevice(ctx).get(s.id) ?? [];

@@ -1,5 +1,5 @@
 import { network, collectAll } from '../../openstack/index.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type Subnet = network.subnets.Subnet;
@@ -9,6 +9,7 @@ export const subnetCollector: Collector<Subnet> = {
   kind: 'subnet',
   service: 'network',
   fetch: async (ctx) => collectAll(network.subnets.list(await ctx.cloud.network(), { pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => unlessGone(async () => network.subnets.get(await cloud.network(), id)),
   naming: (s, ctx) => ownedNaming(ctx, s.id, s.name, s.project_id),
   build: (s, ctx) =>
     ctx.refs().one('network', 'network', s.network_id).done({

@@ -1,5 +1,5 @@
 import { identity, collectAll } from '../../openstack/index.js';
-import type { Collector } from './collector.js';
+import { unlessGone, type Collector } from './collector.js';
 import { domainScopedPath } from './projects.js';
 
 type User = identity.users.User;
@@ -10,6 +10,7 @@ export const userCollector: Collector<User> = {
   kind: 'user',
   service: 'identity',
   fetch: async (ctx) => collectAll(identity.users.list(await ctx.cloud.identity())),
+  fetchOne: async (cloud, id) => unlessGone(async () => identity.users.get(await cloud.identity(), id)),
   naming: (u, ctx) => ({ id: u.id, name: u.name, path: domainScopedPath(ctx, u.domain_id, u.name) }),
   build: (u, ctx) =>
     ctx.refs()

@@ -1,6 +1,6 @@
 import { blockStorage, collectAll } from '../../openstack/index.js';
 import { addressPath } from '../address.js';
-import { sortedRecord, type Collector } from './collector.js';
+import { sortedRecord, unlessGone, type Collector } from './collector.js';
 import { ownedNaming } from './owned.js';
 
 type Volume = blockStorage.volumes.Volume;
@@ -10,6 +10,7 @@ export const volumeCollector: Collector<Volume> = {
   kind: 'volume',
   service: 'block-storage',
   fetch: async (ctx) => collectAll(blockStorage.volumes.list(await ctx.cloud.blockStorage(), { all_tenants: true, pageSize: ctx.pageSize })),
+  fetchOne: async (cloud, id) => unlessGone(async () => blockStorage.volumes.get(await cloud.blockStorage(), id)),
   naming: (v, ctx) => ownedNaming(ctx, v.id, v.name, blockStorage.volumes.projectOf(v)),
   build: (v, ctx) =>
     ctx.refs()

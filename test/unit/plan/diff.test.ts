@@ -109,10 +109,35 @@ describe('diff', () => {
     const resumed = byAddress(diff(webOnly, targetWith(unfinished)).changes).get('server:demo/web-1');
     assert.equal(resumed?.action, 'migrate', 'a copy an interrupted apply left unverified is finished, not ignored');
     assert.equal(resumed?.target?.id, 't-web');
-    const byState = byAddress(diff(webOnly, target, { 'server:demo/web-1': 't-impostor' }).changes).get('server:demo/web-1');
-    assert.equal(byState?.target?.matchedBy, 'state');
+    // Two marked copies (a duplicate an old bug left): the state says which one is the copy.
+    const older = { ...renamed, address: 'server:demo/web-1-old', id: 't-web-old', name: 'web-1-old' };
+    const byState = byAddress(diff(webOnly, targetWith(renamed, older), { 'server:demo/web-1': 't-web-old' }).changes).get('server:demo/web-1');
+    assert.deepEqual(byState?.target, { address: 'server:demo/web-1-old', id: 't-web-old', matchedBy: 'state' });
     const byKey = byAddress(diff(webOnly, targetWith(sameName)).changes).get('server:demo/web-1');
     assert.equal(byKey?.target?.matchedBy, 'natural-key');
+  });
+
+  test('a state mapping to an object that is not the copy of its source object is ignored, with a warning', () => {
+    const web2Copy = owned('server', 'demo', 'web-2', { id: 't-web-2', attributes: { tags: markTags('id-server-demo/web-2', 'test'), flavor: { name: 'm1.small' }, bootFromVolume: false, metadata: { pumphouse_verified: 'then' } } });
+    const both = desired({ workloads: [workload(0, { servers: { names: ['web-*'], ids: [], tags: [], hosts: [] } })] });
+    const result = diff(both, targetWith(web2Copy), { 'server:demo/web-1': 't-web-2' });
+    const changes = byAddress(result.changes);
+    assert.equal(changes.get('server:demo/web-1')?.action, 'migrate', 'web-1 is not taken for moved');
+    assert.equal(changes.get('server:demo/web-1')?.target, undefined);
+    assert.equal(changes.get('server:demo/web-2')?.action, 'noop', 'web-2 is still matched, by its mark');
+    assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1411']]);
+    assert.match(result.diagnostics[0]?.summary ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(t-web-2\) on the target, which is the copy of server:demo\/web-2: that mapping is ignored/);
+
+    // A copy is always created with its mark: an unmarked object of the same name is not web-1's copy.
+    const impostor = owned('server', 'demo', 'web-1', { id: 't-impostor', attributes: { tags: [], flavor: { name: 'm1.small' }, bootFromVolume: false, metadata: {} } });
+    const byKey = diff(webOnly, targetWith(impostor), { 'server:demo/web-1': 't-impostor' });
+    assert.equal(byAddress(byKey.changes).get('server:demo/web-1')?.target?.matchedBy, 'natural-key');
+    assert.match(byKey.diagnostics[0]?.summary ?? '', /carries no Pumphouse mark/);
+
+    // A project adopted by its name carries no mark: its mapping is kept, silently.
+    const adopted = diff(webOnly, targetWith(), { 'project:demo': 't-demo' });
+    assert.equal(byAddress(adopted.changes).get('project:demo')?.target?.matchedBy, 'state');
+    assert.deepEqual(adopted.diagnostics, []);
   });
 
   test('what will not survive: rebuilt root disks, volumes left behind, reset passwords', () => {
