@@ -68,7 +68,7 @@ export function volumeRunner(m: MigrationContext): StepRunner {
     if (typeof c['targetImageId'] === 'string') removals.push([`image:${c['targetImageId']}`, async () => image.images.remove(await m.target.image(), c['targetImageId'] as string)]);
     if (typeof c['uploadImageId'] === 'string') removals.push([`image:${c['uploadImageId']}`, async () => image.images.remove(await m.source.image(), c['uploadImageId'] as string)]);
     if (typeof c['cloneId'] === 'string') removals.push([`volume:${c['cloneId']}`, async () => blockStorage.volumes.remove(await m.source.blockStorage(), c['cloneId'] as string)]);
-    if (typeof c['snapshotId'] === 'string') removals.push([`snapshot:${c['snapshotId']}`, async () => blockStorage.snapshots.remove(await m.source.blockStorage(), c['snapshotId'] as string)]);
+    if (typeof c['snapshotId'] === 'string') removals.push([`volume-snapshot:${c['snapshotId']}`, async () => blockStorage.snapshots.remove(await m.source.blockStorage(), c['snapshotId'] as string)]);
     for (const [key, remove] of removals) {
       try {
         await remove();
