@@ -4,8 +4,9 @@ import type { DesiredState } from '../desired/model.js';
 import type { SelectedResource, Selection } from '../desired/selection.js';
 import { InventoryLookup, refList } from '../inventory/lookup.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
+import { classify } from '../model/index.js';
 import { compareAttributes, type Translate } from './attributes.js';
-import type { Change, ChangeSet, TargetMatch } from './changes.js';
+import type { AttributeDifference, Change, ChangeSet, TargetMatch } from './changes.js';
 import { estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
@@ -145,14 +146,23 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     return { ...base, action: 'noop', target: result.match, reason: `used as ${result.found.name} (spec.maps.flavors)`, impact: 'none' };
   }
   const { essentials, settable } = comparison;
+  const fixed = comparison.fixed.map((d) => fixedLoss(resource, d));
   if (essentials.length > 0) {
     return { ...base, action: 'conflict', target: result.match, differences: essentials, reason: `${result.match.address} on the target is a different ${resource.kind}`, impact: 'none' };
   }
   // A moved server or volume is not reshaped after the fact: once there, only metadata follows.
   if (settable.length > 0) {
-    return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata' };
+    return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata', willNotSurvive: fixed };
   }
-  return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none' };
+  return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none', willNotSurvive: fixed };
+}
+
+/** The "Will not survive" line of a reference the existing copy holds otherwise and cannot change. */
+function fixedLoss(resource: InventoryResource, difference: AttributeDifference): string {
+  const role = difference.path.slice('refs.'.length);
+  const spec = classify(resource.kind).fixedReferences.find((r) => r.role === role)?.spec;
+  const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? v.join(', ') : 'none');
+  return `${role}: the copy has ${list(difference.before)}, not ${list(difference.after)}: ${spec?.fixed ?? 'it cannot change once made'}`;
 }
 
 /**
