@@ -47,7 +47,7 @@ export function diffState(input: DiffInput): ChangeSet {
     if (!resource) continue;
     changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses }));
   }
-  const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
+  const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
   const diagnostics: Diagnostic[] = [...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };

@@ -123,7 +123,7 @@ describe('diff', () => {
     assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, [], 'maintenance moves no server');
     assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
     assert.equal(result.diagnostics[0]?.code, 'PH1410');
-    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a hypervisor of the source/);
+    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a host of the source cloud/);
     // Once upgraded, the host is gone from the source and the state file names its node.
     const gone = demoSource();
     gone.resources = gone.resources.filter((r) => r.address !== 'hypervisor:cmp-1');
