@@ -34,6 +34,17 @@ export async function bootstrapNode(ctx: StepContext, h: HostStepContext, fuel: 
   return h.management(hostNameOf(address)) === 'fuel' ? viaFuel(ctx, h, fuel, address, targetEnvironmentId) : viaBmc(ctx, h, fuel, address);
 }
 
+/**
+ * A bootstrap node takes its host's name (Fuel calls it `Untitled (…)`), so Fuel's UI and
+ * `pumphouse hosts --check` recognise it, whatever its id. Only while it is in no environment.
+ */
+export async function nameAfterHost(ctx: StepContext, fuel: FuelOps, node: FuelNodeRef, host: string): Promise<FuelNodeRef> {
+  if (node.cluster !== null || node.name === host) return node;
+  ctx.progress({ phase: `naming Fuel node #${node.id} ${host}` });
+  await fuel.rename(node.id, host);
+  return { ...node, name: host };
+}
+
 function checkpointOf(ctx: StepContext): BootstrapCheckpoint {
   return (ctx.checkpoint ?? {}) as BootstrapCheckpoint;
 }

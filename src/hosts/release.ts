@@ -1,6 +1,6 @@
 import { PumphouseError } from '../errors.js';
 import type { StepRunner } from '../executor/runner.js';
-import { bootstrapNode } from './bootstrap.js';
+import { bootstrapNode, nameAfterHost } from './bootstrap.js';
 import { HOST_STEP_CODES, hostNameOf, type HostStepContext } from './context.js';
 import type { FuelOps } from './ports.js';
 import { removeSourceServices } from './source-services.js';
@@ -42,10 +42,7 @@ export function releaseRunner(h: HostStepContext): StepRunner {
           hint: 'unassign it in Fuel (or set the host\'s state to upgraded to deploy it there), then run apply again',
         });
       }
-      if (node.name !== host) {
-        ctx.progress({ phase: `naming Fuel node #${node.id} ${host}; it stays unassigned, in the bootstrap` });
-        await fuel.rename(node.id, host);
-      }
+      await nameAfterHost(ctx, fuel, node, host);
       await h.m.ledger.saveMapping(address, `fuel-node:${node.id}`);
       return { targetId: `fuel-node:${node.id}` };
     },

@@ -1,6 +1,6 @@
 import { PumphouseError } from '../errors.js';
 import type { StepRunner } from '../executor/runner.js';
-import { bootstrapNode } from './bootstrap.js';
+import { bootstrapNode, nameAfterHost } from './bootstrap.js';
 import { HOST_STEP_CODES, hostChangeOf, hostNameOf, pollUntil, type HostStepContext } from './context.js';
 import { serviceHostsOf } from './fuel-nodes.js';
 import { joinEnvironment, targetEnvironment } from './join-environment.js';
@@ -10,7 +10,8 @@ import { removeSourceServices } from './source-services.js';
 /**
  * `upgrade-host`: the emptied host becomes a node of the target with the plan's roles.
  *   1. into Fuel's bootstrap (bootstrap.ts): PXE through its BMC, or, for a host of a
- *      Fuel-managed source, unassigned from the source environment and wiped by Fuel;
+ *      Fuel-managed source, unassigned from the source environment and wiped by Fuel; the new
+ *      node is named after the host;
  *   2. assigned to the environment, laid out (the plan's fixed layout, or a template node's),
  *      provisioned, then deployed, that node only (join-environment.ts);
  *   3. its Nova services serve the target: nova-compute up and enabled for a compute node, the
@@ -54,7 +55,7 @@ export function upgradeRunner(h: HostStepContext): StepRunner {
       const change = hostChangeOf(h, address);
       const env = await targetEnvironment(h, fuel, address);
       const roles = rolesOf(address);
-      const start = await bootstrapNode(ctx, h, fuel, address, env.id);
+      const start = await nameAfterHost(ctx, fuel, await bootstrapNode(ctx, h, fuel, address, env.id), hostNameOf(address));
       const node = await joinEnvironment(ctx, h, fuel, address, start, {
         environmentId: env.id, environment: env.name, roles,
         ...(change.fuel?.template ? { template: change.fuel.template } : {}), ...(change.fuel?.layout ? { layout: change.fuel.layout } : {}),
