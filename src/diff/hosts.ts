@@ -202,7 +202,7 @@ function placementConflicts(input: HostDiffInput, changes: readonly Change[]): A
     const group = h.group ? ` (server group ${h.group.name}, ${h.group.policy})` : '';
     return [change, {
       code: HOST_CODES.noDestination,
-      summary: `server ${h.server.name}${group} cannot leave ${h.server.host}: no host can take it — ${h.why}`,
+      summary: `server ${h.server.name}${group} has nowhere to go from ${h.server.host}: ${h.why}`,
       hint: h.group
         ? `move it (or the other members of ${h.group.name}) to the target in this plan (spec.workloads or evacuate: target), keep a host it may use in service, or name one with \`to\``
         : 'free room on another host, keep one in service, or move the server to the target in this plan',

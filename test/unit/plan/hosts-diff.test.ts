@@ -36,7 +36,7 @@ describe('host changes at plan time', () => {
     assert.equal(change?.action, 'conflict');
     const d = changeSet.diagnostics.find((x) => x.code === 'PH1412');
     assert.equal(d?.severity, 'error');
-    assert.equal(d?.summary, 'spec.hosts: server web-1 (server group web-anti, anti-affinity) cannot leave cmp-1: no host can take it — cmp-2 runs web-2 of its anti-affinity group web-anti');
+    assert.equal(d?.summary, 'spec.hosts: server web-1 (server group web-anti, anti-affinity) has nowhere to go from cmp-1: cmp-2 runs web-2 of its anti-affinity group web-anti');
     assert.match(d?.hint ?? '', /web-anti/);
     assert.deepEqual(steps.filter((s) => s.address === 'hypervisor:cmp-1'), [], 'a conflict has no step');
   });
