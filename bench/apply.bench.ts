@@ -69,7 +69,7 @@ async function main(): Promise<Record<string, unknown>> {
     const clouds = await Promise.all([config.source, config.target].map((c) => connect(c, { events, maxInFlight: 64 })));
     const discover = () => Promise.all(clouds.map((cloud, i) => discoverInventory(cloud, { label: [config.source, config.target][i]!.label })));
     const store = await StateStore.open(join(dir, 'state.json'), { command: 'bench:apply' });
-    const common = { source: clouds[0]!, target: clouds[1]!, targetConfig: config.target, store, passwords: { record: async () => undefined }, connect: (c: typeof config.target) => connect(c, { events, maxInFlight: 64 }), pollMs: 10, retryBaseMs: 50 };
+    const common = { source: clouds[0]!, target: clouds[1]!, targetConfig: config.target, store, passwords: { record: async () => undefined, known: () => undefined }, connect: (c: typeof config.target) => connect(c, { events, maxInFlight: 64 }), pollMs: 10, retryBaseMs: 50 };
 
     // Wave 1, untimed: the images.
     writeFileSync(join(dir, 'images.yaml'), IMAGES_FIRST);

@@ -5,7 +5,9 @@
  *
  * Invariant: no message, hint or detail ever contains a secret (password, token, application
  * credential secret, BMC password). Code that builds messages from foreign text (HTTP bodies,
- * YAML input) must pass it through `redact()` of openstack/http/redact.ts.
+ * YAML input) must pass it through `redact()` of openstack/http/redact.ts, and quote text it did
+ * not write (a damaged file, a name from a cloud, a request header) with `quoted()`; renderers
+ * pass every message through `escapeControls()` all the same.
  */
 export interface SourceLocation {
   file: string;
@@ -50,4 +52,32 @@ export function isPumphouseError(error: unknown): error is PumphouseError {
 /** Text of any thrown value, for wrapping foreign errors. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Characters that must never reach a terminal raw from text Pumphouse did not write: C0 and C1
+ * controls (escape sequences, bells, carriage returns that overwrite a line), DEL, and Unicode's
+ * invisible bidirectional and line controls (U+202E makes "exe.txt" read "txt.exe").
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const UNSAFE_KEEPING_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function escapeChar(char: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Untrusted text as it may appear in a message: in double quotes, with every unsafe character
+ * (line breaks included) as a \\uXXXX escape, and cut after `max` characters.
+ */
+export function quoted(text: string, max = 200): string {
+  const cut = text.length > max ? text.slice(0, max) : text;
+  const body = cut.replace(/["\\]/g, (c) => `\\${c}`).replace(UNSAFE, escapeChar);
+  return cut === text ? `"${body}"` : `"${body}…" (${text.length} characters)`;
+}
+
+/** A whole message on its way to a terminal: its line breaks and tabs stay, nothing else unsafe does. */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE_KEEPING_LINES, escapeChar);
 }

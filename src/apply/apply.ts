@@ -9,6 +9,7 @@ import type { Cloud } from '../openstack/index.js';
 import { MigrationContext, type PasswordSink, type ServerDowntimeRecord } from '../migrate/context.js';
 import type { HostStepWorld } from '../hosts/context.js';
 import { runnerRegistry } from '../migrate/registry.js';
+import { releaseOwnAccess } from '../migrate/access.js';
 import { StateLedger, type DocumentStore } from './ledger.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ApplyInput {
   retryBaseMs?: number;
   /** What the host steps use (BMCs, Fuel, Nova's host operations); without it they fail with a hint. */
   hosts?: HostStepWorld;
+  /** pumphouse.yaml's settings.apply.keep_admin_grants. @default false */
+  keepAdminGrants?: boolean;
 }
 
 export interface ApplyReport {
@@ -69,6 +72,7 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
     passwords: input.passwords,
     connect: input.connect,
     ...(input.pollMs !== undefined ? { pollMs: input.pollMs } : {}),
+    ...(input.keepAdminGrants !== undefined ? { keepAdminGrants: input.keepAdminGrants } : {}),
   });
   const parallelism = Math.max(1, input.parallelism ?? input.plan.settings.parallelism.global);
   input.events.emit({
@@ -108,6 +112,8 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
     return { plan: input.plan.plan.name, counts, problems, downtime, interrupted: result.interrupted, ms: result.ms };
   } finally {
     context.close();
+    // Every step is over: Pumphouse's own admin role on the projects it worked in goes.
+    await releaseOwnAccess(context);
   }
 }
 

@@ -1,3 +1,5 @@
+import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../migrate/access.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/owner-session.js';
 import { temporaryIdsByName } from '../migrate/temporaries.js';
 import { blockStorage, image, type Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
@@ -7,7 +9,8 @@ import type { StateStore } from '../state/store.js';
 /**
  * Removes the temporary objects apply recorded in the state and did not get to remove (a failure
  * or a kill in the middle of a copy): source snapshots of servers, snapshot/clone volumes and
- * upload images of volumes, the target's transfer images. Only objects the state names are
+ * upload images of volumes, the target's transfer images, the admin role Pumphouse gave its own
+ * user on target projects, a key lent to its user for a boot. Only objects the state names are
  * touched: by id, or — for an intent recorded before its create call returned — by the unique
  * name it was to be created under. Never anything found by guessing.
  */
@@ -18,8 +21,8 @@ export interface CleanupResult {
   error?: string;
 }
 
-/** Snapshots go after the clones made from them; images and clones first. */
-const order = (t: TemporaryObject): number => (t.kind === 'volume-snapshot' ? 1 : 0);
+/** Snapshots go after the clones made from them; images and clones first; Pumphouse's own access last. */
+const order = (t: TemporaryObject): number => (t.kind === 'volume-snapshot' ? 1 : t.kind === TEMPORARY_GRANT_KIND ? 2 : 0);
 
 export function recordedTemporaries(store: StateStore): Array<[string, TemporaryObject]> {
   return Object.entries(store.state.temporaries).sort(([, a], [, b]) => order(a) - order(b));
@@ -45,7 +48,9 @@ export async function removeTemporaries(store: StateStore, clouds: { source: Clo
 
 
 async function removeOne(cloud: Cloud, kind: string, id: string): Promise<void> {
-  if (kind === 'image') await image.images.remove(await cloud.image(), id);
+  if (kind === TEMPORARY_GRANT_KIND) await revokeTemporaryGrant(await cloud.identity(), id);
+  else if (kind === TEMPORARY_KEYPAIR_KIND) await removeTemporaryKeypair(await cloud.compute(), id);
+  else if (kind === 'image') await image.images.remove(await cloud.image(), id);
   else if (kind === 'volume') await blockStorage.volumes.remove(await cloud.blockStorage(), id);
   else if (kind === 'volume-snapshot') await blockStorage.snapshots.remove(await cloud.blockStorage(), id);
   else throw new PumphouseError('PH1608', `unknown temporary kind ${kind}`);

@@ -90,10 +90,11 @@ type IdentityClient = Awaited<ReturnType<Cloud['identity']>>;
 /** The lease's project id, or undefined when someone holds it already (409). */
 async function create(client: IdentityClient, holder: LeaseHolder): Promise<string | undefined> {
   try {
-    const project = await identity.projects.create(client, {
-      name: LEASE_PROJECT, domain_id: 'default', enabled: false, description: JSON.stringify(holder), tags: ['pumphouse-lease'],
-    });
-    return project.id;
+    // Retried like a read: a create whose answer was lost comes back as a 409, then found ours by its lineage.
+    const project = await client.post<{ project: { id: string } }>(client.url('projects'), {
+      project: { name: LEASE_PROJECT, domain_id: 'default', enabled: false, description: JSON.stringify(holder), tags: ['pumphouse-lease'] },
+    }, { retrySafe: true });
+    return project.project.id;
   } catch (error) {
     if (isConflict(error)) return undefined;
     throw error;

@@ -70,6 +70,10 @@ export class StateLedger implements StepJournal, MigrationLedger {
     });
   }
 
+  temporaries(): Readonly<Record<string, TemporaryObjectRecord>> {
+    return this.store.state.temporaries;
+  }
+
   removeTemporary(key: string): Promise<void> {
     return this.store.update((doc) => {
       delete doc.temporaries[key];

@@ -10,7 +10,7 @@ import { connect, type Cloud } from '../openstack/index.js';
 import type { StateStore } from '../state/store.js';
 import { runApply, type ApplyReport } from './apply.js';
 import { acquireTargetLease } from './lease.js';
-import { noPasswords, PasswordsFile } from './passwords.js';
+import { noPasswords, PasswordsFile, warnUsersWithoutPasswords } from './passwords.js';
 
 /**
  * An apply's connections, as `pumphouse apply` and `pumphouse serve` both open them: both clouds
@@ -64,12 +64,15 @@ export interface SessionApplyOptions {
 export async function applyInSession(config: PumphouseConfig, session: ApplySession, plan: ExecutionPlan, store: StateStore, events: EventSink, options: SessionApplyOptions = {}): Promise<ApplyReport> {
   await store.update((s) => {
     s.clouds = { source: { authUrl: session.clouds[0].authUrl }, target: { authUrl: session.clouds[1].authUrl } };
-    if (s.plan?.hash !== plan.plan.fileHash) s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt: new Date().toISOString() };
+    const startedAt = s.plan?.hash === plan.plan.fileHash ? s.plan.startedAt : new Date().toISOString();
+    s.plan = { name: plan.plan.name, hash: plan.plan.fileHash, startedAt, madeAt: plan.createdAt };
   });
-  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? new PasswordsFile(plan.settings.passwordsFile) : noPasswords;
+  const passwords = plan.settings.passwords === 'reset' && plan.settings.passwordsFile ? await PasswordsFile.open(plan.settings.passwordsFile) : undefined;
   const lease = await acquireTargetLease(session.clouds[1], { lineage: store.state.lineage, plan: plan.plan.name, stateFile: store.path, events });
   try {
-    return await runSessionApply(config, session, plan, store, events, passwords, options);
+    const report = await runSessionApply(config, session, plan, store, events, passwords ?? noPasswords, options);
+    if (passwords) warnUsersWithoutPasswords({ changes: plan.changes, steps: plan.steps, records: store.state.steps, source: session.inventories.source, passwords, events });
+    return report;
   } finally {
     await lease.release();
   }
@@ -87,6 +90,7 @@ function runSessionApply(config: PumphouseConfig, session: ApplySession, plan: E
     passwords,
     connect: (c) => connect(c, { events }),
     hosts: hostStepWorld(config, { source: session.clouds[0], target: session.clouds[1] }, events),
+    keepAdminGrants: config.settings.apply.keepAdminGrants,
     ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
     ...(options.failFast !== undefined ? { failFast: options.failFast } : {}),
     ...(options.stop ? { stop: options.stop } : {}),

@@ -4,7 +4,7 @@ import { checkAgainstSchema } from '../diagnostics/schema-check.js';
 import { locate, readYamlFile, type YamlSource } from '../diagnostics/yaml-source.js';
 import { deepMerge, findCloud, loadCloudsFile, type CloudsFile } from './clouds-yaml.js';
 import { interpolateEnv } from './interpolate.js';
-import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig, HostHardware, HostManagement } from './types.js';
+import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig, HostHardware, HostManagement, HttpLimits } from './types.js';
 
 /**
  * pumphouse.yaml → the two clouds, fully resolved. Order of precedence for a cloud's settings:
@@ -12,8 +12,15 @@ import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig,
  * Every problem is a PumphouseError located in the file that has it.
  */
 export interface Settings {
+  /** Per attempt of an API request. */
   timeoutMs: number;
+  /** Limits on what a cloud, Fuel or a BMC can make Pumphouse hold or wait for. */
+  http: HttpLimits;
   discovery: { concurrency: number; pageSize: number };
+  /** `pumphouse serve`'s limits. */
+  serve: { maxConnections: number; plansKept: number; planMaxAgeMs: number };
+  /** keepAdminGrants: leave Pumphouse's own admin role on the target projects it worked in. */
+  apply: { keepAdminGrants: boolean };
 }
 
 export interface PumphouseConfig {
@@ -36,7 +43,13 @@ export function managementOf(config: Pick<PumphouseConfig, 'hosts' | 'hostManage
   return config.hosts[host]?.management ?? config.hostManagement;
 }
 
-export const DEFAULT_SETTINGS: Settings = { timeoutMs: 60_000, discovery: { concurrency: 8, pageSize: 1000 } };
+export const DEFAULT_SETTINGS: Settings = {
+  timeoutMs: 60_000,
+  http: { maxResponseBytes: 64 * 1024 * 1024, deadlineMs: 120_000 },
+  discovery: { concurrency: 8, pageSize: 1000 },
+  serve: { maxConnections: 256, plansKept: 50, planMaxAgeMs: 24 * 3_600_000 },
+  apply: { keepAdminGrants: false },
+};
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): PumphouseConfig {
   const source = readYamlFile(file, { codeBase: 1100, what: 'config file' });
@@ -59,24 +72,37 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const explicitClouds = value.clouds_file ? resolve(dirname(file), value.clouds_file) : undefined;
   let clouds: CloudsFile | undefined;
   const cloudsFile = (): CloudsFile => (clouds ??= loadCloudsFile(env, explicitClouds));
-  const timeoutMs = value.settings?.timeout_seconds ? Math.round(value.settings.timeout_seconds * 1000) : DEFAULT_SETTINGS.timeoutMs;
+  const settings = settingsOf(value.settings ?? {});
   const config: PumphouseConfig = {
     file,
-    source: resolveCloud('source', value.source, source, cloudsFile, timeoutMs),
-    target: resolveCloud('target', value.target, source, cloudsFile, timeoutMs),
-    settings: {
-      timeoutMs,
-      discovery: {
-        concurrency: value.settings?.discovery?.concurrency ?? DEFAULT_SETTINGS.discovery.concurrency,
-        pageSize: value.settings?.discovery?.page_size ?? DEFAULT_SETTINGS.discovery.pageSize,
-      },
-    },
-    hosts: hostsOf(value.hosts ?? {}, value.host_management ?? 'bmc'),
+    source: resolveCloud('source', value.source, source, cloudsFile, settings),
+    target: resolveCloud('target', value.target, source, cloudsFile, settings),
+    settings,
+    hosts: hostsOf(value.hosts ?? {}, value.host_management ?? 'bmc', settings.http),
     hostManagement: value.host_management ?? 'bmc',
   };
-  if (value.fuel) config.fuel = fuelOf(value.fuel);
+  if (value.fuel) config.fuel = { ...fuelOf(value.fuel), timeoutMs: settings.timeoutMs, ...settings.http };
   if (clouds?.path) config.cloudsFile = clouds.path;
   return config;
+}
+
+function settingsOf(raw: NonNullable<RawConfig['settings']>): Settings {
+  const d = DEFAULT_SETTINGS;
+  const timeoutMs = raw.timeout_seconds ? Math.round(raw.timeout_seconds * 1000) : d.timeoutMs;
+  return {
+    timeoutMs,
+    http: {
+      maxResponseBytes: raw.http?.max_response_bytes ?? d.http.maxResponseBytes,
+      deadlineMs: raw.http?.deadline_seconds ? Math.round(raw.http.deadline_seconds * 1000) : 2 * timeoutMs,
+    },
+    discovery: { concurrency: raw.discovery?.concurrency ?? d.discovery.concurrency, pageSize: raw.discovery?.page_size ?? d.discovery.pageSize },
+    serve: {
+      maxConnections: raw.serve?.max_connections ?? d.serve.maxConnections,
+      plansKept: raw.serve?.plans_kept ?? d.serve.plansKept,
+      planMaxAgeMs: raw.serve?.plan_max_age_hours ? Math.round(raw.serve.plan_max_age_hours * 3_600_000) : d.serve.planMaxAgeMs,
+    },
+    apply: { keepAdminGrants: raw.apply?.keep_admin_grants ?? d.apply.keepAdminGrants },
+  };
 }
 
 function fuelOf(raw: NonNullable<RawConfig['fuel']>): FuelConfig {
@@ -86,7 +112,7 @@ function fuelOf(raw: NonNullable<RawConfig['fuel']>): FuelConfig {
   };
 }
 
-function hostsOf(raw: NonNullable<RawConfig['hosts']>, management: HostManagement): Record<string, HostHardware> {
+function hostsOf(raw: NonNullable<RawConfig['hosts']>, management: HostManagement, limits: HttpLimits): Record<string, HostHardware> {
   return Object.fromEntries(Object.entries(raw).map(([name, host]) => {
     const b = host.bmc;
     const bmc: HostHardware['bmc'] = b && {
@@ -96,6 +122,7 @@ function hostsOf(raw: NonNullable<RawConfig['hosts']>, management: HostManagemen
       ...(b.scheme !== undefined ? { scheme: b.scheme } : {}),
       ...(b.verify !== undefined ? { verifyTls: b.verify } : {}),
       ...(b.timeout_seconds !== undefined ? { timeoutMs: Math.round(b.timeout_seconds * 1000) } : {}),
+      ...(b.driver === 'redfish' ? { maxResponseBytes: limits.maxResponseBytes } : {}),
     };
     const hardware: HostHardware = { name, management: host.management ?? management, ...(bmc ? { bmc } : {}), pxeMacs: (host.pxe_macs ?? []).map((m) => m.toLowerCase()) };
     return [name, hardware];
@@ -123,7 +150,13 @@ interface RawConfig {
   clouds_file?: string;
   source: RawCloud;
   target: RawCloud;
-  settings?: { timeout_seconds?: number; discovery?: { concurrency?: number; page_size?: number } };
+  settings?: {
+    timeout_seconds?: number;
+    http?: { max_response_bytes?: number; deadline_seconds?: number };
+    discovery?: { concurrency?: number; page_size?: number };
+    apply?: { keep_admin_grants?: boolean };
+    serve?: { max_connections?: number; plans_kept?: number; plan_max_age_hours?: number };
+  };
   fuel?: { url: string; username?: string; password?: string; environment: string; source_environment?: string; verify?: boolean };
   host_management?: HostManagement;
   hosts?: Record<string, {
@@ -133,7 +166,7 @@ interface RawConfig {
   }>;
 }
 
-function resolveCloud(label: 'source' | 'target', raw: RawCloud, source: YamlSource, cloudsFile: () => CloudsFile, timeoutMs: number): CloudConfig {
+function resolveCloud(label: 'source' | 'target', raw: RawCloud, source: YamlSource, cloudsFile: () => CloudsFile, settings: Settings): CloudConfig {
   const at = locate(source, [label], true);
   let merged: Record<string, unknown> = {};
   let definedIn = `${source.file}:${at.line}:${at.col}`;
@@ -149,7 +182,9 @@ function resolveCloud(label: 'source' | 'target', raw: RawCloud, source: YamlSou
   const options: ResolveOptions = { definedIn, baseDir, location: at };
   if (raw.cloud) options.cloudName = raw.cloud;
   const config = toCloudConfig(label, merged, options);
-  config.timeoutMs = timeoutMs;
+  config.timeoutMs = settings.timeoutMs;
+  config.deadlineMs = settings.http.deadlineMs;
+  config.maxResponseBytes = settings.http.maxResponseBytes;
   return config;
 }
 

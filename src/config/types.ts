@@ -46,8 +46,20 @@ export interface CloudConfig {
   cacert?: string;
   /** false disables TLS verification (warned loudly on every run). */
   verify: boolean;
-  /** Per-request timeout in milliseconds. @default 60000 */
+  /** Per attempt of a request, in milliseconds. @default 60000 */
   timeoutMs?: number;
+  /** Per call, every attempt and backoff included. @default twice timeoutMs */
+  deadlineMs?: number;
+  /** Largest answer read into memory (image data is streamed, exempt). @default 64 MiB */
+  maxResponseBytes?: number;
+}
+
+/** pumphouse.yaml `settings.http`: what an HTTP peer (cloud, Fuel, BMC) can make Pumphouse hold or wait for. */
+export interface HttpLimits {
+  /** Largest answer read into memory; streamed image data is exempt. */
+  maxResponseBytes: number;
+  /** Per call, every attempt and backoff included. */
+  deadlineMs: number;
 }
 
 /** A one-line description of a cloud with no secret in it. */
@@ -67,6 +79,12 @@ export interface FuelConfig {
   /** The source cloud's own Fuel environment, when Fuel manages (some of) its hosts. */
   sourceEnvironment?: string;
   verify: boolean;
+  /** Per attempt of a request. @default 60000 */
+  timeoutMs?: number;
+  /** Per call, every attempt and backoff included. */
+  deadlineMs?: number;
+  /** Largest answer read into memory. */
+  maxResponseBytes?: number;
 }
 
 /**

@@ -33,6 +33,7 @@ export class SourceGraph {
   private readonly grantsByProject: Map<string, InventoryResource[]>;
   private readonly quotasByProject: Map<string, InventoryResource[]>;
   private readonly usersByDefaultProject: Map<string, InventoryResource[]>;
+  private readonly domainGrantsByUser: Map<string, InventoryResource[]>;
   private readonly snapshotsByVolume: Map<string, InventoryResource[]>;
 
   constructor(lookup: InventoryLookup) {
@@ -44,6 +45,9 @@ export class SourceGraph {
     this.grantsByProject = groupBy(lookup.ofKind('role-assignment'), (r) => refList(r, 'project'));
     this.quotasByProject = groupBy(lookup.ofKind('quota'), (r) => refList(r, 'project'));
     this.usersByDefaultProject = groupBy(lookup.ofKind('user'), (r) => refList(r, 'defaultProject'));
+    // Inherited grants apply to a domain's projects, not the domain: they are not copied as such.
+    const domainGrants = lookup.ofKind('role-assignment').filter((r) => refList(r, 'domain').length > 0 && r.attributes['inherited'] !== true);
+    this.domainGrantsByUser = groupBy(domainGrants, (r) => refList(r, 'user'));
     this.snapshotsByVolume = groupBy(lookup.ofKind('volume-snapshot'), (r) => refList(r, 'volume'));
   }
 
@@ -122,6 +126,20 @@ export class SourceGraph {
     for (const user of this.usersByDefaultProject.get(projectAddress) ?? []) needs.push({ address: user.address, why: 'member user', order: false });
     for (const quota of this.quotasByProject.get(projectAddress) ?? []) needs.push({ address: quota.address, why: 'quota', order: false });
     return needs;
+  }
+
+  /**
+   * A moving user's roles on domains (a domain admin of `partners` stays one). A role on a domain
+   * nothing else moves brings that domain along: a user who arrives without a role they had
+   * would be a copy that is not the same, and the plan shows the domain it adds.
+   */
+  domainGrants(userAddress: string): Need[] {
+    return (this.domainGrantsByUser.get(userAddress) ?? []).map((grant) => ({ address: grant.address, why: 'domain role', order: false }));
+  }
+
+  /** The grants on a project (users', groups', inherited ones). */
+  projectGrants(projectAddress: string): readonly InventoryResource[] {
+    return this.grantsByProject.get(projectAddress) ?? [];
   }
 
   /** Quotas move with every project that has moving servers: the target must admit them. */

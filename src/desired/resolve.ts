@@ -49,6 +49,7 @@ class Resolver {
     this.selectByPolicy('flavor', this.desired.flavors, 'flavors');
     this.selectVolumes();
     this.closeOver();
+    this.selectDomainGrants();
     const resources = [...this.selected.values()].sort((a, b) => compareAddresses(a.address, b.address));
     return { resources, diagnostics: this.diagnostics };
   }
@@ -188,6 +189,15 @@ class Resolver {
       if (!resource) continue;
       for (const need of this.graph.needs(resource)) if (need.follow !== false) this.addAddress(need.address, `${need.why} of ${address}`);
     }
+  }
+
+  /** The domain roles of the users that move (each brings its role and domain). */
+  private selectDomainGrants(): void {
+    const users = [...this.selected.values()].filter((s) => s.kind === 'user').map((s) => s.address);
+    for (const user of users) {
+      for (const need of this.graph.domainGrants(user)) this.addAddress(need.address, `${need.why} of ${user}`);
+    }
+    this.closeOver();
   }
 
   private matchProjects(patterns: readonly Pattern[], location: SourceLocation, path: string): InventoryResource[] {

@@ -1,3 +1,4 @@
+import { escapeControls } from '../errors.js';
 import type { Diagnostic } from './diagnostic.js';
 
 /**
@@ -9,7 +10,7 @@ export function formatDiagnostic(diagnostic: Diagnostic, sourceText?: string): s
     ? `${diagnostic.source.file}:${diagnostic.source.line}:${diagnostic.source.col}: `
     : '';
   const hint = diagnostic.hint ? ` — ${diagnostic.hint}` : '';
-  const head = `${where}${diagnostic.severity} ${diagnostic.code}: ${diagnostic.summary}${hint}`;
+  const head = escapeControls(`${where}${diagnostic.severity} ${diagnostic.code}: ${diagnostic.summary}${hint}`);
   if (!diagnostic.source || sourceText === undefined) return head;
   return `${head}\n${codeFrame(sourceText, diagnostic.source.line, diagnostic.source.col)}`;
 }
@@ -20,7 +21,9 @@ export function codeFrame(text: string, line: number, col: number): string {
   const content = lines[line - 1];
   if (content === undefined) return '';
   const gutter = `${line} | `;
-  const shown = content.length > 160 ? `${content.slice(0, 157)}...` : content;
-  const caretAt = Math.min(Math.max(col, 1), shown.length + 1);
+  // The line is the input's own text: shown escaped, so it cannot drive the terminal.
+  const raw = content.length > 160 ? `${content.slice(0, 157)}...` : content;
+  const shown = escapeControls(raw);
+  const caretAt = Math.min(escapeControls(raw.slice(0, Math.max(col, 1) - 1)).length + 1, shown.length + 1);
   return `${gutter}${shown}\n${' '.repeat(gutter.length + caretAt - 1)}^`;
 }

@@ -2,8 +2,10 @@ import jsonDiff from 'json-diff';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { classify } from '../model/index.js';
+import { SETTABLE_LIMITS } from '../model/kinds/quota.js';
 import type { AttributeDifference } from './changes.js';
 import { isMarkKey, isMarkTag } from './marks.js';
+import { desiredServerStatus } from './power-state.js';
 
 /**
  * Compares a desired object (from the source) with its match on the target, field by field as
@@ -37,6 +39,7 @@ export function compareAttributes(desired: InventoryResource, actual: InventoryR
   const want = comparableView(desired, translate);
   const have = comparableView(actual, sameNames);
   if (desired.kind === 'quota') restrictToSharedKeys(want, have);
+  if (desired.kind === 'server') want['status'] = desiredServerStatus(desired, actual);
   const differing = (keys: readonly string[], prefix: string, w: Record<string, unknown>, h: Record<string, unknown>) =>
     keys.filter((key) => jsonDiff.diff(h[key] ?? null, w[key] ?? null) !== undefined)
       .map((key) => ({ path: `${prefix}.${key}`, before: h[key] ?? null, after: w[key] ?? null }));
@@ -96,11 +99,15 @@ function referenceView(resource: InventoryResource, roles: readonly string[], tr
   return view;
 }
 
-/** Quota keys differ between releases (and per volume type): only keys both clouds know compare. */
+/**
+ * Quota keys differ between releases (and per volume type): only the keys both clouds know and
+ * apply can set compare.
+ */
 function restrictToSharedKeys(want: Record<string, unknown>, have: Record<string, unknown>): void {
   const wanted = (want['limits'] ?? {}) as Record<string, unknown>;
   const had = (have['limits'] ?? {}) as Record<string, unknown>;
-  const shared = Object.keys(wanted).filter((k) => k in had).sort();
+  const settable: readonly string[] = SETTABLE_LIMITS[want['service'] as keyof typeof SETTABLE_LIMITS] ?? [];
+  const shared = Object.keys(wanted).filter((k) => k in had && settable.includes(k)).sort();
   want['limits'] = Object.fromEntries(shared.map((k) => [k, wanted[k]]));
   have['limits'] = Object.fromEntries(shared.map((k) => [k, had[k]]));
 }

@@ -7,9 +7,11 @@ import type { Inventory, InventoryResource } from '../inventory/model.js';
 import { compareAttributes, type Translate } from './attributes.js';
 import type { Change, ChangeSet, TargetMatch } from './changes.js';
 import { estimateServerMove } from './estimate.js';
+import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
 import { describeLosses, type LossContext } from './losses.js';
+import { macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
 
 export type { StateMappings } from './match.js';
@@ -21,7 +23,8 @@ export type { StateMappings } from './match.js';
  *
  * Actions: create (not on the target), update (settable attributes differ), migrate (servers and
  * volumes that are not there yet), conflict (same key, different essentials, or a name the maps
- * do not resolve), noop, and host.
+ * do not resolve), noop, and host. A flavor spec.maps.flavors maps is the target's own, used as it
+ * is: noop, with a warning when it differs from the source's (flavor-maps.ts).
  */
 export interface DiffInput {
   desired: DesiredState;
@@ -31,6 +34,8 @@ export interface DiffInput {
   mappings: StateMappings;
   /** Prebuilt indexes, when the caller has them. */
   lookups?: { source: InventoryLookup; target: InventoryLookup };
+  /** The target address of the user apply runs as, for what it will own (losses.ts). */
+  applyUser?: string;
 }
 
 export function diffState(input: DiffInput): ChangeSet {
@@ -41,15 +46,21 @@ export function diffState(input: DiffInput): ChangeSet {
   const translate = translator(input, source, matcher);
   const changes: Change[] = [];
   // Selection order is RESOURCE_KINDS order: networks are matched before the ports keyed by them.
-  const losses: LossContext = { graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference };
+  const planned = new Set(input.selection.resources.map((s) => s.address));
+  const losses: LossContext = {
+    graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference, applyUser: input.applyUser,
+    creates: (address) => planned.has(address) && !matchesOnTarget(matcher, source, address),
+  };
+  const warnings: Diagnostic[] = [];
+  const ports = new PortsByMac(target);
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
-    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses }));
+    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports }));
   }
   const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
-  const diagnostics: Diagnostic[] = [...hosts.diagnostics];
+  const diagnostics: Diagnostic[] = [...warnings, ...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };
 }
 
@@ -74,12 +85,20 @@ function translator(input: DiffInput, source: InventoryLookup, matcher: TargetMa
   };
 }
 
+function matchesOnTarget(matcher: TargetMatcher, source: InventoryLookup, address: string): boolean {
+  const resource = source.get(address);
+  return resource !== undefined && !('missing' in matcher.match(resource));
+}
+
 interface DiffContext {
   matcher: TargetMatcher;
   translate: Translate;
   graph: SourceGraph;
   source: InventoryLookup;
   losses: LossContext;
+  /** Warnings about the selected objects (a mapped flavor of another size). */
+  warnings: Diagnostic[];
+  ports: PortsByMac;
 }
 
 function diffOne(selected: SelectedResource, resource: InventoryResource, context: DiffContext): Change {
@@ -91,6 +110,8 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     willNotSurvive: [] as string[],
   };
   const result = context.matcher.match(resource);
+  const clash = resource.kind === 'port' ? macClash(resource, result, context.ports) : undefined;
+  if (clash) return { ...base, action: 'conflict', ...(clash.target ? { target: clash.target } : {}), reason: clash.reason, impact: 'none' };
   if (!('missing' in result) && isUnfinishedCopy(result.found, result.match)) {
     // A copy an interrupted apply left half made: the step finds it by its mark and finishes it.
     if (selected.role === 'migrate') return { ...migration(selected, resource, base, context), target: result.match };
@@ -101,7 +122,14 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     if (selected.role === 'migrate') return migration(selected, resource, base, context);
     return { ...base, action: 'create', reason: selected.reason, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };
   }
-  const { essentials, settable } = compareAttributes(resource, result.found, context.translate);
+  const comparison = compareAttributes(resource, result.found, context.translate);
+  if (isMappedFlavor(resource, context.losses.maps)) {
+    // The target's own flavor, used as it is: a different size is a resize the plan warns about.
+    const warning = mappedFlavorWarning(resource, result.found, comparison);
+    if (warning) context.warnings.push(warning);
+    return { ...base, action: 'noop', target: result.match, reason: `used as ${result.found.name} (spec.maps.flavors)`, impact: 'none' };
+  }
+  const { essentials, settable } = comparison;
   if (essentials.length > 0) {
     return { ...base, action: 'conflict', target: result.match, differences: essentials, reason: `${result.match.address} on the target is a different ${resource.kind}`, impact: 'none' };
   }

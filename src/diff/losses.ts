@@ -1,6 +1,7 @@
 import type { SourceGraph } from '../desired/closure.js';
 import type { Maps, PasswordPolicy } from '../desired/model.js';
 import type { SelectedResource } from '../desired/selection.js';
+import { addressPath, formatAddress } from '../inventory/address.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { classify, MODELS } from '../model/index.js';
@@ -16,6 +17,10 @@ export interface LossContext {
   passwords: PasswordPolicy | undefined;
   /** The target address a referenced source object has or will have; undefined if neither. */
   reference(address: string): string | undefined;
+  /** Whether this plan creates the object (it is not on the target yet). */
+  creates(address: string): boolean;
+  /** The target address of the user apply runs as (`user:admin`), when the config names one. */
+  applyUser?: string | undefined;
 }
 
 export function describeLosses(resource: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
@@ -60,9 +65,9 @@ function kindLosses(resource: InventoryResource, selected: SelectedResource, con
       return mapped ? [`address ${resource.name} changes: the target allocates one from ${mapped}`] : [];
     }
     case 'user':
-      return context.passwords === 'skip'
-        ? ['password: not copied (passwords: skip); the user cannot log in until an admin sets one']
-        : ['password: reset to a generated one, written to the passwords file (passwords: reset)'];
+      return context.passwords === 'reset'
+        ? ['password: reset to a generated one, written to the passwords file (passwords: reset)']
+        : [`password: not copied (${context.passwords === 'skip' ? 'passwords: skip' : 'no spec.identity'}); the user cannot log in until an admin sets one`];
     default:
       return [];
   }
@@ -86,5 +91,39 @@ function serverLosses(server: InventoryResource, selected: SelectedResource, con
   for (const volume of refList(server, 'volumes')) {
     if (!moving.has(volume)) losses.push(`${volume} stays on the source, detached from the copy (volumes: none)`);
   }
+  const owner = ownerLoss(server, context);
+  if (owner) losses.push(owner);
   return losses;
+}
+
+/**
+ * Whoever boots a server owns it. Apply boots the copy as its owner when it set the owner's
+ * password itself (passwords: reset, a user this plan creates, with a role on the project: see
+ * src/migrate/owner-session.ts); otherwise as the user it runs as, who then owns the copy.
+ */
+function ownerLoss(server: InventoryResource, context: LossContext): string | undefined {
+  const owner = refList(server, 'owner')[0];
+  if (!owner) return undefined;
+  const there = context.reference(owner);
+  if (there === undefined) return undefined; // the weak reference's own loss says it
+  if (there === context.applyUser) return undefined;
+  const project = context.graph.lookup.projectAddressOf(server);
+  const why = context.passwords !== 'reset'
+    ? `Pumphouse sets no password for ${owner} (${context.passwords === 'skip' ? 'passwords: skip' : 'no spec.identity'}), so it cannot boot the copy as them`
+    : !context.creates(owner)
+      ? `${owner} is already on the target and Pumphouse does not know its password`
+      : project && !context.graph.projectGrants(project).some((g) => refList(g, 'user').includes(owner))
+        ? `${owner} has no role on ${project} to boot the copy with`
+        : undefined;
+  if (!why) return undefined;
+  const who = context.applyUser ? context.applyUser.slice('user:'.length) : 'the user apply runs as';
+  return `owner: the copy is owned by ${who}, not ${owner}: ${why}`;
+}
+
+/** The address the user of a cloud's auth has in an inventory (`user:admin`, `user:acme/ops`), when the auth names it. */
+export function applyUserAddress(auth: { username?: string | undefined; user_domain_name?: string | undefined; user_domain_id?: string | undefined }): string | undefined {
+  if (!auth.username) return undefined;
+  const domain = auth.user_domain_name ?? auth.user_domain_id;
+  const inDefault = domain === undefined || domain === 'Default' || domain === 'default';
+  return formatAddress('user', inDefault ? addressPath(auth.username) : addressPath(domain, auth.username));
 }

@@ -15,6 +15,11 @@ export const SOURCE_METADATA_KEY = 'pumphouse_source';
 export const PLAN_METADATA_KEY = 'pumphouse_plan';
 /** Set on a server's copy once apply verified it and handled the source: the move is complete. */
 export const VERIFIED_METADATA_KEY = 'pumphouse_verified';
+/**
+ * Set on a server's copy at boot: the status (ACTIVE or SHUTOFF) the source had before apply
+ * stopped it, the power state the copy must keep (see diff/power-state.ts).
+ */
+export const SOURCE_STATUS_METADATA_KEY = 'pumphouse_source_status';
 
 /** The tags apply writes on a copy of `sourceId` made by plan `planName`. */
 export function markTags(sourceId: string, planName: string): string[] {
@@ -47,5 +52,5 @@ export function isMarkTag(tag: unknown): boolean {
 }
 
 export function isMarkKey(key: string): boolean {
-  return key === SOURCE_METADATA_KEY || key === PLAN_METADATA_KEY || key === VERIFIED_METADATA_KEY;
+  return key === SOURCE_METADATA_KEY || key === PLAN_METADATA_KEY || key === VERIFIED_METADATA_KEY || key === SOURCE_STATUS_METADATA_KEY;
 }

@@ -23,6 +23,8 @@ export interface MakePlanInput {
   /** --exclude ADDR: not these (nor what needs them). */
   excludes?: string[];
   targetComputeMaxMicroversion?: string;
+  /** The target address of the user apply runs as (`applyUserAddress` of the target's auth). */
+  applyUser?: string;
   now: Date;
 }
 
@@ -37,7 +39,10 @@ export function makePlan(input: MakePlanInput): MadePlan {
   const lookups = { source: new InventoryLookup(input.source), target: new InventoryLookup(input.target) };
   const selection = resolveSelection(input.desired, input.source, lookups.source);
   const t1 = performance.now();
-  const changeSet = diffState({ desired: input.desired, selection, source: input.source, target: input.target, mappings: input.mappings ?? {}, lookups });
+  const changeSet = diffState({
+    desired: input.desired, selection, source: input.source, target: input.target, mappings: input.mappings ?? {}, lookups,
+    ...(input.applyUser ? { applyUser: input.applyUser } : {}),
+  });
   const t2 = performance.now();
   const graph = buildStepGraph(changeSet, input.source, { target: input.targets ?? [], exclude: input.excludes ?? [] }, lookups.source);
   const t3 = performance.now();

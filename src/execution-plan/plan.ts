@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DesiredState } from '../desired/model.js';
 import { IMPACT_ORDER, type Change, type Impact } from '../diff/changes.js';
 import type { Step } from '../graph/steps.js';
-import type { Inventory } from '../inventory/model.js';
+import type { Inventory, InventoryResource } from '../inventory/model.js';
 
 /**
  * The saved machine plan (`pumphouse plan --out plan.json`, schemas/plan-output.schema.json):
@@ -63,6 +63,12 @@ export interface ExecutionPlan {
    * plan whose objects changed since it was made (statuses excluded: apply itself stops servers).
    */
   sourceDigests: Record<string, string>;
+  /**
+   * A digest of every target object an update step changes, by the source address of its change,
+   * so `apply plan.json` can refuse a plan whose target objects changed since it was made (what
+   * the plan creates is checked against the target's current objects: apply/stale.ts).
+   */
+  targetDigests: Record<string, string>;
 }
 
 export interface PlanSettings {
@@ -108,6 +114,7 @@ export function assemblePlan(input: AssembleInput): ExecutionPlan {
       parallelism: input.desired.parallelism,
     },
     sourceDigests: digestsOf(input.changes, input.source),
+    targetDigests: targetDigestsOf(input.changes, input.target),
   };
 }
 
@@ -121,11 +128,28 @@ export function digestsOf(changes: readonly Change[], source: Inventory): Record
   for (const change of changes) {
     if (change.action !== 'create' && change.action !== 'update' && change.action !== 'migrate') continue;
     const resource = byAddress.get(change.address);
-    if (!resource) continue;
-    const attributes = Object.fromEntries(Object.entries(resource.attributes).filter(([k]) => !VOLATILE.has(k)));
-    out[change.address] = createHash('sha256').update(JSON.stringify({ id: resource.id, name: resource.name, refs: resource.refs, attributes })).digest('hex');
+    if (resource) out[change.address] = digestOf(resource);
   }
   return out;
+}
+
+/** sha256 of the target object each update changes, by the change's (source) address. */
+export function targetDigestsOf(changes: readonly Change[], target: Inventory): Record<string, string> {
+  const updated = changes.filter((c) => c.action === 'update' && c.target);
+  if (updated.length === 0) return {};
+  const byId = new Map(target.resources.map((r) => [`${r.kind}\u0000${r.id}`, r]));
+  const out: Record<string, string> = {};
+  for (const change of updated) {
+    const resource = byId.get(`${change.kind}\u0000${change.target!.id}`);
+    if (resource) out[change.address] = digestOf(resource);
+  }
+  return out;
+}
+
+/** sha256 of an object without its volatile attributes. */
+export function digestOf(resource: InventoryResource): string {
+  const attributes = Object.fromEntries(Object.entries(resource.attributes).filter(([k]) => !VOLATILE.has(k)));
+  return createHash('sha256').update(JSON.stringify({ id: resource.id, name: resource.name, refs: resource.refs, attributes })).digest('hex');
 }
 
 export function summarizeChanges(changes: readonly Change[]): PlanSummary {
@@ -155,8 +179,13 @@ export function hasChanges(plan: Pick<ExecutionPlan, 'summary'>): boolean {
   return s.create + s.update + s.migrate + s.conflict + s.hostChanges > 0;
 }
 
-/** The one-line verdict every renderer ends (human) or starts (markdown) with. */
-export function summaryLine(plan: Pick<ExecutionPlan, 'summary'>): string {
+/**
+ * The one-line verdict every renderer ends (human) or starts (markdown) with. A plan with errors
+ * (a selector that matches nothing…) is no plan at all: never "No changes.".
+ */
+export function summaryLine(plan: Pick<ExecutionPlan, 'summary' | 'diagnostics'>): string {
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0 && !hasChanges(plan)) return `No plan: ${errors} error${errors === 1 ? '' : 's'} to fix first.`;
   if (!hasChanges(plan)) return 'No changes.';
   const s = plan.summary;
   const conflicts = s.conflict > 0 ? ` ${s.conflict} conflict${s.conflict === 1 ? '' : 's'} to resolve first.` : '';

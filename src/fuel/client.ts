@@ -1,3 +1,4 @@
+import type { FuelConfig } from '../config/types.js';
 import { PumphouseError } from '../errors.js';
 import { nullSink, type EventSink } from '../events/sink.js';
 import { Redactor } from '../openstack/http/redact.js';
@@ -22,8 +23,12 @@ import type {
 export interface FuelConnectOptions extends FuelCredentials {
   /** The master's base URL, `http://<master>:8000`; a trailing `/api` or `/api/v1` is accepted. */
   url: string;
-  /** Per request. @default 60000 */
+  /** Per attempt of a request. @default 60000 */
   timeoutMs?: number;
+  /** Per call, retries included (settings.http.deadline_seconds). @default twice timeoutMs */
+  deadlineMs?: number;
+  /** The largest answer read into memory (settings.http.max_response_bytes). @default 64 MiB */
+  maxResponseBytes?: number;
   /** For messages and events. @default "fuel" */
   label?: string;
   events?: EventSink;
@@ -224,6 +229,16 @@ export class FuelClient {
   }
 }
 
+/** The connection options of pumphouse.yaml's `fuel` (and its `settings`: timeout, limits). */
+export function fuelConnectOptions(fuel: FuelConfig, events: EventSink): FuelConnectOptions {
+  return {
+    url: fuel.url, username: fuel.username, password: fuel.password, events,
+    ...(fuel.timeoutMs !== undefined ? { timeoutMs: fuel.timeoutMs } : {}),
+    ...(fuel.deadlineMs !== undefined ? { deadlineMs: fuel.deadlineMs } : {}),
+    ...(fuel.maxResponseBytes !== undefined ? { maxResponseBytes: fuel.maxResponseBytes } : {}),
+  };
+}
+
 /**
  * Connects to the Fuel master: reads GET /api/version (public up to 9.x; a 401 there means 10+
  * which always wants a token) and logs in to its keystone when auth is required.
@@ -237,6 +252,8 @@ export async function connectFuel(options: FuelConnectOptions): Promise<FuelClie
     cloud: label,
     events: options.events ?? nullSink,
     timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     agents,
     userAgent: 'pumphouse',

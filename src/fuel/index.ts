@@ -2,7 +2,7 @@
  * The Fuel (Nailgun) client: `connectFuel()` gives a FuelClient; layout.ts and discovery.ts hold
  * the pure steps of adding a host to a Fuel environment as a compute node.
  */
-export { connectFuel, FuelClient } from './client.js';
+export { connectFuel, fuelConnectOptions, FuelClient } from './client.js';
 export type { FuelConnectOptions, PollOptions } from './client.js';
 export { KeystoneV2Session } from './auth.js';
 export type { FuelCredentials } from './auth.js';

@@ -118,7 +118,10 @@ class GraphBuilder {
 
   private linkDependencies(change: Change): void {
     const resource = this.graph.lookup.get(change.address);
-    if (change.kind === 'hypervisor') return this.linkHost(change);
+    if (change.kind === 'hypervisor') {
+      this.linkHost(change);
+      return;
+    }
     if (!resource) return;
     const needs = this.graph.needs(resource).filter((n) => n.order);
     if (change.action === 'create' && change.kind === 'security-group') {

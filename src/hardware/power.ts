@@ -33,6 +33,8 @@ export interface BmcSpec {
   verifyTls?: boolean;
   /** Per call, including retries. @default 20000 */
   timeoutMs?: number;
+  /** redfish only: the largest answer read into memory (settings.http.max_response_bytes). @default 64 MiB */
+  maxResponseBytes?: number;
 }
 
 export interface PowerDriver {

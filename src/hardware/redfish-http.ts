@@ -71,6 +71,8 @@ export interface RedfishHttpOptions {
   retry: RetryPolicy;
   /** For messages: "redfish https://10.0.0.5:443". */
   description: string;
+  /** The largest answer read into memory (settings.http.max_response_bytes). */
+  maxResponseBytes: number;
 }
 
 /** Failures where nothing reached the BMC: always safe to try again. */
@@ -97,6 +99,8 @@ export class RedfishHttp {
       validateStatus: () => true,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
+      // A BMC's answers are a few KB; an endless one stops here.
+      maxContentLength: options.maxResponseBytes,
       proxy: false,
     });
   }
@@ -109,6 +113,7 @@ export class RedfishHttp {
         res = await this.once(req, deadline, auth);
       } catch (error) {
         if (deadline.signal.aborted) throw this.timedOut(req, deadline);
+        if (/maxContentLength size of \d+ exceeded/.test(messageOf(error))) throw this.badAnswer(`${this.where(req)}: the answer is larger than ${this.options.maxResponseBytes} bytes; no more of it was read`);
         const errno = errnoOf(error);
         const again = errno !== undefined && (NOT_SENT.has(errno) || (req.repeatable && MAYBE_SENT.has(errno)));
         if (again && (await this.backoff(attempt, deadline, undefined))) continue;

@@ -12,6 +12,7 @@
  * budget (LOGOUT_BUDGET_MS) and never fails the call (the BMC expires forgotten sessions).
  */
 import { InternalError } from '../errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../openstack/http/transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../openstack/http/retry.js';
 import { bmcQueue, type OneAtATime } from './one-at-a-time.js';
 import type { BmcSpec, PowerDriver, PowerState } from './power.js';
@@ -95,6 +96,7 @@ export class RedfishDriver implements PowerDriver {
       secrets: () => [spec.password, basic, ...this.tokens],
       retry: { maxRetries: 3, baseDelayMs: 250, maxDelayMs: 2000, random: DEFAULT_RETRY_POLICY.random, ...options.retry },
       description: this.description,
+      maxResponseBytes: spec.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     });
   }
 

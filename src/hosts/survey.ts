@@ -1,6 +1,6 @@
 import type { PumphouseConfig } from '../config/load.js';
 import type { EventSink } from '../events/sink.js';
-import { connectFuel } from '../fuel/index.js';
+import { connectFuel, fuelConnectOptions } from '../fuel/index.js';
 import { powerDriverFor } from '../hardware/index.js';
 import { computeServiceCollector } from '../inventory/collectors/compute-services.js';
 import { flavorCollector } from '../inventory/collectors/flavors.js';
@@ -34,7 +34,7 @@ export async function surveyHosts(config: PumphouseConfig, events: EventSink, op
     powerDriver: (host) => powerDriverFor(host.bmc as NonNullable<typeof host.bmc>),
     ...(fuel ? {
       fuel: async () => {
-        const client = await connectFuel({ url: fuel.url, username: fuel.username, password: fuel.password, events });
+        const client = await connectFuel(fuelConnectOptions(fuel, events));
         try {
           const [nodes, clusters] = await Promise.all([client.nodes(), client.clusters()]);
           return { nodes, environments: clusters.map((c) => ({ id: c.id, name: c.name })) };

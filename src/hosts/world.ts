@@ -1,7 +1,7 @@
 import { managementOf, type PumphouseConfig } from '../config/load.js';
 import { PumphouseError } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
-import { connectFuel, type FuelClient } from '../fuel/index.js';
+import { connectFuel, fuelConnectOptions, type FuelClient } from '../fuel/index.js';
 import { HARDWARE_CODES, powerDriverFor, type PowerDriver } from '../hardware/index.js';
 import type { Cloud } from '../openstack/index.js';
 import type { HostStepWorld } from './context.js';
@@ -35,7 +35,7 @@ export function hostStepWorld(config: PumphouseConfig, clouds: { source: Cloud; 
     management: (host) => managementOf(config, host),
     power,
     ...(fuel ? {
-      fuel: lazyFuel(() => connectFuel({ url: fuel.url, username: fuel.username, password: fuel.password, events })),
+      fuel: lazyFuel(() => connectFuel(fuelConnectOptions(fuel, events))),
       fuelEnvironment: fuel.environment,
       ...(fuel.sourceEnvironment ? { fuelSourceEnvironment: fuel.sourceEnvironment } : {}),
     } : {}),

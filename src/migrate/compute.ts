@@ -1,6 +1,7 @@
 import { refList } from '../inventory/lookup.js';
 import { collectAll, compute, isConflict } from '../openstack/index.js';
 import type { CopyKind } from './copy.js';
+import { syncExtraSpecs, syncFlavorAccess } from './flavor-parts.js';
 
 /**
  * Compute meta-resources: flavors (extra specs, access lists; the source id kept when free),
@@ -38,13 +39,8 @@ export const flavorCopy: CopyKind = {
   },
   async complete(m, source, targetId) {
     const client = await m.target.compute();
-    await compute.flavors.setExtraSpecs(client, targetId, (source.attributes['extraSpecs'] ?? {}) as Record<string, string>);
-    if (source.attributes['isPublic'] === false) {
-      for (const project of refList(source, 'accessProjects')) {
-        const projectId = m.targetIdOf(project);
-        if (projectId) await compute.flavors.addAccess(client, targetId, projectId);
-      }
-    }
+    await syncExtraSpecs(client, targetId, (source.attributes['extraSpecs'] ?? {}) as Record<string, string>);
+    await syncFlavorAccess(m, client, source, targetId);
   },
 };
 

@@ -5,8 +5,10 @@ import { TargetMatcher } from '../diff/match.js';
 import type { EventSink } from '../events/sink.js';
 import { InventoryLookup } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { collectAll, identity, type Cloud } from '../openstack/index.js';
+import type { Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
+import { grantOwnAccess } from './access.js';
+import { sessionConfig } from './owner-session.js';
 
 /**
  * Everything the step runners share during one apply: both clouds, both inventories as
@@ -29,6 +31,8 @@ export interface MigrationLedger {
   setDowntime(server: string, record: ServerDowntimeRecord): Promise<void>;
   addTemporary(key: string, object: TemporaryObjectRecord): Promise<void>;
   removeTemporary(key: string): Promise<void>;
+  /** The temporaries recorded so far, this apply's and those an earlier one left. */
+  temporaries(): Readonly<Record<string, TemporaryObjectRecord>>;
 }
 
 export interface ServerDowntimeRecord {
@@ -54,6 +58,8 @@ export interface TemporaryObjectRecord {
 /** Generated passwords, handed to whoever writes the passwords file; never to events or state. */
 export interface PasswordSink {
   record(user: string, password: string): Promise<void>;
+  /** The password Pumphouse set for a copied user (this apply or an earlier one), to work as that user. */
+  known(user: string): string | undefined;
 }
 
 export interface MigrationContextInit {
@@ -72,6 +78,8 @@ export interface MigrationContextInit {
   passwords: PasswordSink;
   /** Connects to a cloud (the client's `connect`, injectable for tests). */
   connect(config: CloudConfig): Promise<Cloud>;
+  /** pumphouse.yaml's settings.apply.keep_admin_grants: leave Pumphouse's admin role on the projects it worked in. @default false */
+  keepAdminGrants?: boolean;
   /** Polling interval for status waits, ms. @default 1000 */
   pollMs?: number;
   /** Longest wait for one status transition, ms. @default 1800000 */
@@ -90,6 +98,7 @@ export class MigrationContext {
   readonly passwords: PasswordSink;
   readonly pollMs: number;
   readonly waitTimeoutMs: number;
+  readonly keepAdminGrants: boolean;
   private readonly changes = new Map<string, Change>();
   private readonly matcher: TargetMatcher;
   private readonly scoped = new Map<string, Promise<Cloud>>();
@@ -106,12 +115,18 @@ export class MigrationContext {
     this.passwords = init.passwords;
     this.pollMs = init.pollMs ?? 1000;
     this.waitTimeoutMs = init.waitTimeoutMs ?? 30 * 60_000;
+    this.keepAdminGrants = init.keepAdminGrants ?? false;
     for (const change of init.changes) this.changes.set(change.address, change);
     this.matcher = new TargetMatcher(init.targetLookup, init.settings.maps, {});
   }
 
   change(address: string): Change | undefined {
     return this.changes.get(address);
+  }
+
+  /** The plan's changes of one kind, whatever their action. */
+  changesOfKind(kind: Change['kind']): Change[] {
+    return [...this.changes.values()].filter((c) => c.kind === kind);
   }
 
   /** The source object at `address`; a step names only objects discovery saw. */
@@ -159,14 +174,23 @@ export class MigrationContext {
   /**
    * The target cloud with a token scoped to a target project: servers, volumes and server
    * groups are created in the project of the token, whatever an admin asks. Pumphouse's user is
-   * granted the admin role there first (idempotent; the original Pumphouse did the same).
+   * granted the admin role there first, as a temporary the apply revokes when it ends (access.ts).
    */
   targetIn(projectId: string): Promise<Cloud> {
-    let cloud = this.scoped.get(projectId);
+    return this.session(projectId, () => this.openScoped(projectId));
+  }
+
+  /** The target as another user (whose password Pumphouse set), scoped to a project: to create what that user owns. */
+  targetAs(userId: string, password: string, projectId: string): Promise<Cloud> {
+    return this.session(`${userId}@${projectId}`, () => this.init.connect(sessionConfig(this.init.targetConfig, userId, password, projectId)));
+  }
+
+  private session(key: string, open: () => Promise<Cloud>): Promise<Cloud> {
+    let cloud = this.scoped.get(key);
     if (!cloud) {
-      cloud = this.openScoped(projectId);
-      this.scoped.set(projectId, cloud);
-      cloud.catch(() => this.scoped.delete(projectId));
+      cloud = open();
+      this.scoped.set(key, cloud);
+      cloud.catch(() => this.scoped.delete(key));
     }
     return cloud;
   }
@@ -177,12 +201,7 @@ export class MigrationContext {
   }
 
   private async openScoped(projectId: string): Promise<Cloud> {
-    
-    const client = await this.target.identity();
-    const info = this.target.session.info;
-    const admin = (await collectAll(identity.roles.list(client, { name: 'admin' })))[0];
-    if (!admin) throw new PumphouseError('PH1622', `${this.target.label}: there is no "admin" role to grant Pumphouse on project ${projectId}`);
-    await identity.roles.grant(client, { projectId }, info.user.id, admin.id);
+    await grantOwnAccess(this, projectId);
     const base = this.init.targetConfig;
     const auth = { ...base.auth, project_id: projectId } as Record<string, unknown>;
     for (const key of ['project_name', 'project_domain_name', 'project_domain_id', 'domain_id', 'domain_name']) delete auth[key];

@@ -75,6 +75,8 @@ export const userCopy: CopyKind = {
     // Keystone never reveals a password hash, so a copy gets a new password (reset) or none (skip,
     // or a plan without an identity section, whose users come along only as owners).
     const password = m.settings.passwords === 'reset' ? generatePassword() : undefined;
+    // Written before the user exists: a kill in between must not leave a password nobody knows.
+    if (password) await m.passwords.record(source.name, password);
     const user = await identity.users.create(client, {
       name: source.name,
       domain_id: await domainIdOf(m, source),
@@ -84,7 +86,6 @@ export const userCopy: CopyKind = {
       ...(defaultProjectId ? { default_project_id: defaultProjectId } : {}),
       ...(password ? { password } : {}),
     });
-    if (password) await m.passwords.record(source.name, password);
     return user.id;
   },
 };
@@ -96,7 +97,8 @@ export const roleCopy: CopyKind = {
   },
   async create(m, source) {
     const client = await m.target.identity();
-    return (await identity.roles.create(client, { name: source.name })).id;
+    const description = str(source.attributes['description']);
+    return (await identity.roles.create(client, { name: source.name, ...(description ? { description } : {}) })).id;
   },
 };
 

@@ -5,6 +5,7 @@ import { PumphouseError } from '../errors.js';
 import { collectAll, image } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
+import { imageReferenceProperties, NOT_COPIED, syncImageMembers, syncProtection } from './image-parts.js';
 import { transferImageData } from './image-transfer.js';
 import { waitForStatus } from './wait.js';
 
@@ -14,13 +15,18 @@ import { waitForStatus } from './wait.js';
  * (snapshot) and volume (upload-to-image) steps.
  */
 
-/** Properties Glance manages itself or that point into the source's stores: never copied. */
-const NOT_COPIED = new Set(['stores', 'os_glance_importing_to_stores', 'os_glance_failed_import']);
-
-/** Finds the target image marked as a copy of `sourceImageId`. */
-export async function findImageCopy(m: MigrationContext, sourceImageId: string): Promise<image.images.Image | undefined> {
-  const images = await collectAll(image.images.list(await m.target.image(), { tag: `${SOURCE_TAG_PREFIX}${sourceImageId}` }));
-  return images.find((i) => i.status !== 'deleted');
+/**
+ * Finds the target image marked as a copy of `sourceImageId`; with `hidden`, among the hidden
+ * (os_hidden) images too: Glance lists them only when asked for them, and then only them.
+ */
+export async function findImageCopy(m: MigrationContext, sourceImageId: string, options: { hidden?: boolean } = {}): Promise<image.images.Image | undefined> {
+  const client = await m.target.image();
+  const tag = `${SOURCE_TAG_PREFIX}${sourceImageId}`;
+  const lists = await Promise.all([
+    collectAll(image.images.list(client, { tag })),
+    ...(options.hidden ? [collectAll(image.images.list(client, { tag, os_hidden: true }))] : []),
+  ]);
+  return lists.flat().find((i) => i.status !== 'deleted');
 }
 
 /**
@@ -28,9 +34,9 @@ export async function findImageCopy(m: MigrationContext, sourceImageId: string):
  * checksum: creates the record if there is none, uploads the data if it has none, waits while
  * another attempt's upload finishes. A copy in a dead state is deleted and the attempt retried.
  */
-export async function ensureImageCopy(m: MigrationContext, sourceImageId: string, record: () => image.images.ImageCreate, ctx: StepContext): Promise<string> {
+export async function ensureImageCopy(m: MigrationContext, sourceImageId: string, record: () => image.images.ImageCreate, ctx: StepContext, options: { hidden?: boolean } = {}): Promise<string> {
   const client = await m.target.image();
-  let copy = await findImageCopy(m, sourceImageId);
+  let copy = await findImageCopy(m, sourceImageId, options);
   if (!copy) {
     ctx.progress({ phase: 'creating the image record on the target' });
     copy = await image.images.create(client, record());
@@ -79,22 +85,14 @@ export function imageRecord(m: MigrationContext, sourceId: string, fields: {
 
 export const imageCopy: CopyKind = {
   async find(m, source) {
-    const copy = await findImageCopy(m, source.id);
+    const copy = await findImageCopy(m, source.id, { hidden: source.attributes['hidden'] === true });
     return copy?.status === 'active' ? copy.id : undefined;
   },
   async create(m, source, ctx) {
     const a = source.attributes;
     const owner = refList(source, 'owner')[0];
-    const properties = { ...(a['properties'] as Record<string, unknown> | undefined) };
-    // kernel/ramdisk references name source images: point them at their copies.
-    for (const key of ['kernel_id', 'ramdisk_id']) {
-      const ref = properties[key];
-      if (typeof ref !== 'string') continue;
-      const referenced = m.sourceLookup.byId('image', ref);
-      const mapped = referenced ? m.targetIdOf(referenced.address) : undefined;
-      if (mapped) properties[key] = mapped;
-      else delete properties[key];
-    }
+    // The kernel and ramdisk are references: their copies' target ids, never the source's.
+    const properties = { ...(a['properties'] as Record<string, unknown> | undefined), ...imageReferenceProperties(m, source) };
     return ensureImageCopy(m, source.id, () => imageRecord(m, source.id, {
       name: source.name,
       diskFormat: String(a['diskFormat'] ?? 'raw'),
@@ -106,14 +104,11 @@ export const imageCopy: CopyKind = {
       tags: (a['tags'] as string[] | undefined) ?? [],
       properties,
       hidden: a['hidden'] === true,
-    }), ctx);
+    }), ctx, { hidden: a['hidden'] === true });
   },
   async complete(m, source, targetId) {
-    if (source.attributes['visibility'] !== 'shared') return;
     const client = await m.target.image();
-    for (const member of refList(source, 'members')) {
-      const projectId = m.targetIdOf(member);
-      if (projectId) await image.images.addMember(client, targetId, projectId);
-    }
+    await syncImageMembers(m, client, source, targetId);
+    await syncProtection(client, source, await image.images.get(client, targetId));
   },
 };

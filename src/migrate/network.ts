@@ -5,6 +5,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import { collectAll, isConflict, isStatus, network, type ServiceClient } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
+import { createPortKeepingAddresses } from './port-create.js';
 
 /**
  * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
@@ -48,6 +49,8 @@ async function mark(m: MigrationContext, collection: Collection, targetId: strin
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** Availability zone hints are set at creation only (Neutron refuses them in an update). */
+const zoneHints = (hints: unknown): { availability_zone_hints?: string[] } => (Array.isArray(hints) && hints.length > 0 ? { availability_zone_hints: hints.map(String) } : {});
 
 /** Creates, then marks; a kill between the two leaves an unmarked object that `orphan` adopts. */
 function neutronCopy(collection: Collection, body: (m: MigrationContext, s: InventoryResource) => Record<string, unknown>, create: (c: ServiceClient, b: Record<string, unknown>) => Promise<{ id: string }>, orphan?: (m: MigrationContext, s: InventoryResource) => Promise<string | undefined>): CopyKind {
@@ -87,6 +90,7 @@ export const networkCopy = neutronCopy('networks', (m, s) => {
     description: str(a['description']),
     ...(typeof a['mtu'] === 'number' ? { mtu: a['mtu'] } : {}),
     ...(typeof a['portSecurityEnabled'] === 'boolean' ? { port_security_enabled: a['portSecurityEnabled'] } : {}),
+    ...zoneHints(a['availabilityZoneHints']),
     // Tenant networks take the target's own segmentation; only a flat/vlan provider network keeps its physnet.
     ...(provider['networkType'] === 'flat' || provider['networkType'] === 'vlan' ? { 'provider:network_type': provider['networkType'], 'provider:physical_network': provider['physicalNetwork'] } : {}),
   };
@@ -116,6 +120,7 @@ const routerBase = neutronCopy('routers', (m, s) => {
     project_id: m.targetProjectOf(s),
     admin_state_up: s.attributes['adminStateUp'] !== false,
     description: str(s.attributes['description']),
+    ...zoneHints(s.attributes['availabilityZoneHints']),
     ...(external ? {
       external_gateway_info: {
         network_id: m.requireTargetId(external, `the external network of ${s.address}`),
@@ -130,25 +135,39 @@ export const routerCopy: CopyKind = {
   async complete(m, source, targetId, ctx) {
     await routerBase.complete?.(m, source, targetId, ctx);
     const client = await m.target.network();
-    const ports = await collectAll(network.ports.list(client, { device_id: targetId }));
-    const attached = new Set(ports.flatMap((p) => p.fixed_ips.map((ip) => ip.subnet_id)));
-    for (const subnet of refList(source, 'subnets')) {
-      const subnetId = m.targetIdOf(subnet);
-      // A subnet outside the plan (another project's) is left alone; the diff reports it.
-      if (!subnetId || attached.has(subnetId)) continue;
-      const external = refList(source, 'externalNetwork')[0];
-      if (external && m.sourceLookup.get(subnet) && refList(m.sourceLookup.get(subnet) as InventoryResource, 'network')[0] === external) continue;
-      await network.routers.addInterface(client, targetId, subnetId);
-    }
+    const attached = await pluggedSubnets(client, targetId);
+    for (const subnetId of interfaceSubnets(m, source)) if (!attached.has(subnetId)) await network.routers.addInterface(client, targetId, subnetId);
+    // Neutron takes routes only on an update, and only once their next hops are on the router's subnets.
+    const routes = (source.attributes['routes'] ?? []) as unknown[];
+    if (routes.length > 0) await network.routers.update(client, targetId, { routes });
   },
 };
+
+/**
+ * The target ids of the subnets a router's copy is plugged into: the source's interface subnets
+ * that have a copy (a subnet outside the plan, another project's, is left alone and the diff
+ * reports it), without those of its external network.
+ */
+export function interfaceSubnets(m: MigrationContext, source: InventoryResource): string[] {
+  const external = refList(source, 'externalNetwork')[0];
+  return refList(source, 'subnets').flatMap((subnet) => {
+    const onSource = m.sourceLookup.get(subnet);
+    if (external && onSource && refList(onSource, 'network')[0] === external) return [];
+    return m.targetIdOf(subnet) ?? [];
+  });
+}
+
+/** The subnets a target router has an interface on now. */
+export async function pluggedSubnets(client: ServiceClient, routerId: string): Promise<Set<string>> {
+  const ports = await collectAll(network.ports.list(client, { device_id: routerId }));
+  return new Set(ports.filter((p) => p.device_owner.startsWith('network:router_interface')).flatMap((p) => p.fixed_ips.map((ip) => ip.subnet_id)));
+}
 
 export const portCopy: CopyKind = {
   async find(m, source) {
     return findMarked(m, 'ports', source);
   },
   async create(m, source, ctx) {
-    const client = await m.target.network();
     const a = source.attributes;
     const fixedIps = ((a['fixedIps'] ?? []) as Array<{ subnetId: string; ipAddress: string }>).map((ip) => {
       const subnet = m.sourceLookup.byId('subnet', ip.subnetId);
@@ -166,14 +185,7 @@ export const portCopy: CopyKind = {
       ...(Array.isArray(a['allowedAddressPairs']) && a['allowedAddressPairs'].length > 0 ? { allowed_address_pairs: a['allowedAddressPairs'] } : {}),
       ...(typeof a['portSecurityEnabled'] === 'boolean' ? { port_security_enabled: a['portSecurityEnabled'] } : {}),
     };
-    try {
-      return (await network.ports.create(client, body)).id;
-    } catch (error) {
-      // The MAC or an address is taken on the target: the port still moves, with new ones.
-      if (!isConflict(error)) throw error;
-      ctx.progress({ phase: `MAC ${String(a['macAddress'])} or its fixed IPs are taken on the target: letting Neutron choose` });
-      return (await network.ports.create(client, { ...body, mac_address: undefined, fixed_ips: fixedIps.map((ip) => ({ subnet_id: ip.subnet_id })) })).id;
-    }
+    return createPortKeepingAddresses(m, source, { ...body, network_id: body['network_id'] as string, fixed_ips: fixedIps }, ctx);
   },
   async complete(m, source, targetId) {
     await mark(m, 'ports', targetId, source);
@@ -203,6 +215,14 @@ export const floatingIpCopy: CopyKind = {
   },
   async complete(m, source, targetId) {
     await mark(m, 'floatingips', targetId, source);
+    // Its port's copy exists already (the port orders first): pointing it there now leaves the
+    // server step nothing to do but check it, inside the downtime.
+    const port = refList(source, 'port')[0];
+    const portId = port ? m.targetIdOf(port) : undefined;
+    if (portId) {
+      const client = await m.target.network();
+      if ((await network.floatingIps.get(client, targetId)).port_id !== portId) await network.floatingIps.update(client, targetId, { port_id: portId });
+    }
   },
   verify: (m, source, targetId) => verifyMarked(m, 'floatingips', source, targetId),
 };
@@ -248,6 +268,8 @@ interface RuleSpec {
 
 const ruleKey = (r: RuleSpec): string =>
   [r.direction, r.ethertype, r.protocol ?? '', r.port_range_min ?? '', r.port_range_max ?? '', r.remote_ip_prefix ?? '', r.remote_group_id ?? ''].join('|');
+/** A rule with its description: Neutron cannot change one, so a new description is a new rule. */
+const fullKey = (r: RuleSpec & { description?: string }): string => `${ruleKey(r)}|${r.description ?? ''}`;
 
 /** The source group's rules in target terms (remote groups by their target ids). */
 function desiredRules(m: MigrationContext, source: InventoryResource, targetId: string): Array<RuleSpec & { description: string }> {
@@ -269,7 +291,8 @@ function desiredRules(m: MigrationContext, source: InventoryResource, targetId: 
 
 /**
  * Makes the target group's rules exactly the source's: adds the missing ones and removes the
- * others (Neutron gives a new group two egress rules the source may have deleted).
+ * others (Neutron gives a new group two egress rules the source may have deleted). A rule that
+ * differs only in its description is replaced: removed first, as Neutron refuses a duplicate.
  */
 export function syncRulesRunner(m: MigrationContext): StepRunner {
   const compare = async (address: string) => {
@@ -278,21 +301,26 @@ export function syncRulesRunner(m: MigrationContext): StepRunner {
     const client = await m.target.network();
     const group = await network.securityGroups.get(client, targetId);
     const want = desiredRules(m, source, targetId);
-    const wantKeys = new Set(want.map(ruleKey));
-    const haveKeys = new Set(group.security_group_rules.map((r) => ruleKey(r as RuleSpec)));
+    const wantKeys = new Set(want.map(fullKey));
+    const haveKeys = new Set(group.security_group_rules.map((r) => fullKey(r as RuleSpec & { description?: string })));
+    const missing = want.filter((r) => !haveKeys.has(fullKey(r)));
+    const extra = group.security_group_rules.filter((r) => !wantKeys.has(fullKey(r as RuleSpec & { description?: string })));
+    const replaced = new Set(missing.map(ruleKey));
     return {
-      client, targetId, projectId: group.project_id,
-      missing: want.filter((r) => !haveKeys.has(ruleKey(r))),
-      extra: group.security_group_rules.filter((r) => !wantKeys.has(ruleKey(r as RuleSpec))),
+      client, targetId, projectId: group.project_id, missing,
+      /** Extras in the way of a missing rule go first; the others once the missing ones exist. */
+      inTheWay: extra.filter((r) => replaced.has(ruleKey(r as RuleSpec))),
+      others: extra.filter((r) => !replaced.has(ruleKey(r as RuleSpec))),
     };
   };
   return {
     async observe(ctx) {
-      const { missing, extra } = await compare(ctx.step.address);
-      return missing.length === 0 && extra.length === 0 ? { done: true } : { done: false };
+      const { missing, inTheWay, others } = await compare(ctx.step.address);
+      return missing.length + inTheWay.length + others.length === 0 ? { done: true } : { done: false };
     },
     async run(ctx) {
-      const { client, targetId, projectId, missing, extra } = await compare(ctx.step.address);
+      const { client, targetId, projectId, missing, inTheWay, others } = await compare(ctx.step.address);
+      for (const rule of inTheWay) await network.securityGroups.removeRule(client, rule.id);
       for (const rule of missing) {
         try {
           await network.securityGroups.createRule(client, { ...rule, security_group_id: targetId, project_id: projectId });
@@ -300,11 +328,12 @@ export function syncRulesRunner(m: MigrationContext): StepRunner {
           if (!isConflict(error)) throw error; // created by an earlier attempt that lost its answer
         }
       }
-      for (const rule of extra) await network.securityGroups.removeRule(client, rule.id);
+      for (const rule of others) await network.securityGroups.removeRule(client, rule.id);
     },
     async verify(ctx) {
-      const { missing, extra } = await compare(ctx.step.address);
-      if (missing.length > 0 || extra.length > 0) throw new Error(`${ctx.step.address}: ${missing.length} rule(s) missing and ${extra.length} extra on the target after the sync`);
+      const { missing, inTheWay, others } = await compare(ctx.step.address);
+      const extra = inTheWay.length + others.length;
+      if (missing.length > 0 || extra > 0) throw new Error(`${ctx.step.address}: ${missing.length} rule(s) missing and ${extra} extra on the target after the sync`);
     },
   };
 }

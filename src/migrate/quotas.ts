@@ -1,24 +1,19 @@
 import type { StepRunner } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { blockStorage, compute, network } from '../openstack/index.js';
+import { SETTABLE_LIMITS } from '../model/kinds/quota.js';
 import type { MigrationContext } from './context.js';
 
 /**
  * Quotas: the source project's limits set on the target project. Only the keys each API still
- * accepts are sent (Nova dropped its network quotas at 2.36 and injected files at 2.57; a
- * newer target answers 400 for them). Observe compares the target's current limits.
+ * accepts are sent (the model's SETTABLE_LIMITS; a newer target answers 400 for the others).
+ * Observe compares the target's current limits.
  */
-const SETTABLE: Record<string, readonly string[]> = {
-  compute: ['cores', 'ram', 'instances', 'key_pairs', 'metadata_items', 'server_groups', 'server_group_members'],
-  network: ['network', 'subnet', 'port', 'router', 'floatingip', 'security_group', 'security_group_rule'],
-  'block-storage': ['volumes', 'snapshots', 'gigabytes', 'backups', 'backup_gigabytes', 'per_volume_gigabytes', 'groups'],
-};
-
 function desiredLimits(source: InventoryResource): { service: string; limits: Record<string, number> } {
   const service = String(source.attributes['service']);
   const all = (source.attributes['limits'] ?? {}) as Record<string, unknown>;
   const limits: Record<string, number> = {};
-  for (const key of SETTABLE[service] ?? []) if (typeof all[key] === 'number') limits[key] = all[key] as number;
+  for (const key of SETTABLE_LIMITS[service as keyof typeof SETTABLE_LIMITS] ?? []) if (typeof all[key] === 'number') limits[key] = all[key] as number;
   return { service, limits };
 }
 

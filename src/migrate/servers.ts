@@ -3,10 +3,13 @@ import type { StepContext, StepRunner } from '../executor/runner.js';
 import { PumphouseError } from '../errors.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { collectAll, compute, image, isConflict, isNotFound, network, type Cloud } from '../openstack/index.js';
+import { collectAll, compute, image, isNotFound, network } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
+import { bootSession } from './owner-session.js';
+import { copyStateOf, settleServer, statusBeforeMove, statusRecord } from './server-power.js';
 import { ensureSourceStopped, restartSourceIfStopped } from './source-servers.js';
+import { imageReferenceProperties } from './image-parts.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
 
@@ -20,7 +23,9 @@ import { waitForStatus } from './wait.js';
  *   3. boots the copy in the target project on the copied ports (so MACs and IPs stay), with the
  *      same flavor, key, metadata, tags, user data, AZ, server group and volumes at the same
  *      devices, marked with tags and metadata;
- *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime;
+ *   4. re-associates the floating IPs, verifies the copy is ACTIVE, records the downtime, then
+ *      stops the copy if the source was stopped before the move and locks it if the source is
+ *      locked (server-power.ts);
  *   5. only then handles the source as the plan says (delete | keep-stopped | keep).
  * A failure between 1 and 4 starts the source server again (onFailed); a partial copy keeps its
  * mark, so the next attempt finds it instead of booting a second one.
@@ -78,57 +83,30 @@ export function serverRunner(m: MigrationContext): StepRunner {
     await ctx.saveCheckpoint({ snapshotId });
     const sid = snapshotId;
     const snapshot = await wait(ctx, `snapshot of ${source.address} on the source`, () => image.images.get(sourceImages, sid), ['active']);
-    const imageAttrs = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string)?.attributes : undefined;
-    return ensureImageCopy(m, sid, () => imageRecord(m, sid, {
+    const original = refList(source, 'image')[0] ? m.sourceLookup.get(refList(source, 'image')[0] as string) : undefined;
+    // An AMI's snapshot boots with its kernel and ramdisk: their copies' ids, never the source's.
+    const references = original ? imageReferenceProperties(m, original) : {};
+    const copyId = await ensureImageCopy(m, sid, () => imageRecord(m, sid, {
       name: `pumphouse-snapshot-${source.name}`, diskFormat: snapshot.disk_format ?? 'raw', containerFormat: snapshot.container_format ?? 'bare',
       visibility: 'private', owner: projectId, minDiskGb: snapshot.min_disk, minRamMb: snapshot.min_ram,
-      properties: (imageAttrs?.['properties'] as Record<string, unknown> | undefined) ?? {},
+      properties: { ...((original?.attributes['properties'] as Record<string, unknown> | undefined) ?? {}), ...references },
     }), ctx);
+    await correctImageReferences(copyId, references);
+    return copyId;
   }
 
-  /** Keys already checked or imported for Pumphouse's user, by target project and key name. */
-  const bootKeys = new Map<string, Promise<string | undefined>>();
-
-  /** Nova looks a key up among the keypairs of the user who boots: Pumphouse's, so it gets a copy. */
-  function bootKeyName(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
-    const key = `${m.targetProjectOf(source)}/${String(source.attributes['keyName'])}`;
-    let known = bootKeys.get(key);
-    if (!known) {
-      known = ensureBootKey(ctx, cloud, source);
-      bootKeys.set(key, known);
-      known.catch(() => bootKeys.delete(key));
-    }
-    return known;
-  }
-
-  async function ensureBootKey(ctx: StepContext, cloud: Cloud, source: InventoryResource): Promise<string | undefined> {
-    const keyName = source.attributes['keyName'];
-    const keypair = refList(source, 'keypair')[0];
-    if (typeof keyName !== 'string' || !keypair) return undefined;
-    const publicKey = m.sourceLookup.get(keypair)?.attributes['publicKey'];
-    if (typeof publicKey !== 'string') return undefined;
-    const client = await cloud.compute();
-    try {
-      const own = await compute.keypairs.get(client, keyName);
-      if (own.public_key.trim() === publicKey.trim()) return keyName;
-      ctx.progress({ phase: `Pumphouse's user has another key named ${keyName} on the target: booting without a key` });
-      return undefined;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-    try {
-      await compute.keypairs.importKey(client, { name: keyName, public_key: publicKey });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-    }
-    return keyName;
+  /** A copy an earlier run made (found by its mark) may name other images: set them right. */
+  async function correctImageReferences(copyId: string, references: Record<string, string>): Promise<void> {
+    if (Object.keys(references).length === 0) return;
+    const client = await m.target.image();
+    const copy = await image.images.get(client, copyId);
+    if (Object.entries(references).some(([key, id]) => copy.properties[key] !== id)) await image.images.setProperties(client, copyId, references);
   }
 
   /** `live`: the source server as just read (user data is read live, never kept). */
   async function boot(ctx: StepContext, source: InventoryResource, live: compute.servers.Server): Promise<string> {
     const a = source.attributes;
     const projectId = m.targetProjectOf(source);
-    const cloud = await m.targetIn(projectId);
     const imageRef = await bootImage(ctx, source, projectId);
     ctx.progress({ phase: 'booting the copy on the target' });
     const flavorName = (a['flavor'] as { name?: string } | undefined)?.name;
@@ -143,13 +121,15 @@ export function serverRunner(m: MigrationContext): StepRunner {
     const bdm = imageRef && volumes.length > 0
       ? [{ boot_index: 0, uuid: imageRef, source_type: 'image' as const, destination_type: 'local' as const, delete_on_termination: true }, ...volumes]
       : volumes;
-    const created = await compute.servers.create(await cloud.compute(), {
+    // As its owner where Pumphouse can, so the copy is theirs (owner-session.ts).
+    const session = await bootSession(m, ctx, source, projectId);
+    const created = await compute.servers.create(await session.cloud.compute(), {
       name: source.name,
       flavorRef: flavorId,
       ...(imageRef ? { imageRef } : {}),
       networks: ports.length > 0 ? ports : 'none',
-      ...(await bootKeyName(ctx, cloud, source).then((k) => (k ? { key_name: k } : {}))),
-      metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName) },
+      ...(session.keyName ? { key_name: session.keyName } : {}),
+      metadata: { ...(a['metadata'] as Record<string, string> | undefined), ...markMetadata(source.id, m.planName), ...statusRecord(statusBeforeMove(m, source.address)) },
       tags: [...((a['tags'] as string[] | undefined) ?? []), ...markTags(source.id, m.planName)],
       // Read live and passed through: user data may hold credentials, so it is never stored.
       ...(live['OS-EXT-SRV-ATTR:user_data'] ? { user_data: live['OS-EXT-SRV-ATTR:user_data'] } : {}),
@@ -158,7 +138,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       ...(a['configDrive'] === true ? { config_drive: true } : {}),
       ...(bdm.length > 0 ? { block_device_mapping_v2: bdm } : {}),
       ...(group && m.targetIdOf(group) ? { schedulerHints: { group: m.targetIdOf(group) as string } } : {}),
-    });
+    }).finally(() => session.release());
     m.ledger.setMapping(source.address, created.id);
     ctx.progress({ phase: 'waiting for the copy to be ACTIVE' });
     return created.id;
@@ -203,6 +183,11 @@ export function serverRunner(m: MigrationContext): StepRunner {
     if (disposition === 'delete') {
       ctx.progress({ phase: 'deleting the source server (its copy is verified)' });
       await compute.servers.remove(client, source.id);
+      // Done means gone: a step that ends while Nova still deletes would leave its volumes attached.
+      await waitForStatus(() => compute.servers.get(client, source.id).catch((error: unknown) => {
+        if (isNotFound(error)) return { status: 'DELETED' };
+        throw error;
+      }), { what: `${source.address} being deleted from the source`, want: ['DELETED'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal });
     } else if (disposition === 'keep' && m.ledger.downtime(source.address)?.wasActive) {
       const live = await compute.servers.get(client, source.id);
       if (live.status === 'SHUTOFF') await compute.servers.start(client, source.id);
@@ -229,7 +214,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const copy = await findCopy(source);
       observed.set(ctx, copy);
       // Done only when verified AND the source handled (the copy says so): a kill in between must finish the job.
-      if (copy?.status === 'ACTIVE' && copy.metadata[VERIFIED_METADATA_KEY] !== undefined) {
+      if (copy && copy.status === statusBeforeMove(m, source.address, copy) && copy.metadata[VERIFIED_METADATA_KEY] !== undefined) {
         return { done: true, targetId: copy.id };
       }
       return { done: false };
@@ -249,9 +234,11 @@ export function serverRunner(m: MigrationContext): StepRunner {
       }
       m.ledger.setMapping(source.address, copyId);
       const targetCompute = await m.target.compute();
-      await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE']);
+      // SHUTOFF too: a resumed attempt may find the copy already stopped as its source was.
+      const booted = await wait(ctx, `copy of ${source.address} on the target`, () => compute.servers.get(targetCompute, copyId), ['ACTIVE', 'SHUTOFF']);
       await associateFloatingIps(source);
       await recordDowntime(source);
+      await settleServer(m, ctx, copyId, copyStateOf(m, source, booted), `the copy of ${source.address}`, booted);
       await handleSource(ctx, source);
       // The durable "done" on the target itself: a re-plan (even without this state file) sees the move complete.
       await targetCompute.post(targetCompute.url('servers', copyId, 'metadata'), { metadata: { [VERIFIED_METADATA_KEY]: new Date().toISOString() } }, { retrySafe: true });
@@ -261,7 +248,8 @@ export function serverRunner(m: MigrationContext): StepRunner {
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
-      if (copy?.status !== 'ACTIVE') throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target`);
+      const want = copy ? statusBeforeMove(m, source.address, copy) : 'ACTIVE';
+      if (copy?.status !== want) throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`);
     },
     async onFailed(ctx) {
       await restartSourceIfStopped(m, ctx.step.address);

@@ -16,7 +16,9 @@ export async function ensureSourceStopped(m: MigrationContext, serverAddress: st
   const live = await compute.servers.get(client, serverId);
   const record = m.ledger.downtime(serverAddress);
   if (live.status === 'SHUTOFF') {
-    if (!record) await m.ledger.setDowntime(serverAddress, { wasActive: false });
+    // Stopped by this apply (a resumed attempt) keeps "was running"; stopped by someone else after
+    // apply started it again (restartedAt) was not running when this move began.
+    if (!record || record.restartedAt) await m.ledger.setDowntime(serverAddress, { wasActive: false });
     return live;
   }
   if (live.status !== 'ACTIVE') {

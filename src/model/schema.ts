@@ -51,7 +51,7 @@ export interface ReferenceSpec {
  * nowhere with a reason. Every field a real OpenStack returns must be listed.
  */
 export type ApiField =
-  | { to: 'attribute'; attributes: readonly string[] }
+  | { to: 'attribute'; attributes: readonly string[]; roles?: readonly string[] }
   | { to: 'reference'; roles: readonly string[] }
   | { to: 'name' }
   | { to: 'cloud'; why: string }
@@ -81,6 +81,8 @@ export const cloud: AttributeSpec = { class: 'cloud' };
 export const lost = (why: string): AttributeSpec => ({ class: 'lost', why });
 
 export const attr = (...attributes: string[]): ApiField => ({ to: 'attribute', attributes });
+/** A field that fills attributes and feeds references (a server's `image`: its id and whether it boots from a volume). */
+export const attrAndRef = (attributes: string[], roles: string[]): ApiField => ({ to: 'attribute', attributes, roles });
 export const ref = (...roles: string[]): ApiField => ({ to: 'reference', roles });
 export const NAME: ApiField = { to: 'name' };
 export const ID: ApiField = { to: 'cloud', why: 'the id is the cloud’s; copies are found by mapping, mark or natural key' };

@@ -197,6 +197,8 @@ export async function connect(config: CloudConfig, options: ConnectOptions = {})
     cloud: config.label,
     events,
     timeoutMs: config.timeoutMs ?? 60_000,
+    ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
+    ...(config.maxResponseBytes !== undefined ? { maxResponseBytes: config.maxResponseBytes } : {}),
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     agents,
     userAgent: options.userAgent ?? 'pumphouse',

@@ -30,10 +30,26 @@ interface Need {
 
 function migratingServers(input: PreflightInput): InventoryResource[] {
   const byAddress = indexByAddress(input.source);
+  const resized = resizedByMaps(input);
   return input.changes
     .filter((c) => c.kind === 'server' && c.action === 'migrate')
     .map((c) => byAddress.get(c.address))
-    .filter((r): r is InventoryResource => r !== undefined);
+    .filter((r): r is InventoryResource => r !== undefined)
+    .map(resized);
+}
+
+/** A server as it will run on the target: spec.maps.flavors may map its flavor to one of another size. */
+function resizedByMaps(input: PreflightInput): (server: InventoryResource) => InventoryResource {
+  const maps = input.desired.maps.flavors;
+  if (Object.keys(maps).length === 0) return (server) => server;
+  const flavors = new Map(input.target.resources.filter((r) => r.kind === 'flavor').map((f) => [f.name, f.attributes]));
+  return (server) => {
+    const flavor = (server.attributes['flavor'] ?? {}) as { name?: string | null };
+    const mapped = flavor.name ? flavors.get(maps[flavor.name] ?? '') : undefined;
+    if (!mapped) return server;
+    const size = { vcpus: mapped['vcpus'], ramMb: mapped['ramMb'], diskGb: mapped['diskGb'], ephemeralGb: mapped['ephemeralGb'], swapMb: mapped['swapMb'] };
+    return { ...server, attributes: { ...server.attributes, flavor: { ...flavor, name: maps[flavor.name!], ...size } } };
+  };
 }
 
 function needOf(servers: readonly InventoryResource[]): Need {
@@ -74,26 +90,47 @@ function targetCapacity(input: PreflightInput): PreflightCheck | undefined {
   return { check: 'target-capacity', status: 'ok', message: `${wanted}; ${free}` };
 }
 
-/** Projects that already exist on the target must have quota room for the servers that arrive. */
+/**
+ * The target projects must have quota room for the servers that arrive, under the quotas they will
+ * have when the servers boot: a server step runs after its project's quota steps, so the limits a
+ * quota change of this plan sets (the source project's) count, not the target's current ones.
+ */
 function targetQuotas(input: PreflightInput): PreflightCheck | undefined {
   const servers = migratingServers(input);
   if (servers.length === 0) return undefined;
   const byProject = new Map<string, InventoryResource[]>();
   for (const s of servers) if (s.project) byProject.set(s.project.name, [...(byProject.get(s.project.name) ?? []), s]);
+  const planned = plannedComputeLimits(input);
   const problems: string[] = [];
   for (const [project, list] of byProject) {
     const quota = input.target.resources.find((r) => r.kind === 'quota' && r.project?.name === project && r.attributes['service'] === 'compute');
-    if (!quota) continue; // a project created by the plan gets the source's quotas
-    const limits = (quota.attributes['limits'] ?? {}) as Record<string, number>;
+    const setByPlan = planned.get(project) ?? {};
+    if (!quota && !planned.has(project)) continue; // a project new to the target, its quotas left out: the target's defaults
+    const limits = { ...((quota?.attributes['limits'] ?? {}) as Record<string, number>), ...setByPlan };
     const used = usedOnTarget(input.target, project);
     const need = needOf(list);
     for (const [key, wanted, have] of [['instances', need.instances, used.instances], ['cores', need.vcpus, used.vcpus], ['ram', need.ramMb, used.ramMb]] as const) {
       const limit = limits[key];
-      if (limit !== undefined && limit >= 0 && have + wanted > limit) problems.push(`${project}: ${key} ${have} used + ${wanted} arriving > quota ${limit}`);
+      const whose = key in setByPlan ? ' (as this plan sets it)' : '';
+      if (limit !== undefined && limit >= 0 && have + wanted > limit) problems.push(`${project}: ${key} ${have} used + ${wanted} arriving > quota ${limit}${whose}`);
     }
   }
-  if (problems.length > 0) return { check: 'target-quota', status: 'failed', message: problems.join('; '), hint: 'raise the target project quotas first' };
-  return { check: 'target-quota', status: 'ok', message: `quotas allow the servers of ${byProject.size} project(s)` };
+  if (problems.length > 0) return { check: 'target-quota', status: 'failed', message: problems.join('; '), hint: 'raise the quota the plan leaves too low: the target project\'s, or the source project\'s that the plan copies' };
+  return { check: 'target-quota', status: 'ok', message: `quotas allow the servers of ${byProject.size} project(s)${planned.size > 0 ? ', with the quotas this plan sets' : ''}` };
+}
+
+/** The compute limits this plan's quota steps set, by project name: the source project's (migrate/quotas.ts). */
+function plannedComputeLimits(input: PreflightInput): Map<string, Record<string, number>> {
+  const byAddress = indexByAddress(input.source);
+  const planned = new Map<string, Record<string, number>>();
+  for (const change of input.changes) {
+    if (change.kind !== 'quota' || (change.action !== 'create' && change.action !== 'update')) continue;
+    const quota = byAddress.get(change.address);
+    if (!quota?.project || quota.attributes['service'] !== 'compute') continue;
+    const limits = (quota.attributes['limits'] ?? {}) as Record<string, unknown>;
+    planned.set(quota.project.name, Object.fromEntries(['instances', 'cores', 'ram'].flatMap((k) => (typeof limits[k] === 'number' ? [[k, limits[k] as number]] : []))));
+  }
+  return planned;
 }
 
 function usedOnTarget(target: Inventory, project: string): Need {

@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventBus } from '../events/sink.js';
 import type { PumphouseEvent } from '../events/events.js';
+import { StateLock } from '../state/lock.js';
 
 /**
  * The API's event stream. Every event the engine emits while the server runs is appended to a
@@ -9,20 +10,39 @@ import type { PumphouseEvent } from '../events/events.js';
  * and pushed to the connected Server-Sent Events clients. A client that reconnects with
  * `Last-Event-ID` (or `?after=N`) gets what it missed from the journal first, then the live ones.
  * A client that goes away is forgotten at once; a slow one is never waited for.
+ *
+ * One writer: the journal is locked (`events.ndjson.lock`) while a server holds it, so two
+ * servers on one state cannot interleave their numbering. A line torn by a crash mid-append is
+ * cut off when the journal is opened, and numbering goes on from the last good event; a line
+ * that cannot be read anywhere else is skipped.
  */
 export class EventJournal {
   readonly bus: EventBus;
   private readonly clients = new Set<ServerResponse>();
+  private readonly lock: StateLock;
 
   constructor(readonly path: string) {
-    this.bus = new EventBus(undefined, lastSeq(path));
+    this.lock = StateLock.acquire(`${path}.lock`, `pumphouse serve (pid ${process.pid})`, {
+      what: 'the event journal',
+      hint: 'another `pumphouse serve` uses this state: stop it, or give this one its own --state',
+    });
+    try {
+      this.bus = new EventBus(undefined, repairJournal(path));
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
     this.bus.on((event) => this.record(event));
+    process.on('exit', this.releaseOnExit);
   }
+
+  /** An exit without close() (process.exit, the loop running dry) still lets the journal go. */
+  private readonly releaseOnExit = (): void => this.lock.release();
 
   /** The events after `seq`, from the journal. */
   since(seq: number): PumphouseEvent[] {
     if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as PumphouseEvent).filter((e) => e.seq > seq);
+    return readEvents(readFileSync(this.path, 'utf8')).filter((e) => e.seq > seq);
   }
 
   /** Serves `GET /v1/events` as text/event-stream until the client leaves. */
@@ -39,10 +59,12 @@ export class EventJournal {
     res.on('error', forget);
   }
 
-  /** Ends every stream (the server is stopping). */
+  /** Ends every stream and lets the journal go (the server is stopping). */
   close(): void {
     for (const client of this.clients) client.end();
     this.clients.clear();
+    process.off('exit', this.releaseOnExit);
+    this.lock.release();
   }
 
   get listeners(): number {
@@ -61,14 +83,38 @@ function frame(event: PumphouseEvent): string {
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-function lastSeq(path: string): number {
-  if (!existsSync(path)) return 0;
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const last = lines[lines.length - 1];
-  if (!last) return 0;
-  try {
-    return (JSON.parse(last) as { seq?: number }).seq ?? 0;
-  } catch {
-    return 0;
+/** The events of the journal's text, skipping any line that is not one. */
+function readEvents(text: string): PumphouseEvent[] {
+  const events: PumphouseEvent[] = [];
+  for (const line of text.split('\n')) {
+    const event = parseEvent(line);
+    if (event) events.push(event);
   }
+  return events;
+}
+
+function parseEvent(line: string): PumphouseEvent | undefined {
+  if (line === '') return undefined;
+  try {
+    const value = JSON.parse(line) as Partial<PumphouseEvent> | null;
+    return value !== null && typeof value === 'object' && typeof value.seq === 'number' ? (value as PumphouseEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Cuts the journal back to its last good event (what follows was torn by a crash mid-append, and
+ * the next event would be glued onto it), and returns that event's number (0 when none).
+ */
+function repairJournal(path: string): number {
+  if (!existsSync(path)) return 0;
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  // Every piece but the last ended with a newline; the last is "" or the torn part.
+  let kept = lines.length - 1;
+  while (kept > 0 && !parseEvent(lines[kept - 1]!)) kept -= 1;
+  const bytes = lines.slice(0, kept).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+  if (bytes < Buffer.byteLength(text)) truncateSync(path, bytes);
+  return kept > 0 ? parseEvent(lines[kept - 1]!)!.seq : 0;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPumphouseError } from '../errors.js';
+import { escapeControls, isPumphouseError, quoted } from '../errors.js';
 
 /**
  * The API's HTTP plumbing: JSON answers, JSON errors with a code (never a stack trace, never a
@@ -21,8 +21,20 @@ export const API_CODES = {
   tooLarge: 'PH4005',
   badRequest: 'PH4006',
   busy: 'PH4007',
+  hostRefused: 'PH4012',
+  originRefused: 'PH4013',
+  pathOutside: 'PH4014',
   internal: 'PH4099',
 } as const;
+
+/** A part of a request's path, %-decoded; a malformed escape is the client's mistake (400). */
+export function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ApiError(400, API_CODES.badRequest, `the path part ${quoted(part)} has a malformed % escape`, 'write a literal % as %25');
+  }
+}
 
 /** Largest request body: a plan file is a few KB. */
 export const MAX_BODY_BYTES = 1 << 20;
@@ -40,10 +52,10 @@ export function sendError(res: ServerResponse, error: unknown): void {
     return;
   }
   if (error instanceof ApiError) {
-    sendJson(res, error.status, { error: { status: error.status, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
+    sendJson(res, error.status, { error: { status: error.status, code: error.code, message: escapeControls(error.message), ...(error.hint ? { hint: escapeControls(error.hint) } : {}) } });
   } else if (isPumphouseError(error)) {
     const status = statusOfEngineError(error.code);
-    sendJson(res, status, { error: { status, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
+    sendJson(res, status, { error: { status, code: error.code, message: escapeControls(error.message), ...(error.hint ? { hint: escapeControls(error.hint) } : {}) } });
   } else {
     sendJson(res, 500, { error: { status: 500, code: API_CODES.internal, message: 'internal error: the server log has the details' } });
   }
@@ -65,7 +77,7 @@ export function statusOfEngineError(code: string): number {
 export async function readBody(req: IncomingMessage, types: readonly string[]): Promise<string> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!types.includes(type)) {
-    throw new ApiError(415, API_CODES.unsupportedMediaType, `content type "${type || 'none'}" is not accepted here`, `send ${types.join(' or ')}`);
+    throw new ApiError(415, API_CODES.unsupportedMediaType, `content type ${quoted(type || 'none')} is not accepted here`, `send ${types.join(' or ')}`);
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw new ApiError(413, API_CODES.tooLarge, `the body is ${declared} bytes; at most ${MAX_BODY_BYTES} are accepted`);

@@ -5,7 +5,8 @@ import { discoverInventory } from '../inventory/index.js';
 import { connect } from '../openstack/index.js';
 import { readState } from '../state/store.js';
 import type { EventJournal } from './events.js';
-import { API_CODES, ApiError, readBody, readJson, sendJson } from './http.js';
+import { quoted } from '../errors.js';
+import { API_CODES, ApiError, decodePathPart, readBody, readJson, sendJson } from './http.js';
 import type { ApiWork } from './work.js';
 
 /**
@@ -26,7 +27,7 @@ export interface Route {
   handle(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL): Promise<void> | void;
 }
 
-const PLAN_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+const PLAN_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 export const ROUTES: Route[] = [
   {
@@ -47,7 +48,7 @@ export const ROUTES: Route[] = [
     method: 'GET', path: '/v1/inventory/{cloud}',
     async handle(ctx, _req, res, params) {
       const which = params['cloud'];
-      if (which !== 'source' && which !== 'target') throw new ApiError(404, API_CODES.notFound, `no cloud "${which}"`, 'use /v1/inventory/source or /v1/inventory/target');
+      if (which !== 'source' && which !== 'target') throw new ApiError(404, API_CODES.notFound, `no cloud ${quoted(String(which))}`, 'use /v1/inventory/source or /v1/inventory/target');
       const config = which === 'source' ? ctx.config.source : ctx.config.target;
       const cloud = await connect(config, { events: ctx.journal.bus, maxInFlight: ctx.config.settings.discovery.concurrency });
       try {
@@ -131,7 +132,7 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
       const segment = segments[i] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
         if (segment === '') return false;
-        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        params[part.slice(1, -1)] = decodePathPart(segment);
         return true;
       }
       return part === segment;
@@ -140,6 +141,6 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
     pathKnown = true;
     if (route.method === method) return { route, params };
   }
-  if (pathKnown) throw new ApiError(405, API_CODES.methodNotAllowed, `${method} is not allowed on ${pathname}`);
-  throw new ApiError(404, API_CODES.notFound, `no route ${method} ${pathname}`, 'the routes are in schemas/openapi.yaml');
+  if (pathKnown) throw new ApiError(405, API_CODES.methodNotAllowed, `${quoted(method)} is not allowed on ${quoted(pathname)}`);
+  throw new ApiError(404, API_CODES.notFound, `no route ${quoted(method)} ${quoted(pathname)}`, 'the routes are in schemas/openapi.yaml');
 }

@@ -1,10 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { PumphouseConfig } from '../config/load.js';
-import { PumphouseError } from '../errors.js';
+import { errorMessage, isPumphouseError, PumphouseError, quoted } from '../errors.js';
+import { STATE_CODES } from '../state/codes.js';
 import { EventJournal } from './events.js';
+import { capConnections, DEFAULT_SERVE_LIMITS, serverTimeouts, type ServeLimits } from './connections.js';
+import { allowedHosts, checkBodyType, checkOrigin, checkToken, type GuardOptions } from './guard.js';
 import { API_CODES, ApiError, sendError } from './http.js';
 import { matchRoute, ROUTES, type RouteContext } from './routes.js';
 import { ORIGINAL_ROUTES } from './original.js';
@@ -12,16 +14,24 @@ import { serveStatic } from './static.js';
 import { PlanFileError, ApiWork } from './work.js';
 
 /**
- * `pumphouse serve`: the engine behind HTTP. Loopback by default; with a token (bearer, from
- * PUMPHOUSE_API_TOKEN) every /v1 request must carry it, and without one the server refuses to
- * listen beyond loopback. Errors are JSON with a code; nothing a client sends can crash it.
+ * `pumphouse serve`: the engine behind HTTP. Loopback by default. Every API request carries the
+ * bearer token; only an explicit `noToken` (loopback only) serves without one. Host, Origin and
+ * content type are checked before the token (guard.ts). Errors are JSON with a code; nothing a
+ * client sends can crash it.
  */
 export interface ApiServerOptions {
   config: PumphouseConfig;
   statePath: string;
   host: string;
   port: number;
+  /** Every request must carry it (`Authorization: Bearer …`). */
   token?: string | undefined;
+  /** Serve without a token (loopback only): the explicit, warned `serve --no-token`. */
+  noToken?: boolean;
+  /** More names the Host header may hold (`--allow-host`). */
+  allowHosts?: readonly string[];
+  /** Connection cap and request timeouts (settings.serve). */
+  limits?: Partial<ServeLimits>;
 }
 
 export interface ApiServer {
@@ -41,24 +51,28 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  if (!isLoopback(options.host) && !options.token) {
-    throw new PumphouseError(SERVE_CODES.tokenNeeded, `refusing to listen on ${options.host} without a token: anyone who can reach it could move your clouds`, {
-      hint: 'set PUMPHOUSE_API_TOKEN (clients send "Authorization: Bearer <token>"), or listen on 127.0.0.1',
-    });
+  checkTokenChoice(options);
+  try {
+    mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new PumphouseError(STATE_CODES.unwritable, `cannot create the folder of the state file ${options.statePath}: ${errorMessage(error)}`, { hint: 'check the path and its permissions, or name another with --state PATH' });
   }
-  mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
   const journal = new EventJournal(join(dirname(options.statePath), 'events.ndjson'));
   const work = new ApiWork(options.config, options.statePath, journal.bus);
   const ctx: RouteContext = { config: options.config, statePath: options.statePath, work, journal };
-  const server = createServer((req, res) => void serve(ctx, options.token, req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : error.code === 'EACCES' ? 'the port needs privileges' : error.message;
-      reject(new PumphouseError(SERVE_CODES.badListen, `cannot listen on ${options.host}:${options.port}: ${why}`, { hint: 'pick another --listen HOST:PORT' }));
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
+  const guard: GuardOptions = { allowedHosts: new Set(), port: options.port, token: options.token };
+  const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
+  const server = createServer(serverTimeouts(limits), (req, res) => void serve(ctx, guard, req, res));
+  capConnections(server, limits.maxConnections);
+  try {
+    await listen(server, options.host, options.port);
+  } catch (error) {
+    journal.close();
+    throw error;
+  }
   const address = server.address() as { port: number };
+  guard.allowedHosts = allowedHosts(options.host, address.port, options.allowHosts);
+  guard.port = address.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${address.port}`,
@@ -67,19 +81,51 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
-async function serve(ctx: RouteContext, token: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the address is in use' : error.code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : error.code === 'EACCES' ? 'the port needs privileges' : error.message;
+      reject(new PumphouseError(SERVE_CODES.badListen, `cannot listen on ${host}:${port}: ${why}`, { hint: 'pick another --listen HOST:PORT' }));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** A token, or the explicit choice of none on loopback: nothing else is served. */
+function checkTokenChoice(options: ApiServerOptions): void {
+  if (options.token) return;
+  if (!options.noToken) {
+    throw new PumphouseError(SERVE_CODES.tokenNeeded, 'refusing to serve without a token: any program or web page on this machine could move your clouds', {
+      hint: 'give a token (PUMPHOUSE_API_TOKEN, or let `pumphouse serve` generate one); only old clients that cannot send one need --no-token',
+    });
+  }
+  if (!isLoopback(options.host)) {
+    throw new PumphouseError(SERVE_CODES.tokenNeeded, `refusing to listen on ${options.host} without a token: anyone who can reach it could move your clouds`, {
+      hint: 'drop --no-token (clients send "Authorization: Bearer <token>"), or listen on 127.0.0.1',
+    });
+  }
+}
+
+async function serve(ctx: RouteContext, guard: GuardOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
+    checkOrigin(req, guard);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const api = url.pathname.startsWith('/v1/') || ORIGINAL_PREFIXES.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
     // The dashboard's files hold nothing secret: the page asks for the token and sends it to the API.
     if (!api && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(res, url.pathname);
-    if (token && !authorized(req, token)) {
+    checkBodyType(req);
+    try {
+      checkToken(req, guard);
+    } catch (error) {
       res.setHeader('www-authenticate', 'Bearer realm="pumphouse"');
-      throw new ApiError(401, API_CODES.unauthorized, 'a bearer token is needed', 'send "Authorization: Bearer <PUMPHOUSE_API_TOKEN>"');
+      throw error;
     }
     const { route, params } = matchRoute(ALL_ROUTES, req.method ?? 'GET', url.pathname);
     await route.handle(ctx, req, res, params, url);
   } catch (error) {
+    // A refused request's body may still be on its way: close the connection rather than read it.
+    if (!req.complete) res.shouldKeepAlive = false;
+    if (!(error instanceof ApiError) && !isPumphouseError(error)) logInternal(ctx, req, error);
     if (error instanceof PlanFileError && !res.headersSent) {
       const body = JSON.stringify({ error: { status: 400, code: error.code, message: error.message, hint: error.hint, diagnostics: error.diagnostics } });
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
@@ -90,12 +136,13 @@ async function serve(ctx: RouteContext, token: string | undefined, req: Incoming
   }
 }
 
-function authorized(req: IncomingMessage, token: string): boolean {
-  const header = req.headers['authorization'] ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** A failure that is nobody's input: the client is told to look at the log, so it is logged (an event). */
+function logInternal(ctx: RouteContext, req: IncomingMessage, error: unknown): void {
+  ctx.journal.bus.emit({
+    type: 'warning', level: 'error',
+    message: `internal error on ${req.method ?? '?'} ${quoted(req.url ?? '/')}: ${errorMessage(error)}`,
+    data: { code: API_CODES.internal, hint: 'this is a bug in pumphouse: run serve again with --debug and report what it prints' },
+  });
 }
 
 async function closeServer(server: Server, journal: EventJournal, work: ApiWork): Promise<void> {

@@ -1,31 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApplyReport } from '../apply/apply.js';
-import { applyInSession, checkStateClouds, openApplySession } from '../apply/session.js';
-import { checkPlanFresh } from '../apply/stale.js';
-import type { PumphouseConfig } from '../config/load.js';
+import { applyInSession, checkStateClouds, openApplySession, type ApplySession } from '../apply/session.js';
+import { checkPlanFresh, startedByThisPlan } from '../apply/stale.js';
+import { DEFAULT_SETTINGS, type PumphouseConfig } from '../config/load.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { errorMessage, isPumphouseError } from '../errors.js';
+import { errorMessage, isPumphouseError, quoted } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { makePlan } from '../execution-plan/make.js';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
 import { loadPlanFile } from '../plan-file/index.js';
 import { configSecrets } from '../state/secrets.js';
 import { readState, StateStore } from '../state/store.js';
+import { confinePlanPaths } from './confine.js';
 import { API_CODES, ApiError } from './http.js';
+import { applyUserAddress } from '../diff/losses.js';
+import { PlanShelf, type ShelvedPlan } from './plan-shelf.js';
 
 /**
- * What the API keeps between requests: the plans it made (by id, with the plan file they came
- * from) and the applies it ran, one at a time. An apply holds the state file's lock like
- * `pumphouse apply` does, so CLI and API refuse each other's concurrent applies.
+ * What the API keeps between requests: the plans it made (on disk, expiring: plan-shelf.ts) and
+ * the applies it ran, one at a time (the newest ones kept). An apply holds the state file's lock
+ * like `pumphouse apply` does, so CLI and API refuse each other's concurrent applies; it is
+ * refused as stale when the source objects it changes are no longer as when it was planned.
  */
-export interface ApiPlan {
-  id: string;
-  file: string;
-  createdAt: string;
-  plan: ExecutionPlan;
-}
+export type ApiPlan = ShelvedPlan;
 
 export interface ApiApply {
   id: string;
@@ -39,63 +37,82 @@ export interface ApiApply {
   error?: { code?: string; message: string; hint?: string };
 }
 
-export class ApiWork {
-  private readonly plans = new Map<string, ApiPlan>();
-  private readonly applies = new Map<string, ApiApply>();
-  private running: { apply: ApiApply; stop: AbortController; abort: AbortController; done: Promise<void> } | undefined;
+interface Running {
+  apply: ApiApply;
+  stop: AbortController;
+  abort: AbortController;
+  done: Promise<void>;
+}
 
-  constructor(private readonly config: PumphouseConfig, private readonly statePath: string, private readonly events: EventSink) {}
+export class ApiWork {
+  private readonly shelf: PlanShelf;
+  private readonly applies = new Map<string, ApiApply>();
+  private running: Running | undefined;
+  /** An apply between its request and its start (locking the state, discovering the clouds). */
+  private starting = false;
+
+  constructor(private readonly config: PumphouseConfig, private readonly statePath: string, private readonly events: EventSink) {
+    const serve = config.settings?.serve ?? DEFAULT_SETTINGS.serve;
+    this.shelf = new PlanShelf(join(dirname(statePath), 'api-plans'), { keep: serve.plansKept, maxAgeMs: serve.planMaxAgeMs });
+  }
 
   /** Plans a plan file's text: 400 with its diagnostics when it has errors. */
   async createPlan(text: string): Promise<ApiPlan> {
-    const id = randomUUID();
-    const dir = join(dirname(this.statePath), 'api-plans');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, `${id}.yaml`);
-    writeFileSync(file, text, { mode: 0o600 });
-    const loaded = loadPlanFile(file);
-    if (!loaded.desired || hasErrors(loaded.diagnostics)) throw new PlanFileError(loaded.diagnostics);
-    const session = await openApplySession(this.config, this.events);
+    const { id, file } = this.shelf.draft(text);
     try {
-      const state = await readState(this.statePath);
-      const plan = makePlan({ desired: loaded.desired, source: session.inventories.source, target: session.inventories.target, mappings: state?.mappings ?? {}, now: new Date() }).plan;
-      const made: ApiPlan = { id, file, createdAt: new Date().toISOString(), plan };
-      this.plans.set(id, made);
-      return made;
-    } finally {
-      session.close();
+      const loaded = loadPlanFile(file);
+      if (!loaded.desired || hasErrors(loaded.diagnostics)) throw new PlanFileError(loaded.diagnostics);
+      confinePlanPaths(loaded.desired, dirname(this.statePath));
+      const session = await openApplySession(this.config, this.events);
+      try {
+        const state = await readState(this.statePath);
+        const applyUser = applyUserAddress(this.config.target.auth);
+        const plan = makePlan({ desired: loaded.desired, source: session.inventories.source, target: session.inventories.target, mappings: state?.mappings ?? {}, ...(applyUser ? { applyUser } : {}), now: new Date() }).plan;
+        const made: ApiPlan = { id, file, createdAt: new Date().toISOString(), plan };
+        await this.shelf.keep(made);
+        return made;
+      } finally {
+        session.close();
+      }
+    } catch (error) {
+      this.shelf.discard(id);
+      throw error;
     }
   }
 
   plan(id: string): ApiPlan {
-    const found = this.plans.get(id);
-    if (!found) throw new ApiError(404, API_CODES.notFound, `no plan ${id}`, 'POST a plan file to /v1/plans first; plans live as long as the server');
-    return found;
+    return this.shelf.get(id);
   }
 
-  /** Starts applying a plan; resolves once the state is locked (409 when another apply holds it). */
+  /**
+   * Starts applying a plan; resolves once the state is locked and the plan found fresh against
+   * the clouds as they are now (409 when another apply holds the state or the plan is stale).
+   */
   async startApply(planId: string): Promise<ApiApply> {
     const made = this.plan(planId);
-    if (this.running) throw new ApiError(409, API_CODES.busy, `apply ${this.running.apply.id} is still running`, `wait for it (GET /v1/applies/${this.running.apply.id}) or cancel it`);
+    const busy = this.running?.apply.id;
+    if (busy || this.starting) throw new ApiError(409, API_CODES.busy, `apply ${busy ?? '(starting)'} is still running`, busy ? `wait for it (GET /v1/applies/${busy}) or cancel it` : 'try again in a moment');
     if (!made.plan.applyable) {
       if (hasErrors(made.plan.diagnostics)) throw new PlanFileError(made.plan.diagnostics);
       throw new ApiError(400, API_CODES.badRequest, `plan ${planId} cannot be applied: it has conflicts or failed pre-flight checks`, 'the plan (GET /v1/plans/{id}) says which; fix the plan file or the clouds, then POST it again');
     }
-    const store = await StateStore.open(this.statePath, { command: `pumphouse serve: apply of plan ${planId}` }, { secrets: configSecrets(this.config) });
-    const apply: ApiApply = { id: randomUUID(), planId, status: 'running', startedAt: new Date().toISOString() };
-    const stop = new AbortController();
-    const abort = new AbortController();
-    this.applies.set(apply.id, apply);
-    const done = this.run(apply, made.plan, store, stop.signal, abort.signal).finally(() => {
-      this.running = undefined;
-    });
-    this.running = { apply, stop, abort, done };
-    return apply;
+    this.starting = true;
+    try {
+      const { store, session } = await this.openFresh(made);
+      const apply: ApiApply = { id: randomUUID(), planId, status: 'running', startedAt: new Date().toISOString() };
+      const stop = new AbortController();
+      const abort = new AbortController();
+      this.remember(apply);
+      this.running = { apply, stop, abort, done: this.run(apply, made.plan, store, session, stop.signal, abort.signal) };
+      return apply;
+    } finally {
+      this.starting = false;
+    }
   }
 
   apply(id: string): ApiApply {
     const found = this.applies.get(id);
-    if (!found) throw new ApiError(404, API_CODES.notFound, `no apply ${id}`, 'GET /v1/applies lists them');
+    if (!found) throw new ApiError(404, API_CODES.notFound, `no apply ${quoted(id)}`, 'GET /v1/applies lists them');
     return found;
   }
 
@@ -120,28 +137,50 @@ export class ApiWork {
     await this.running.done;
   }
 
-  private async run(apply: ApiApply, plan: ExecutionPlan, store: StateStore, stop: AbortSignal, abort: AbortSignal): Promise<void> {
+  /** The state locked and both clouds discovered; a plan made before they changed is refused. */
+  private async openFresh(made: ApiPlan): Promise<{ store: StateStore; session: ApplySession }> {
+    const store = await StateStore.open(this.statePath, { command: `pumphouse serve: apply of plan ${made.id}` }, { secrets: configSecrets(this.config) });
+    let session: ApplySession | undefined;
     try {
-      const session = await openApplySession(this.config, this.events);
-      try {
-        checkPlanFresh(plan, session.inventories.source, (address) => Object.keys(store.state.steps).some((step) => step.endsWith(`:${address}`)));
-        checkStateClouds(store, session);
-        const report = await applyInSession(this.config, session, plan, store, this.events, { stop, abort });
-        apply.report = report;
-        apply.status = report.interrupted ? 'interrupted' : report.counts.failed > 0 ? 'failed' : 'done';
-      } finally {
-        session.close();
-      }
+      session = await openApplySession(this.config, this.events);
+      checkPlanFresh(made.plan, { ...session.inventories, mappings: store.state.mappings }, startedByThisPlan(store.state, made.plan));
+      checkStateClouds(store, session);
+      return { store, session };
     } catch (error) {
-      apply.status = 'error';
-      apply.error = isPumphouseError(error) ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { message: errorMessage(error) };
-    } finally {
-      apply.finishedAt = new Date().toISOString();
-      await store.close().catch((error: unknown) => {
-        apply.status = 'error';
-        apply.error = { message: errorMessage(error) };
-      });
+      session?.close();
+      await store.close();
+      if (isPumphouseError(error) && error.code === 'PH1602') {
+        throw new ApiError(409, error.code, `plan ${made.id}: ${error.message}`, 'the clouds changed since it was made: POST the plan file to /v1/plans again, review the new plan, then apply that');
+      }
+      throw error;
     }
+  }
+
+  /** Keeps the newest applies, as many as plans are kept (a running one is never dropped). */
+  private remember(apply: ApiApply): void {
+    this.applies.set(apply.id, apply);
+    const keep = (this.config.settings?.serve ?? DEFAULT_SETTINGS.serve).plansKept;
+    for (const [id, old] of this.applies) {
+      if (this.applies.size <= keep) break;
+      if (old.status !== 'running') this.applies.delete(id);
+    }
+  }
+
+  /** The apply reads as ended only once the state is released and another may start. */
+  private async run(apply: ApiApply, plan: ExecutionPlan, store: StateStore, session: ApplySession, stop: AbortSignal, abort: AbortSignal): Promise<void> {
+    let ended: Pick<ApiApply, 'status' | 'report' | 'error'>;
+    try {
+      const report = await applyInSession(this.config, session, plan, store, this.events, { stop, abort });
+      ended = { report, status: report.interrupted ? 'interrupted' : report.counts.failed > 0 ? 'failed' : 'done' };
+    } catch (error) {
+      ended = { status: 'error', error: isPumphouseError(error) ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { message: errorMessage(error) } };
+    }
+    session.close();
+    await store.close().catch((error: unknown) => {
+      ended = { ...ended, status: 'error', error: { message: errorMessage(error) } };
+    });
+    this.running = undefined;
+    Object.assign(apply, ended, { finishedAt: new Date().toISOString() });
   }
 }
 

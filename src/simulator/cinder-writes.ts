@@ -21,6 +21,7 @@ export interface CinderRenderers {
 type Body = Record<string, unknown>;
 const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 const GIB = 1 << 30;
+const stringValues = (b: Body): Record<string, string> => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, String(v)]));
 
 export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
   const err = render.error;
@@ -131,12 +132,23 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     return err(400, `There is no such action: ${Object.keys(b)[0] ?? ''}`);
   });
 
-  r.add('POST', '/v3/:project/volumes/:id/metadata', (req, call) => {
+  // POST merges into the volume's metadata; PUT replaces all of it; DELETE removes one key.
+  for (const method of ['POST', 'PUT'] as const) {
+    r.add(method, '/v3/:project/volumes/:id/metadata', (req, call) => {
+      const volume = visible(call, req.params['id'] ?? '');
+      if (!volume) return err(404, `Volume ${req.params['id']} could not be found.`);
+      const meta = isObject(req.body) && isObject(req.body['metadata']) ? stringValues(req.body['metadata']) : {};
+      volume.metadata = method === 'PUT' ? meta : { ...volume.metadata, ...meta };
+      return json(200, { metadata: { ...volume.metadata } });
+    });
+  }
+  r.add('DELETE', '/v3/:project/volumes/:id/metadata/:key', (req, call) => {
     const volume = visible(call, req.params['id'] ?? '');
     if (!volume) return err(404, `Volume ${req.params['id']} could not be found.`);
-    const meta = isObject(req.body) && isObject(req.body['metadata']) ? req.body['metadata'] : {};
-    for (const [k, v] of Object.entries(meta)) volume.metadata[k] = String(v);
-    return json(200, { metadata: { ...volume.metadata } });
+    const key = req.params['key'] ?? '';
+    if (!(key in volume.metadata)) return err(404, `Metadata item was not found for volume ${volume.id} and key ${key}.`);
+    delete volume.metadata[key];
+    return { status: 200 };
   });
 
   // PUT: name, description and (replacing) metadata, as the v3 `volumes.update` schema allows.

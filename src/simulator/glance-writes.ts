@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimResponse } from './http.js';
 import type { GlanceCall } from './glance.js';
 import { glanceError, renderImage } from './glance.js';
+import { isoSeconds } from './ids.js';
 import type { Image } from './store.js';
 
 type Find = (call: GlanceCall) => { image: Image } | { error: SimResponse };
@@ -93,6 +94,8 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
       }
       const set = FIELDS[key];
       if (set) set(image, op['value']);
+      // Glance keeps a null kernel/ramdisk id and shows it as null; here it is simply not set.
+      else if (op['value'] === null && IMAGE_ID_PROPERTIES.has(key)) delete image.properties[key];
       else image.properties[key] = String(op['value']);
     }
     image.updatedAt = Date.now();
@@ -150,6 +153,15 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     if ('error' in found) return found.error;
     const tag = call.req.params['tag'] ?? '';
     if (!found.image.tags.includes(tag)) found.image.tags.push(tag);
+    return { status: 204 };
+  });
+
+  r.add('DELETE', '/v2/images/:id/tags/:tag', (req, call) => {
+    const found = findImage(call);
+    if ('error' in found) return found.error;
+    const tag = call.req.params['tag'] ?? '';
+    if (!found.image.tags.includes(tag)) return glanceError(req, 404, `Tag ${tag} not found.`);
+    found.image.tags = found.image.tags.filter((t) => t !== tag);
     return { status: 204 };
   });
 }

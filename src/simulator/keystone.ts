@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, json, header, queryFlag, type SimRequest, type SimResponse } from './http.js';
 import { IdFactory, isoMicrosZ } from './ids.js';
 import type { ServiceApi, ServiceContext } from './service.js';
-import { DEFAULT_DOMAIN_ID, type AssignmentScope, type CloudStore, type Domain, type Project, type User, type Role, type RoleAssignment } from './store.js';
+import { DEFAULT_DOMAIN_ID, type AssignmentScope, type CloudStore, type Domain, type Project, type User, type Role, type RoleAssignment, isImmutableRole } from './store.js';
 import type { AuthContext, Token, TokenScope } from './tokens.js';
 
 /** The services published in the catalog, with their paths on the cloud's single port. */
@@ -85,7 +85,7 @@ function renderUser(ctx: Ctx, u: User): unknown {
 }
 
 function renderRole(ctx: Ctx, r: Role): unknown {
-  return { id: r.id, name: r.name, domain_id: null, description: null, options: ['admin', 'member', 'reader'].includes(r.name) ? { immutable: true } : {}, links: self(ctx, `roles/${r.id}`) };
+  return { id: r.id, name: r.name, domain_id: null, description: r.description ?? null, options: isImmutableRole(r) ? { immutable: true } : {}, links: self(ctx, `roles/${r.id}`) };
 }
 
 function domainRef(store: CloudStore, domainId: string): { id: string; name: string } {
@@ -438,6 +438,17 @@ function addWrites(r: Router<Ctx>): void {
     return json(201, { domain: renderDomain(ctx, domain) });
   }, 'create_domain'));
 
+  r.add('PATCH', '/v3/domains/:id', authed((req, ctx) => {
+    const domain = ctx.store.domains.get(req.params['id'] ?? '');
+    if (!domain) return notFound('domain', req.params['id'] ?? '');
+    const body = obj(obj(req.body)?.['domain']) ?? {};
+    ctx.store.domains.update(domain, (d) => {
+      if (typeof body['description'] === 'string') d.description = body['description'];
+      if (typeof body['enabled'] === 'boolean') d.enabled = body['enabled'];
+    });
+    return json(200, { domain: renderDomain(ctx, domain) });
+  }, 'update_domain'));
+
   r.add('POST', '/v3/projects', authed((req, ctx) => {
     const body = obj(obj(req.body)?.['project']);
     const name = str(body?.['name']);
@@ -514,8 +525,11 @@ function addWrites(r: Router<Ctx>): void {
       // Keystone keeps an unknown default project (it only refuses a domain), and null clears it.
       if ('default_project_id' in body) u.defaultProjectId = str(body['default_project_id']);
       if (typeof body['email'] === 'string') u.email = body['email'];
+      else if (body['email'] === null) delete u.email;
       if (typeof body['description'] === 'string') u.description = body['description'];
       if (typeof body['password'] === 'string') u.password = body['password'];
+      if (typeof body['default_project_id'] === 'string') u.defaultProjectId = body['default_project_id'];
+      else if (body['default_project_id'] === null) delete u.defaultProjectId;
     });
     return json(200, { user: renderUser(ctx, user) });
   }, 'update_user'));
@@ -530,8 +544,24 @@ function addWrites(r: Router<Ctx>): void {
     const name = str(obj(obj(req.body)?.['role'])?.['name']);
     if (!name) return badRequest("Invalid input for field 'role': 'name' is a required property");
     if (ctx.store.roles.by('name', name).length > 0) return conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${name}.`);
-    return json(201, { role: renderRole(ctx, ctx.store.roles.insert({ id: newId(), name })) });
+    const description = str(obj(obj(req.body)?.['role'])?.['description']);
+    return json(201, { role: renderRole(ctx, ctx.store.roles.insert({ id: newId(), name, ...(description !== undefined ? { description } : {}) })) });
   }, 'create_role'));
+  r.add('PATCH', '/v3/roles/:id', authed((req, ctx) => {
+    const role = ctx.store.roles.get(req.params['id'] ?? '');
+    if (!role) return notFound('role', req.params['id'] ?? '');
+    const body = obj(obj(req.body)?.['role']) ?? {};
+    const immutable = obj(body['options'])?.['immutable'];
+    // Keystone changes an immutable role only in a request that also lifts the option.
+    if (isImmutableRole(role) && immutable !== false) {
+      return keystoneError(403, `Unable to update immutable role resource: \`${role.id}. Set resource option "immutable" to false first.`);
+    }
+    ctx.store.roles.update(role, (x) => {
+      if (typeof body['description'] === 'string' || body['description'] === null) x.description = body['description'] as string | null;
+      if (typeof immutable === 'boolean') x.immutable = immutable;
+    });
+    return json(200, { role: renderRole(ctx, role) });
+  }, 'update_role'));
 
   // Grants: PUT (idempotent), HEAD/GET (204 or 404), DELETE, on a project or a domain.
   for (const scopeKind of ['projects', 'domains'] as const) {

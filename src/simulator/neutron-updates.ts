@@ -10,6 +10,7 @@
 import { json, type Router, type SimResponse } from './http.js';
 import type { NeutronCall, NeutronRenderers } from './neutron-writes.js';
 import { pyRepr } from './nova-common.js';
+import { addRouterAndGroupUpdates, changeGateway } from './neutron-router-updates.js';
 import { ipToInt } from './scenarios/builder.js';
 import type { AddressPair, CloudStore, Network, Port } from './store.js';
 
@@ -131,6 +132,7 @@ const PORT_PUT = ['name', 'description', 'admin_state_up', 'security_groups', 'a
 
 export function addNeutronUpdates(r: Router<NeutronCall>, render: NeutronRenderers): void {
   const err = render.error;
+  addRouterAndGroupUpdates(r, render);
   /** The resource body of a PUT (undefined: none, see `missing`). */
   const bodyOf = (call: NeutronCall, key: string): Body | undefined => {
     const b = isObject(call.req.body) ? call.req.body[key] : undefined;
@@ -185,6 +187,10 @@ export function addNeutronUpdates(r: Router<NeutronCall>, render: NeutronRendere
     if (no) return no;
     const routes = 'routes' in b ? routesOf(err, call.store, router.id, b['routes']) : undefined;
     if (routes !== undefined && !Array.isArray(routes)) return routes;
+    if ('external_gateway_info' in b) {
+      const refusal = changeGateway(call, router, b['external_gateway_info'], err);
+      if (refusal) return refusal;
+    }
     call.store.routers.update(router, (x) => {
       if (typeof b['name'] === 'string') x.name = b['name'];
       if (typeof b['description'] === 'string') x.description = b['description'];

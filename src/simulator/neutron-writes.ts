@@ -22,8 +22,8 @@ export interface NeutronRenderers {
 }
 
 type Body = Record<string, unknown>;
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderers): void {
   const err = render.error;
@@ -64,7 +64,7 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
       id: randomUUID(), name: str(b['name']) ?? '', projectId: owner, shared: b['shared'] === true, external, adminStateUp: b['admin_state_up'] !== false,
       status: 'ACTIVE', mtu: typeof b['mtu'] === 'number' ? b['mtu'] : maxMtu({ providerNetworkType: type }), portSecurityEnabled: b['port_security_enabled'] !== false,
       providerNetworkType: type, providerPhysicalNetwork: str(b['provider:physical_network']) ?? null,
-      providerSegmentationId: type === 'vxlan' ? 1000 + call.store.networks.size : null, availabilityZoneHints: [], tags: tagsOf(b),
+      providerSegmentationId: type === 'vxlan' ? 1000 + call.store.networks.size : null, availabilityZoneHints: stringList(b['availability_zone_hints']), tags: tagsOf(b),
       description: str(b['description']) ?? '', createdAt: now(),
     });
     return json(201, { network: render.network(call, net) });
@@ -168,24 +168,6 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     return json(201, { port: render.port(call, port) });
   });
   // ---- routers ----
-  const gatewayOf = (call: NeutronCall, info: unknown): NeutronRouter['externalGateway'] | SimResponse => {
-    if (!isObject(info)) return null;
-    const network = call.store.networks.get(str(info['network_id']) ?? '');
-    if (!network) return err(404, 'NetworkNotFound', `Network ${String(info['network_id'])} could not be found.`);
-    if (!network.external) return err(400, 'BadRequest', `Bad router request: Network ${network.id} is not an external network.`);
-    const subnet = call.store.subnets.by('network', network.id)[0];
-    const ip = subnet ? freeAddress(call.store, subnet) : undefined;
-    return { networkId: network.id, enableSnat: info['enable_snat'] !== false, externalFixedIps: subnet && ip ? [{ subnetId: subnet.id, ipAddress: ip }] : [] };
-  };
-  const plugGateway = (call: NeutronCall, router: NeutronRouter): void => {
-    const gw = router.externalGateway;
-    if (!gw) return;
-    call.store.ports.insert({
-      id: randomUUID(), name: '', networkId: gw.networkId, projectId: '', macAddress: randomMac(), fixedIps: gw.externalFixedIps,
-      deviceOwner: 'network:router_gateway', deviceId: router.id, bindingHostId: '', securityGroupIds: [], status: 'ACTIVE',
-      adminStateUp: true, portSecurityEnabled: false, tags: [], description: '', createdAt: now(),
-    });
-  };
   r.add('POST', '/v2.0/routers', (_req, call) => {
     const b = body(call, 'router');
     if (!b) return missing('router');
@@ -193,11 +175,12 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (typeof owner !== 'string') return owner;
     const quota = overQuota(call, owner, 'router');
     if (quota) return quota;
-    const gateway = gatewayOf(call, b['external_gateway_info']);
+    const gateway = gatewayOf(call, b['external_gateway_info'], err);
     if (gateway && !('networkId' in gateway)) return gateway;
     const router = call.store.routers.insert({
       id: randomUUID(), name: str(b['name']) ?? '', projectId: owner, status: 'ACTIVE', adminStateUp: b['admin_state_up'] !== false,
       externalGateway: gateway as NeutronRouter['externalGateway'], routes: [], tags: tagsOf(b), description: str(b['description']) ?? '', createdAt: now(),
+      availabilityZoneHints: stringList(b['availability_zone_hints']),
     });
     plugGateway(call, router);
     return json(201, { router: render.router(call, router) });
@@ -366,3 +349,29 @@ function freeFloating(subnet: Subnet, taken: (ip: string) => boolean): string | 
   }
   return undefined;
 }
+
+/** The gateway a router body asks for: null for none, or the refusal. */
+export function gatewayOf(call: NeutronCall, info: unknown, err: NeutronRenderers['error']): NeutronRouter['externalGateway'] | SimResponse {
+  if (!isObject(info) || info['network_id'] === undefined) return null;
+  const network = call.store.networks.get(str(info['network_id']) ?? '');
+  if (!network) return err(404, 'NetworkNotFound', `Network ${String(info['network_id'])} could not be found.`);
+  if (!network.external) return err(400, 'BadRequest', `Bad router request: Network ${network.id} is not an external network.`);
+  const subnet = call.store.subnets.by('network', network.id)[0];
+  const ip = subnet ? freeAddress(call.store, subnet) : undefined;
+  return { networkId: network.id, enableSnat: info['enable_snat'] !== false, externalFixedIps: subnet && ip ? [{ subnetId: subnet.id, ipAddress: ip }] : [] };
+}
+
+/** The router's port on its external network, as Neutron makes it with the gateway. */
+export function plugGateway(call: NeutronCall, router: NeutronRouter): void {
+  const gw = router.externalGateway;
+  if (!gw) return;
+  call.store.ports.insert({
+    id: randomUUID(), name: '', networkId: gw.networkId, projectId: '', macAddress: randomMac(), fixedIps: gw.externalFixedIps,
+    deviceOwner: 'network:router_gateway', deviceId: router.id, bindingHostId: '', securityGroupIds: [], status: 'ACTIVE',
+    adminStateUp: true, portSecurityEnabled: false, tags: [], description: '', createdAt: Date.now(),
+  });
+}
+
+
+
+export const stringList = (v: unknown): string[] => (Array.isArray(v) ? (v as unknown[]).map(String) : []);

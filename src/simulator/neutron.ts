@@ -77,7 +77,7 @@ function renderRouter(call: Call, r: NeutronRouter): Record<string, unknown> {
   return {
     id: r.id, name: r.name, tenant_id: r.projectId, admin_state_up: r.adminStateUp, status: r.status,
     external_gateway_info: gw ? { network_id: gw.networkId, external_fixed_ips: gw.externalFixedIps.map((ip) => ({ subnet_id: ip.subnetId, ip_address: ip.ipAddress })), enable_snat: gw.enableSnat } : null,
-    description: r.description, availability_zones: [], availability_zone_hints: [], routes: r.routes.map((x) => ({ ...x })), flavor_id: null,
+    description: r.description, availability_zones: [...(r.availabilityZoneHints ?? [])], availability_zone_hints: [...(r.availabilityZoneHints ?? [])], routes: r.routes.map((x) => ({ ...x })), flavor_id: null,
     ...(call.caller.isAdmin ? { distributed: false, ha: false } : {}), ...standard(r.createdAt, r.projectId, r.tags),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Writes on an existing server: `POST /servers/{id}/action` (os-stop, os-start, reboot,
- * createImage, addSecurityGroup, removeSecurityGroup), tags (2.26+), metadata and volume
+ * Writes on an existing server: `POST /servers/{id}/action` (os-stop, os-start, lock, unlock,
+ * reboot, createImage, addSecurityGroup, removeSecurityGroup), tags (2.26+), metadata and volume
  * attachments. State checks and their 409s follow nova/compute/api.py's `check_instance_state`;
  * the work a compute host does is a lifecycle transition ('server' kind, or 'image' for a
  * snapshot upload), so `hang` faults hold it.
@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { json, webobHtml, type SimResponse } from './http.js';
 import { atLeast } from './microversion.js';
 import {
-  checkName, envelope, invalidInput, isObject, isRefusal, missingProperty, noContent, novaError, pyRepr, serverNotFound,
+  checkName, envelope, forbidden, invalidInput, isObject, isRefusal, missingProperty, noContent, novaError, pyRepr, serverNotFound,
   unexpectedProperty, visibleServer, type Call, type JsonObject,
 } from './nova-common.js';
 import { checkMetadata, checkTags, metadataOverQuota } from './nova-servers.js';
@@ -61,6 +61,18 @@ function start(call: Call, server: Server): SimResponse {
     if (!live(call.store, server) || server.taskState !== 'powering-on') return;
     touch(server, { status: 'ACTIVE', vmState: 'active', taskState: null, powerState: POWER_STATE.RUNNING });
   });
+  return noContent(202);
+}
+
+/**
+ * lock / unlock (lock_server.py): no state check; a lock set by an admin can be lifted only by an
+ * admin (the `unlock_override` policy: 403).
+ */
+function setLock(call: Call, server: Server, locked: boolean): SimResponse {
+  if (!locked && server.locked && server.lockedByAdmin && !call.caller.isAdmin) {
+    return forbidden('os_compute_api:os-lock-server:unlock:unlock_override');
+  }
+  touch(server, { locked, lockedByAdmin: locked && call.caller.isAdmin });
   return noContent(202);
 }
 
@@ -232,6 +244,8 @@ export function serverAction(call: Call): SimResponse {
   switch (action) {
     case 'os-stop': return stop(call, server);
     case 'os-start': return start(call, server);
+    case 'lock': return setLock(call, server, true);
+    case 'unlock': return setLock(call, server, false);
     case 'reboot': return reboot(call, server, args);
     case 'createImage': return createImage(call, server, args);
     case 'addSecurityGroup': return changeSecurityGroup(call, server, args, true);

@@ -31,7 +31,15 @@ export interface User {
   /** Only compared in password auth; never rendered. */
   password: string;
 }
-export interface Role { id: string; name: string }
+export interface Role {
+  id: string; name: string; description?: string | null;
+  /** Keystone's `immutable` resource option; absent: the bootstrap roles (admin, member, reader) are. */
+  immutable?: boolean;
+}
+/** Whether Keystone refuses to change a role (`options.immutable`, set by `keystone-manage bootstrap`). */
+export function isImmutableRole(role: Role): boolean {
+  return role.immutable ?? ['admin', 'member', 'reader'].includes(role.name);
+}
 export type AssignmentScope = { projectId: string } | { domainId: string };
 export interface RoleAssignment { id: string; userId: string; roleId: string; scope: AssignmentScope }
 export interface ApplicationCredential {
@@ -95,6 +103,8 @@ export interface Router {
   id: string; name: string; projectId: string; status: 'ACTIVE' | 'DOWN'; adminStateUp: boolean;
   externalGateway: { networkId: string; enableSnat: boolean; externalFixedIps: FixedIp[] } | null;
   routes: { destination: string; nexthop: string }[]; tags: string[]; description: string; createdAt: number;
+  /** Set at creation only, as in Neutron. */
+  availabilityZoneHints?: string[];
 }
 export interface FloatingIp {
   id: string; projectId: string; floatingNetworkId: string; floatingIpAddress: string;
@@ -134,6 +144,8 @@ export interface Server {
   /** Ordinal behind OS-EXT-SRV-ATTR:instance_name (`instance-0000002a`). */
   instanceNumber: number;
   description: string | null; locked: boolean; configDrive: string;
+  /** Locked by an admin: only an admin may unlock it. */
+  lockedByAdmin?: boolean;
   createdAt: number; updatedAt: number; launchedAt: number | null;
   /** The image's kernel and ramdisk (AMI-style images' `kernel_id`/`ramdisk_id` properties), "" or absent when none. */
   kernelId?: string; ramdiskId?: string;

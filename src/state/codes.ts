@@ -19,6 +19,8 @@ export const STATE_CODES = {
   secret: 'PH1707',
   /** The state file (or its temporary or backup) could not be written. */
   unwritable: 'PH1708',
+  /** The state file is a symbolic link, or its folder is world-writable without the sticky bit. */
+  unsafePlace: 'PH1709',
   /** Another process holds the lock. */
   locked: 'PH1710',
   /** `state unlock` without --force. */

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { resolve } from 'node:path';
-import { PumphouseError } from '../errors.js';
+import { dirname, resolve } from 'node:path';
+import { errorMessage, isPumphouseError, PumphouseError, quoted } from '../errors.js';
 import { STATE_CODES } from './codes.js';
 
 /**
@@ -34,20 +35,23 @@ const heldHere = new Set<string>();
 export class StateLock {
   private constructor(readonly path: string, readonly holder: LockHolder, readonly tookOver: LockHolder | undefined) {}
 
-  /** Takes the lock or throws PH1710 naming the holder. */
-  static acquire(path: string, command: string): StateLock {
+  /**
+   * Takes the lock or throws PH1710 naming the holder. `what` names the locked file in messages
+   * (default: the state file), `hint` says what to do when it is held.
+   */
+  static acquire(path: string, command: string, about: { what?: string; hint?: string } = {}): StateLock {
     const holder: LockHolder = { command, pid: process.pid, host: hostname(), user: safeUser(), startedAt: new Date().toISOString() };
     let tookOver: LockHolder | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (createExclusively(path, `${JSON.stringify(holder)}\n`)) {
+      if (createOrExplain(path, `${JSON.stringify(holder)}\n`, about.what ?? 'the state file')) {
         heldHere.add(resolve(path));
         return new StateLock(path, holder, tookOver);
       }
       const current = readHolder(path);
       if (current === undefined && !existsQuietly(path)) continue; // released meanwhile: try again
       if (!current || !isStale(current, path)) {
-        throw new PumphouseError(STATE_CODES.locked, `the state file ${path.replace(/\.lock$/, '')} is locked by ${describeHolder(current)}`, {
-          hint: 'wait for it to finish, or if it is gone run `pumphouse state unlock --force`',
+        throw new PumphouseError(STATE_CODES.locked, `${about.what ?? 'the state file'} ${path.replace(/\.lock$/, '')} is locked by ${describeHolder(current)}`, {
+          hint: about.hint ?? 'wait for it to finish, or if it is gone run `pumphouse state unlock --force`',
         });
       }
       if (removeStaleLock(path, current)) tookOver = current;
@@ -63,6 +67,20 @@ export class StateLock {
   }
 }
 
+/** createExclusively, with a folder that cannot be written to told as such (PH1708), not as a bug. */
+function createOrExplain(path: string, content: string, what: string): boolean {
+  try {
+    return createExclusively(path, content);
+  } catch (error) {
+    if (isPumphouseError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the filesystem is read-only' : errorMessage(error);
+    throw new PumphouseError(STATE_CODES.unwritable, `cannot lock ${what} ${path.replace(/\.lock$/, '')}: cannot create files in ${dirname(path)} (${why})`, {
+      hint: `the user running pumphouse must be able to write to ${dirname(path)} (check its owner and permissions), or name another place with --state PATH`,
+    });
+  }
+}
+
 /**
  * Creates `path` with `content` only if it does not exist, and never leaves it half-written:
  * the content goes to a private file that is then hard-linked into place (link() fails with
@@ -70,8 +88,9 @@ export class StateLock {
  * stale. Filesystems without hard links get a plain O_EXCL ('wx') create.
  */
 function createExclusively(path: string, content: string): boolean {
-  const draft = `${path}.${process.pid}.${Date.now()}`;
-  writeFileSync(draft, content, { mode: 0o600 });
+  // Exclusive and unpredictable, like every private file (private-files.ts): never a planted one.
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(draft, content, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(draft, path);
     return true;
@@ -141,7 +160,8 @@ export function readHolder(path: string): LockHolder | undefined {
 
 export function describeHolder(holder: LockHolder | undefined): string {
   if (!holder) return 'an unknown process (the lock file is unreadable)';
-  return `\`${holder.command}\` (pid ${holder.pid} on host ${holder.host}, user ${holder.user}, since ${holder.startedAt})`;
+  // The lock file is anyone's text: its command is quoted, like all untrusted text in a message.
+  return `${quoted(holder.command)} (pid ${holder.pid} on host ${holder.host}, user ${holder.user}, since ${holder.startedAt})`;
 }
 
 function existsQuietly(path: string): boolean {

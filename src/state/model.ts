@@ -25,8 +25,12 @@ export interface ApplyState {
   createdAt: string;
   updatedAt: string;
   clouds: { source: { authUrl: string }; target: { authUrl: string } } | null;
-  /** The plan being applied: its name and the sha256 of its execution plan. */
-  plan: { name: string; hash: string; startedAt: string } | null;
+  /**
+   * The plan being applied: its name, the sha256 of its plan file, when its first apply started,
+   * and when the execution plan last applied was made (a resume of that same plan is told apart
+   * from another plan of the same file by it).
+   */
+  plan: { name: string; hash: string; startedAt: string; madeAt?: string } | null;
   /** By step id ("create:network:demo/net-1"). */
   steps: Record<string, StepRecord>;
   /** Source address → target id of every object apply created or adopted. */

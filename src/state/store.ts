@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { copyFile, link, open, rename, rm } from 'node:fs/promises';
+import { constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFile, link, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { validatorFor } from '../diagnostics/schema-check.js';
-import { errorMessage, InternalError, PumphouseError } from '../errors.js';
+import { errorMessage, InternalError, isPumphouseError, PumphouseError, quoted } from '../errors.js';
 import { STATE_CODES } from './codes.js';
 import { StateLock, type LockHolder } from './lock.js';
+import { checkPrivatePlace, writePrivateFile } from './private-files.js';
 import { emptyState, STATE_FORMAT_VERSION, type ApplyState } from './model.js';
 import { SecretGuard } from './secrets.js';
 
@@ -19,8 +20,9 @@ export interface StateStoreOptions {
 }
 
 /**
- * The state file on disk. Writes are durable and atomic: the new JSON goes to `<state>.tmp`,
- * is fsynced and renamed over the state (the directory fsynced too), after the previous version
+ * The state file on disk. Writes are durable and atomic: the new JSON goes to a private
+ * temporary beside it (private-files.ts: exclusive, unpredictable name, mode 0600), is fsynced
+ * and renamed over the state (the directory fsynced too), after the previous version
  * was kept as `<state>.backup`; a SIGKILL at any moment leaves one of the two valid.
  *
  * Writes coalesce: update() changes the document in memory at once and resolves when a write
@@ -55,6 +57,7 @@ export class StateStore {
     } catch (error) {
       throw new PumphouseError(STATE_CODES.unwritable, `cannot create the folder of the state file ${path}: ${errorMessage(error)}`, { hint: 'check the path and its permissions, or name another with --state PATH' });
     }
+    await checkPrivatePlace(path, { what: 'the state file', code: STATE_CODES.unsafePlace, refuseSymlink: true });
     const lock = StateLock.acquire(`${path}.lock`, holder.command);
     try {
       const document = readStateFile(path) ?? emptyState(randomUUID(), new Date());
@@ -135,6 +138,7 @@ export class StateStore {
       await writeAtomically(this.path, `${text}\n`);
       this.failedNote = undefined;
     } catch (error) {
+      if (isPumphouseError(error)) throw error;
       throw new PumphouseError(STATE_CODES.unwritable, `cannot write the state file ${this.path}: ${errorMessage(error)}`, {
         cause: error,
         hint: 'free space or fix permissions, then run the same apply again: it resumes from the last state written',
@@ -144,23 +148,15 @@ export class StateStore {
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  const file = await open(temp, 'w', 0o600);
-  try {
-    await file.writeFile(text);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  if (existsSync(path)) await keepBackup(path);
-  await rename(temp, path);
-  try {
-    const dir = await open(dirname(path), 'r');
-    await dir.sync();
-    await dir.close();
-  } catch {
-    // Some filesystems cannot fsync a directory; the rename is still atomic.
-  }
+  await writePrivateFile(path, text, {
+    what: 'the state file',
+    code: STATE_CODES.unsafePlace,
+    refuseSymlink: true,
+    durable: true,
+    beforeRename: async () => {
+      if (existsSync(path)) await keepBackup(path);
+    },
+  });
 }
 
 /**
@@ -175,7 +171,8 @@ async function keepBackup(path: string): Promise<void> {
   try {
     await link(path, draft);
   } catch {
-    await copyFile(path, draft);
+    // Exclusive: never through a file or link someone put there meanwhile.
+    await copyFile(path, draft, constants.COPYFILE_EXCL);
   }
   await rename(draft, backup);
 }
@@ -198,7 +195,7 @@ function readStateFile(path: string): ApplyState | undefined {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new PumphouseError(STATE_CODES.notJson, `the state file ${path} is not valid JSON (${(error as Error).message})`, { hint: restore });
+    throw new PumphouseError(STATE_CODES.notJson, `the state file ${path} is not valid JSON: ${quoted((error as Error).message)}`, { hint: restore });
   }
   const version = (parsed as { formatVersion?: unknown })?.formatVersion;
   if (typeof version === 'number' && version > STATE_FORMAT_VERSION) {
@@ -207,7 +204,7 @@ function readStateFile(path: string): ApplyState | undefined {
   const validate = validatorFor('state');
   if (!validate(parsed)) {
     const first = validate.errors?.[0];
-    throw new PumphouseError(STATE_CODES.invalid, `the state file ${path} is not a Pumphouse state: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), { hint: restore });
+    throw new PumphouseError(STATE_CODES.invalid, `the state file ${path} is not a Pumphouse state: ${quoted(first?.instancePath || '/')} ${first?.message ?? ''}`.trim(), { hint: restore });
   }
   return parsed as ApplyState;
 }

@@ -43,10 +43,12 @@ describe('pumphouse apply', () => {
 
       const source = env.sandbox.clouds.source.store;
       const target = env.sandbox.clouds.target.store;
-      // demo servers move with source: delete; it-ops ops-* with keep-stopped.
+      // demo servers move with source: delete; it-ops ops-* with keep-stopped. Each copy is in the
+      // power state its source had before the move: ops-monitor was stopped, the others ran.
       for (const name of ['web-1', 'web-2', 'db-1', 'ops-bastion', 'ops-monitor', 'ops-bfv']) {
         const copy = target.servers.by('name', name)[0];
-        assert.equal(copy?.status, 'ACTIVE', `${name} runs on the target`);
+        const want = name === 'ops-monitor' ? 'SHUTOFF' : 'ACTIVE';
+        assert.equal(copy?.status, want, `${name} is ${want} on the target, as on the source before the move`);
         assert.ok(copy!.tags.some((t) => t.startsWith('pumphouse-source=')), `${name} carries its mark`);
       }
       assert.equal(target.volumes.all().filter((v) => v.name === 'db-data').length, 1, 'the attached volume moved once');
@@ -66,6 +68,8 @@ describe('pumphouse apply', () => {
       assert.equal(statSync(env.files.path('demo.passwords.yaml')).mode & 0o777, 0o600, 'generated passwords are owner-only');
       const replanned = await runCli(['--config', env.config, 'plan', DEMO, ...NO_HOSTS, '--state', state]);
       assert.equal(replanned.code, 0, replanned.stderr);
+      // The sources kept stopped are SHUTOFF because apply stopped them: not a difference.
+      assert.doesNotMatch(replanned.stdout, /attributes\.status/);
       assert.match(replanned.stdout, /No changes\./);
       const again = await runCli(['--config', env.config, 'apply', DEMO, ...NO_HOSTS, '--auto-approve', '--state', state]);
       assert.equal(again.code, 0, again.stderr);
@@ -134,6 +138,26 @@ describe('pumphouse apply', () => {
       assert.match(applied.stderr, /pumphouse plan/);
       assert.equal(env.sandbox.clouds.target.store.servers.all().length, 0, 'nothing was changed');
       assert.ok(!readFileSync(saved, 'utf8').includes('secret'));
+    } finally {
+      await env.stop();
+    }
+  });
+
+  test('a saved plan is stale when the target now has an object it creates', { timeout: 120_000 }, async () => {
+    const env = await privateSandbox();
+    try {
+      const DEMO = demoPlan(env);
+      const saved = env.files.path('plan.json');
+      const planned = await runCli(['--config', env.config, 'plan', DEMO, ...NO_HOSTS, '--out', saved]);
+      assert.equal(planned.code, 0, planned.stderr);
+      const target = env.sandbox.clouds.target.store;
+      const domain = target.domains.by('name', 'Default')[0]!;
+      // Someone makes a project demo on the target after the review: the plan would create it.
+      target.projects.insert({ id: 'f00dfeed00000000000000000000cafe', name: 'demo', domainId: domain.id, description: 'made by hand', enabled: true, tags: [], parentId: domain.id });
+      const applied = await runCli(['--config', env.config, 'apply', saved, '--auto-approve', '--state', env.files.path('state.json')]);
+      assert.equal(applied.code, 1);
+      assert.match(applied.stderr, /PH1602.*stale.*project:demo \(the target has it now: project:demo\)/s);
+      assert.equal(target.servers.all().length, 0, 'nothing was changed');
     } finally {
       await env.stop();
     }

@@ -86,8 +86,11 @@ describe('pumphouse plan', () => {
     const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'plan', typo]);
     assert.equal(result.code, 1);
     assert.match(result.stdout, /typo-plan\.yaml:6:7: error PH1401: spec\.workloads\[0\]\.servers\.names: "wbe-1" matches nothing on the source cloud/);
+    assert.doesNotMatch(result.stdout, /No changes\./, 'a plan with errors is not "no changes"');
+    assert.match(result.stdout, /No plan: 1 error to fix first\./);
     const markdown = await runCli(['--config', env.files().path('pumphouse.yaml'), '--output', 'markdown', 'plan', typo]);
     assert.match(markdown.stdout, /- \*\*error PH1401\*\* \(`[^`]*typo-plan\.yaml:6:7`\): /);
+    assert.doesNotMatch(markdown.stdout, /No changes\./);
   });
 
   test('a broken plan file: located error, exit 1, no stack trace', async () => {

@@ -19,6 +19,7 @@ spec:
   workloads:
     - projects: ["*"]
       servers: { names: [ops-bastion] }
+      source: delete
   maps:
     networks: { public: admin_floating_net }
 `;
@@ -27,15 +28,17 @@ interface Answer { status: number; headers: Record<string, string | string[] | u
 interface SseEvent { id: number; event: string; data: any }
 
 let env: Awaited<ReturnType<typeof privateSandbox>>;
+/** A plan posted before an apply changed the clouds (kept to ask for it again after a restart). */
+let earlyPlanId: string;
 let server: ChildProcess;
 let base: string;
 
-function call(method: string, path: string, options: { body?: string; type?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<Answer> {
+function call(method: string, path: string, options: { body?: string; type?: string; token?: string | null; headers?: Record<string, string>; base?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== null) headers['authorization'] = `Bearer ${options.token ?? TOKEN}`;
     if (options.type) headers['content-type'] = options.type;
-    const req = request(`${base}${path}`, { method, headers }, (res) => {
+    const req = request(`${options.base ?? base}${path}`, { method, headers }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
@@ -134,6 +137,9 @@ describe('pumphouse serve', () => {
   });
 
   test('a plan posted, applied and followed on the event stream to the end; the stream resumes with Last-Event-ID', { timeout: 180_000 }, async () => {
+    const early = await call('POST', '/v1/plans', { body: PLAN, type: 'application/yaml' });
+    assert.equal(early.status, 201, JSON.stringify(early.body));
+    earlyPlanId = early.body.id;
     const posted = await call('POST', '/v1/plans', { body: PLAN, type: 'application/yaml' });
     assert.equal(posted.status, 201, JSON.stringify(posted.body));
     assert.equal(posted.body.plan.changes.find((c: { address: string }) => c.address === 'server:it-ops/ops-bastion')?.action, 'migrate');
@@ -170,6 +176,14 @@ describe('pumphouse serve', () => {
     const resumed = await follow((e) => e.id === finished.id, { 'last-event-id': String(middle) });
     assert.equal(resumed[0]!.id, middle + 1);
     assert.deepEqual(resumed.map((e) => e.id), ids.filter((id) => id > middle));
+
+    // The plan made before that apply would move a server that is no longer on the source: its
+    // steps would fail (PH1620); it is refused as stale before anything starts.
+    const stale = await call('POST', '/v1/applies', { body: JSON.stringify({ planId: early.body.id }), type: 'application/json' });
+    assert.equal(stale.status, 409, JSON.stringify(stale.body));
+    assert.equal(stale.body.error.code, 'PH1602');
+    assert.match(stale.body.error.message, /server:it-ops\/ops-bastion/);
+    assert.match(stale.body.error.hint, /POST the plan file to \/v1\/plans again/);
   });
 
   test('while an API apply runs, a CLI apply on the same state is refused; cancel stops the API apply', { timeout: 120_000 }, async () => {
@@ -226,8 +240,8 @@ describe('pumphouse serve', () => {
     assert.equal(unknown.body.error.diagnostics[0].code, 'PH1410');
   });
 
-  test('refuses to listen beyond loopback without a token, and says when the address is taken', async () => {
-    const refused = await runCli(['--config', env.config, 'serve', '--listen', '0.0.0.0:0'], { env: { PUMPHOUSE_API_TOKEN: '' } });
+  test('refuses --no-token beyond loopback, and says when the address is taken', async () => {
+    const refused = await runCli(['--config', env.config, 'serve', '--no-token', '--listen', '0.0.0.0:0'], { env: { PUMPHOUSE_API_TOKEN: '' } });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /PH4010.*without a token/);
     const taken = await runCli(['--config', env.config, 'serve', '--listen', base.slice('http://'.length)]);
@@ -235,4 +249,73 @@ describe('pumphouse serve', () => {
     assert.match(taken.stderr, /PH4011: cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
     assert.ok(!hasStackTrace(taken.stderr));
   });
+
+  test('without PUMPHOUSE_API_TOKEN a token is generated and printed with the dashboard\'s address; every route wants it', async () => {
+    const other = await startServe(['--state', env.files.path('other/state.json')], { PUMPHOUSE_API_TOKEN: '' }, /#token=([\w-]+)/);
+    try {
+      const token = other.found[1]!;
+      assert.ok(token.length >= 32, 'a long random token');
+      assert.match(other.log, new RegExp(`Open the dashboard at\\s+${other.base.replace(/[.]/g, '\\.')}/#token=`));
+      assert.equal((await call('GET', '/v1/applies', { token: null, base: other.base })).status, 401, 'loopback is no excuse');
+      assert.equal((await call('GET', '/v1/applies', { token, base: other.base })).status, 200);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('--no-token is loudly warned; a cross-site form or text/plain POST /hosts/cmp-2 still cannot touch the host', async () => {
+    const old = await startServe(['--no-token', '--state', env.files.path('old/state.json')], {}, /WARNING: --no-token/);
+    try {
+      assert.equal((await call('GET', '/v1/applies', { token: null, base: old.base })).status, 200, 'an old client without a token is served');
+      const before = env.sandbox.clouds.source.store.computeServices.all().find((svc) => svc.host === 'cmp-1' && svc.binary === 'nova-compute')?.status;
+      const forged = await call('POST', '/hosts/cmp-1', { token: null, base: old.base, body: 'x', type: 'text/plain', headers: { origin: 'http://evil.example' } });
+      assert.deepEqual([forged.status, forged.body.error.code], [403, 'PH4013']);
+      const plain = await call('POST', '/hosts/cmp-1', { token: null, base: old.base, body: 'x', type: 'text/plain' });
+      assert.deepEqual([plain.status, plain.body.error.code], [415, 'PH4004']);
+      const rebound = await call('POST', '/hosts/cmp-1', { token: null, base: old.base, headers: { host: 'evil.example' } });
+      assert.deepEqual([rebound.status, rebound.body.error.code], [403, 'PH4012']);
+      assert.equal(env.sandbox.clouds.source.store.computeServices.all().find((svc) => svc.host === 'cmp-1' && svc.binary === 'nova-compute')?.status, before, 'cmp-1 untouched');
+    } finally {
+      await old.stop();
+    }
+  });
+  test('plans posted before a restart are found after it; an unknown one is a 404 saying to post it again', { timeout: 60_000 }, async () => {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+    const restarted = await startServe(['--state', env.files.path('state.json')], { PUMPHOUSE_API_TOKEN: TOKEN }, /Serving/);
+    try {
+      const again = await call('GET', `/v1/plans/${earlyPlanId}`, { base: restarted.base });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.id, earlyPlanId);
+      const gone = await call('GET', '/v1/plans/00000000-0000-4000-8000-000000000000', { base: restarted.base });
+      assert.equal(gone.status, 404);
+      assert.match(gone.body.error.hint, /POST the plan file to \/v1\/plans again/);
+    } finally {
+      await restarted.stop();
+    }
+  });
 });
+
+/** Another `pumphouse serve` on the sandbox, until `stop()`; resolves once its stderr matches `ready`. */
+async function startServe(args: string[], extraEnv: Record<string, string>, ready: RegExp): Promise<{ base: string; log: string; found: RegExpExecArray; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, '--config', env.config, 'serve', '--listen', '127.0.0.1:0', ...args], {
+    cwd: REPO_ROOT, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const found = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      const match = ready.exec(log);
+      if (match && /on http:\/\/127\.0\.0\.1:\d+\/v1/.test(log)) resolve(match);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${log}`)));
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { base: /on (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(log)![1]!, log, found, stop };
+}

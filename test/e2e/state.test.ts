@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { StateStore, readState } from '../../src/state/store.js';
 import { hasStackTrace, runCli } from '../helpers/cli.js';
 import { tempFiles } from '../helpers/tmp.js';
@@ -57,18 +57,18 @@ describe('pumphouse state', () => {
     writeFileSync(lockPath, FOREIGN_LOCK);
     try {
       const shown = await state('show');
-      assert.match(shown.stdout, /lock +held by `pumphouse apply plans\/wave-1\.yaml` \(pid 4242 on host ops-7/);
+      assert.match(shown.stdout, /lock +held by "pumphouse apply plans\/wave-1\.yaml" \(pid 4242 on host ops-7/);
 
       const refused = await state('unlock');
       assert.equal(refused.code, 1);
-      assert.match(refused.stderr, /PH1711: .*state\.json is locked by `pumphouse apply plans\/wave-1\.yaml` \(pid 4242 on host ops-7, user ada, since 2026-11-25T10:42:01Z\); not unlocking without --force/);
+      assert.match(refused.stderr, /PH1711: .*state\.json is locked by "pumphouse apply plans\/wave-1\.yaml" \(pid 4242 on host ops-7, user ada, since 2026-11-25T10:42:01Z\); not unlocking without --force/);
       assert.match(refused.stderr, /unlock --force/);
       assert.equal(hasStackTrace(refused.stderr), false, refused.stderr);
       assert.equal(existsSync(lockPath), true, 'the lock is still there');
 
       const forced = await state('unlock', '--force');
       assert.equal(forced.code, 0, forced.stderr);
-      assert.match(forced.stdout, /Removed the lock of .*state\.json, held by `pumphouse apply plans\/wave-1\.yaml` \(pid 4242 on host ops-7/);
+      assert.match(forced.stdout, /Removed the lock of .*state\.json, held by "pumphouse apply plans\/wave-1\.yaml" \(pid 4242 on host ops-7/);
       assert.equal(existsSync(lockPath), false);
 
       const again = await state('unlock', '--force');
@@ -86,6 +86,31 @@ describe('pumphouse state', () => {
     assert.match(result.stderr, /--state PATH/);
     assert.equal(result.stdout, '');
     assert.equal(hasStackTrace(result.stderr), false, result.stderr);
+  });
+
+  test('a damaged state file is quoted, never echoed: control characters and an RTL override come out escaped', async () => {
+    writeFileSync(files.path('hostile.json'), '{"formatVersion": \u202e\u001b[2J\u0007 1}');
+    const result = await state('show', '--state', 'hostile.json');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /PH1702/);
+    assert.doesNotMatch(result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u, JSON.stringify(result.stderr));
+    assert.match(result.stderr, /\\u202e/, 'the override is shown as an escape');
+  });
+
+  test('a state folder that cannot be written is PH1708 with a permissions hint, not an internal error', async () => {
+    const dir = files.path('read-only');
+    mkdirSync(dir);
+    chmodSync(dir, 0o555);
+    chmodSync(files.dir, 0o755);
+    writeFileSync(files.path('config.yaml'), 'source: { auth: { auth_url: "http://127.0.0.1:9/v3", username: a, password: b, project_name: p } }\ntarget: { auth: { auth_url: "http://127.0.0.1:9/v3", username: a, password: b, project_name: p } }\n', { mode: 0o644 });
+    writeFileSync(files.path('plan.yaml'), 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: x }\nspec:\n  workloads:\n    - projects: [demo]\n', { mode: 0o644 });
+    // As root a mode does not stop a write: run as nobody then.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = await runCli(['--config', files.path('config.yaml'), 'apply', files.path('plan.yaml'), '--auto-approve', '--state', `${dir}/state.json`], { cwd: files.dir, ...asNobody });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /PH1708: cannot .*read-only/);
+    assert.match(result.stderr, /permission/i);
+    assert.doesNotMatch(result.stderr, /PH0001|bug in pumphouse/);
   });
 
   test('a damaged state file names itself and its backup, exit 1, no stack trace', async () => {

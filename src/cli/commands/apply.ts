@@ -3,10 +3,9 @@ import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import type { ApplyReport } from '../../apply/apply.js';
 import { applyInSession, checkStateClouds, openApplySession, type ApplySession } from '../../apply/session.js';
-import { checkPlanFresh } from '../../apply/stale.js';
+import { checkPlanFresh, startedByThisPlan, type CurrentClouds } from '../../apply/stale.js';
 import { PumphouseError } from '../../errors.js';
 import { hasChanges, type ExecutionPlan } from '../../execution-plan/plan.js';
-import type { Inventory } from '../../inventory/model.js';
 import { applyProgressPrinter, renderApplySummary } from '../../render/human/apply.js';
 import { liveApplyPrinter } from '../../render/human/apply-live.js';
 import { LiveRegion, type Terminal } from '../../render/live-region.js';
@@ -14,6 +13,7 @@ import { writeLine } from '../../render/streams.js';
 import { validatorFor } from '../../diagnostics/schema-check.js';
 import { describeHolder } from '../../state/lock.js';
 import { configSecrets } from '../../state/secrets.js';
+import type { ApplyState } from '../../state/model.js';
 import { StateStore } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
@@ -70,7 +70,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       session = await openApplySession(context.config(), context.events);
       const inventories = session.inventories;
       const plan = saved
-        ? loadSavedPlan(args.plan, inventories.source, (address) => Object.keys(store.state.steps).some((id) => id.endsWith(`:${address}`)))
+        ? loadSavedPlan(args.plan, { ...inventories, mappings: store.state.mappings }, store.state)
         : await planFromInventories(context, args.plan, inventories.source, inventories.target, { targets: args.target, excludes: args.exclude }, store.state.mappings);
       checkStateClouds(store, session);
       // With --output json, stdout is the NDJSON event stream only (`plan --output json` gives the plan).
@@ -94,7 +94,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
   },
 };
 
-function loadSavedPlan(file: string, source: Inventory, started: (address: string) => boolean): ExecutionPlan {
+function loadSavedPlan(file: string, clouds: CurrentClouds, state: ApplyState): ExecutionPlan {
   let plan: unknown;
   try {
     plan = JSON.parse(readFileSync(file, 'utf8'));
@@ -107,7 +107,7 @@ function loadSavedPlan(file: string, source: Inventory, started: (address: strin
     throw new PumphouseError('PH1603', `${file}: not a saved plan of this Pumphouse version: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(), { hint: 'make it again with `pumphouse plan PLAN.yaml --out plan.json`' });
   }
   const typed = plan as ExecutionPlan;
-  checkPlanFresh(typed, source, started);
+  checkPlanFresh(typed, clouds, startedByThisPlan(state, typed));
   return typed;
 }
 

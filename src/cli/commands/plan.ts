@@ -16,6 +16,7 @@ import { readState } from '../../state/store.js';
 import { describeClouds } from './clouds.js';
 import { DEFAULT_STATE_PATH } from './shared.js';
 import { discoverClouds } from './discover.js';
+import { applyUserAddress } from '../../diff/losses.js';
 
 interface PlanArgs {
   plan: string;
@@ -70,6 +71,7 @@ export async function planFromFile(context: CommandContext, file: string, narrow
     targets: narrowing.targets,
     excludes: narrowing.excludes,
     ...(compute?.maxMicroversion ? { targetComputeMaxMicroversion: compute.maxMicroversion } : {}),
+    ...applyUserOf(context),
     now: new Date(),
   }).plan;
 }
@@ -81,7 +83,13 @@ export async function planFromInventories(context: CommandContext, file: string,
   if (!loaded.desired || hasErrors(loaded.diagnostics)) {
     throw new PumphouseError('PH1399', `${file} is not a valid plan file (see above)`, { hint: `run \`pumphouse validate ${file}\` while you fix it` });
   }
-  return makePlan({ desired: loaded.desired, source, target, mappings, targets: narrowing.targets, excludes: narrowing.excludes, now: new Date() }).plan;
+  return makePlan({ desired: loaded.desired, source, target, mappings, targets: narrowing.targets, excludes: narrowing.excludes, ...applyUserOf(context), now: new Date() }).plan;
+}
+
+/** Who apply will run as on the target, for what it will own. */
+function applyUserOf(context: CommandContext): { applyUser?: string } {
+  const user = applyUserAddress(context.config().target.auth);
+  return user ? { applyUser: user } : {};
 }
 
 /** The id mappings of the state file, so a plan after an apply matches by state first. */

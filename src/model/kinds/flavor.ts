@@ -39,5 +39,7 @@ export const flavorModel = defineKind<FlavorAttributes>({
       rxtx_factor: attr('rxtxFactor'), description: attr('description'), extra_specs: attr('extraSpecs'),
     },
     flavor_access: { flavor_id: ID, tenant_id: ref('accessProjects') },
+    // GET /flavors/{id}/os-extra_specs below microversion 2.61: every key is an extra spec.
+    extra_specs: { '*': attr('extraSpecs') },
   },
 });

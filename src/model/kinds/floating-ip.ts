@@ -16,7 +16,7 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   kind: 'floating-ip',
   attributes: {
     floatingIpAddress: { class: 'cloud', why: 'the same address where the pool has it free; the plan lists a mapped pool’s new address' },
-    fixedIpAddress: { class: 'cloud', why: 'the association: made by its server’s step, which verifies it (with the project, the natural key)' },
+    fixedIpAddress: { class: 'cloud', why: 'follows the association, compared as the port reference (the matcher still keys an unmarked copy by project and this address)' },
     status: cloud,
     description: settable,
     dnsName: cloud,
@@ -25,8 +25,8 @@ export const floatingIpModel = defineKind<FloatingIpAttributes>({
   },
   references: {
     network: needs('network', 'floating network'),
-    // Associated by the server step once the copy runs (which verifies it), not by this object's own steps.
-    port: needs('port', 'port'),
+    // Its copy points at the port's copy as soon as both exist; the server step checks it.
+    port: needs('port', 'port', true),
     router: needs('router', 'router'),
     server: info('server', 'server'),
   },

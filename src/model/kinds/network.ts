@@ -25,7 +25,7 @@ export const networkModel = defineKind<NetworkAttributes>({
     mtu: settable,
     portSecurityEnabled: settable,
     provider: { class: 'cloud', why: 'provider segmentation: the target’s ML2 allocates its own type and segment' },
-    availabilityZoneHints: settable,
+    availabilityZoneHints: { class: 'essential', why: 'set at creation only: Neutron refuses to update a network’s availability zone hints' },
     description: settable,
     tags: settable,
   },

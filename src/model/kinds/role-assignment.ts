@@ -1,4 +1,4 @@
-import { attr, defineKind, LINKS, essential, key, lost, needs, notCarried, ref } from '../schema.js';
+import { attr, defineKind, LINKS, essential, key, lost, needs, ref } from '../schema.js';
 
 export interface RoleAssignmentAttributes {
   scope: 'project' | 'domain' | 'system';
@@ -24,7 +24,7 @@ export const roleAssignmentModel = defineKind<RoleAssignmentAttributes>({
   api: {
     role_assignment: {
       links: LINKS, role: ref('role'), user: ref('user'), scope: attr('scope', 'inherited'),
-      group: notCarried('group grants are not copied: groups are not migrated'),
+      group: attr('group'),
     },
   },
 });

@@ -25,7 +25,7 @@ export const routerModel = defineKind<RouterAttributes>({
     routes: settable,
     distributed: cloud,
     ha: cloud,
-    availabilityZoneHints: settable,
+    availabilityZoneHints: { class: 'essential', why: 'set at creation only: Neutron refuses to update a router’s availability zone hints' },
     description: settable,
     tags: settable,
   },
@@ -37,7 +37,7 @@ export const routerModel = defineKind<RouterAttributes>({
   api: {
     router: {
       ...NEUTRON_BOOKKEEPING, id: ID, name: NAME, status: attr('status'), admin_state_up: attr('adminStateUp'),
-      external_gateway_info: ref('externalNetwork'), routes: attr('routes'), distributed: attr('distributed'), ha: attr('ha'),
+      external_gateway_info: attr('enableSnat', 'externalFixedIps'), routes: attr('routes'), distributed: attr('distributed'), ha: attr('ha'),
       availability_zone_hints: attr('availabilityZoneHints'), description: attr('description'), tags: attr('tags'),
       availability_zones: byCloud('where the router is served now'), flavor_id: byCloud('router flavors are the target’s'),
       enable_ndp_proxy: byCloud('NDP proxy is the target’s'), external_gateways: ref('externalNetwork'),

@@ -1,4 +1,4 @@
-import { byCloud, cloud, defineKind, ID, LINKS, NAME, attr, essential, info, needs, notCarried, ref, settable, weak } from '../schema.js';
+import { attrAndRef, byCloud, cloud, defineKind, ID, LINKS, NAME, attr, essential, info, needs, notCarried, ref, settable, weak } from '../schema.js';
 
 export interface ServerFlavor {
   name: string | null;
@@ -85,8 +85,9 @@ export const serverModel = defineKind<ServerAttributes>({
       'OS-EXT-STS:power_state': attr('powerState'), 'OS-EXT-STS:task_state': attr('taskState'),
       'OS-EXT-AZ:availability_zone': attr('availabilityZone'), 'OS-EXT-SRV-ATTR:host': attr('host'),
       'OS-EXT-SRV-ATTR:hypervisor_hostname': attr('hypervisorHostname'), 'OS-EXT-SRV-ATTR:instance_name': attr('instanceName'),
-      flavor: attr('flavor'), image: ref('image'), key_name: attr('keyName'), user_id: ref('owner'), addresses: attr('addresses'),
-      'os-extended-volumes:volumes_attached': ref('volumes'), metadata: attr('metadata'), tags: attr('tags'),
+      flavor: attr('flavor'), image: attrAndRef(['imageId', 'bootFromVolume'], ['image']), key_name: attr('keyName'),
+      user_id: attrAndRef(['userId'], ['owner']), addresses: attr('addresses'),
+      'os-extended-volumes:volumes_attached': attrAndRef(['volumesAttached'], ['volumes']), metadata: attr('metadata'), tags: attr('tags'),
       description: attr('description'), locked: attr('locked'), config_drive: attr('configDrive'), 'OS-DCF:diskConfig': attr('diskConfig'),
       'OS-EXT-SRV-ATTR:root_device_name': attr('rootDeviceName'), 'OS-EXT-SRV-ATTR:user_data': attr('userData'), created: attr('created'),
       security_groups: ref('securityGroups'), tenant_id: byCloud('the owner, recorded as the resource’s project'),
@@ -98,6 +99,11 @@ export const serverModel = defineKind<ServerAttributes>({
       'OS-EXT-SRV-ATTR:ramdisk_id': byCloud('from the image'), locked_reason: notCarried('the lock reason is not copied'),
       trusted_image_certificates: byCloud('image signing is the target’s'), server_groups: ref('serverGroup'),
       fault: byCloud('the last fault of the source server'), pinned_availability_zone: byCloud('the scheduler’s'),
+    },
+    // GET /servers/{id}/os-interface: the ports, read and copied as ports.
+    interface_attachment: {
+      port_id: ref('ports'), net_id: ref('networks'), mac_addr: byCloud('the port’s MAC, compared on the port'),
+      fixed_ips: byCloud('the port’s addresses, compared on the port'), port_state: byCloud('the port’s status'), tag: byCloud('device tags are not copied'),
     },
   },
 });

@@ -110,3 +110,13 @@ export async function remove(client: ServiceClient, id: string): Promise<void> {
 export async function setBootable(client: ServiceClient, id: string, bootable: boolean): Promise<void> {
   await client.post(client.url('volumes', id, 'action'), { 'os-set_bootable': { bootable } }, { okCodes: [200, 202], retrySafe: true });
 }
+
+/** PUT /volumes/{id}: name and description. */
+export async function update(client: ServiceClient, id: string, changes: { name?: string; description?: string | null }): Promise<Volume> {
+  return (await client.put<{ volume: Volume }>(getURL(client, id), { volume: changes })).volume;
+}
+
+/** PUT /volumes/{id}/metadata: the volume's metadata becomes exactly this (POST would merge). */
+export async function replaceMetadata(client: ServiceClient, id: string, metadata: Record<string, string>): Promise<void> {
+  await client.put(client.url('volumes', id, 'metadata'), { metadata });
+}

@@ -83,6 +83,21 @@ export async function setExtraSpecs(client: ServiceClient, id: string, specs: Re
   await client.post(extraSpecsURL(client, id), { extra_specs: specs }, { retrySafe: true });
 }
 
+/** PUT /flavors/{id}: the description is the only field Nova lets change (2.55+: check `client.supports('2.55')`). */
+export async function updateDescription(client: ServiceClient, id: string, description: string | null): Promise<Flavor> {
+  return (await client.put<{ flavor: Flavor }>(getURL(client, id), { flavor: { description } })).flavor;
+}
+
+/** Removes one extra spec; already gone counts as done. */
+export async function deleteExtraSpec(client: ServiceClient, id: string, key: string): Promise<void> {
+  await client.delete(client.url('flavors', id, 'os-extra_specs', key), { okCodes: [200, 202, 204, 404] });
+}
+
+/** Stops a project using a private flavor; not granted counts as done. */
+export async function removeAccess(client: ServiceClient, id: string, projectId: string): Promise<void> {
+  await client.post(client.url('flavors', id, 'action'), { removeTenantAccess: { tenant: projectId } }, { okCodes: [200, 404] });
+}
+
 /** Lets a project use a private flavor; already granted counts as done. */
 export async function addAccess(client: ServiceClient, id: string, projectId: string): Promise<void> {
   await client.post(client.url('flavors', id, 'action'), { addTenantAccess: { tenant: projectId } }, { okCodes: [200, 409] });

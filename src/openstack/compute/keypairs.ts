@@ -65,7 +65,15 @@ export interface KeypairImport {
 export async function importKey(client: ServiceClient, keypair: KeypairImport): Promise<Keypair> {
   const body: KeypairImport = { name: keypair.name, public_key: keypair.public_key };
   if (keypair.type && client.supports('2.2')) body.type = keypair.type;
-  if (keypair.user_id !== undefined) body.user_id = keypair.user_id;
+  if (keypair.user_id !== undefined) {
+    // Before 2.10 Nova would import it for the caller, silently: into the admin's own keypairs.
+    if (!client.supports('2.10')) {
+      throw new PumphouseError(OPENSTACK_CODES.microversionUnsupported, `compute: importing a keypair for another user needs microversion 2.10 (negotiated ${client.microversion ?? 'none'})`, {
+        hint: 'the target compute service is too old to hold keypairs for their users',
+      });
+    }
+    body.user_id = keypair.user_id;
+  }
   return (await client.post<{ keypair: Keypair }>(listURL(client), { keypair: body })).keypair;
 }
 

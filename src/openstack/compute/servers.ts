@@ -152,6 +152,15 @@ export async function start(client: ServiceClient, id: string): Promise<void> {
   await action(client, id, { 'os-start': null });
 }
 
+/** lock: only admins may act on the server until it is unlocked (idempotent). */
+export async function lock(client: ServiceClient, id: string): Promise<void> {
+  await action(client, id, { lock: null });
+}
+
+export async function unlock(client: ServiceClient, id: string): Promise<void> {
+  await action(client, id, { unlock: null });
+}
+
 /** createImage: a snapshot of the server's disk. The image id is in the body from 2.45, in Location before. */
 export async function createImage(client: ServiceClient, id: string, name: string, metadata: Record<string, string>): Promise<string> {
   const res = await client.request<{ image_id?: string } | undefined>('POST', client.url('servers', id, 'action'), {

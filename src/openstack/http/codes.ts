@@ -19,6 +19,7 @@ export const OPENSTACK_CODES = {
   microversionUnsupported: 'PH2121',
   paginationLoop: 'PH2130',
   badResponse: 'PH2131',
+  responseTooLarge: 'PH2132',
 } as const;
 
 export type OpenStackCode = (typeof OPENSTACK_CODES)[keyof typeof OPENSTACK_CODES];

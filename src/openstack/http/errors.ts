@@ -93,7 +93,7 @@ export class OpenStackConnectionError extends PumphouseError {
     const what: Record<ConnectionFailure, [string, string, string]> = {
       refused: [OPENSTACK_CODES.connectionRefused, 'connection refused', 'is the service running and listening on that host and port? Is the endpoint URL in the catalog (or auth_url) right?'],
       dns: [OPENSTACK_CODES.hostNotFound, 'host not found', 'check the host name in the endpoint URL (or auth_url) and this machine\'s DNS'],
-      timeout: [OPENSTACK_CODES.timeout, `no answer within ${timeoutMs ?? '?'} ms`, 'the service is slow or unreachable (firewall?); raise timeoutMs for this cloud if it is just slow'],
+      timeout: [OPENSTACK_CODES.timeout, `no answer within ${timeoutMs ?? '?'} ms`, 'the service is slow or unreachable (firewall?); if it is just slow, raise settings.timeout_seconds (per attempt) or settings.http.deadline_seconds (per call) in pumphouse.yaml'],
       tls: [OPENSTACK_CODES.tlsFailure, 'TLS handshake failed', 'set cacert to the CA bundle that signed the endpoint\'s certificate (or check the certificate\'s host name and expiry)'],
       reset: [OPENSTACK_CODES.connectionFailed, 'connection reset', 'a proxy or load balancer dropped the connection; check it and the service'],
       other: [OPENSTACK_CODES.connectionFailed, 'connection failed', 'check network access from this machine to the endpoint'],

@@ -30,6 +30,13 @@ export interface TransportOptions {
   events: EventSink;
   /** Per attempt, from sending the request to the end of the response body. @default 60000 */
   timeoutMs: number;
+  /**
+   * Per call of send(): every attempt and backoff, from the first attempt on (a hung or trickling
+   * service cannot hold a call for timeoutMs × attempts). @default twice timeoutMs
+   */
+  deadlineMs?: number;
+  /** The largest answer read into memory; streamed image data is exempt. @default 64 MiB */
+  maxResponseBytes?: number;
   retry: RetryPolicy;
   agents: Agents;
   userAgent: string;
@@ -71,12 +78,20 @@ export interface HttpResponse<T> {
 
 const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Of an error answer only the start is read: its message is near the top. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
 export class Transport {
   private readonly axios: AxiosInstance;
   private readonly limiter: RequestLimiter | undefined;
+  private readonly deadlineMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(readonly options: TransportOptions) {
     this.limiter = options.maxInFlight ? new RequestLimiter(options.maxInFlight) : undefined;
+    this.deadlineMs = options.deadlineMs ?? 2 * options.timeoutMs;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.axios = axios.create({
       httpAgent: options.agents.http,
       httpsAgent: options.agents.https,
@@ -85,8 +100,8 @@ export class Transport {
       validateStatus: () => true,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
-      // Large listings (1000 servers a page) are several MB.
-      maxContentLength: Infinity,
+      // Large listings (1000 servers a page) are several MB; an endless answer stops here.
+      maxContentLength: this.maxResponseBytes,
       proxy: false,
     });
   }
@@ -106,6 +121,7 @@ export class Transport {
     let described: RequestDescription | undefined;
     const description = (): RequestDescription => (described ??= this.describe(req));
     const repeatable = req.method === 'GET' || req.method === 'HEAD' || req.retrySafe === true;
+    const clock = new CallClock(this.deadlineMs);
     let attempt = 0;
     let reauthenticated = false;
     for (;;) {
@@ -114,11 +130,14 @@ export class Transport {
       const token = req.auth ? await req.auth.token() : undefined;
       let res: AxiosResponse<string>;
       try {
-        res = this.limiter ? await this.limiter.run(() => this.once(req, token), req.priority) : await this.once(req, token);
+        res = this.limiter ? await this.limiter.run(() => this.once(req, token, clock), req.priority) : await this.once(req, token, clock);
       } catch (error) {
+        if (isTooLarge(error)) throw this.tooLarge(description());
+        if (clock.expired()) throw this.deadlinePassed(description());
         const { failure, errno, detail } = this.classify(error);
-        if (repeatable && attempt < retry.maxRetries && isRetryableErrno(errno)) {
-          await this.backoff(description(), attempt, backoffDelay(retry, attempt), errno ?? failure);
+        const delay = backoffDelay(retry, attempt);
+        if (repeatable && attempt < retry.maxRetries && isRetryableErrno(errno) && clock.allows(delay)) {
+          await this.backoff(description(), attempt, delay, errno ?? failure);
           attempt += 1;
           continue;
         }
@@ -134,9 +153,9 @@ export class Transport {
       if (req.okCodes.includes(res.status)) {
         return { status: res.status, headers, data: this.parseBody(res.data, headers, description) as T };
       }
-      if (repeatable && attempt < retry.maxRetries && isRetryableStatus(res.status)) {
-        const retryAfter = parseRetryAfter(headers['retry-after']);
-        const delay = retryAfter !== undefined ? Math.min(retry.maxDelayMs, retryAfter) : backoffDelay(retry, attempt);
+      const retryAfter = parseRetryAfter(headers['retry-after']);
+      const delay = retryAfter !== undefined ? Math.min(retry.maxDelayMs, retryAfter) : backoffDelay(retry, attempt);
+      if (repeatable && attempt < retry.maxRetries && isRetryableStatus(res.status) && clock.allows(delay)) {
         await this.backoff(description(), attempt, delay, `${res.status} ${statusText(res.status, res.statusText)}`);
         attempt += 1;
         continue;
@@ -160,7 +179,8 @@ export class Transport {
    */
   async upload(req: Omit<HttpRequest, 'method' | 'body'>, body: Readable, size?: number): Promise<HttpResponse<unknown>> {
     const res = await this.streamed({ ...req, method: 'PUT', retrySafe: false }, { body, size });
-    const text = await readAll(res.data);
+    const { text, complete } = await readUpTo(res.data, this.maxResponseBytes);
+    if (!complete) throw this.tooLarge(this.describe(req as HttpRequest));
     return { status: res.status, headers: res.headers, data: this.parseBody(text, res.headers, this.describe(req as HttpRequest)) };
   }
 
@@ -186,6 +206,9 @@ export class Transport {
           signal: controller.signal,
           responseType: 'stream',
           maxBodyLength: Infinity,
+          // Image data, streamed with backpressure: exempt from the in-memory limit (an upload's
+          // JSON answer is read with it, by readUpTo).
+          maxContentLength: -1,
           headers: {
             Accept: req.method === 'GET' ? 'application/octet-stream' : 'application/json',
             'User-Agent': this.options.userAgent,
@@ -216,7 +239,7 @@ export class Transport {
         return { status: res.status, headers, data: res.data };
       }
       clearTimeout(timer);
-      const text = await readAll(res.data).catch(() => '');
+      const text = (await readUpTo(res.data, ERROR_BODY_BYTES).catch(() => undefined))?.text ?? '';
       if (res.status === 401 && req.auth && token !== undefined && !reauthenticated && !upload) {
         req.auth.invalidate(token);
         reauthenticated = true;
@@ -258,9 +281,10 @@ export class Transport {
     return { cloud: this.options.cloud, service: req.service, method: req.method, url: r.redact(url), path: r.redact(req.displayPath) };
   }
 
-  private async once(req: HttpRequest, token: string | undefined): Promise<AxiosResponse<string>> {
+  private async once(req: HttpRequest, token: string | undefined, clock: CallClock): Promise<AxiosResponse<string>> {
+    clock.start();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), Math.min(this.options.timeoutMs, clock.remaining()));
     try {
       return await this.axios.request<string>({
         method: req.method,
@@ -292,6 +316,18 @@ export class Transport {
         hint: 'a proxy may be answering instead of the service; check the endpoint URL',
       });
     }
+  }
+
+  /** PH2132: an answer past settings.http.max_response_bytes, of which no more is read. */
+  private tooLarge(req: RequestDescription): PumphouseError {
+    return new PumphouseError(OPENSTACK_CODES.responseTooLarge, `${this.options.cloud}: ${req.service} ${req.method} ${req.path}: the answer is larger than ${this.maxResponseBytes} bytes; no more of it was read`, {
+      hint: 'a proxy or a hostile endpoint may be answering; if the service really sends answers this large, raise settings.http.max_response_bytes in pumphouse.yaml (or lower settings.discovery.page_size)',
+    });
+  }
+
+  /** PH2012: the call used up settings.http.deadline_seconds, retries included. */
+  private deadlinePassed(req: RequestDescription): OpenStackConnectionError {
+    return new OpenStackConnectionError(req, 'timeout', 'ETIMEDOUT', `the call's deadline of ${this.deadlineMs / 1000} s passed, retries included (settings.http.deadline_seconds)`, this.deadlineMs);
   }
 
   private classify(error: unknown): { failure: ConnectionFailure; errno: string | undefined; detail: string } {
@@ -326,10 +362,53 @@ class TimeoutSignal extends Error {
   }
 }
 
-async function readAll(stream: Readable): Promise<string> {
+/** The stream's text up to `max` bytes; the rest is not read (the stream is destroyed). */
+async function readUpTo(stream: Readable, max: number): Promise<{ text: string; complete: boolean }> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = chunk as Buffer;
+    if (size + buffer.length > max) {
+      chunks.push(buffer.subarray(0, max - size));
+      stream.destroy();
+      return { text: Buffer.concat(chunks).toString('utf8'), complete: false };
+    }
+    size += buffer.length;
+    chunks.push(buffer);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
+}
+
+/** axios's refusal of an answer past maxContentLength. */
+function isTooLarge(error: unknown): boolean {
+  return /maxContentLength size of \d+ exceeded/.test((error as { message?: unknown })?.message as string ?? '');
+}
+
+/**
+ * The time one call may take, every attempt and backoff included; it starts with the first
+ * attempt, not while the call waits for a slot.
+ */
+class CallClock {
+  private end: number | undefined;
+
+  constructor(private readonly ms: number) {}
+
+  start(): void {
+    this.end ??= performance.now() + this.ms;
+  }
+
+  remaining(): number {
+    return this.end === undefined ? this.ms : Math.max(0, this.end - performance.now());
+  }
+
+  expired(): boolean {
+    return this.remaining() <= 0;
+  }
+
+  /** Whether a wait of `ms` leaves time for another attempt. */
+  allows(ms: number): boolean {
+    return ms < this.remaining();
+  }
 }
 
 /** axios's response headers as plain lower-cased strings (repeated ones joined); shared with the Redfish driver. */

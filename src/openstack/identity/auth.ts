@@ -138,7 +138,7 @@ export async function authenticate(transport: Transport, authUrl: string, authTy
   for (const secret of [auth.password, auth.application_credential_secret, auth.token]) transport.redactor.add(secret);
   const body = buildAuthBody(authType, auth);
   const url = `${identityV3Url(authUrl)}/auth/tokens`;
-  let res;
+  let res: Awaited<ReturnType<typeof transport.send<RawToken>>>;
   try {
     // Issuing a second token is harmless, so this POST may be retried on 5xx and resets.
     res = await transport.send<RawToken>({ service: 'identity', method: 'POST', url, displayPath: '/auth/tokens', body, okCodes: [201], retrySafe: true });

@@ -25,3 +25,10 @@ export function list(client: ServiceClient, options: DomainListOptions = {}): Pa
 export async function get(client: ServiceClient, id: string): Promise<Domain> {
   return (await client.get<{ domain: Domain }>(getURL(client, id))).domain;
 }
+
+// ---- writes (admin) -------------------------------------------------------------------------
+
+/** PATCH /domains/{id}: only the fields given change. */
+export async function update(client: ServiceClient, id: string, changes: { enabled?: boolean; description?: string }): Promise<Domain> {
+  return (await client.patch<{ domain: Domain }>(getURL(client, id), { domain: changes }, { retrySafe: true })).domain;
+}

@@ -32,6 +32,11 @@ export async function create(client: ServiceClient, role: { name: string; descri
   return (await client.post<{ role: Role }>(listURL(client), { role })).role;
 }
 
+/** PATCH /roles/{id}; Keystone refuses (403) to change an immutable role. */
+export async function update(client: ServiceClient, id: string, changes: { description?: string | null }): Promise<Role> {
+  return (await client.patch<{ role: Role }>(getURL(client, id), { role: changes }, { retrySafe: true })).role;
+}
+
 /** Where a grant applies: a project or a domain. */
 export type GrantScope = { projectId: string } | { domainId: string };
 

@@ -52,7 +52,10 @@ export async function create(client: ServiceClient, user: UserCreate): Promise<U
   return (await client.post<{ user: User }>(listURL(client), { user })).user;
 }
 
-export async function update(client: ServiceClient, id: string, changes: Partial<Omit<UserCreate, 'domain_id'>>): Promise<User> {
+/** What PATCH /v3/users/{id} may change; null clears an optional field (email, default project). */
+export type UserUpdate = Partial<Omit<UserCreate, 'domain_id' | 'email' | 'default_project_id'>> & { email?: string | null; default_project_id?: string | null };
+
+export async function update(client: ServiceClient, id: string, changes: UserUpdate): Promise<User> {
   return (await client.patch<{ user: User }>(getURL(client, id), { user: changes })).user;
 }
 

@@ -156,8 +156,25 @@ export async function setProperties(client: ServiceClient, id: string, propertie
   return parseImage(await client.patch<unknown>(getURL(client, id), ops, { headers: { 'Content-Type': 'application/openstack-images-v2.1-json-patch' } }));
 }
 
+/** JSON-patch removing properties; Glance answers 409 for one that is not there, so ask only for present ones. */
+export async function removeProperties(client: ServiceClient, id: string, keys: readonly string[]): Promise<Image> {
+  const ops = keys.map((key) => ({ op: 'remove', path: `/${key}` }));
+  return parseImage(await client.patch<unknown>(getURL(client, id), ops, { headers: { 'Content-Type': 'application/openstack-images-v2.1-json-patch' } }));
+}
+
+/** Shares a `shared` image with a project (its status starts `pending`); already a member counts as done. */
 export async function addMember(client: ServiceClient, id: string, projectId: string): Promise<void> {
   await client.post(membersURL(client, id), { member: projectId }, { okCodes: [200, 409] });
+}
+
+/** Sets a member's status. Glance lets the member project or an admin do it, never the owner alone. */
+export async function setMemberStatus(client: ServiceClient, id: string, projectId: string, status: ImageMember['status']): Promise<void> {
+  await client.put(client.url('images', id, 'members', projectId), { status }, { okCodes: [200], retrySafe: true });
+}
+
+/** Stops sharing an image with a project; not a member counts as done. */
+export async function removeMember(client: ServiceClient, id: string, projectId: string): Promise<void> {
+  await client.delete(client.url('images', id, 'members', projectId), { missingOk: true });
 }
 
 export async function remove(client: ServiceClient, id: string): Promise<void> {

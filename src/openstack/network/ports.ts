@@ -34,6 +34,9 @@ export interface PortListOptions extends NeutronListOptions {
   network_id?: string;
   device_id?: string;
   device_owner?: string;
+  mac_address?: string;
+  /** `ip_address=<address>` or `subnet_id=<id>`: ports holding that address (or on that subnet). */
+  fixed_ips?: string;
 }
 
 export function list(client: ServiceClient, options: PortListOptions = {}): Pager<Port> {

@@ -59,3 +59,8 @@ export function setTags(client: ServiceClient, id: string, tags: readonly string
 export async function addInterface(client: ServiceClient, id: string, subnetId: string): Promise<{ port_id: string; subnet_id: string }> {
   return client.put(client.url('routers', id, 'add_router_interface'), { subnet_id: subnetId }, { retrySafe: false });
 }
+
+/** PUT /routers/{id}/remove_router_interface {subnet_id}: unplugs the router from a subnet (404 if it was not plugged). */
+export async function removeInterface(client: ServiceClient, id: string, subnetId: string): Promise<void> {
+  await client.put(client.url('routers', id, 'remove_router_interface'), { subnet_id: subnetId }, { retrySafe: false });
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { codeFrame } from '../../diagnostics/format.js';
-import type { PumphouseError } from '../../errors.js';
+import { escapeControls, type PumphouseError } from '../../errors.js';
 import { painter } from '../streams.js';
 
 /**
@@ -13,14 +13,14 @@ import { painter } from '../streams.js';
  */
 export function formatErrorHuman(error: PumphouseError, color: boolean): string {
   const c = painter(color);
-  const lines = [`${c.red.bold('error')} ${c.bold(error.code)}: ${error.message}`];
+  const lines = [`${c.red.bold('error')} ${c.bold(error.code)}: ${escapeControls(error.message)}`];
   if (error.location) {
     const { file, line, col } = error.location;
     lines.push(`  ${c.dim('-->')} ${file}:${line}:${col}`);
     const frame = safeFrame(file, line, col);
     if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
   }
-  if (error.hint) lines.push(`  ${c.cyan('hint:')} ${error.hint}`);
+  if (error.hint) lines.push(`  ${c.cyan('hint:')} ${escapeControls(error.hint)}`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,5 @@
 import type { PumphouseEvent } from '../../events/events.js';
+import { escapeControls } from '../../errors.js';
 import { painter, writeLine } from '../streams.js';
 
 /**
@@ -7,23 +8,28 @@ import { painter, writeLine } from '../streams.js';
  */
 export function humanEventPrinter(stderr: NodeJS.WritableStream, options: { color: boolean; verbose: boolean }): (event: PumphouseEvent) => void {
   const c = painter(options.color);
+  // Event texts carry names from the clouds: nothing in them may drive the terminal (the colours
+  // are ours, added after).
+  const e = escapeControls;
   return (event) => {
     switch (event.type) {
-      case 'warning':
-        writeLine(stderr, `${c.yellow.bold('warning')} ${event.data.code}: ${event.message}${event.data.hint ? `\n  ${c.cyan('hint:')} ${event.data.hint}` : ''}`);
+      case 'warning': {
+        const label = event.level === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
+        writeLine(stderr, `${label} ${event.data.code}: ${e(event.message)}${event.data.hint ? `\n  ${c.cyan('hint:')} ${e(event.data.hint)}` : ''}`);
         return;
+      }
       case 'http_retry':
-        if (options.verbose) writeLine(stderr, c.dim(`retry ${event.data.attempt} of ${event.data.method} ${event.data.url} in ${event.data.delayMs} ms: ${event.data.reason}`));
+        if (options.verbose) writeLine(stderr, c.dim(e(`retry ${event.data.attempt} of ${event.data.method} ${event.data.url} in ${event.data.delayMs} ms: ${event.data.reason}`)));
         return;
       case 'collector_finished':
-        if (event.data.error) writeLine(stderr, `${c.yellow.bold('warning')} ${event.data.cloud}: ${event.data.collector} could not be read: ${event.data.error}`);
-        else if (options.verbose) writeLine(stderr, c.dim(`${event.data.cloud}: ${event.data.collector} ${event.data.count} in ${event.data.ms} ms`));
+        if (event.data.error) writeLine(stderr, `${c.yellow.bold('warning')} ${e(`${event.data.cloud}: ${event.data.collector} could not be read: ${event.data.error}`)}`);
+        else if (options.verbose) writeLine(stderr, c.dim(e(`${event.data.cloud}: ${event.data.collector} ${event.data.count} in ${event.data.ms} ms`)));
         return;
       case 'discover_finished':
-        if (options.verbose) writeLine(stderr, c.dim(event.message));
+        if (options.verbose) writeLine(stderr, c.dim(e(event.message)));
         return;
       default:
-        if (options.verbose) writeLine(stderr, c.dim(event.message));
+        if (options.verbose) writeLine(stderr, c.dim(e(event.message)));
     }
   };
 }

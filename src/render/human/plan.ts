@@ -19,7 +19,8 @@ export function renderPlanHuman(plan: ExecutionPlan, options: { color: boolean; 
   out.push(c.bold(`Plan "${plan.plan.name}" (${plan.plan.file}): ${plan.inventories.source.cloud} → ${plan.inventories.target.cloud}`));
   for (const d of plan.diagnostics) out.push(d.severity === 'error' ? c.red(formatDiagnostic(d)) : c.yellow(formatDiagnostic(d)));
   if (!hasChanges(plan)) {
-    out.push('', `Every selected object is already on the target as desired (${plan.summary.noop} checked).`, '', c.bold(summaryLine(plan)));
+    if (plan.applyable) out.push('', `Every selected object is already on the target as desired (${plan.summary.noop} checked).`);
+    out.push('', c.bold(summaryLine(plan)));
     return out.join('\n');
   }
   out.push('', c.dim('  + create   ~ update   → migrate (downtime)   ! conflict   ⚙ host'));

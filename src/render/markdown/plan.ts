@@ -19,11 +19,11 @@ export function renderPlanMarkdown(plan: ExecutionPlan): string {
   );
   for (const d of plan.diagnostics) {
     const where = d.source ? ` (\`${d.source.file}:${d.source.line}:${d.source.col}\`)` : '';
-    out.push('', `- **${d.severity} ${d.code}**${where}: ${escape(d.summary)}${d.hint ? ` — ${escape(d.hint)}` : ''}`);
+    out.push('', `- **${d.severity} ${d.code}**${where}: ${escapeMarkdown(d.summary)}${d.hint ? ` — ${escapeMarkdown(d.hint)}` : ''}`);
   }
   if (hasChanges(plan)) {
     for (const [group, changes] of groupChanges(plan.changes, false)) {
-      out.push('', `<details><summary>${escape(group)} (${changes.length} change${changes.length === 1 ? '' : 's'})</summary>`, '', '```diff');
+      out.push('', `<details><summary>${escapeMarkdown(group)} (${changes.length} change${changes.length === 1 ? '' : 's'})</summary>`, '', '```diff');
       for (const change of changes) {
         out.push(`${SYMBOLS[change.action]} ${change.address}  ${detail(change)}`);
         for (const d of change.differences) out.push(`${change.action === 'conflict' ? '!' : '~'}     ${d.path}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}`);
@@ -33,19 +33,19 @@ export function renderPlanMarkdown(plan: ExecutionPlan): string {
   }
   if (plan.preflight.length > 0) {
     out.push('', '<details><summary>Pre-flight checks</summary>', '', '| check | status | result |', '|---|---|---|');
-    for (const c of plan.preflight) out.push(`| ${c.check} | ${c.status === 'ok' ? '✅ ok' : c.status === 'warning' ? '⚠️ warning' : '❌ failed'} | ${escape(c.message)}${c.hint ? ` — ${escape(c.hint)}` : ''} |`);
+    for (const c of plan.preflight) out.push(`| ${c.check} | ${c.status === 'ok' ? '✅ ok' : c.status === 'warning' ? '⚠️ warning' : '❌ failed'} | ${escapeMarkdown(c.message)}${c.hint ? ` — ${escapeMarkdown(c.hint)}` : ''} |`);
     out.push('', '</details>');
   }
   const lost = plan.changes.filter((c) => c.willNotSurvive.length > 0);
   if (lost.length > 0) {
     out.push('', '<details><summary>Will not survive the move</summary>', '');
-    for (const change of lost) for (const item of change.willNotSurvive) out.push(`- \`${change.address}\`: ${escape(item)}`);
+    for (const change of lost) for (const item of change.willNotSurvive) out.push(`- \`${change.address}\`: ${escapeMarkdown(item)}`);
     out.push('', '</details>');
   }
   return `${out.join('\n')}\n`;
 }
 
 /** Markdown and HTML special characters in table cells and summaries. */
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[|<>]/g, (ch) => ({ '|': '\\|', '<': '&lt;', '>': '&gt;' })[ch] ?? ch);
 }

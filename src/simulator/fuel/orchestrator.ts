@@ -173,7 +173,10 @@ export class Orchestrator {
 
   private advance(job: Job): void {
     const phase = job.phases[0];
-    if (!phase) return this.finish(job);
+    if (!phase) {
+      this.finish(job);
+      return;
+    }
     if (!phase.started) this.begin(phase);
     const { tickCount } = this.options;
     phase.tick += 1;
@@ -193,7 +196,10 @@ export class Orchestrator {
     if (phase.tick < tickCount) return;
     job.phases.shift();
     this.complete(phase);
-    if (phase.failed.length > 0) return this.fail(job, phase);
+    if (phase.failed.length > 0) {
+      this.fail(job, phase);
+      return;
+    }
     if (!job.phases.some((p) => p.task === phase.task)) this.succeed(job, phase.task);
     if (job.phases.length === 0) this.finish(job);
   }

@@ -186,6 +186,26 @@ test('samples/config.yaml is valid and documents a working configuration', () =>
   assert.deepEqual(config.hosts['cmp-5'], { name: 'cmp-5', management: 'fuel', pxeMacs: [] }, 'a Fuel-managed host needs no BMC and no PXE MAC');
 });
 
+test('settings.http and settings.serve: limits applied to both clouds; the deadline defaults to twice the timeout', () => {
+  const t = tempFiles({
+    'clouds.yaml': CLOUDS,
+    'secure.yaml': SECURE,
+    'a.yaml': 'clouds_file: clouds.yaml\nsource: { cloud: old }\ntarget: { cloud: new }\nsettings:\n  timeout_seconds: 10\n  http: { max_response_bytes: 2048 }\n  serve: { max_connections: 9, plans_kept: 3, plan_max_age_hours: 0.5 }\n',
+    'b.yaml': 'clouds_file: clouds.yaml\nsource: { cloud: old }\ntarget: { cloud: new }\nsettings:\n  http: { deadline_seconds: 7.5 }\n',
+  });
+  try {
+    const a = loadConfig(t.path('a.yaml'), {});
+    assert.deepEqual(a.settings.http, { maxResponseBytes: 2048, deadlineMs: 20_000 });
+    assert.deepEqual(a.settings.serve, { maxConnections: 9, plansKept: 3, planMaxAgeMs: 1_800_000 });
+    for (const cloud of [a.source, a.target]) assert.deepEqual([cloud.timeoutMs, cloud.deadlineMs, cloud.maxResponseBytes], [10_000, 20_000, 2048]);
+    const b = loadConfig(t.path('b.yaml'), {});
+    assert.deepEqual(b.settings.http, { maxResponseBytes: 64 * 1024 * 1024, deadlineMs: 7500 });
+    assert.deepEqual(b.settings.serve, { maxConnections: 256, plansKept: 50, planMaxAgeMs: 24 * 3_600_000 });
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('fuel and hosts: BMC passwords from ${ENV}, defaults filled, a bad driver located', () => {
   const t = tempFiles({
     'clouds.yaml': CLOUDS,
@@ -213,12 +233,12 @@ hosts:
   });
   try {
     const config = loadConfig(t.path('pumphouse.yaml'), { FUEL_PASSWORD: 'fuel-secret', BMC_PASSWORD: 'bmc-secret' });
-    assert.deepEqual(config.fuel, { url: 'http://10.20.0.2:8000', username: 'admin', password: 'fuel-secret', environment: 'mos-9', verify: true });
+    assert.deepEqual(config.fuel, { url: 'http://10.20.0.2:8000', username: 'admin', password: 'fuel-secret', environment: 'mos-9', verify: true, timeoutMs: 60_000, deadlineMs: 120_000, maxResponseBytes: 64 * 1024 * 1024 });
     assert.deepEqual(config.hosts['cmp-3'], {
       name: 'cmp-3', management: 'bmc', pxeMacs: ['52:54:00:aa:00:03'],
       bmc: { driver: 'ipmitool', address: '10.0.0.13', username: 'admin', password: 'bmc-secret', cipherSuite: 17 },
     });
-    assert.deepEqual(config.hosts['cmp-4']?.bmc, { driver: 'redfish', address: 'bmc-4.example.com', username: 'root', password: 'bmc-secret', verifyTls: false, timeoutMs: 5000 });
+    assert.deepEqual(config.hosts['cmp-4']?.bmc, { driver: 'redfish', address: 'bmc-4.example.com', username: 'root', password: 'bmc-secret', verifyTls: false, timeoutMs: 5000, maxResponseBytes: 64 * 1024 * 1024 });
     const error = expectError(() => loadConfig(t.path('bad.yaml'), {}), 'PH1107');
     assert.equal(error.location?.line, 6);
     assert.match(error.message, /driver/);

@@ -15,6 +15,7 @@ describe('the kind models', () => {
         for (const [field, target] of Object.entries(fields)) {
           const where = `${kind} ${response}.${field}`;
           if (target.to === 'attribute') for (const a of target.attributes) assert.ok(a in model.attributes, `${where} fills ${a}, which ${kind} does not declare`);
+          for (const role of target.to === 'attribute' ? target.roles ?? [] : []) assert.ok(role in model.references, `${where} feeds reference ${role}, which ${kind} does not declare`);
           if (target.to === 'reference') for (const role of target.roles) assert.ok(role in model.references, `${where} feeds reference ${role}, which ${kind} does not declare`);
           if (target.to === 'cloud' || target.to === 'lost') assert.ok(target.why.length > 0, `${where} says why it is not carried`);
         }

@@ -29,8 +29,8 @@ describe('plan schema', () => {
 
   test('defaults are written where the loader fills them', () => {
     const spec = schema.properties?.['spec']?.properties ?? {};
-    const workload = (spec['workloads']?.['items'] as Node).properties ?? {};
-    const host = (spec['hosts']?.['items'] as Node).properties ?? {};
+    const workload = (spec['workloads']?.['items'] as Node | undefined)?.properties ?? {};
+    const host = (spec['hosts']?.['items'] as Node | undefined)?.properties ?? {};
     assert.deepEqual(
       [workload['strategy']?.['default'], workload['volumes']?.['default'], workload['source']?.['default'], host['evacuate']?.['default']],
       ['snapshot', 'attached', 'keep-stopped', 'live'],

@@ -59,6 +59,24 @@ describe('diff', () => {
     assert.match(changes.get('flavor:m1.small')?.reason ?? '', /maps m1\.small to m2\.small, which the target does not have/);
   });
 
+  test('maps.flavors to a flavor of another size: no conflict, the target flavor used as it is, a warning with both sizes', () => {
+    const resize = desired({ ...webOnly, maps: { ...webOnly.maps, flavors: { 'm1.small': 'm1.medium' } } });
+    const medium = resource('flavor', 'm1.medium', { id: '3', attributes: { vcpus: 2, ramMb: 4096, diskGb: 40, ephemeralGb: 0, swapMb: 0, isPublic: true, extraSpecs: { 'hw:cpu_policy': 'shared' }, description: null } });
+    const result = diff(resize, freshTarget([medium]));
+    const flavor = byAddress(result.changes).get('flavor:m1.small');
+    assert.equal(flavor?.action, 'noop', 'neither a conflict nor an update of the target’s own flavor');
+    assert.deepEqual(flavor?.target, { address: 'flavor:m1.medium', id: '3', matchedBy: 'natural-key' });
+    assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1420']]);
+    assert.equal(result.diagnostics[0]?.summary,
+      'spec.maps.flavors: servers of flavor m1.small (1 vCPU, 2048 MB RAM, 20 GB disk) are resized to m1.medium (2 vCPUs, 4096 MB RAM, 40 GB disk) on the target; m1.medium has its own extraSpecs');
+
+    // Once moved, a server compares by the mapped name: its copy runs m1.medium, as desired.
+    const moved = owned('server', 'demo', 'web-1', { id: 't-web', attributes: { tags: ['frontend'], metadata: { pumphouse_verified: 'then' }, flavor: { name: 'm1.medium', vcpus: 2, ramMb: 4096, diskGb: 40 }, bootFromVolume: false } });
+    assert.equal(byAddress(diff(resize, freshTarget([medium, moved])).changes).get('server:demo/web-1')?.action, 'noop');
+    const same = resource('flavor', 'm1.medium', { id: '3', attributes: { vcpus: 1, ramMb: 2048, diskGb: 20, ephemeralGb: 0, swapMb: 0, isPublic: true, extraSpecs: {}, description: null } });
+    assert.deepEqual(diff(resize, freshTarget([same])).diagnostics, [], 'a map to a flavor alike says nothing');
+  });
+
   test('same key, different essentials: a conflict showing both values', () => {
     const subnet = owned('subnet', 'demo', 'demo-subnet', { id: 't-sub', refs: { network: 'network:demo/demo-net' }, attributes: { cidr: '10.9.0.0/24', ipVersion: 4, gatewayIp: '10.1.0.1', tags: [] } });
     const change = byAddress(diff(webOnly, targetWith(subnet)).changes).get('subnet:demo/demo-subnet');
@@ -106,7 +124,9 @@ describe('diff', () => {
     ]);
     assert.equal(server?.move?.bytes, 0);
     const user = byAddress(diff(webOnly, freshTarget()).changes).get('user:alice');
-    assert.match(user?.willNotSurvive[0] ?? '', /password: reset/);
+    assert.match(user?.willNotSurvive[0] ?? '', /password: not copied \(no spec\.identity\)/, 'a plan without identity sets no password');
+    const identity = desired({ ...webOnly, identity: { projects: ['demo'], passwords: 'reset', passwordsFile: 'p.passwords.yaml', location: { file: 'p.yaml', line: 3, col: 5 } } });
+    assert.match(byAddress(diff(identity, freshTarget()).changes).get('user:alice')?.willNotSurvive[0] ?? '', /password: reset/);
   });
 
   test('hosts: where they stand and what remains on them', () => {

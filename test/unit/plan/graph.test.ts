@@ -43,6 +43,17 @@ describe('step graph', () => {
     assert.equal(new Set(steps.map((s) => s.id)).size, steps.length, 'step ids are unique');
   });
 
+  test('a server\'s move waits for its project\'s quota steps: the target admits it with the quotas the plan sets', () => {
+    const steps = graph(everything);
+    const at = positions(steps);
+    const quota = 'create:quota:demo/compute';
+    for (const id of ['migrate-server:server:demo/web-1', 'migrate-server:server:demo/web-2']) {
+      const server = steps.find((s) => s.id === id);
+      assert.ok(server?.dependsOn.includes(quota), `${id} depends on ${quota}`);
+      assert.ok((at.get(quota) as number) < (at.get(id) as number));
+    }
+  });
+
   test('security groups that name each other do not deadlock: bare groups first, rules after', () => {
     const at = positions(graph(everything));
     for (const group of ['web', 'db']) {

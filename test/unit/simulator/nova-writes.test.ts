@@ -403,6 +403,22 @@ describe('simulator nova writes', () => {
     assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { fly: {} })).body.badRequest.message, 'There is no such action: fly');
   });
 
+  test('lock and unlock: locked shows at once; an admin\'s lock is lifted only by an admin', async () => {
+    const s = await boot({ name: 'w-lock' });
+    const locked = async () => (await send('GET', `${nova}/servers/${s.id}`, alice)).body.server.locked as boolean;
+    assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { lock: null })).status, 202);
+    assert.equal(await locked(), true);
+    assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { unlock: null })).status, 202, 'the owner lifts her own lock');
+    assert.equal(await locked(), false);
+    assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, admin, { lock: null })).status, 202);
+    const refused = await send('POST', `${nova}/servers/${s.id}/action`, alice, { unlock: null });
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.forbidden.message, /unlock_override/);
+    assert.equal(await locked(), true);
+    assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, admin, { unlock: null })).status, 202);
+    assert.equal(await locked(), false);
+  });
+
   test('createImage of a boot-from-volume server: a zero-size image mapping a snapshot of the root volume', async () => {
     const root = insertVolume(store, demoId, 'w-root', { bootable: true, sizeGb: 3, imageId: cirrosId });
     const s = await boot({ name: 'w-bfv', imageRef: '', block_device_mapping_v2: [{ boot_index: 0, uuid: root.id, source_type: 'volume', destination_type: 'volume' }] });

@@ -73,7 +73,7 @@ describe('state lock', () => {
       const lock = StateLock.acquire(files.path('state.json.lock'), 'test');
       assert.deepEqual(lock.tookOver, old);
       // But one we hold is not stale, even though its pid is alive and ours.
-      assert.throws(() => StateLock.acquire(files.path('state.json.lock'), 'test'), /PH1710|locked by `test`/);
+      assert.throws(() => StateLock.acquire(files.path('state.json.lock'), 'test'), /locked by "test"/);
       lock.release();
     } finally {
       files.cleanup();

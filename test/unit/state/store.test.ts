@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PumphouseError } from '../../../src/errors.js';
@@ -116,7 +116,7 @@ describe('state store', () => {
     try {
       const path = files.path('state.json');
       const store = await StateStore.open(path, { command: 'test' });
-      mkdirSync(`${path}.tmp`); // the temporary cannot be created: stands for a full disk or a read-only folder
+      mkdirSync(path); // a folder where the state goes: the write fails, as on a full disk or a read-only folder
       await assert.rejects(store.update((s) => {
         s.mappings.x = 'y';
       }), (error: unknown) => {
@@ -146,12 +146,14 @@ describe('state store', () => {
       });
       assert.equal(JSON.parse(readFileSync(path, 'utf8')).mappings['server:demo/web-1'], 'copy-1', 'the next durable write carried the note');
 
-      mkdirSync(`${path}.tmp`); // writes fail from here on
+      renameSync(path, `${path}.kept`);
+      mkdirSync(path); // writes fail from here on: a folder stands where the state goes
       store.note((s) => {
         s.mappings['server:demo/web-2'] = 'copy-2';
       });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      rmSync(`${path}.tmp`, { recursive: true });
+      rmSync(path, { recursive: true });
+      renameSync(`${path}.kept`, path);
       store.note((s) => {
         s.mappings['server:demo/web-3'] = 'copy-3';
       });
@@ -160,7 +162,8 @@ describe('state store', () => {
       assert.deepEqual(Object.keys(written.mappings).sort(), ['server:demo/web-1', 'server:demo/web-2', 'server:demo/web-3'], 'a later write carried the failed note');
 
       const again = await StateStore.open(path, { command: 'test' });
-      mkdirSync(`${path}.tmp`);
+      rmSync(path);
+      mkdirSync(path);
       again.note((s) => {
         s.mappings['server:demo/web-4'] = 'copy-4';
       });
