@@ -63,8 +63,7 @@ export const demoCommand: CliCommand<DemoArgs> = {
           copyFileSync(repoPath('plans', name), join(dir, name));
           return join(dir, name);
         }) as [string, string];
-        // A state file per wave, as one per plan keeps each plan's own record (its kept-stopped servers).
-        const [state, fuelState] = [join(dir, 'state.json'), join(dir, 'fuel-source.state.json')];
+        const state = join(dir, 'state.json');
         writeLine(out, c.bold('\n== pumphouse hosts --check (cmp-1, cmp-2 and ctl-1 are nodes of the source\'s Fuel environment old-cloud; cmp-3 has a BMC)'));
         await hostsCommand.run(demo, { check: true });
         writeLine(out, c.bold('\n== pumphouse plan plans/demo.yaml'));
@@ -73,7 +72,7 @@ export const demoCommand: CliCommand<DemoArgs> = {
         let code = await applyCommand.run(demo, { plan, autoApprove: true, state, failFast: false, target: [], exclude: [] });
         if (code !== 0) return code;
         writeLine(out, c.bold('\n== pumphouse apply plans/fuel-source.yaml --auto-approve (cmp-1 through the source\'s Fuel: no BMC)'));
-        code = await applyCommand.run(newContext(), { plan: fuelPlan, autoApprove: true, state: fuelState, failFast: false, target: [], exclude: [] });
+        code = await applyCommand.run(newContext(), { plan: fuelPlan, autoApprove: true, state, failFast: false, target: [], exclude: [] });
         if (code !== 0) return code;
         writeLine(out, c.bold('\n== pumphouse hosts --check (cmp-3 and cmp-1 now serve the target as Fuel compute nodes)'));
         await hostsCommand.run(demo, { check: true });
