@@ -59,13 +59,13 @@ export function diffState(input: DiffInput): ChangeSet {
     if (!resource) continue;
     changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports }));
   }
-  const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
+  const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
   const diagnostics: Diagnostic[] = [...warnings, ...distrustedMappings(matcher, source), ...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };
 }
 
-export const MAPPING_CODES = { distrusted: 'PH1411' } as const;
+export const MAPPING_CODES = { distrusted: 'PH1413' } as const;
 
 /** A warning per state mapping the matcher set aside: the plan matched those objects by mark or key instead. */
 function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Diagnostic[] {

@@ -125,7 +125,7 @@ describe('diff', () => {
     assert.equal(changes.get('server:demo/web-1')?.action, 'migrate', 'web-1 is not taken for moved');
     assert.equal(changes.get('server:demo/web-1')?.target, undefined);
     assert.equal(changes.get('server:demo/web-2')?.action, 'noop', 'web-2 is still matched, by its mark');
-    assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1411']]);
+    assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1413']]);
     assert.match(result.diagnostics[0]?.summary ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(t-web-2\) on the target, which is the copy of server:demo\/web-2: that mapping is ignored/);
 
     // A copy is always created with its mark: an unmarked object of the same name is not web-1's copy.
@@ -169,7 +169,7 @@ describe('diff', () => {
     assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, [], 'maintenance moves no server');
     assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
     assert.equal(result.diagnostics[0]?.code, 'PH1410');
-    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a hypervisor of the source/);
+    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a host of the source cloud/);
     // Once upgraded, the host is gone from the source and the state file names its node.
     const gone = demoSource();
     gone.resources = gone.resources.filter((r) => r.address !== 'hypervisor:cmp-1');
