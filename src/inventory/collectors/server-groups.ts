@@ -11,5 +11,5 @@ export const serverGroupCollector: Collector<ServerGroup> = {
   fetch: async (ctx) => collectAll(compute.serverGroups.list(await ctx.cloud.compute(), { all_projects: true, pageSize: ctx.pageSize })),
   naming: (g, ctx) => ownedNaming(ctx, g.id, g.name, g.project_id),
   build: (g, ctx) =>
-    ctx.refs().many('members', 'server', g.members).done({ policy: compute.serverGroups.policyOf(g) ?? null, rules: sortedRecord(g.rules) }),
+    ctx.refs().many('members', 'server', g.members).one('creator', 'user', g.user_id).done({ policy: compute.serverGroups.policyOf(g) ?? null, rules: sortedRecord(g.rules) }),
 };
