@@ -57,7 +57,7 @@ describe('plan: who owns a server\'s copy', () => {
   });
 
   test('a volume or server group made by someone else: the plan says its copy is made by the user apply runs as', () => {
-    // Found by the openstack CLI comparison of the kitchen-sink (test/e2e/kitchen-sink-compare): the
+    // Found by the openstack CLI comparison of the kitchen-sink (test/compare/kitchen-sink-compare): the
     // copies' user_id was apply's user, and the plan did not say so.
     const made = (by: string) => inventory('source', demoSourceResources().map((r) => (r.kind === 'volume' || r.kind === 'server-group' ? { ...r, refs: { ...r.refs, creator: `user:${by}` } } : r)));
     const creatorLosses = (src: Inventory, target = freshTarget()) => {
