@@ -58,14 +58,16 @@ export function macClash(port: InventoryResource, result: MatchResult, ports: Po
 
 /**
  * A port a killed apply created but did not get to tag (Neutron takes tags only after the create):
- * untagged, unattached, with the MAC and exactly the fixed IPs of the source port. The port step
+ * untagged, unattached, with the name (or none), the MAC and exactly the fixed IPs of the source
+ * port. The port step
  * adopts it (network.ts) and marks it; anyone else's port differs in one of these.
  */
 export function isUnmarkedCopy(source: InventoryResource, found: InventoryResource): boolean {
   const a = found.attributes;
   const ips = (r: InventoryResource) => ((r.attributes['fixedIps'] ?? []) as Array<{ ipAddress?: string }>).map((ip) => ip.ipAddress ?? '').sort().join(',');
   const tags = (a['tags'] ?? []) as unknown[];
-  return found.kind === 'port' && !a['deviceId'] && !a['deviceOwner'] && tags.length === 0 && ips(source) === ips(found)
+  const named = (r: InventoryResource) => (r.name === r.id ? '' : r.name);
+  return found.kind === 'port' && named(found) === named(source) && !a['deviceId'] && !a['deviceOwner'] && tags.length === 0 && ips(source) === ips(found)
     && String(a['macAddress']).toLowerCase() === String(source.attributes['macAddress']).toLowerCase();
 }
 

@@ -60,5 +60,7 @@ describe('a port a killed apply created but did not tag', () => {
     assert.equal(isUnmarkedCopy(source, attached), false, 'attached to a server: someone else\'s port');
     const tagged = { ...untagged, attributes: { ...untagged.attributes, tags: ['theirs'] } };
     assert.equal(isUnmarkedCopy(source, tagged), false);
+    const renamed = { ...untagged, name: 'squatter', address: 'port:demo/squatter' };
+    assert.equal(isUnmarkedCopy(source, renamed), false, 'another name: someone else\'s port');
   });
 });
