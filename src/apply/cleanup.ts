@@ -1,7 +1,8 @@
 import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../migrate/access.js';
-import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/owner-session.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/lent-keys.js';
 import { temporaryIdsByName } from '../migrate/temporaries.js';
-import { blockStorage, image, type Cloud } from '../openstack/index.js';
+import { waitForStatus } from '../migrate/wait.js';
+import { blockStorage, image, isNotFound, type Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
 import type { TemporaryObject } from '../state/model.js';
 import type { StateStore } from '../state/store.js';
@@ -51,7 +52,23 @@ async function removeOne(cloud: Cloud, kind: string, id: string): Promise<void> 
   if (kind === TEMPORARY_GRANT_KIND) await revokeTemporaryGrant(await cloud.identity(), id);
   else if (kind === TEMPORARY_KEYPAIR_KIND) await removeTemporaryKeypair(await cloud.compute(), id);
   else if (kind === 'image') await image.images.remove(await cloud.image(), id);
-  else if (kind === 'volume') await blockStorage.volumes.remove(await cloud.blockStorage(), id);
-  else if (kind === 'volume-snapshot') await blockStorage.snapshots.remove(await cloud.blockStorage(), id);
-  else throw new PumphouseError('PH1608', `unknown temporary kind ${kind}`);
+  else if (kind === 'volume') {
+    const client = await cloud.blockStorage();
+    await blockStorage.volumes.remove(client, id);
+    // A snapshot goes only once the volumes made from it are gone: wait for this one.
+    await untilGone(`volume ${id}`, () => blockStorage.volumes.get(client, id));
+  } else if (kind === 'volume-snapshot') {
+    const client = await cloud.blockStorage();
+    await blockStorage.snapshots.remove(client, id);
+    await untilGone(`volume snapshot ${id}`, () => blockStorage.snapshots.get(client, id));
+  } else throw new PumphouseError('PH1608', `unknown temporary kind ${kind}`);
+}
+
+/** Cinder deletes in the background: the record goes only once the object has. */
+async function untilGone(what: string, get: () => Promise<{ status: string }>): Promise<void> {
+  const gone = () => get().catch((error: unknown) => {
+    if (isNotFound(error)) return { status: 'gone' };
+    throw error;
+  });
+  await waitForStatus(gone, { what: `${what} being deleted`, want: ['gone'], pollMs: 500, timeoutMs: 300_000, signal: new AbortController().signal });
 }

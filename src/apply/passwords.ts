@@ -18,6 +18,8 @@ export const PASSWORDS_CODES = {
   userWithoutPassword: 'PH1609',
 } as const;
 
+const HEADER = '# Passwords Pumphouse set on the target for copied users. Hand them over, then delete this file.\n';
+
 const SAFETY = { what: 'the passwords file', code: PASSWORDS_CODES.unusable, refuseSymlink: true } as const;
 
 /**
@@ -32,6 +34,8 @@ const SAFETY = { what: 'the passwords file', code: PASSWORDS_CODES.unusable, ref
  */
 export class PasswordsFile implements PasswordSink {
   private readonly passwords: Record<string, string>;
+  /** The last write, which the next one waits for. */
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(readonly path: string, existing: Record<string, string>) {
     this.passwords = { ...existing };
@@ -49,10 +53,17 @@ export class PasswordsFile implements PasswordSink {
     return this.passwords[user];
   }
 
+  /**
+   * Records a password and returns once the file on disk holds it. Writes run one at a time, each
+   * with every password recorded so far: two user steps recording at once could otherwise rename
+   * their files in the other order, the older text last, and a user made right after would have
+   * a password no file holds (the chaos test found it).
+   */
   async record(user: string, password: string): Promise<void> {
     this.passwords[user] = password;
-    const header = '# Passwords Pumphouse set on the target for copied users. Hand them over, then delete this file.\n';
-    await writePrivateFile(this.path, header + YAML.stringify({ users: this.passwords }), { ...SAFETY, durable: true });
+    const write = this.writing.then(() => writePrivateFile(this.path, HEADER + YAML.stringify({ users: this.passwords }), { ...SAFETY, durable: true }));
+    this.writing = write.catch(() => undefined);
+    await write;
   }
 
   has(user: string): boolean {

@@ -4,7 +4,7 @@ import { checkAgainstSchema } from '../diagnostics/schema-check.js';
 import { locate, readYamlFile, type YamlSource } from '../diagnostics/yaml-source.js';
 import { deepMerge, findCloud, loadCloudsFile, type CloudsFile } from './clouds-yaml.js';
 import { interpolateEnv } from './interpolate.js';
-import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig, HostHardware, HttpLimits } from './types.js';
+import type { AuthOptions, AuthType, CloudConfig, EndpointInterface, FuelConfig, HostHardware, HostManagement, HttpLimits } from './types.js';
 
 /**
  * pumphouse.yaml → the two clouds, fully resolved. Order of precedence for a cloud's settings:
@@ -32,8 +32,15 @@ export interface PumphouseConfig {
   cloudsFile?: string;
   /** The Fuel master, when hosts are to be upgraded. */
   fuel?: FuelConfig;
-  /** Source hypervisors' BMCs, by hypervisor name. */
+  /** Source hosts' hardware and management, by host name. */
   hosts: Record<string, HostHardware>;
+  /** How a source host is managed unless `hosts.<name>.management` says (pumphouse.yaml `host_management`). @default "bmc" */
+  hostManagement: HostManagement;
+}
+
+/** How `host` is managed: its own entry's `management`, else the config's default. */
+export function managementOf(config: Pick<PumphouseConfig, 'hosts' | 'hostManagement'>, host: string): HostManagement {
+  return config.hosts[host]?.management ?? config.hostManagement;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -71,7 +78,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     source: resolveCloud('source', value.source, source, cloudsFile, settings),
     target: resolveCloud('target', value.target, source, cloudsFile, settings),
     settings,
-    hosts: hostsOf(value.hosts ?? {}, settings.http),
+    hosts: hostsOf(value.hosts ?? {}, value.host_management ?? 'bmc', settings.http),
+    hostManagement: value.host_management ?? 'bmc',
   };
   if (value.fuel) config.fuel = { ...fuelOf(value.fuel), timeoutMs: settings.timeoutMs, ...settings.http };
   if (clouds?.path) config.cloudsFile = clouds.path;
@@ -98,13 +106,16 @@ function settingsOf(raw: NonNullable<RawConfig['settings']>): Settings {
 }
 
 function fuelOf(raw: NonNullable<RawConfig['fuel']>): FuelConfig {
-  return { url: raw.url.replace(/\/+$/, ''), username: raw.username ?? 'admin', password: raw.password ?? '', environment: raw.environment, verify: raw.verify !== false };
+  return {
+    url: raw.url.replace(/\/+$/, ''), username: raw.username ?? 'admin', password: raw.password ?? '', environment: raw.environment,
+    ...(raw.source_environment ? { sourceEnvironment: raw.source_environment } : {}), verify: raw.verify !== false,
+  };
 }
 
-function hostsOf(raw: NonNullable<RawConfig['hosts']>, limits: HttpLimits): Record<string, HostHardware> {
+function hostsOf(raw: NonNullable<RawConfig['hosts']>, management: HostManagement, limits: HttpLimits): Record<string, HostHardware> {
   return Object.fromEntries(Object.entries(raw).map(([name, host]) => {
     const b = host.bmc;
-    const bmc: HostHardware['bmc'] = {
+    const bmc: HostHardware['bmc'] = b && {
       driver: b.driver, address: b.address, username: b.username, password: b.password,
       ...(b.port !== undefined ? { port: b.port } : {}),
       ...(b.cipher_suite !== undefined ? { cipherSuite: b.cipher_suite } : {}),
@@ -113,7 +124,8 @@ function hostsOf(raw: NonNullable<RawConfig['hosts']>, limits: HttpLimits): Reco
       ...(b.timeout_seconds !== undefined ? { timeoutMs: Math.round(b.timeout_seconds * 1000) } : {}),
       ...(b.driver === 'redfish' ? { maxResponseBytes: limits.maxResponseBytes } : {}),
     };
-    return [name, { name, bmc, pxeMacs: (host.pxe_macs ?? []).map((m) => m.toLowerCase()) }];
+    const hardware: HostHardware = { name, management: host.management ?? management, ...(bmc ? { bmc } : {}), pxeMacs: (host.pxe_macs ?? []).map((m) => m.toLowerCase()) };
+    return [name, hardware];
   }));
 }
 
@@ -145,9 +157,11 @@ interface RawConfig {
     apply?: { keep_admin_grants?: boolean };
     serve?: { max_connections?: number; plans_kept?: number; plan_max_age_hours?: number };
   };
-  fuel?: { url: string; username?: string; password?: string; environment: string; verify?: boolean };
+  fuel?: { url: string; username?: string; password?: string; environment: string; source_environment?: string; verify?: boolean };
+  host_management?: HostManagement;
   hosts?: Record<string, {
-    bmc: { driver: 'ipmitool' | 'redfish'; address: string; port?: number; username: string; password: string; cipher_suite?: number; scheme?: 'https' | 'http'; verify?: boolean; timeout_seconds?: number };
+    management?: HostManagement;
+    bmc?: { driver: 'ipmitool' | 'redfish'; address: string; port?: number; username: string; password: string; cipher_suite?: number; scheme?: 'https' | 'http'; verify?: boolean; timeout_seconds?: number };
     pxe_macs?: string[];
   }>;
 }

@@ -76,6 +76,8 @@ export interface FuelConfig {
   password: string;
   /** The target's Fuel environment (cluster) name. */
   environment: string;
+  /** The source cloud's own Fuel environment, when Fuel manages (some of) its hosts. */
+  sourceEnvironment?: string;
   verify: boolean;
   /** Per attempt of a request. @default 60000 */
   timeoutMs?: number;
@@ -85,10 +87,20 @@ export interface FuelConfig {
   maxResponseBytes?: number;
 }
 
-/** One source hypervisor's hardware (pumphouse.yaml `hosts.<name>`). `bmc.password` is a secret. */
+/**
+ * Who takes a source host out of the source cloud and into Fuel's bootstrap:
+ *   bmc   its BMC sets PXE as the next boot and resets it (the host is not a Fuel node);
+ *   fuel  the source is a Fuel environment: the node is unassigned and Fuel's deployment of that
+ *         change wipes it and reboots it into the bootstrap (no BMC, no PXE MAC needed).
+ */
+export type HostManagement = 'bmc' | 'fuel';
+
+/** One source host's hardware (pumphouse.yaml `hosts.<name>`). `bmc.password` is a secret. */
 export interface HostHardware {
   name: string;
-  bmc: BmcSpec;
-  /** MACs the host PXE-boots from; empty: the MACs the source cloud knows for it. */
+  management: HostManagement;
+  /** Required for management `bmc` when the host is upgraded or released; absent for a Fuel-managed host. */
+  bmc?: BmcSpec;
+  /** MACs the host PXE-boots from (how a BMC-managed host is found in Fuel); optional for a Fuel-managed one. */
   pxeMacs: string[];
 }

@@ -23,7 +23,7 @@ export type FlavorPolicy = 'referenced' | 'all' | { names: Pattern[] };
 export interface VolumeSelector extends Located {
   names: Pattern[];
 }
-export type HostState = 'maintenance' | 'evacuated' | 'upgraded' | 'decommissioned';
+export type HostState = 'maintenance' | 'evacuated' | 'released' | 'upgraded' | 'decommissioned';
 export type EvacuationMethod = 'live' | 'cold' | 'evacuate' | 'target';
 
 export interface Located {
@@ -71,9 +71,18 @@ export interface Maps {
 export interface FuelPlacement {
   /** The Fuel environment name; absent: pumphouse.yaml `fuel.environment`. */
   environment?: string;
-  roles: string[];
-  /** The existing target compute node whose disk and interface layout is copied; absent: a ready compute node of the environment. */
+  /** Fuel roles; absent: `compute`, or `controller` for a host that runs no nova-compute (the diff decides). */
+  roles?: string[];
+  /** The existing target node whose disk and interface layout is copied; absent: a ready node of the environment with the same roles. */
   template?: string;
+  /** The layout itself, instead of a template's (the original's `fixed` assignment). */
+  layout?: FixedLayout;
+}
+
+/** Disks by kernel name with their volumes (MB, or "rest" of the disk), NICs by name with the networks they carry. */
+export interface FixedLayout {
+  disks: Array<{ name: string; volumes: Array<{ name: string; size: number | 'rest' }> }>;
+  interfaces: Array<{ name: string; networks: string[] }>;
 }
 
 export interface HostSpec extends Located {
@@ -87,6 +96,11 @@ export interface HostSpec extends Located {
   fuel?: FuelPlacement;
   /** Servers moved off this host at once; overrides parallelism.perHost. */
   parallelism?: number;
+  /**
+   * Servers and volumes (names or globs, `project/name` too) the operator accepts to lose with the
+   * source when this host is its last controller; empty: none.
+   */
+  abandon: Pattern[];
 }
 
 export interface Parallelism {

@@ -19,6 +19,8 @@ import { desiredServerStatus } from './power-state.js';
 export interface AttributeComparison {
   essentials: AttributeDifference[];
   settable: AttributeDifference[];
+  /** Differences of references fixed when the object was made: no update changes them (lost). */
+  fixed: AttributeDifference[];
 }
 
 /** Source-side names and addresses in the target's terms. */
@@ -46,6 +48,7 @@ export function compareAttributes(desired: InventoryResource, actual: InventoryR
   const roles = model.comparedReferences.map((r) => r.role);
   return {
     essentials: differing(model.essentials, 'attributes', want, have),
+    fixed: fixedReferenceDifferences(desired, actual, translate),
     settable: [
       ...differing(model.settable, 'attributes', want, have),
       ...differing(roles, 'refs', referenceView(desired, roles, translate), referenceView(actual, roles, sameNames)),
@@ -65,6 +68,14 @@ function comparableView(resource: InventoryResource, translate: Translate): Reco
   switch (resource.kind) {
     case 'security-group':
       if (Array.isArray(a['rules'])) view['rules'] = (a['rules'] as unknown[]).map((rule) => JSON.stringify(rule)).sort().map((text) => JSON.parse(text) as unknown);
+      break;
+    case 'subnet':
+      // Neutron keeps pools and host routes as sets: real Zed lists them in no fixed order.
+      view['allocationPools'] = sortedByJson(a['allocationPools']);
+      view['hostRoutes'] = sortedByJson(a['hostRoutes']);
+      break;
+    case 'router':
+      view['routes'] = sortedByJson(a['routes']);
       break;
     case 'port':
       // Subnet ids differ between clouds: a port is the same when it holds the same addresses.
@@ -87,6 +98,24 @@ function comparableView(resource: InventoryResource, translate: Translate): Reco
       break;
   }
   return view;
+}
+
+/** An unordered list in one order, whatever order the API listed it in. */
+function sortedByJson(value: unknown): unknown {
+  return Array.isArray(value) ? value.map((v) => JSON.stringify(v)).sort().map((text) => JSON.parse(text) as unknown) : value;
+}
+
+/**
+ * Differences of the references fixed when an object is made (a server's owner): no update can
+ * change them, and the copy is otherwise the object, so they are losses, not conflicts. A
+ * reference that will not be on the target is left out: the weak reference's own loss says it.
+ */
+function fixedReferenceDifferences(desired: InventoryResource, actual: InventoryResource, translate: Translate): AttributeDifference[] {
+  const roles = classify(desired.kind).fixedReferences.map((r) => r.role);
+  const want = referenceView(desired, roles, translate);
+  const have = referenceView(actual, roles, sameNames);
+  return roles.filter((role) => (want[role] as string[]).length > 0 && jsonDiff.diff(have[role], want[role]) !== undefined)
+    .map((role) => ({ path: `refs.${role}`, before: have[role], after: want[role] }));
 }
 
 /** References by role, translated to target addresses; those that will not exist there are left out. */

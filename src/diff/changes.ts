@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResourceKind } from '../inventory/model.js';
-import type { EvacuationMethod, HostState, MigrationStrategy, SourceDisposition, VolumePolicy } from '../desired/model.js';
+import type { EvacuationMethod, FixedLayout, HostState, MigrationStrategy, SourceDisposition, VolumePolicy } from '../desired/model.js';
 
 /**
  * The diff's output: one Change per selected source object (and per host in the plan), saying
@@ -46,7 +46,9 @@ export interface ServerMove {
 
 export interface HostChange {
   /** The state the host is in now, as discovery saw it. */
-  current: 'active' | 'maintenance' | 'evacuated' | 'upgraded' | 'decommissioned';
+  current: 'active' | 'maintenance' | 'evacuated' | 'released' | 'upgraded' | 'decommissioned';
+  /** The host runs no nova-compute (a controller): nothing to disable or move, and it goes after every compute host. */
+  controller?: true;
   desired: HostState;
   evacuate: EvacuationMethod;
   /** Servers still on the host that must move first. */
@@ -56,7 +58,7 @@ export interface HostChange {
   /** Servers moved off this host at once, when the plan says. */
   parallelism?: number;
   /** For upgraded: where it goes in Fuel (unset keys come from pumphouse.yaml and the environment). */
-  fuel?: { environment?: string; roles: string[]; template?: string };
+  fuel?: { environment?: string; roles: string[]; template?: string; layout?: FixedLayout };
 }
 
 export interface Change {

@@ -4,8 +4,9 @@ import type { DesiredState } from '../desired/model.js';
 import type { SelectedResource, Selection } from '../desired/selection.js';
 import { InventoryLookup, refList } from '../inventory/lookup.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
+import { classify } from '../model/index.js';
 import { compareAttributes, type Translate } from './attributes.js';
-import type { Change, ChangeSet, TargetMatch } from './changes.js';
+import type { AttributeDifference, Change, ChangeSet, TargetMatch } from './changes.js';
 import { estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
@@ -58,13 +59,13 @@ export function diffState(input: DiffInput): ChangeSet {
     if (!resource) continue;
     changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports }));
   }
-  const migrating = new Set(input.selection.resources.filter((s) => s.kind === 'server' && s.role === 'migrate').map((s) => s.address));
+  const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
   const diagnostics: Diagnostic[] = [...warnings, ...distrustedMappings(matcher, source), ...hosts.diagnostics];
   return { changes: [...changes, ...hosts.changes], diagnostics };
 }
 
-export const MAPPING_CODES = { distrusted: 'PH1411' } as const;
+export const MAPPING_CODES = { distrusted: 'PH1413' } as const;
 
 /** A warning per state mapping the matcher set aside: the plan matched those objects by mark or key instead. */
 function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Diagnostic[] {
@@ -145,14 +146,23 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     return { ...base, action: 'noop', target: result.match, reason: `used as ${result.found.name} (spec.maps.flavors)`, impact: 'none' };
   }
   const { essentials, settable } = comparison;
+  const fixed = comparison.fixed.map((d) => fixedLoss(resource, d));
   if (essentials.length > 0) {
     return { ...base, action: 'conflict', target: result.match, differences: essentials, reason: `${result.match.address} on the target is a different ${resource.kind}`, impact: 'none' };
   }
   // A moved server or volume is not reshaped after the fact: once there, only metadata follows.
   if (settable.length > 0) {
-    return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata' };
+    return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata', willNotSurvive: fixed };
   }
-  return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none' };
+  return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none', willNotSurvive: fixed };
+}
+
+/** The "Will not survive" line of a reference the existing copy holds otherwise and cannot change. */
+function fixedLoss(resource: InventoryResource, difference: AttributeDifference): string {
+  const role = difference.path.slice('refs.'.length);
+  const spec = classify(resource.kind).fixedReferences.find((r) => r.role === role)?.spec;
+  const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? v.join(', ') : 'none');
+  return `${role}: the copy has ${list(difference.before)}, not ${list(difference.after)}: ${spec?.fixed ?? 'it cannot change once made'}`;
 }
 
 /**

@@ -117,6 +117,11 @@ export class FuelClient {
     await this.call<unknown>('POST', `/clusters/${clusterId}/unassignment/`, { body: nodeIds.map((id) => ({ id })), okCodes: [200, 201] });
   }
 
+  /** PUT /nodes/{id} with a new name (what the Fuel UI shows; `Untitled (…)` after registration). */
+  renameNode(id: number, name: string): Promise<FuelNode> {
+    return this.call<FuelNode>('PUT', `/nodes/${id}/`, { body: { name }, retrySafe: true });
+  }
+
   disks(nodeId: number): Promise<FuelDisk[]> {
     return this.list<FuelDisk>(`/nodes/${nodeId}/disks/`);
   }

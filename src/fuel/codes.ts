@@ -16,6 +16,7 @@
  * | PH1910 | an answer pumphouse cannot read (not JSON, wrong shape, unexpected status)    |
  * | PH1911 | reference and target node layouts do not match (disk or NIC names, sizes)     |
  * | PH1912 | waiting for a task or for a node to register took longer than allowed        |
+ * | PH1913 | a plan's fixed layout does not fit the node (disks, NICs, networks, sizes)    |
  */
 export const FUEL_CODES = {
   authFailed: 'PH1901',
@@ -30,6 +31,7 @@ export const FUEL_CODES = {
   badResponse: 'PH1910',
   layoutMismatch: 'PH1911',
   waitTimeout: 'PH1912',
+  fixedLayoutMismatch: 'PH1913',
 } as const;
 
 export type FuelCode = (typeof FUEL_CODES)[keyof typeof FUEL_CODES];

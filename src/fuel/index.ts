@@ -11,5 +11,7 @@ export type { FuelCode } from './codes.js';
 export { FuelHttpError, parseFuelErrorMessage } from './errors.js';
 export { layoutDisksFrom, assignNetworksFrom, networksByName } from './layout.js';
 export type { NetworkIdsByName } from './layout.js';
+export { fixedLayoutFor, fixedLayoutProblems, fixedLayoutMismatch } from './fixed-layout.js';
+export type { FixedLayoutSpec, FixedLayoutUpdate } from './fixed-layout.js';
 export { nodeMacs, findDiscoveredNode, chooseReferenceCompute, waitForDiscoveredNode } from './discovery.js';
 export type * from './types.js';

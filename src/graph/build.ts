@@ -1,6 +1,6 @@
 import { SourceGraph, type Need } from '../desired/closure.js';
 import type { Change, ChangeSet } from '../diff/changes.js';
-import { InventoryLookup } from '../inventory/lookup.js';
+import { InventoryLookup, refList } from '../inventory/lookup.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
 import { narrowSteps, type Narrowing } from './narrow.js';
 import type { Step, StepAction, StepGraph } from './steps.js';
@@ -17,7 +17,12 @@ import { topologicalOrder } from './toposort.js';
  *   - a security group is created bare, and its rules synced once every group they name exists,
  *     so groups that reference each other do not deadlock;
  *   - a host is put in maintenance, the plan's own migrations leave it, the rest is evacuated,
- *     and only then is it upgraded or decommissioned.
+ *     and only then is it released, upgraded or decommissioned; a fixed layout is checked
+ *     against the host's node before any of that (check-host);
+ *   - a server leaving a host by evacuation waits for the plan's migrations of the other members
+ *     of its server groups (the diff counted on them being gone);
+ *   - a host that runs no nova-compute (a controller) goes after every other step of the plan:
+ *     the source needs its control plane until everything else is done.
  */
 export function buildStepGraph(changeSet: ChangeSet, source: Inventory, narrowing: Narrowing, lookup = new InventoryLookup(source)): StepGraph {
   const builder = new GraphBuilder(changeSet.changes, new SourceGraph(lookup));
@@ -45,6 +50,7 @@ class GraphBuilder {
   build(): Step[] {
     for (const change of this.changes) this.addSteps(change);
     for (const change of this.changes) this.linkDependencies(change);
+    this.linkControllersLast();
     for (const [id, deps] of this.dependencies) {
       const step = this.steps.get(id) as Step;
       step.dependsOn = [...new Set([...step.dependsOn, ...deps])].sort();
@@ -83,16 +89,31 @@ class GraphBuilder {
   private addHostSteps(change: Change): void {
     const host = change.host;
     if (!host) return;
-    const rank = { active: 0, maintenance: 1, evacuated: 2, upgraded: 3, decommissioned: 3 } as const;
+    const rank = { active: 0, maintenance: 1, evacuated: 2, released: 3, upgraded: 4, decommissioned: 4 } as const;
     let previous: string | undefined;
     const chain = (action: StepAction) => {
       const id = this.addStep(action, change, previous ? [previous] : []);
       previous = id;
     };
+    if (host.desired === 'upgraded' && host.fuel?.layout) chain('check-host');
     if (rank[host.current] < 1) chain('maintain-host');
     if (host.desired !== 'maintenance' && rank[host.current] < 2) chain('evacuate-host');
+    if (host.desired === 'released') chain('release-host');
     if (host.desired === 'upgraded') chain('upgrade-host');
     if (host.desired === 'decommissioned') chain('decommission-host');
+  }
+
+  /** A controller's first step waits for every step of everything else the plan does. */
+  private linkControllersLast(): void {
+    const isController = (c: Change) => c.kind === 'hypervisor' && c.host?.controller === true;
+    const others = this.changes.filter((c) => !isController(c)).flatMap((c) => this.stepsOf(c).map((s) => s.id));
+    for (const change of this.changes.filter(isController)) {
+      const first = this.stepsOf(change)[0];
+      if (!first) continue;
+      const deps = this.dependencies.get(first.id) ?? new Set<string>();
+      for (const id of others) deps.add(id);
+      this.dependencies.set(first.id, deps);
+    }
   }
 
   private linkDependencies(change: Change): void {
@@ -131,6 +152,18 @@ class GraphBuilder {
     const hostName = change.address.slice('hypervisor:'.length);
     const leaving = this.changes.filter((c) => c.action === 'migrate' && c.kind === 'server' && this.runsOn(c.address, hostName));
     this.dependOn(evacuate, leaving.map((c) => ({ address: c.address, why: 'leaves the host', order: true })));
+    this.dependOn(evacuate, this.migratingPeers(change.host?.servers ?? []).map((address) => ({ address, why: 'a server group peer leaves first', order: true })));
+  }
+
+  /** Servers the plan migrates that share a server group with one of `servers`. */
+  private migratingPeers(servers: readonly string[]): string[] {
+    if (servers.length === 0) return [];
+    const migrating = new Set(this.changes.filter((c) => c.action === 'migrate' && c.kind === 'server').map((c) => c.address));
+    const peers = this.graph.lookup.ofKind('server-group')
+      .map((g) => refList(g, 'members'))
+      .filter((members) => members.some((m) => servers.includes(m)))
+      .flatMap((members) => members.filter((m) => migrating.has(m)));
+    return [...new Set(peers)];
   }
 
   private runsOn(serverAddress: string, host: string): boolean {

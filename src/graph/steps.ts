@@ -10,10 +10,16 @@ export type StepAction =
   | 'sync-rules' // a security group's rules, once every group they name exists (breaks group cycles)
   | 'migrate-volume'
   | 'migrate-server' // the downtime step
+  | 'check-host' // reads only: a fixed layout against the node's disks and NICs, before any change
   | 'maintain-host' // disable nova-compute with a reason
   | 'evacuate-host' // move the servers that remain
-  | 'upgrade-host' // PXE, Fuel discover, assign, deploy, wait for nova-compute
+  | 'release-host' // services off the source, into Fuel's bootstrap, left unassigned
+  | 'upgrade-host' // into Fuel's bootstrap (BMC or Fuel), assign, deploy, wait for its services
   | 'decommission-host';
+
+/** The step actions of the Hosts wave (src/hosts runs them). */
+export const HOST_STEP_ACTIONS = ['check-host', 'maintain-host', 'evacuate-host', 'release-host', 'upgrade-host', 'decommission-host'] as const satisfies readonly StepAction[];
+export type HostStepAction = (typeof HOST_STEP_ACTIONS)[number];
 
 export interface Step {
   /** `<action>:<address>`, e.g. "create:network:demo/net-1"; unique in a plan. */

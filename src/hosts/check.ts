@@ -1,13 +1,15 @@
 import type { HostHardware } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import type { PowerDriver } from '../hardware/power.js';
-import type { FuelNodeMatch, HostReport } from './report.js';
+import type { FuelNodeMatch, HostReport, HostRow } from './report.js';
 
 /**
- * `pumphouse hosts --check`: asks each host's BMC for its power state and Fuel which node it
- * is (by MAC), all hosts at once (each BMC still gets one call at a time). A failure is a
- * finding on that host's row, not the end of the check: the operator sees every problem in one
- * run.
+ * `pumphouse hosts --check`: asks each host's BMC for its power state and Fuel which node it is,
+ * all hosts at once (each BMC still gets one call at a time). A BMC-managed host is found by its
+ * PXE MACs; a Fuel-managed one by its PXE MACs when pumphouse.yaml gives them, else by its node's
+ * name or fqdn (the node of the source environment, or the bootstrap node a release named after
+ * it). A failure is a finding on that host's row, not the end of the check: the operator sees
+ * every problem in one run.
  */
 
 /** What the check needs of a Fuel node (the Fuel client's node shape satisfies it). */
@@ -18,22 +20,28 @@ export interface FuelNodeView {
   cluster: number | null;
   roles: string[];
   fqdn?: string | null;
+  hostname?: unknown;
   mac: string;
   meta?: { interfaces?: Array<{ mac?: string }> };
 }
 
+export interface FuelView {
+  nodes: FuelNodeView[];
+  environments: Array<{ id: number; name: string }>;
+}
+
 export interface CheckDeps {
   powerDriver(host: HostHardware): PowerDriver;
-  /** Every node Fuel knows; undefined when pumphouse.yaml has no `fuel`. */
-  fuelNodes?: () => Promise<FuelNodeView[]>;
+  /** Every node Fuel knows and its environments; undefined when pumphouse.yaml has no `fuel`. */
+  fuel?: () => Promise<FuelView>;
 }
 
 export async function checkHosts(report: HostReport, hardware: Record<string, HostHardware>, deps: CheckDeps): Promise<HostReport> {
-  const fuel = deps.fuelNodes ? deps.fuelNodes().then((nodes) => ({ nodes }), (error: unknown) => ({ error: errorMessage(error) })) : undefined;
+  const fuel = deps.fuel ? deps.fuel().then((view) => ({ view }), (error: unknown) => ({ error: errorMessage(error) })) : undefined;
   const hosts = await Promise.all(report.hosts.map(async (row) => {
     const host = hardware[row.name] ?? hardware[row.serviceHost];
     const check: NonNullable<typeof row.check> = {};
-    if (host) {
+    if (host?.bmc) {
       try {
         check.power = await deps.powerDriver(host).powerState();
       } catch (error) {
@@ -42,16 +50,25 @@ export async function checkHosts(report: HostReport, hardware: Record<string, Ho
     }
     const known = await fuel;
     if (known && 'error' in known) check.fuelError = `Fuel: ${known.error}`;
-    else if (known) check.fuelNode = matchFuelNode(known.nodes, host?.pxeMacs ?? []);
+    else if (known) check.fuelNode = matchHostNode(known.view, row, host?.pxeMacs ?? []);
     return { ...row, check };
   }));
   return { ...report, hosts };
 }
 
-/** The node one of whose MACs is the host's; null when none is (or the host has no known MAC). */
-export function matchFuelNode(nodes: readonly FuelNodeView[], macs: readonly string[]): FuelNodeMatch | null {
+/** The host's node: by MAC when there are MACs, by name for a Fuel-managed host without; null when none. */
+export function matchHostNode(fuel: FuelView, row: Pick<HostRow, 'name' | 'serviceHost' | 'management'>, macs: readonly string[]): FuelNodeMatch | null {
+  const node = macs.length > 0 ? nodeWithAnyMac(fuel.nodes, macs) : row.management === 'fuel' ? nodeNamed(fuel.nodes, [row.name, row.serviceHost]) : undefined;
+  if (!node) return null;
+  const environment = node.cluster === null ? null : fuel.environments.find((e) => e.id === node.cluster)?.name ?? null;
+  return { id: node.id, name: node.name, fqdn: node.fqdn ?? null, status: node.status, cluster: node.cluster, environment, roles: node.roles };
+}
+
+function nodeWithAnyMac(nodes: readonly FuelNodeView[], macs: readonly string[]): FuelNodeView | undefined {
   const wanted = new Set(macs.map((m) => m.toLowerCase()));
-  if (wanted.size === 0) return null;
-  const node = nodes.find((n) => [n.mac, ...(n.meta?.interfaces ?? []).map((i) => i.mac)].some((mac) => typeof mac === 'string' && wanted.has(mac.toLowerCase())));
-  return node ? { id: node.id, name: node.name, fqdn: node.fqdn ?? null, status: node.status, cluster: node.cluster, roles: node.roles } : null;
+  return nodes.find((n) => [n.mac, ...(n.meta?.interfaces ?? []).map((i) => i.mac)].some((mac) => typeof mac === 'string' && wanted.has(mac.toLowerCase())));
+}
+
+function nodeNamed(nodes: readonly FuelNodeView[], names: readonly string[]): FuelNodeView | undefined {
+  return nodes.find((n) => [n.name, n.hostname, n.fqdn, n.fqdn?.split('.')[0]].some((x) => typeof x === 'string' && names.includes(x)));
 }

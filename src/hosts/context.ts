@@ -1,4 +1,4 @@
-import type { HostHardware } from '../config/types.js';
+import type { HostHardware, HostManagement } from '../config/types.js';
 import type { HostChange } from '../diff/changes.js';
 import { PumphouseError } from '../errors.js';
 import { StepAbortedError } from '../executor/executor.js';
@@ -22,10 +22,14 @@ export interface HostStepWorld {
   targetNova: NovaHostOps;
   /** pumphouse.yaml `hosts`. */
   hardware: Record<string, HostHardware>;
+  /** How a host is taken into Fuel's bootstrap: its `management`, else pumphouse.yaml's `host_management`. */
+  management(host: string): HostManagement;
   power: PowerFor;
   fuel?: FuelOps;
   /** pumphouse.yaml `fuel.environment`: where a plan's host goes unless it names another. */
   fuelEnvironment?: string;
+  /** pumphouse.yaml `fuel.source_environment`: the environment a Fuel-managed host's node must be in. */
+  fuelSourceEnvironment?: string;
   /** How long a PXE-booted host may take to appear in Fuel. @default 15 min */
   discoverTimeoutMs?: number;
   /** How long a provision or deployment may take. @default 2 h */
@@ -44,6 +48,9 @@ export const HOST_STEP_CODES = {
   noTemplate: 'PH1667',
   notServing: 'PH1668',
   otherEnvironment: 'PH1669',
+  sourcePending: 'PH1670',
+  noSourceNode: 'PH1671',
+  noDestination: 'PH1672',
 } as const;
 
 export function hostNameOf(address: string): string {

@@ -1,25 +1,21 @@
 import type { StepRunner } from '../executor/runner.js';
 import { hostNameOf, type HostStepContext } from './context.js';
+import { removeSourceServices } from './source-services.js';
 
 /**
- * `decommission-host`: the last wave, for the source's controllers and anything else that will
- * not serve the target as a compute node. Its services leave the source's Nova and, when
- * pumphouse.yaml names its BMC, the machine is powered off, ready to be added to the target
- * environment by hand (Fuel decides controllers' roles). Done when Nova no longer lists it.
+ * `decommission-host`: for a host that will not serve the target. Its services leave the source's
+ * Nova (nova-compute, or a controller's conductor and scheduler) and, when pumphouse.yaml names
+ * its BMC, the machine is powered off. Done when Nova lists no service on it.
  */
 export function decommissionRunner(h: HostStepContext): StepRunner {
   return {
     async observe(ctx) {
-      return { done: (await h.sourceNova.computeService(hostNameOf(ctx.step.address))) === undefined };
+      return { done: (await h.sourceNova.services(hostNameOf(ctx.step.address))).length === 0 };
     },
     async run(ctx) {
       const host = hostNameOf(ctx.step.address);
-      const service = await h.sourceNova.computeService(host);
-      if (service) {
-        ctx.progress({ phase: `removing ${host}'s nova-compute from the source` });
-        await h.sourceNova.deleteService(service);
-      }
-      if (h.hardware[host]) {
+      await removeSourceServices(ctx, h, host);
+      if (h.hardware[host]?.bmc) {
         const bmc = h.power(host);
         if ((await bmc.powerState()) === 'on') {
           ctx.progress({ phase: `powering ${host} off through ${bmc.description}` });
@@ -29,7 +25,8 @@ export function decommissionRunner(h: HostStepContext): StepRunner {
     },
     async verify(ctx) {
       const host = hostNameOf(ctx.step.address);
-      if (await h.sourceNova.computeService(host)) throw new Error(`${ctx.step.address}: the source still lists nova-compute on ${host}`);
+      const left = await h.sourceNova.services(host);
+      if (left.length > 0) throw new Error(`${ctx.step.address}: the source still lists ${left.map((s) => s.binary).join(', ')} on ${host}`);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { placeLeavingServers } from '../diff/host-placement.js';
 import { PumphouseError } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { HOST_STEP_CODES, hostChangeOf, hostNameOf, pollUntil, type HostStepContext } from './context.js';
@@ -15,7 +16,9 @@ import type { EvacuationMove, HostServerView } from './ports.js';
  * already on its way (MIGRATING, RESIZE, VERIFY_RESIZE) is waited for, not moved twice, so a
  * resumed step picks up where a killed one stopped. A server being deleted (its copy moved to
  * the target just before) is waited for, not moved: the host must not reboot under a delete.
- * Done when the host runs nothing.
+ * Done when the host runs nothing. Before `evacuate` forces a host down, what Nova says now is
+ * checked the way the plan was (diff/host-placement.ts): if a server has no enabled host that keeps
+ * its server group's rule and has room, nothing is forced down and the step fails naming it.
  */
 const MOVING = new Set(['MIGRATING', 'RESIZE', 'REBUILD']);
 
@@ -71,6 +74,9 @@ export function evacuateRunner(h: HostStepContext): StepRunner {
         });
       }
       if (change.evacuate === 'evacuate') {
+        // An evacuated server that finds no host ends in ERROR on a host that is down: each must
+        // have somewhere to go before the host is forced down and the first one is rebuilt.
+        await requireSomewhereToGo(h, ctx.step.address, host, servers.filter((s) => !MOVING.has(s.status)), change.to);
         const service = await h.sourceNova.computeService(host);
         if (service && !service.forcedDown && service.state === 'up') {
           ctx.progress({ phase: `forcing nova-compute on ${host} down (evacuate rebuilds its servers elsewhere)` });
@@ -90,4 +96,25 @@ export function evacuateRunner(h: HostStepContext): StepRunner {
       if (left.length > 0) throw new PumphouseError(HOST_STEP_CODES.serversRemain, `${ctx.step.address}: ${left.map((s) => `${s.name} (${s.status})`).join(', ')} still on ${host}`, { hint: 'run apply again; if a server cannot move, move or delete it by hand' });
     },
   };
+}
+
+/** @throws PH1672 when a server leaving `host` has no enabled host to go to (group rules, room) */
+async function requireSomewhereToGo(h: HostStepContext, address: string, host: string, servers: readonly HostServerView[], to: readonly string[]): Promise<void> {
+  const snapshot = await h.sourceNova.placementSnapshot();
+  const isHost = (hv: { name: string; serviceHost: string }): boolean => hv.name === host || hv.serviceHost === host;
+  const usable = snapshot.hypervisors.filter((hv) => hv.enabled && hv.up && !isHost(hv));
+  const unavailable = new Map(snapshot.hypervisors.filter((hv) => !isHost(hv) && !usable.includes(hv)).map((hv) => [hv.name, hv.enabled ? 'is down' : 'is disabled']));
+  const leavingHost = snapshot.hypervisors.find(isHost)?.name ?? host;
+  const homeless = placeLeavingServers({
+    hosts: usable.map((hv) => ({ name: hv.name, freeRamMb: hv.freeRamMb, freeDiskGb: hv.freeDiskGb })),
+    unavailable,
+    servers: snapshot.servers.map((s) => ({ key: s.id, name: s.name, host: s.host, ramMb: s.ramMb, diskGb: s.diskGb })),
+    groups: snapshot.groups,
+    leaving: [{ host: leavingHost, servers: servers.map((s) => s.id), to }],
+  });
+  if (homeless.length === 0) return;
+  const what = homeless.map((x) => `${x.server.name}${x.group ? ` (server group ${x.group.name}, ${x.group.policy})` : ''}: ${x.why}`);
+  throw new PumphouseError(HOST_STEP_CODES.noDestination, `${address}: not forcing ${host} down: ${homeless.length} server(s) would have nowhere to go — ${what.join('; ')}`, {
+    hint: 'nothing was forced down; move those servers (or their group\'s other members) first, or bring a host they may use back into service, then run apply again',
+  });
 }

@@ -1,15 +1,27 @@
-import { assignNetworksFrom, layoutDisksFrom, networksByName, nodeMacs, type FuelClient, type FuelNode, type FuelTask } from '../fuel/index.js';
+import {
+  assignNetworksFrom, fixedLayoutFor, fixedLayoutProblems, layoutDisksFrom, networksByName, nodeMacs,
+  type FuelClient, type FuelNode, type FuelTask,
+} from '../fuel/index.js';
 import type { FuelNodeRef, FuelOps, FuelTaskRef } from './ports.js';
 
 /**
- * FuelOps over the Fuel client: the upgrade step's view of the master. The layout copy reads
- * the template's disks and interfaces and the new node's, matches them by name and maps the
- * networks by name to the environment's ids (they differ between node groups).
+ * FuelOps over the Fuel client: the host steps' view of the master. The layout copy reads the
+ * template's disks and interfaces and the new node's, matches them by name and maps the networks
+ * by name to the environment's ids (they differ between node groups); a fixed layout is checked
+ * whole against the node before either PUT is sent.
  */
 export function fuelOps(client: FuelClient): FuelOps {
+  const networksOf = async (environmentId: number): Promise<Map<string, number>> => {
+    const environment = await client.cluster(environmentId);
+    return networksByName(await client.networkConfiguration(environmentId, environment.net_provider));
+  };
+  const hardwareOf = async (nodeId: number) => Promise.all([client.disks(nodeId), client.interfaces(nodeId)]);
   return {
     async environmentId(name) {
       return (await client.clusterByName(name)).id;
+    },
+    async environments() {
+      return (await client.clusters()).map((c) => ({ id: c.id, name: c.name }));
     },
     async nodes() {
       return (await client.nodes()).map(nodeRef);
@@ -20,20 +32,36 @@ export function fuelOps(client: FuelClient): FuelOps {
     async assign(environmentId, nodeId, roles) {
       await client.assign(environmentId, [{ id: nodeId, roles: [...roles] }]);
     },
+    async unassign(environmentId, nodeId) {
+      await client.unassign(environmentId, [nodeId]);
+    },
+    async rename(nodeId, name) {
+      await client.renameNode(nodeId, name);
+    },
     async copyLayout(nodeId, templateId, environmentId) {
       const [templateDisks, nodeDisks] = await Promise.all([client.disks(templateId), client.disks(nodeId)]);
       await client.setDisks(nodeId, layoutDisksFrom(templateDisks, nodeDisks));
-      const environment = await client.cluster(environmentId);
-      const [templateNics, nodeNics, networks] = await Promise.all([
-        client.interfaces(templateId), client.interfaces(nodeId), client.networkConfiguration(environmentId, environment.net_provider),
-      ]);
-      await client.setInterfaces(nodeId, assignNetworksFrom(templateNics, nodeNics, networksByName(networks)));
+      const [templateNics, nodeNics, networks] = await Promise.all([client.interfaces(templateId), client.interfaces(nodeId), networksOf(environmentId)]);
+      await client.setInterfaces(nodeId, assignNetworksFrom(templateNics, nodeNics, networks));
+    },
+    async fixedLayoutProblems(nodeId, layout, environmentId) {
+      const [[disks, nics], networks] = await Promise.all([hardwareOf(nodeId), networksOf(environmentId)]);
+      return fixedLayoutProblems(layout, disks, nics, networks);
+    },
+    async applyFixedLayout(nodeId, layout, environmentId) {
+      const [[disks, nics], networks] = await Promise.all([hardwareOf(nodeId), networksOf(environmentId)]);
+      const update = fixedLayoutFor(layout, disks, nics, networks);
+      await client.setDisks(nodeId, update.disks);
+      await client.setInterfaces(nodeId, update.interfaces);
     },
     async provision(environmentId, nodeId) {
       return taskRef(await client.provision(environmentId, [nodeId]));
     },
     async deploy(environmentId, nodeId) {
       return taskRef(await client.deploy(environmentId, [nodeId]));
+    },
+    async deployChanges(environmentId) {
+      return taskRef(await client.deployChanges(environmentId));
     },
     async task(id) {
       return taskRef(await client.task(id));
@@ -49,7 +77,7 @@ export function fuelOps(client: FuelClient): FuelOps {
 function nodeRef(node: FuelNode): FuelNodeRef {
   return {
     id: node.id, name: node.name, status: node.status, online: node.online, cluster: node.cluster,
-    roles: node.roles, pendingRoles: node.pending_roles, pendingAddition: node.pending_addition,
+    roles: node.roles, pendingRoles: node.pending_roles, pendingAddition: node.pending_addition, pendingDeletion: node.pending_deletion === true,
     fqdn: node.fqdn, hostname: typeof node['hostname'] === 'string' ? node['hostname'] : null,
     macs: [...nodeMacs(node)].map((m) => m.toLowerCase()), progress: node.progress, errorType: node.error_type,
   };

@@ -14,7 +14,7 @@ import { hostReport, type HostReport } from './report.js';
 /**
  * What `pumphouse hosts` and `GET /v1/hosts` show: the source's hypervisors from a discovery of
  * just what they need (hypervisors, services, servers, flavors), with pumphouse.yaml's hardware;
- * with `check`, each BMC's power state and the Fuel node with its MAC. Reads only.
+ * with `check`, each BMC's power state and the host's Fuel node. Reads only.
  */
 export async function surveyHosts(config: PumphouseConfig, events: EventSink, options: { check: boolean }): Promise<HostReport> {
   const cloud = await connect(config.source, { events, maxInFlight: config.settings.discovery.concurrency });
@@ -24,19 +24,20 @@ export async function surveyHosts(config: PumphouseConfig, events: EventSink, op
       label: config.source.label, events, pageSize: config.settings.discovery.pageSize,
       collectors: [flavorCollector, hypervisorCollector, computeServiceCollector, serverCollector],
     });
-    report = hostReport(inventory, config.hosts);
+    report = hostReport(inventory, config.hosts, config.hostManagement);
   } finally {
     cloud.close();
   }
   if (!options.check) return report;
   const fuel = config.fuel;
   return checkHosts(report, config.hosts, {
-    powerDriver: (host) => powerDriverFor(host.bmc),
+    powerDriver: (host) => powerDriverFor(host.bmc as NonNullable<typeof host.bmc>),
     ...(fuel ? {
-      fuelNodes: async () => {
+      fuel: async () => {
         const client = await connectFuel(fuelConnectOptions(fuel, events));
         try {
-          return await client.nodes();
+          const [nodes, clusters] = await Promise.all([client.nodes(), client.clusters()]);
+          return { nodes, environments: clusters.map((c) => ({ id: c.id, name: c.name })) };
         } finally {
           client.close();
         }

@@ -1,4 +1,4 @@
-import type { PumphouseConfig } from '../config/load.js';
+import { managementOf, type PumphouseConfig } from '../config/load.js';
 import { PumphouseError } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { connectFuel, fuelConnectOptions, type FuelClient } from '../fuel/index.js';
@@ -12,17 +12,19 @@ import type { FuelOps } from './ports.js';
 /**
  * The host steps' world from pumphouse.yaml and the apply's two clouds. Fuel is reached only
  * when a step first needs it (a plan that only puts hosts in maintenance never connects), and
- * each host's power driver is made once.
+ * each host's power driver is made once, when a step first needs it (a Fuel-managed host never).
  */
 export function hostStepWorld(config: PumphouseConfig, clouds: { source: Cloud; target: Cloud }, events: EventSink): HostStepWorld {
   const drivers = new Map<string, PowerDriver>();
   const power = (host: string): PowerDriver => {
-    const hardware = config.hosts[host];
-    if (!hardware) {
-      throw new PumphouseError(HARDWARE_CODES.noBmc, `pumphouse.yaml has no BMC for ${host}`, { hint: `add hosts.${host}.bmc: { driver: ipmitool | redfish, address, username, password: \${ENV_VAR} } to ${config.file}` });
+    const bmc = config.hosts[host]?.bmc;
+    if (!bmc) {
+      throw new PumphouseError(HARDWARE_CODES.noBmc, `pumphouse.yaml has no BMC for ${host}`, {
+        hint: `add hosts.${host}.bmc: { driver: ipmitool | redfish, address, username, password: \${ENV_VAR} } to ${config.file}, or hosts.${host}.management: fuel if the source's Fuel manages it`,
+      });
     }
     let driver = drivers.get(host);
-    if (!driver) drivers.set(host, (driver = powerDriverFor(hardware.bmc)));
+    if (!driver) drivers.set(host, (driver = powerDriverFor(bmc)));
     return driver;
   };
   const fuel = config.fuel;
@@ -30,10 +32,21 @@ export function hostStepWorld(config: PumphouseConfig, clouds: { source: Cloud; 
     sourceNova: novaHostOps(clouds.source),
     targetNova: novaHostOps(clouds.target),
     hardware: config.hosts,
+    management: (host) => managementOf(config, host),
     power,
-    ...(fuel ? { fuel: lazyFuel(() => connectFuel(fuelConnectOptions(fuel, events))), fuelEnvironment: fuel.environment } : {}),
+    ...(fuel ? {
+      fuel: lazyFuel(() => connectFuel(fuelConnectOptions(fuel, events))),
+      fuelEnvironment: fuel.environment,
+      ...(fuel.sourceEnvironment ? { fuelSourceEnvironment: fuel.sourceEnvironment } : {}),
+    } : {}),
   };
 }
+
+/** Every operation of FuelOps: the lazy wrapper forwards each (the compiler checks the list is whole). */
+const OPERATIONS = {
+  environmentId: true, environments: true, nodes: true, node: true, assign: true, unassign: true, rename: true, copyLayout: true,
+  fixedLayoutProblems: true, applyFixedLayout: true, provision: true, deploy: true, deployChanges: true, task: true, activeTask: true,
+} as const satisfies Record<keyof FuelOps, true>;
 
 /** FuelOps that connect on first use, once (a failed connection is tried again next time). */
 function lazyFuel(connect: () => Promise<FuelClient>): FuelOps {
@@ -48,15 +61,6 @@ function lazyFuel(connect: () => Promise<FuelClient>): FuelOps {
     }
     return ops;
   };
-  return {
-    environmentId: async (name) => (await get()).environmentId(name),
-    nodes: async () => (await get()).nodes(),
-    node: async (id) => (await get()).node(id),
-    assign: async (env, node, roles) => (await get()).assign(env, node, roles),
-    copyLayout: async (node, template, env) => (await get()).copyLayout(node, template, env),
-    provision: async (env, node) => (await get()).provision(env, node),
-    deploy: async (env, node) => (await get()).deploy(env, node),
-    task: async (id) => (await get()).task(id),
-    activeTask: async (env, name) => (await get()).activeTask(env, name),
-  };
+  const forward = (name: keyof FuelOps) => async (...args: unknown[]): Promise<unknown> => ((await get())[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+  return Object.fromEntries(Object.keys(OPERATIONS).map((name) => [name, forward(name as keyof FuelOps)])) as unknown as FuelOps;
 }

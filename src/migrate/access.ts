@@ -3,7 +3,7 @@ import type { ServiceClient } from '../openstack/http/service-client.js';
 import { collectAll, identity, isNotFound } from '../openstack/index.js';
 import { PumphouseError, errorMessage } from '../errors.js';
 import type { MigrationContext, TemporaryObjectRecord } from './context.js';
-import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from './owner-session.js';
+import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from './lent-keys.js';
 
 /**
  * Pumphouse's own access inside target projects. Servers, volumes and server groups are created
@@ -27,7 +27,7 @@ export async function grantOwnAccess(m: MigrationContext, projectId: string): Pr
   const id = `${projectId}/${userId}/${roleId}`;
   if (!m.ledger.temporaries()[grantKey(id)]) {
     if (await identity.roles.hasGrant(client, { projectId }, userId, roleId)) return;
-    if (!m.keepAdminGrants) await m.ledger.addTemporary(grantKey(id), temporaryGrant(id, projectId));
+    if (!m.keepAdminGrants) await m.ledger.addTemporary(grantKey(id), temporaryGrant(id, projectName(m, projectId)));
   }
   await identity.roles.grant(client, { projectId }, userId, roleId);
 }
@@ -91,6 +91,11 @@ async function adminRoleId(m: MigrationContext, projectId: string): Promise<stri
   return admin.id;
 }
 
-function temporaryGrant(id: string, projectId: string): TemporaryObjectRecord {
-  return { cloud: 'target', kind: TEMPORARY_GRANT_KIND, id, purpose: `admin role of Pumphouse's user on project ${projectId}, to work inside it`, createdAt: new Date().toISOString() };
+/** The project as the plan names it (`project:demo`), for `pumphouse state show`; else its target id. */
+function projectName(m: MigrationContext, projectId: string): string {
+  return m.changesOfKind('project').find((c) => m.targetIdOf(c.address) === projectId)?.address ?? `project ${projectId}`;
+}
+
+function temporaryGrant(id: string, project: string): TemporaryObjectRecord {
+  return { cloud: 'target', kind: TEMPORARY_GRANT_KIND, id, purpose: `admin role of Pumphouse's user on ${project}, to work inside it`, createdAt: new Date().toISOString() };
 }

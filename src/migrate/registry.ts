@@ -1,11 +1,8 @@
 import { UnsupportedStepError, type StepRunner } from '../executor/runner.js';
-import type { Step } from '../graph/steps.js';
+import { HOST_STEP_ACTIONS, type HostStepAction, type Step } from '../graph/steps.js';
 import type { ResourceKind } from '../inventory/model.js';
-import type { HostStepContext, HostStepWorld } from '../hosts/context.js';
-import { decommissionRunner } from '../hosts/decommission.js';
-import { evacuateRunner } from '../hosts/evacuate.js';
-import { maintainRunner } from '../hosts/maintain.js';
-import { upgradeRunner } from '../hosts/upgrade.js';
+import type { HostStepWorld } from '../hosts/context.js';
+import { hostRunners } from '../hosts/runners.js';
 import type { MigrationContext } from './context.js';
 import { flavorCopy, keypairCopy, serverGroupCopy } from './compute.js';
 import { copyRunner, type CopyKind } from './copy.js';
@@ -46,6 +43,9 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
   const copies = new Map<ResourceKind, StepRunner>();
   for (const [kind, copy] of Object.entries(COPIES) as Array<[ResourceKind, CopyKind]>) copies.set(kind, copyRunner(m, copy));
   return (step) => {
+    if ((HOST_STEP_ACTIONS as readonly string[]).includes(step.action)) {
+      return host?.[step.action as HostStepAction] ?? unsupported(step, `host steps need pumphouse.yaml's hosts and fuel; or exclude them with --exclude ${step.address}`);
+    }
     switch (step.action) {
       case 'create':
         if (step.kind === 'quota') return quota;
@@ -59,19 +59,10 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
         return volume;
       case 'migrate-server':
         return server;
-      case 'maintain-host':
-      case 'evacuate-host':
-      case 'upgrade-host':
-      case 'decommission-host':
-        return host?.[step.action] ?? unsupported(step, `host steps need pumphouse.yaml's hosts and fuel; or exclude them with --exclude ${step.address}`);
       default:
         return unsupported(step, `apply cannot ${step.action} yet; exclude it with --exclude ${step.address}`);
     }
   };
-}
-
-function hostRunners(h: HostStepContext): Record<'maintain-host' | 'evacuate-host' | 'upgrade-host' | 'decommission-host', StepRunner> {
-  return { 'maintain-host': maintainRunner(h), 'evacuate-host': evacuateRunner(h), 'upgrade-host': upgradeRunner(h), 'decommission-host': decommissionRunner(h) };
 }
 
 function unsupported(step: Step, hint: string): StepRunner {

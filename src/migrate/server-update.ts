@@ -1,5 +1,7 @@
 import { PumphouseError } from '../errors.js';
+import { isMarkKey } from '../diff/marks.js';
 import { isPowerState } from '../diff/power-state.js';
+import { compute } from '../openstack/index.js';
 import type { StepContext } from '../executor/runner.js';
 import type { MigrationContext } from './context.js';
 import { settleServer, type CopyState } from './server-power.js';
@@ -12,7 +14,11 @@ import { settleServer, type CopyState } from './server-power.js';
  */
 export async function updateServer(m: MigrationContext, id: string, after: Record<string, unknown>, tagsWithMarks: (tags: unknown) => string[], ctx: StepContext): Promise<void> {
   const client = await m.target.compute();
-  if ('metadata' in after) await client.post(client.url('servers', id, 'metadata'), { metadata: after['metadata'] }, { retrySafe: true });
+  if ('metadata' in after) {
+    // PUT replaces the whole set (POST only adds): keys added behind Pumphouse's back go, the marks stay.
+    const marks = Object.entries((await compute.servers.get(client, id)).metadata).filter(([key]) => isMarkKey(key));
+    await client.put(client.url('servers', id, 'metadata'), { metadata: { ...Object.fromEntries(marks), ...(after['metadata'] as Record<string, string>) } });
+  }
   if ('tags' in after) await client.put(client.url('servers', id, 'tags'), { tags: tagsWithMarks(after['tags']) });
   if ('description' in after) await client.put(client.url('servers', id), { server: { description: after['description'] } });
   await settleServer(m, ctx, id, copyState(ctx, after), `the copy of ${ctx.step.address}`);

@@ -127,7 +127,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       : volumes;
     // As its owner where Pumphouse can, so the copy is theirs (owner-session.ts).
     const session = await bootSession(m, ctx, source, projectId);
-    const created = await compute.servers.create(await session.cloud.compute(), {
+    const created = await session.cloud.compute().then((client) => compute.servers.create(client, {
       name: source.name,
       flavorRef: flavorId,
       ...(imageRef ? { imageRef } : {}),
@@ -142,7 +142,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       ...(a['configDrive'] === true ? { config_drive: true } : {}),
       ...(bdm.length > 0 ? { block_device_mapping_v2: bdm } : {}),
       ...(group && m.targetIdOf(group) ? { schedulerHints: { group: m.targetIdOf(group) as string } } : {}),
-    }).finally(() => session.release());
+    })).finally(() => session.release());
     m.ledger.setMapping(source.address, created.id);
     ctx.progress({ phase: 'waiting for the copy to be ACTIVE' });
     return created.id;

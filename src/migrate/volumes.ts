@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { blockStorage, collectAll, image } from '../openstack/index.js';
+import { blockStorage, collectAll, image, isNotFound } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, imageRecord } from './images.js';
 import { verifyReadBack } from './read-back.js';
@@ -69,8 +69,19 @@ export function volumeRunner(m: MigrationContext): StepRunner {
     const removals: Array<[string, () => Promise<void>]> = [];
     if (typeof c['targetImageId'] === 'string') removals.push([`image:${c['targetImageId']}`, async () => image.images.remove(await m.target.image(), c['targetImageId'] as string)]);
     if (typeof c['uploadImageId'] === 'string') removals.push([`image:${c['uploadImageId']}`, async () => image.images.remove(await m.source.image(), c['uploadImageId'] as string)]);
-    if (typeof c['cloneId'] === 'string') removals.push([`volume:${c['cloneId']}`, async () => blockStorage.volumes.remove(await m.source.blockStorage(), c['cloneId'] as string)]);
-    if (typeof c['snapshotId'] === 'string') removals.push([`snapshot:${c['snapshotId']}`, async () => blockStorage.snapshots.remove(await m.source.blockStorage(), c['snapshotId'] as string)]);
+    if (typeof c['cloneId'] === 'string') {
+      const cloneId = c['cloneId'];
+      removals.push([`volume:${cloneId}`, async () => {
+        const client = await m.source.blockStorage();
+        await blockStorage.volumes.remove(client, cloneId);
+        // The snapshot it was made from can go only once the clone is gone.
+        await wait(ctx, `temporary volume ${cloneId} being deleted`, () => blockStorage.volumes.get(client, cloneId).catch((error: unknown) => {
+          if (isNotFound(error)) return { status: 'deleted' };
+          throw error;
+        }), ['deleted']);
+      }]);
+    }
+    if (typeof c['snapshotId'] === 'string') removals.push([`volume-snapshot:${c['snapshotId']}`, async () => blockStorage.snapshots.remove(await m.source.blockStorage(), c['snapshotId'] as string)]);
     for (const [key, remove] of removals) {
       try {
         await remove();

@@ -65,8 +65,10 @@ export interface Classified {
   settable: readonly string[];
   /** Attributes that cannot be carried, with why. */
   lost: ReadonlyArray<{ attribute: string; why: string }>;
-  /** References the diff compares by address. */
+  /** References the diff compares by address and an update brings in line. */
   comparedReferences: ReadonlyArray<{ role: string; spec: ReferenceSpec }>;
+  /** Compared references fixed when the object is made: a difference is a conflict. */
+  fixedReferences: ReadonlyArray<{ role: string; spec: ReferenceSpec }>;
 }
 
 const classified = new Map<ResourceKind, Classified>();
@@ -77,11 +79,13 @@ export function classify(kind: ResourceKind): Classified {
   if (!result) {
     const entries = Object.entries(MODELS[kind].attributes) as Array<[string, AttributeSpec]>;
     const named = (...classes: FieldClass[]) => entries.filter(([, spec]) => classes.includes(spec.class)).map(([name]) => name);
+    const compared = Object.entries(MODELS[kind].references).filter(([, spec]) => spec.compared).map(([role, spec]) => ({ role, spec }));
     result = {
       essentials: named('key', 'essential'),
       settable: named('settable'),
       lost: entries.filter(([, spec]) => spec.class === 'lost').map(([attribute, spec]) => ({ attribute, why: spec.why ?? 'not carried' })),
-      comparedReferences: Object.entries(MODELS[kind].references).filter(([, spec]) => spec.compared).map(([role, spec]) => ({ role, spec })),
+      comparedReferences: compared.filter(({ spec }) => spec.fixed === undefined),
+      fixedReferences: compared.filter(({ spec }) => spec.fixed !== undefined),
     };
     classified.set(kind, result);
   }

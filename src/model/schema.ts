@@ -44,6 +44,12 @@ export interface ReferenceSpec {
   why: string;
   /** Whether the diff compares the reference (by the referenced object's address). */
   compared?: boolean;
+  /**
+   * For a compared reference no API call can change once the object exists (a server's owner is
+   * the user who booted it): why. A difference is then a conflict, like an essential attribute's,
+   * since no update could bring it back in line.
+   */
+  fixed?: string;
 }
 
 /**
@@ -91,4 +97,6 @@ export const byCloud = (why: string): ApiField => ({ to: 'cloud', why });
 export const notCarried = (why: string): ApiField => ({ to: 'lost', why });
 export const needs = (kind: ResourceKind, why: string, compared = false): ReferenceSpec => ({ kind, strength: 'needs', why, compared });
 export const weak = (kind: ResourceKind, why: string): ReferenceSpec => ({ kind, strength: 'weak', why, compared: true });
+/** A weak reference set when the object is made and never after (`fixed`: why). */
+export const weakFixed = (kind: ResourceKind, why: string, fixed: string): ReferenceSpec => ({ ...weak(kind, why), fixed });
 export const info = (kind: ResourceKind, why: string): ReferenceSpec => ({ kind, strength: 'info', why });

@@ -7,7 +7,9 @@ import { isPumphouseError } from '../errors.js';
 import {
   PLAN_API_VERSION,
   type DesiredState,
+  type FixedLayout,
   type FlavorPolicy,
+  type FuelPlacement,
   type HostSpec,
   type IdentitySpec,
   type ImagePolicy,
@@ -71,11 +73,24 @@ interface RawPlan {
     flavors?: RawCopyPolicy;
     volumes?: string[] | { names: string[] };
     maps?: { networks?: Record<string, string>; availabilityZones?: Record<string, string>; volumeTypes?: Record<string, string>; flavors?: Record<string, string> };
-    hosts?: Array<{ name: string; state: HostSpec['state']; evacuate?: HostSpec['evacuate']; to?: string[]; parallelism?: number; fuel?: { environment?: string; roles?: string[]; template?: string } }>;
+    hosts?: Array<{ name: string; state: HostSpec['state']; evacuate?: HostSpec['evacuate']; to?: string[]; parallelism?: number; abandon?: string[]; fuel?: { environment?: string; roles?: string[]; template?: string; layout?: FixedLayout } }>;
     parallelism?: { global?: number; perHost?: number };
   };
 }
 type RawCopyPolicy = 'referenced' | 'all' | string[] | { names: string[] };
+
+/**
+ * A host's Fuel placement as written. Absent roles stay absent: the diff makes them `compute`, or
+ * `controller` for a host that runs no nova-compute.
+ */
+function fuelPlacementOf(raw: { environment?: string; roles?: string[]; template?: string; layout?: FixedLayout }): FuelPlacement {
+  return {
+    ...(raw.roles ? { roles: raw.roles } : {}),
+    ...(raw.environment ? { environment: raw.environment } : {}),
+    ...(raw.template ? { template: raw.template } : {}),
+    ...(raw.layout ? { layout: { disks: raw.layout.disks ?? [], interfaces: raw.layout.interfaces ?? [] } } : {}),
+  };
+}
 
 /** Defaults filled in, shorthands expanded, locations kept. Input is schema-valid. */
 function toDesiredState(file: string, source: YamlSource): DesiredState {
@@ -103,7 +118,8 @@ function toDesiredState(file: string, source: YamlSource): DesiredState {
     evacuate: h.evacuate ?? 'live',
     to: h.to ?? [],
     ...(h.parallelism !== undefined ? { parallelism: h.parallelism } : {}),
-    ...(h.fuel ? { fuel: { roles: h.fuel.roles ?? ['compute'], ...(h.fuel.environment ? { environment: h.fuel.environment } : {}), ...(h.fuel.template ? { template: h.fuel.template } : {}) } } : {}),
+    abandon: h.abandon ?? [],
+    ...(h.fuel ? { fuel: fuelPlacementOf(h.fuel) } : {}),
   }));
   return {
     apiVersion: PLAN_API_VERSION,

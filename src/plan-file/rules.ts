@@ -26,6 +26,9 @@ export const RULES = {
   maintenanceToTarget: 'PH1334',
   passwordsFileUnused: 'PH1335',
   passwordsFileIsPlan: 'PH1336',
+  layoutAndTemplate: 'PH1337',
+  layoutContradiction: 'PH1338',
+  abandonUnused: 'PH1339',
 } as const;
 
 type Path = Array<string | number>;
@@ -90,6 +93,10 @@ function hostRules(hosts: readonly HostSpec[], raw: ReadonlyArray<Record<string,
     if (h.state !== 'upgraded' && h.fuel) report('warning', RULES.fuelUnused, [...at, 'fuel'], `spec.hosts[${i}].fuel is ignored: ${h.name} is to be ${h.state}, not upgraded`, 'remove fuel, or set state: upgraded', true);
     if (h.fuel && h.fuel.template === h.name) report('error', RULES.templateIsItself, [...at, 'fuel', 'template'], `spec.hosts[${i}].fuel.template is ${h.name} itself`, 'name a compute node that is already in the target cloud');
     if (h.state === 'maintenance') maintenanceRules(h, i, raw[i] ?? {}, report);
+    if (h.fuel?.layout) layoutRules(h, i, report);
+    if (h.abandon.length > 0 && (h.state === 'maintenance' || h.state === 'evacuated')) {
+      report('warning', RULES.abandonUnused, [...at, 'abandon'], `spec.hosts[${i}].abandon has no effect: ${h.name} stays in the source (${h.state})`, 'abandon matters only when the plan takes the source\'s last controller (released, upgraded or decommissioned); remove it', true);
+    }
     if (h.evacuate === 'target' && h.to.length > 0) report('error', RULES.destinationForTarget, [...at, 'to'], `spec.hosts[${i}]: evacuate: target sends the servers to the target cloud, so "to" source hosts contradict it`, 'remove `to`, or evacuate live/cold to the hosts it names', true);
     h.to.forEach((destination, j) => {
       if (destination === h.name) {
@@ -102,6 +109,28 @@ function hostRules(hosts: readonly HostSpec[], raw: ReadonlyArray<Record<string,
       }
     });
   });
+}
+
+/**
+ * A fixed layout is the whole layout: it cannot also copy a template's, and it must not contradict
+ * itself (what it says of the node's actual disks and NICs is checked against Fuel at apply time).
+ */
+function layoutRules(host: HostSpec, i: number, report: Report): void {
+  const at: Path = ['spec', 'hosts', i, 'fuel'];
+  const layout = host.fuel?.layout;
+  if (!layout) return;
+  if (host.fuel?.template) report('error', RULES.layoutAndTemplate, [...at, 'template'], `spec.hosts[${i}].fuel gives both a layout and a template to copy one from`, 'keep one: layout (the plan says it) or template (copied from that node)', true);
+  forEachDuplicate(layout.disks.map((d) => d.name), (j, name) => report('error', RULES.layoutContradiction, [...at, 'layout', 'disks', j, 'name'], `spec.hosts[${i}].fuel.layout names disk ${name} twice`, 'give each disk one entry'));
+  forEachDuplicate(layout.interfaces.map((n) => n.name), (j, name) => report('error', RULES.layoutContradiction, [...at, 'layout', 'interfaces', j, 'name'], `spec.hosts[${i}].fuel.layout names NIC ${name} twice`, 'give each NIC one entry'));
+  layout.disks.forEach((disk, j) => {
+    if (disk.volumes.filter((v) => v.size === 'rest').length > 1) report('error', RULES.layoutContradiction, [...at, 'layout', 'disks', j, 'volumes'], `spec.hosts[${i}].fuel.layout: disk ${disk.name} has more than one volume of size "rest"`, 'give all but one a size in MB');
+  });
+  const networks = layout.interfaces.flatMap((n, j) => n.networks.map((network) => ({ network, j })));
+  const seen = new Set<string>();
+  for (const { network, j } of networks) {
+    if (seen.has(network)) report('error', RULES.layoutContradiction, [...at, 'layout', 'interfaces', j, 'networks'], `spec.hosts[${i}].fuel.layout puts network ${network} on more than one NIC`, 'put each network on one NIC');
+    seen.add(network);
+  }
 }
 
 /** Maintenance only disables nova-compute: whatever says how servers leave the host is moot. */

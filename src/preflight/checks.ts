@@ -182,18 +182,27 @@ function apiFeatures(input: PreflightInput): PreflightCheck | undefined {
   return { check: 'api-features', status: 'ok', message: `the target's Nova (up to ${max}) has every feature the copies use` };
 }
 
-/** A host upgraded into the target copies its disk and network layout from a target compute node. */
+/**
+ * A host upgraded into the target copies its disk and network layout from a node of the target (a
+ * hypervisor, or a host running the target's Nova services, such as a controller), unless the plan
+ * gives the layout itself.
+ */
 function hostTemplates(input: PreflightInput): PreflightCheck | undefined {
   const upgrading = input.changes.filter((c) => c.action === 'host' && c.host?.desired === 'upgraded');
   if (upgrading.length === 0) return undefined;
-  const computeNodes = new Set(input.target.resources.filter((r) => r.kind === 'hypervisor').flatMap((r) => [r.name, String(r.attributes['serviceHost'] ?? '')]));
+  const targetHosts = new Set(input.target.resources.flatMap((r) => {
+    if (r.kind === 'hypervisor') return [r.name, String(r.attributes['serviceHost'] ?? '')];
+    return r.kind === 'compute-service' ? [String(r.attributes['host'] ?? '')] : [];
+  }).filter(Boolean));
+  const fixed = upgrading.filter((c) => c.host?.fuel?.layout).length;
   const templates = new Set(input.desired.hosts.flatMap((h) => (h.state === 'upgraded' && h.fuel?.template ? [h.fuel.template] : [])));
-  if (templates.size === 0) return { check: 'host-templates', status: 'ok', message: 'upgraded hosts copy the layout of a ready compute node of their Fuel environment' };
-  const missing = [...templates].filter((t) => !computeNodes.has(t)).sort();
+  const fixedNote = fixed > 0 ? `; ${fixed} host(s) with a fixed layout, checked against their node before any change` : '';
+  if (templates.size === 0) return { check: 'host-templates', status: 'ok', message: `upgraded hosts copy the layout of a ready node of their Fuel environment with the same roles${fixedNote}` };
+  const missing = [...templates].filter((t) => !targetHosts.has(t)).sort();
   if (missing.length > 0) {
-    return { check: 'host-templates', status: 'failed', message: `template node(s) ${missing.join(', ')} are not compute nodes of the target`, hint: `name a target hypervisor in spec.hosts[].fuel.template (the target has ${[...computeNodes].filter(Boolean).sort().join(', ') || 'none'})` };
+    return { check: 'host-templates', status: 'failed', message: `template node(s) ${missing.join(', ')} are not nodes of the target`, hint: `name a target hypervisor or controller in spec.hosts[].fuel.template (the target has ${[...targetHosts].sort().join(', ') || 'none'})` };
   }
-  return { check: 'host-templates', status: 'ok', message: `the template node(s) ${[...templates].sort().join(', ')} are compute nodes of the target` };
+  return { check: 'host-templates', status: 'ok', message: `the template node(s) ${[...templates].sort().join(', ')} are nodes of the target${fixedNote}` };
 }
 
 function movingResources(input: PreflightInput): InventoryResource[] {

@@ -143,13 +143,19 @@ export function writeSandboxConfig(dir: string, sandbox: Pick<Sandbox, 'source' 
   const config = {
     clouds_file: 'clouds.yaml', source: { cloud: sandbox.source.name }, target: { cloud: sandbox.target.name },
     ...(hardware ? {
-      fuel: hardware.fuelConfig,
-      hosts: Object.fromEntries(Object.entries(hardware.hosts).map(([name, host]) => [name, { bmc: host.bmc, pxe_macs: host.pxeMacs }])),
+      fuel: fuelSection(hardware.fuelConfig),
+      hosts: Object.fromEntries(Object.entries(hardware.hosts).map(([name, host]) => [name, host.management === 'fuel' ? { management: 'fuel' } : { bmc: host.bmc, pxe_macs: host.pxeMacs }])),
     } : {}),
   };
   // The Fuel and BMC passwords are the simulator's fixed ones (as in clouds.yaml): private all the same.
   writeFileSync(pumphouseYaml, header + YAML.stringify(config), { mode: 0o600 });
   return { cloudsYaml, pumphouseYaml };
+}
+
+/** pumphouse.yaml's `fuel` section (its keys are snake_case). */
+function fuelSection(fuel: SandboxHardware['fuelConfig']): Record<string, string> {
+  const { sourceEnvironment, ...rest } = fuel;
+  return { ...rest, ...(sourceEnvironment ? { source_environment: sourceEnvironment } : {}) };
 }
 
 /** A public image of synthetic bytes on `store`, owned by its admin project. */

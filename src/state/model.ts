@@ -7,7 +7,7 @@ export type { StepStatus };
 /** A step's progress. `error` says why it failed or was skipped; `checkpoint` lets a runner resume mid-step. No secrets. */
 export type StepRecord = StepProgressRecord;
 export type ServerDowntime = ServerDowntimeRecord;
-/** Snapshots, upload images… made for a copy, removed once it is verified (or by `pumphouse cleanup`). */
+/** Snapshots, upload images… made for a copy, Pumphouse's own admin role and lent keys: removed once done (or by `pumphouse cleanup`). */
 export type TemporaryObject = TemporaryObjectRecord;
 
 /**

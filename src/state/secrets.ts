@@ -75,9 +75,9 @@ export function configSecrets(config: {
   source: Parameters<typeof authSecrets>[0];
   target: Parameters<typeof authSecrets>[0];
   fuel?: { password: string };
-  hosts: Record<string, { bmc: { password: string } }>;
+  hosts: Record<string, { bmc?: { password: string } }>;
 }): string[] {
-  const hardware = [config.fuel?.password, ...Object.values(config.hosts).map((h) => h.bmc.password)];
+  const hardware = [config.fuel?.password, ...Object.values(config.hosts).map((h) => h.bmc?.password)];
   return [...authSecrets(config.source, config.target), ...hardware.filter((s): s is string => typeof s === 'string' && s.length > 0)];
 }
 

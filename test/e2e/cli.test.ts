@@ -154,10 +154,14 @@ test('pumphouse demo (npm start) runs the whole job on its own sandbox and exits
   assert.match(result.stdout, /== pumphouse discover/);
   assert.match(result.stdout, /^source: \d+ resources/m);
   assert.match(result.stdout, /^target: \d+ resources/m);
-  // The host wave end to end: cmp-3 starts serving the source, and ends as a Fuel compute node of the target.
-  assert.match(result.stdout, /== pumphouse hosts --check\n[^=]*cmp-3\s+enabled, up .* on\s+not in Fuel/);
-  for (const phase of [/evacuate-host:hypervisor:cmp-3/, /setting PXE as the next boot/, /register/, /provisioning node #6/, /deploying node #6/, /to serve the target/]) assert.match(result.stderr, phase);
-  assert.match(result.stdout, /cmp-3\s+not in the source .* node-6\.domain\.tld \(#6\) ready compute/);
+  // The host wave end to end, both ways: cmp-3 (a BMC) and cmp-1 (a node of the source's Fuel environment)
+  // start serving the source, and end as Fuel compute nodes of the target.
+  assert.match(result.stdout, /== pumphouse hosts --check[^\n]*\n[^=]*cmp-1\s+enabled, up .* Fuel\s+-\s+node-6\.domain\.tld \(#6\) ready compute in old-cloud/);
+  assert.match(result.stdout, /== pumphouse hosts --check[^\n]*\n[^=]*cmp-3\s+enabled, up .* redfish 127\.0\.0\.1:\d+\s+on\s+not in Fuel/);
+  for (const phase of [/evacuate-host:hypervisor:cmp-3/, /setting PXE as the next boot/, /register/, /provisioning node #9/, /deploying node #9/, /to serve the target/]) assert.match(result.stderr, phase);
+  for (const phase of [/evacuate-host:hypervisor:cmp-1/, /unassigning Fuel node #6 \(cmp-1\) from environment old-cloud/, /removing node #6 from environment old-cloud/, /register again/, /deploying node #10/]) assert.match(result.stderr, phase);
+  assert.match(result.stdout, /cmp-3\s+not in the source .* node-9\.domain\.tld \(#9\) ready compute in mos-9/);
+  assert.match(result.stdout, /cmp-1\s+not in the source .* node-10\.domain\.tld \(#10\) ready compute in mos-9/);
   assert.match(result.stdout, /\(again\)[\s\S]*No changes\./);
 });
 

@@ -117,7 +117,7 @@ describe('verification after apply', () => {
 
       const replanned = await planJson(w);
       assert.equal(replanned.changes.find((c) => c.address === 'server:demo/web-1')?.action, 'migrate', 'web-1 is not taken for moved');
-      const warning = replanned.diagnostics.find((d) => d.code === 'PH1411');
+      const warning = replanned.diagnostics.find((d) => d.code === 'PH1413');
       assert.equal(warning?.severity, 'warning');
       assert.match(warning?.summary ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(.*\) on the target, which is the copy of another source object/);
 

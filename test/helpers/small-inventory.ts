@@ -102,7 +102,7 @@ export function workload(index: number, fields: Partial<WorkloadSpec> = {}): Wor
 }
 
 export function host(name: string, fields: Partial<HostSpec> = {}): HostSpec {
-  return { name, location: { ...HERE, line: 30 }, state: 'upgraded', evacuate: 'live', to: [], fuel: { environment: 'mos-9', roles: ['compute'], template: 'node-4' }, ...fields };
+  return { name, location: { ...HERE, line: 30 }, state: 'upgraded', evacuate: 'live', to: [], abandon: [], fuel: { environment: 'mos-9', roles: ['compute'], template: 'node-4' }, ...fields };
 }
 
 export function desired(fields: Partial<DesiredState> = {}): DesiredState {

@@ -20,6 +20,8 @@ interface SandboxArgs {
   /** ms per asynchronous status transition (BUILD → ACTIVE, …); 0 = instant. */
   transitionMs?: number;
   benchImageMib?: number;
+  /** The source's controllers and all its hypervisors but the last are nodes of a Fuel environment, managed by Fuel. */
+  sourceFuel?: boolean;
 }
 
 /** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
@@ -39,6 +41,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
       .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' })
+      .option('source-fuel', { type: 'boolean', default: false, describe: 'make the source partly Fuel-built: its controllers and every hypervisor but the last are nodes of Fuel environment old-cloud, managed by Fuel (pumphouse.yaml says so); the last stays BMC-managed' })
       .option('bench-image-mib', { type: 'number', hidden: true, describe: 'add a public image bench-image of this many MiB to the source (bench:image)' })
       .option('transition-ms', { type: 'number', default: 50, describe: 'how long a status transition takes (BUILD → ACTIVE, queued → active, …); 0 = instant' }),
   run: async (context: CommandContext, args: SandboxArgs) => {
@@ -61,7 +64,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   },
 };
 
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib'>): Promise<Sandbox> {
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib' | 'sourceFuel'>): Promise<Sandbox> {
   if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
     throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
   }
@@ -80,7 +83,11 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale'
     ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
   };
   try {
-    return await startSandbox({ scenario: args.scenario, scale: args.scale, portBase: args.portBase, faults, ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}) });
+    return await startSandbox({
+      scenario: args.scenario, scale: args.scale, portBase: args.portBase, faults,
+      ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}),
+      ...(args.sourceFuel ? { hardware: { sourceFuel: true } } : {}),
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PumphouseError('PH0005', `port ${args.portBase} or ${args.portBase + 1} on 127.0.0.1 is in use`, {

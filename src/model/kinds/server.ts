@@ -1,4 +1,4 @@
-import { attrAndRef, byCloud, cloud, defineKind, ID, LINKS, NAME, attr, essential, info, needs, notCarried, ref, settable, weak } from '../schema.js';
+import { attrAndRef, byCloud, cloud, defineKind, ID, LINKS, NAME, attr, essential, info, needs, notCarried, ref, settable, weakFixed } from '../schema.js';
 
 export interface ServerFlavor {
   name: string | null;
@@ -75,7 +75,7 @@ export const serverModel = defineKind<ServerAttributes>({
     securityGroups: needs('security-group', 'security group'),
     volumes: needs('volume', 'volume'),
     serverGroup: needs('server-group', 'server group'),
-    owner: weak('user', 'owner user'),
+    owner: weakFixed('user', 'owner user', 'Nova cannot change a server’s owner once it is booted'),
     hypervisor: info('hypervisor', 'hypervisor'),
     host: info('compute-service', 'host'),
   },

@@ -3,13 +3,13 @@ import { painter } from '../streams.js';
 import { table } from './clouds.js';
 
 /**
- * `pumphouse hosts` for a human: a row per source hypervisor — its compute service, what it
- * still runs, its BMC and, after --check, the power state and the Fuel node it is — then the
- * problems the check found, each with its reason.
+ * `pumphouse hosts` for a human: a row per source host — its compute service (or that it is a
+ * controller), what it still runs, what manages it (its BMC, or Fuel) and, after --check, the
+ * power state and the Fuel node it is — then the problems the check found, each with its reason.
  */
 export function renderHostsHuman(report: HostReport, options: { color: boolean; checked: boolean }): string {
   const c = painter(options.color);
-  const head = ['HOST', 'SERVICE', 'SERVERS', 'VCPU', 'RAM', 'DISK', 'BMC', ...(options.checked ? ['POWER', 'FUEL NODE'] : [])];
+  const head = ['HOST', 'SERVICE', 'SERVERS', 'VCPU', 'RAM', 'DISK', 'MANAGED BY', ...(options.checked ? ['POWER', 'FUEL NODE'] : [])];
   const rows = report.hosts.map((h) => [
     h.name,
     serviceText(h),
@@ -17,15 +17,17 @@ export function renderHostsHuman(report: HostReport, options: { color: boolean; 
     String(h.servers.vcpus),
     `${(h.servers.ramMb / 1024).toFixed(1)} GiB`,
     `${h.servers.diskGb} GB`,
-    h.bmc ? `${h.bmc.driver} ${h.bmc.address}${h.bmc.port ? `:${h.bmc.port}` : ''}` : '-',
+    managedText(h),
     ...(options.checked ? [h.check?.power ?? (h.check?.powerError ? 'error' : '-'), fuelText(h)] : []),
   ]);
   const onSource = report.hosts.filter((h) => h.onSource).length;
   const configOnly = report.hosts.length - onSource;
-  const out = [c.bold(`Hypervisors of the ${report.cloud} cloud: ${onSource}${configOnly > 0 ? `, and ${configOnly} more host(s) pumphouse.yaml names` : ''}`), ''];
+  const controllers = report.hosts.filter((h) => h.controller).length;
+  const counted = `${onSource - controllers} hypervisor(s)${controllers > 0 ? ` and ${controllers} controller(s)` : ''}`;
+  const out = [c.bold(`Hosts of the ${report.cloud} cloud: ${counted}${configOnly > 0 ? `, and ${configOnly} more host(s) pumphouse.yaml names` : ''}`), ''];
   out.push(...table([head, ...rows]).map((line, i) => `  ${i === 0 ? c.dim(line) : line}`));
   const problems = report.hosts.flatMap((h) => [
-    ...(h.bmc ? [] : [`${h.name}: no BMC in pumphouse.yaml (hosts.${h.name}.bmc): it cannot be upgraded`]),
+    ...(h.bmc || h.management === 'fuel' ? [] : [`${h.name}: no BMC in pumphouse.yaml (hosts.${h.name}.bmc), and Fuel does not manage it: it cannot be upgraded or released`]),
     ...(!h.onSource && options.checked && h.check?.fuelNode === null ? [`${h.name}: pumphouse.yaml names it, but it is neither a hypervisor of the ${report.cloud} cloud nor a Fuel node (a typo?)`] : []),
     ...(h.check?.powerError ? [`${h.name}: ${h.check.powerError}`] : []),
     ...(h.check?.fuelError ? [`${h.name}: ${h.check.fuelError}`] : []),
@@ -34,8 +36,14 @@ export function renderHostsHuman(report: HostReport, options: { color: boolean; 
   return out.join('\n');
 }
 
+function managedText(h: HostRow): string {
+  const bmc = h.bmc ? `${h.bmc.driver} ${h.bmc.address}${h.bmc.port ? `:${h.bmc.port}` : ''}` : '-';
+  return h.management === 'fuel' ? `Fuel${h.bmc ? ` (BMC ${bmc})` : ''}` : bmc;
+}
+
 function serviceText(h: HostRow): string {
   if (!h.onSource) return 'not in the source';
+  if (h.controller) return 'controller (no nova-compute)';
   if (!h.service) return 'no nova-compute';
   const forced = h.service.forcedDown ? ', forced down' : '';
   const reason = h.service.disabledReason ? ` (${h.service.disabledReason})` : '';
@@ -46,5 +54,6 @@ function fuelText(h: HostRow): string {
   const node = h.check?.fuelNode;
   if (node === undefined) return h.check?.fuelError ? 'error' : '-';
   if (node === null) return 'not in Fuel';
-  return `${node.fqdn ?? node.name} (#${node.id}) ${node.status}${node.roles.length > 0 ? ` ${node.roles.join(',')}` : ''}`;
+  const where = node.environment ? ` in ${node.environment}` : node.cluster === null ? ', unassigned' : '';
+  return `${node.fqdn ?? node.name} (#${node.id}) ${node.status}${node.roles.length > 0 ? ` ${node.roles.join(',')}` : ''}${where}`;
 }

@@ -19,7 +19,10 @@ export function renderPlanHuman(plan: ExecutionPlan, options: { color: boolean; 
   out.push(c.bold(`Plan "${plan.plan.name}" (${plan.plan.file}): ${plan.inventories.source.cloud} → ${plan.inventories.target.cloud}`));
   for (const d of plan.diagnostics) out.push(d.severity === 'error' ? c.red(formatDiagnostic(d)) : c.yellow(formatDiagnostic(d)));
   if (!hasChanges(plan)) {
-    if (plan.applyable) out.push('', `Every selected object is already on the target as desired (${plan.summary.noop} checked).`);
+    const lost = lostLines(plan);
+    if (plan.applyable && lost.length === 0) out.push('', `Every selected object is already on the target as desired (${plan.summary.noop} checked).`);
+    // An existing copy that differs only where no API can change it (a server's owner).
+    else if (plan.applyable) out.push('', `Every selected object is already on the target (${plan.summary.noop} checked); no update can change this:`, ...lost);
     out.push('', c.bold(summaryLine(plan)));
     return out.join('\n');
   }
@@ -37,11 +40,8 @@ export function renderPlanHuman(plan: ExecutionPlan, options: { color: boolean; 
       out.push(`  ${mark} ${check.check}: ${check.message}${check.hint ? c.dim(` — ${check.hint}`) : ''}`);
     }
   }
-  const lost = plan.changes.filter((ch) => ch.willNotSurvive.length > 0);
-  if (lost.length > 0) {
-    out.push('', c.bold('Will not survive the move'));
-    for (const change of lost) for (const item of change.willNotSurvive) out.push(`  - ${change.address}: ${item}`);
-  }
+  const lost = lostLines(plan);
+  if (lost.length > 0) out.push('', c.bold('Will not survive the move'), ...lost);
   if (plan.summary.migrate > 0) {
     out.push('', `Data to copy: ${formatBytes(plan.summary.bytes)}; estimated downtime per server adds up to ${formatDuration(plan.summary.downtimeSeconds)}.`);
   }
@@ -105,4 +105,9 @@ export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** The "Will not survive" list: one line per loss, by object. */
+function lostLines(plan: ExecutionPlan): string[] {
+  return plan.changes.flatMap((change) => change.willNotSurvive.map((item) => `  - ${change.address}: ${item}`));
 }

@@ -164,9 +164,11 @@ export class FuelSimulator {
   /**
    * A node already deployed with `roles` on `machine` (as if provisioned and deployed earlier):
    * status ready, fqdn set, default NIC assignment and volumes; the environment becomes operational.
+   * `name` renames it (as an operator does in the Fuel UI); default `Untitled (<mac tail>)`.
    */
-  addReadyNode(machine: Machine, clusterId: number, roles: readonly string[]): Record<string, unknown> {
+  addReadyNode(machine: Machine, clusterId: number, roles: readonly string[], name?: string): Record<string, unknown> {
     const node = registerNode(this.store, agentBody(machine, leaseAdminIp(this.ips)), machine.name);
+    if (name !== undefined) node.name = name;
     const cluster = this.store.cluster(clusterId);
     joinCluster(this.store, node, clusterId, []);
     node.roles = [...roles];
@@ -274,10 +276,16 @@ export class FuelSimulator {
     for (const listener of this.readyListeners) listener(event);
   }
 
-  /** An erased node's machine reboots into bootstrap and registers again, with a new id. */
+  /**
+   * An erased node's machine reboots into bootstrap (Astute's erase_node sets network boot and
+   * reboots it): a PXE boot of the world's machine, so everything watching the world sees it, and
+   * its agent registers it again, with a new id. A machine that is off stays off.
+   */
   private rebootIntoBootstrap(node: SimNode): void {
     const machine = node.machine ? this.world?.get(node.machine) : undefined;
-    if (machine && machine.power === 'on') this.scheduleAgent(machine);
+    if (!this.world || !machine || machine.power !== 'on') return;
+    this.world.setBootOverride(machine.name, 'pxe');
+    this.world.reset(machine.name);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,11 +1,16 @@
 /**
- * The sandbox's physical side: a machine per source hypervisor, per target compute node and per
- * target controller; a Redfish BMC for each source hypervisor; and a Fuel master whose
+ * The sandbox's physical side: a machine per source hypervisor and controller, per target compute
+ * node and per target controller; a Redfish BMC for each source machine; and a Fuel master whose
  * environment already holds the target's controllers and compute nodes (so its node ids line up
- * with the target's `node-<id>.domain.tld` hypervisors). The parts meet through the world:
+ * with the target's `node-<id>.domain.tld` hypervisors). With `sourceFuel`, the source is partly
+ * Fuel-built too: its controllers and every hypervisor but the last are ready nodes of a second
+ * environment, `old-cloud`, named after their hosts, and pumphouse.yaml says Fuel manages them;
+ * the last hypervisor stays BMC-managed, so both ways are in one world. The parts meet through
+ * the world:
  *   - a source machine that boots (into Fuel's bootstrap, or at all) has left the source cloud:
- *     its nova-compute goes down there;
- *   - a node Fuel finishes deploying becomes a nova-compute and hypervisor of the target.
+ *     its Nova services go down there;
+ *   - a node Fuel finishes deploying joins the target: a compute node as a nova-compute and
+ *     hypervisor, a controller with the Nova control services.
  */
 import { randomUUID } from 'node:crypto';
 import type { SimCloud } from '../cloud.js';
@@ -15,6 +20,8 @@ import { RedfishBmcSimulator } from './redfish-bmc.js';
 import { HardwareWorld, type Machine } from './world.js';
 
 export const SANDBOX_FUEL_ENVIRONMENT = 'mos-9';
+/** The source's own Fuel environment, with `sourceFuel`. */
+export const SANDBOX_SOURCE_FUEL_ENVIRONMENT = 'old-cloud';
 /** Fixed, documented credentials of loopback-only simulated hardware (like the sandbox's admin password). */
 export const SANDBOX_FUEL_CREDENTIALS = { username: 'admin', password: 'sandbox-fuel-admin' } as const;
 export const SANDBOX_BMC_CREDENTIALS = { username: 'root', password: 'sandbox-bmc-root' } as const;
@@ -26,10 +33,14 @@ export interface SandboxHardwareOptions {
   /** Fuel task clock: each provision or deployment takes tickMs × tickCount. @default 150 × 10 */
   tickMs?: number;
   tickCount?: number;
+  /** The source's controllers and all its hypervisors but the last are nodes of Fuel environment `old-cloud`, managed by Fuel. @default false */
+  sourceFuel?: boolean;
 }
 
+/** What pumphouse.yaml says of one source host: its BMC and PXE MACs, or only that Fuel manages it. */
 export interface SandboxHost {
-  bmc: { driver: 'redfish'; address: string; port: number; scheme: 'http'; username: string; password: string };
+  management: 'bmc' | 'fuel';
+  bmc?: { driver: 'redfish'; address: string; port: number; scheme: 'http'; username: string; password: string };
   pxeMacs: string[];
 }
 
@@ -38,7 +49,7 @@ export interface SandboxHardware {
   fuel: FuelSimulator;
   bmcs: RedfishBmcSimulator;
   /** What pumphouse.yaml's `fuel` section says. */
-  fuelConfig: { url: string; username: string; password: string; environment: string };
+  fuelConfig: { url: string; username: string; password: string; environment: string; sourceEnvironment?: string };
   /** What pumphouse.yaml's `hosts` section says, by source hypervisor. */
   hosts: Record<string, SandboxHost>;
   stop(): Promise<void>;
@@ -51,26 +62,22 @@ export async function startSandboxHardware(source: SimCloud, target: SimCloud, o
   try {
     await fuel.listen(0);
     const environment = Number(fuel.addEnvironment(SANDBOX_FUEL_ENVIRONMENT)['id']);
-    for (let n = 1; n <= CONTROLLERS; n++) fuel.addReadyNode(world.add(machine(`ctl-${n}`, 0x20 + n)), environment, ['controller']);
+    for (let n = 1; n <= CONTROLLERS; n++) fuel.addReadyNode(world.add(machine(`node-${n}.${DNS_DOMAIN}`, 0x20 + n)), environment, ['controller']);
     for (const hypervisor of target.store.hypervisors.all().sort((a, b) => a.hostname.localeCompare(b.hostname))) {
       fuel.addReadyNode(world.add(machine(hypervisor.hostname, 0x40 + hypervisor.legacyId, hypervisor)), environment, ['compute']);
     }
-    const hosts: Record<string, SandboxHost> = {};
-    for (const [index, hypervisor] of source.store.hypervisors.all().entries()) {
-      const m = world.add(machine(hypervisor.hostname, 0x10 + index, hypervisor));
-      const bmc = await bmcs.addBmc(m.name, SANDBOX_BMC_CREDENTIALS);
-      hosts[m.name] = { bmc: bmc.spec as SandboxHost['bmc'], pxeMacs: m.nics.filter((nic) => nic.pxe).map((nic) => nic.mac) };
-    }
+    const hosts = await addSourceMachines(source, world, bmcs, options.sourceFuel ? fuel : undefined);
     fuel.attachWorld(world, { discoverDelayMs: options.discoverDelayMs ?? 2000 });
     world.onBoot(({ machine: booted }) => leaveSource(source.store, booted.name));
     fuel.onNodeReady(({ node, machine: name }) => {
       const fqdn = typeof node['fqdn'] === 'string' ? node['fqdn'] : undefined;
       const m = name ? world.get(name) : undefined;
-      if (fqdn && m) joinTarget(target.store, fqdn, m);
+      const roles = Array.isArray(node['roles']) ? (node['roles'] as string[]) : [];
+      if (fqdn && m && Number(node['cluster']) === environment) joinTarget(target.store, fqdn, m, roles);
     });
     return {
       world, fuel, bmcs, hosts,
-      fuelConfig: { url: fuel.url, ...SANDBOX_FUEL_CREDENTIALS, environment: SANDBOX_FUEL_ENVIRONMENT },
+      fuelConfig: { url: fuel.url, ...SANDBOX_FUEL_CREDENTIALS, environment: SANDBOX_FUEL_ENVIRONMENT, ...(options.sourceFuel ? { sourceEnvironment: SANDBOX_SOURCE_FUEL_ENVIRONMENT } : {}) },
       stop: async () => {
         await Promise.all([bmcs.close(), fuel.close()]);
       },
@@ -79,6 +86,36 @@ export async function startSandboxHardware(source: SimCloud, target: SimCloud, o
     await Promise.allSettled([bmcs.close(), fuel.close()]);
     throw error;
   }
+}
+
+const DNS_DOMAIN = 'domain.tld';
+const CONTROL_BINARIES = new Set(['nova-conductor', 'nova-scheduler']);
+
+/**
+ * A machine and a BMC per source hypervisor and controller. With `fuel` (the Fuel-built source),
+ * the controllers and every hypervisor but the last become ready nodes of `old-cloud` named after
+ * their hosts, and are Fuel-managed; the others are BMC-managed.
+ */
+async function addSourceMachines(source: SimCloud, world: HardwareWorld, bmcs: RedfishBmcSimulator, fuel: FuelSimulator | undefined): Promise<Record<string, SandboxHost>> {
+  const hypervisors = source.store.hypervisors.all();
+  const controllers = [...new Set(source.store.computeServices.all().filter((s) => CONTROL_BINARIES.has(s.binary)).map((s) => s.host))]
+    .filter((host) => !hypervisors.some((h) => h.hostname === host)).sort();
+  const sourceEnvironment = fuel ? Number(fuel.addEnvironment(SANDBOX_SOURCE_FUEL_ENVIRONMENT)['id']) : undefined;
+  const byFuel = new Set(fuel ? [...controllers, ...hypervisors.slice(0, -1).map((h) => h.hostname)] : []);
+  const hosts: Record<string, SandboxHost> = {};
+  const add = async (name: string, index: number, sized: { vcpus: number; memoryMb: number } | undefined, roles: string[]): Promise<void> => {
+    const m = world.add(machine(name, index, sized));
+    const bmc = await bmcs.addBmc(m.name, SANDBOX_BMC_CREDENTIALS);
+    if (fuel && sourceEnvironment !== undefined && byFuel.has(name)) {
+      fuel.addReadyNode(m, sourceEnvironment, roles, name);
+      hosts[name] = { management: 'fuel', pxeMacs: [] };
+    } else {
+      hosts[name] = { management: 'bmc', bmc: bmc.spec as NonNullable<SandboxHost['bmc']>, pxeMacs: m.nics.filter((nic) => nic.pxe).map((nic) => nic.mac) };
+    }
+  };
+  for (const [index, hypervisor] of hypervisors.entries()) await add(hypervisor.hostname, 0x10 + index, hypervisor, ['compute']);
+  for (const [index, controller] of controllers.entries()) await add(controller, 0x30 + index, undefined, ['controller']);
+  return hosts;
 }
 
 /**
@@ -97,22 +134,25 @@ function machine(name: string, index: number, sized?: { vcpus: number; memoryMb:
   };
 }
 
-/** A host that rebooted is no longer the source's hypervisor: its nova-compute stops reporting. */
+/** A host that rebooted is no longer serving the source: its Nova services stop reporting. */
 function leaveSource(store: CloudStore, host: string): void {
-  const service = store.computeServices.all().find((s) => s.host === host && s.binary === 'nova-compute');
-  if (service) store.computeServices.update(service, (s) => { s.state = 'down'; });
+  for (const service of store.computeServices.all().filter((s) => s.host === host)) store.computeServices.update(service, (s) => { s.state = 'down'; });
   const hypervisor = store.hypervisors.all().find((h) => h.hostname === host);
   if (hypervisor) store.hypervisors.update(hypervisor, (h) => { h.state = 'down'; });
 }
 
-/** A node Fuel deployed as compute: its nova-compute registers with the target, enabled and up. */
-function joinTarget(store: CloudStore, hostname: string, m: Machine): void {
-  if (store.computeServices.all().some((s) => s.host === hostname && s.binary === 'nova-compute')) return;
+/** A node Fuel deployed: as compute, a nova-compute and hypervisor; as controller, the Nova control services. */
+function joinTarget(store: CloudStore, hostname: string, m: Machine, roles: readonly string[]): void {
   const next = (rows: ReadonlyArray<{ legacyId: number }>) => rows.reduce((max, r) => Math.max(max, r.legacyId), 0) + 1;
-  store.computeServices.insert({
-    id: randomUUID(), legacyId: next(store.computeServices.all()), binary: 'nova-compute', host: hostname, zone: 'nova',
-    status: 'enabled', state: 'up', disabledReason: null, forcedDown: false, updatedAt: Date.now(),
-  });
+  const binaries = [...(roles.includes('controller') ? ['nova-scheduler', 'nova-conductor'] : []), ...(roles.includes('compute') ? ['nova-compute'] : [])];
+  for (const binary of binaries) {
+    if (store.computeServices.all().some((s) => s.host === hostname && s.binary === binary)) continue;
+    store.computeServices.insert({
+      id: randomUUID(), legacyId: next(store.computeServices.all()), binary, host: hostname, zone: binary === 'nova-compute' ? 'nova' : 'internal',
+      status: 'enabled', state: 'up', disabledReason: null, forcedDown: false, updatedAt: Date.now(),
+    });
+  }
+  if (!roles.includes('compute') || store.hypervisors.all().some((h) => h.hostname === hostname)) return;
   store.hypervisors.insert({
     id: randomUUID(), legacyId: next(store.hypervisors.all()), hostname, host: hostname, state: 'up', status: 'enabled',
     hypervisorType: 'QEMU', hypervisorVersion: 6002000, hostIp: `192.168.0.${100 + next(store.hypervisors.all())}`,

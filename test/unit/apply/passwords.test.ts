@@ -30,6 +30,23 @@ test('a resumed apply adds to the passwords file: the first run\'s passwords sta
   }
 });
 
+test('passwords recorded at once (parallel user steps): each is in the file once its record returns', async () => {
+  const files = tempFiles({});
+  try {
+    const path = files.path('wave.passwords.yaml');
+    const sink = await PasswordsFile.open(path);
+    const names = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+    // Each record is checked the moment it returns: then its user is made on the target.
+    await Promise.all(names.map(async (name) => {
+      await sink.record(name, `pw-${name}`);
+      assert.equal(usersIn(path)[name], `pw-${name}`, `${name} is in the file when its record returns`);
+    }));
+    assert.deepEqual(Object.keys(usersIn(path)).sort(), [...names].sort());
+  } finally {
+    files.cleanup();
+  }
+});
+
 test('a passwords file that is not Pumphouse\'s is refused, never overwritten', async () => {
   const files = tempFiles({ 'p.yaml': '- a list, not the users mapping\n' });
   try {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../../src/config/load.js';
+import { loadConfig, managementOf } from '../../../src/config/load.js';
 import { PumphouseError } from '../../../src/errors.js';
 import { tempFiles } from '../../helpers/tmp.js';
 
@@ -179,8 +179,11 @@ test('samples/config.yaml is valid and documents a working configuration', () =>
   assert.equal(config.target.cacert, '/etc/ssl/certs/new-cloud-ca.pem');
   assert.equal(config.settings.timeoutMs, 60_000);
   assert.equal(config.fuel?.environment, 'mos-9');
-  assert.deepEqual(Object.keys(config.hosts), ['cmp-3', 'cmp-4']);
-  assert.equal(config.hosts['cmp-4']?.bmc.password, 'b');
+  assert.equal(config.fuel?.sourceEnvironment, 'old-cloud');
+  assert.deepEqual(Object.keys(config.hosts), ['cmp-3', 'cmp-4', 'cmp-5', 'ctl-1']);
+  assert.equal(config.hosts['cmp-4']?.bmc?.password, 'b');
+  assert.deepEqual(Object.values(config.hosts).map((h) => h.management), ['bmc', 'bmc', 'fuel', 'bmc']);
+  assert.deepEqual(config.hosts['cmp-5'], { name: 'cmp-5', management: 'fuel', pxeMacs: [] }, 'a Fuel-managed host needs no BMC and no PXE MAC');
 });
 
 test('settings.http and settings.serve: limits applied to both clouds; the deadline defaults to twice the timeout', () => {
@@ -232,13 +235,45 @@ hosts:
     const config = loadConfig(t.path('pumphouse.yaml'), { FUEL_PASSWORD: 'fuel-secret', BMC_PASSWORD: 'bmc-secret' });
     assert.deepEqual(config.fuel, { url: 'http://10.20.0.2:8000', username: 'admin', password: 'fuel-secret', environment: 'mos-9', verify: true, timeoutMs: 60_000, deadlineMs: 120_000, maxResponseBytes: 64 * 1024 * 1024 });
     assert.deepEqual(config.hosts['cmp-3'], {
-      name: 'cmp-3', pxeMacs: ['52:54:00:aa:00:03'],
+      name: 'cmp-3', management: 'bmc', pxeMacs: ['52:54:00:aa:00:03'],
       bmc: { driver: 'ipmitool', address: '10.0.0.13', username: 'admin', password: 'bmc-secret', cipherSuite: 17 },
     });
     assert.deepEqual(config.hosts['cmp-4']?.bmc, { driver: 'redfish', address: 'bmc-4.example.com', username: 'root', password: 'bmc-secret', verifyTls: false, timeoutMs: 5000, maxResponseBytes: 64 * 1024 * 1024 });
     const error = expectError(() => loadConfig(t.path('bad.yaml'), {}), 'PH1107');
     assert.equal(error.location?.line, 6);
     assert.match(error.message, /driver/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('host management: host_management is every host\'s default, an entry overrides it; a Fuel-managed host needs no BMC', () => {
+  const t = tempFiles({
+    'clouds.yaml': CLOUDS,
+    'secure.yaml': SECURE,
+    'pumphouse.yaml': `clouds_file: clouds.yaml
+source: { cloud: old }
+target: { cloud: new }
+fuel: { url: http://10.20.0.2:8000, environment: mos-9, source_environment: old-env }
+host_management: fuel
+hosts:
+  cmp-1: {}
+  cmp-2:
+    management: bmc
+    bmc: { driver: redfish, address: bmc-2.example.com, username: root, password: x }
+    pxe_macs: ["52:54:00:aa:00:02"]
+`,
+    'bad.yaml': 'clouds_file: clouds.yaml\nsource: { cloud: old }\ntarget: { cloud: new }\nhost_management: ipmi\n',
+  });
+  try {
+    const config = loadConfig(t.path('pumphouse.yaml'), {});
+    assert.equal(config.hostManagement, 'fuel');
+    assert.equal(config.fuel?.sourceEnvironment, 'old-env');
+    assert.deepEqual(config.hosts['cmp-1'], { name: 'cmp-1', management: 'fuel', pxeMacs: [] });
+    assert.equal(config.hosts['cmp-2']?.management, 'bmc');
+    assert.deepEqual(['cmp-1', 'cmp-2', 'cmp-9'].map((h) => managementOf(config, h)), ['fuel', 'bmc', 'fuel'], 'a host pumphouse.yaml does not name takes the default');
+    const error = expectError(() => loadConfig(t.path('bad.yaml'), {}), 'PH1107');
+    assert.equal(error.location?.line, 4);
   } finally {
     t.cleanup();
   }

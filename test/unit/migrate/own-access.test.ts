@@ -22,6 +22,7 @@ function adminRolesOnItOps(store: CloudStore): string[] {
 class CheckingDocument extends MemoryDocument {
   readonly seenBeforeGrant: string[] = [];
   readonly grantedBeforeRecord: string[] = [];
+  readonly purposes: string[] = [];
   constructor(private readonly target: () => CloudStore) {
     super();
   }
@@ -31,6 +32,7 @@ class CheckingDocument extends MemoryDocument {
     for (const [key, record] of Object.entries(this.state.temporaries)) {
       if (before.has(key) || record.kind !== 'role-assignment') continue;
       const [projectId, userId, roleId] = (record.id ?? '').split('/') as [string, string, string];
+      this.purposes.push(record.purpose);
       (this.target().roleIdsOn(userId, { projectId }).includes(roleId) ? this.grantedBeforeRecord : this.seenBeforeGrant).push(key);
     }
   }
@@ -55,6 +57,7 @@ describe("Pumphouse's own admin role on target projects", () => {
     assert.equal(target.servers.by('name', 'ops-bastion').length, 1, 'the server was created inside it-ops');
     assert.equal(checking.seenBeforeGrant.length, 1, 'one temporary grant, recorded before it existed');
     assert.deepEqual(checking.grantedBeforeRecord, []);
+    assert.deepEqual(checking.purposes, ["admin role of Pumphouse's user on project:it-ops, to work inside it"]);
     assert.deepEqual(adminRolesOnItOps(target), [], 'no admin grant is left on it-ops');
     assert.deepEqual(checking.state.temporaries, {});
 

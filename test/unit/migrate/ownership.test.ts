@@ -67,3 +67,32 @@ describe('who owns the copies', () => {
     assert.deepEqual(keypairsOf(target, 'admin'), []);
   }));
 });
+
+describe('keys lent to Pumphouse\'s user', () => {
+  test('two owners\' different keys of one name take turns: each copy boots with its owner\'s key', { timeout: 60_000 }, () => withWorld(async (world, target) => {
+    // alice's web-1/web-2 and bob's db-1 all use a key called "shared" — two different keys.
+    const source = world.env.sandbox.clouds.source.store;
+    for (const key of source.keypairs.all().filter((k) => ['alice-key', 'bob-key'].includes(k.name))) {
+      source.keypairs.delete(key.id);
+      source.keypairs.insert({ ...key, id: `${key.userId}/shared`, name: 'shared' });
+    }
+    for (const server of source.servers.all()) if (server.keyName === 'alice-key' || server.keyName === 'bob-key') source.servers.update(server, (s) => (s.keyName = 'shared'));
+    const publicKeyOf = (store: CloudStore, user: string) => store.keypairs.by('user', store.users.by('name', user)[0]!.id).find((k) => k.name === 'shared')?.publicKey;
+    // What was under "shared" in the booting user's keypairs when each copy was created.
+    const bootedWith = new Map<string, string | undefined>();
+    const insert = target.servers.insert.bind(target.servers);
+    target.servers.insert = (row) => {
+      bootedWith.set(row.name, target.keypairs.by('user', row.userId).find((k) => k.name === row.keyName)?.publicKey);
+      return insert(row);
+    };
+    const plan = `spec:\n  identity: { projects: [demo], passwords: skip }\n  workloads:\n    - { projects: [demo], strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
+    const report = await world.apply(await world.plan(plan));
+    assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
+    assert.equal(bootedWith.get('web-1'), publicKeyOf(source, 'alice'));
+    assert.equal(bootedWith.get('web-2'), publicKeyOf(source, 'alice'));
+    assert.equal(bootedWith.get('db-1'), publicKeyOf(source, 'bob'));
+    assert.notEqual(publicKeyOf(source, 'alice'), publicKeyOf(source, 'bob'));
+    assert.deepEqual(keypairsOf(target, 'admin'), []);
+    assert.deepEqual(world.state.state.temporaries, {});
+  }));
+});

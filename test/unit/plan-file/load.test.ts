@@ -44,7 +44,8 @@ describe('plan file loading', () => {
     assert.equal(d.workloads[1]?.strategy, 'rebuild');
     assert.deepEqual(d.images, { names: ['cirros'] });
     assert.equal(d.flavors, 'referenced');
-    assert.deepEqual(d.hosts[0]?.fuel, { environment: 'mos', roles: ['compute'], template: 'node-4' });
+    assert.deepEqual(d.hosts[0]?.fuel, { environment: 'mos', template: 'node-4' }, 'roles left to the diff: compute, or controller for a host without nova-compute');
+    assert.deepEqual(d.hosts[0]?.abandon, []);
     assert.equal(d.hosts[0]?.evacuate, 'live');
     assert.deepEqual(d.parallelism, { global: 8, perHost: 2 });
     assert.deepEqual(d.maps, { networks: {}, availabilityZones: {}, volumeTypes: {}, flavors: {} });
@@ -70,7 +71,7 @@ describe('plan file loading', () => {
 
   test('wrong values name what is allowed', () => {
     const d = only('spec:\n  hosts:\n    - name: cmp-1\n      state: upgradde\n');
-    assert.match(d.summary, /must be one of: maintenance, evacuated, upgraded, decommissioned/);
+    assert.match(d.summary, /must be one of: maintenance, evacuated, released, upgraded, decommissioned/);
     assert.equal(d.source?.line, 7);
     assert.equal(only('spec:\n  workloads: []\n  parallelism: { global: 0 }\n').code, 'PH1304');
     const typo = only('spec:\n  workloads:\n    - projects: [demo]\n      strategy: snapshoot\n');

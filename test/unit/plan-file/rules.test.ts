@@ -15,6 +15,7 @@ function diagnostics(spec: string, name = `rules-${n++}.yaml`) {
   return loaded.diagnostics.map((d) => ({ severity: d.severity, code: d.code, at: [d.source?.line, d.source?.col], summary: d.summary, hint: d.hint, desired: loaded.desired !== undefined }));
 }
 const FUEL = 'fuel: { environment: mos, template: node-4 }';
+const LAYOUT = 'layout: { disks: [{ name: sda, volumes: [{ name: os, size: rest }] }], interfaces: [{ name: eth0, networks: [fuelweb_admin] }] }';
 
 // Each case: a spec that breaks exactly one rule, and the severity, code and line:col it gives.
 const CASES: Array<[string, string, 'error' | 'warning', string, [number, number]]> = [
@@ -36,6 +37,10 @@ const CASES: Array<[string, string, 'error' | 'warning', string, [number, number
   ['destination for target', '  hosts:\n    - { name: cmp-1, state: evacuated, evacuate: target, to: [cmp-2] }\n', 'error', RULES.destinationForTarget, [6, 58]],
   ['map to itself', '  workloads:\n    - projects: [demo]\n  maps:\n    flavors: { m1.small: m1.small }\n', 'warning', RULES.mapToItself, [8, 16]],
   ['passwords file unused', '  identity:\n    projects: [demo]\n    passwords: skip\n    passwordsFile: p.yaml\n', 'warning', RULES.passwordsFileUnused, [8, 5]],
+  ['layout and template', `  hosts:\n    - name: cmp-1\n      state: upgraded\n      fuel:\n        template: node-4\n        ${LAYOUT}\n`, 'error', RULES.layoutAndTemplate, [9, 9]],
+  ['layout names a disk twice', `  hosts:\n    - name: cmp-1\n      state: upgraded\n      fuel:\n        layout:\n          disks: [{ name: sda, volumes: [] }, { name: sda, volumes: [] }]\n          interfaces: [{ name: eth0, networks: [fuelweb_admin] }]\n`, 'error', RULES.layoutContradiction, [10, 55]],
+  ['layout puts a network on two NICs', `  hosts:\n    - name: cmp-1\n      state: upgraded\n      fuel:\n        layout:\n          disks: [{ name: sda, volumes: [{ name: os, size: rest }] }]\n          interfaces: [{ name: eth0, networks: [storage] }, { name: eth1, networks: [storage] }]\n`, 'error', RULES.layoutContradiction, [11, 85]],
+  ['abandon on a host that stays', '  hosts:\n    - { name: cmp-1, state: evacuated, abandon: ["*"] }\n', 'warning', RULES.abandonUnused, [6, 40]],
 ];
 
 describe('plan file rules', () => {
@@ -66,6 +71,12 @@ describe('plan file rules', () => {
       [RULES.movingUnused, 'warning', 'spec.hosts[0].to'],
       [RULES.movingUnused, 'warning', 'spec.hosts[0].parallelism'],
     ]);
+  });
+
+  test('a disk with two volumes of size rest contradicts itself; a fixed layout without a template is fine', () => {
+    const layout = (volumes: string) => `  hosts:\n    - name: cmp-1\n      state: upgraded\n      fuel:\n        layout:\n          disks: [{ name: sda, volumes: [${volumes}] }]\n          interfaces: [{ name: eth0, networks: [fuelweb_admin] }]\n`;
+    assert.deepEqual(diagnostics(layout('{ name: os, size: 51200 }, { name: vm, size: rest }')), []);
+    assert.deepEqual(diagnostics(layout('{ name: os, size: rest }, { name: vm, size: rest }')).map((d) => [d.code, d.summary]), [[RULES.layoutContradiction, 'spec.hosts[0].fuel.layout: disk sda has more than one volume of size "rest"']]);
   });
 
   test('every rule has a case above', () => {

@@ -4,6 +4,7 @@ import type { DesiredState } from '../../../src/desired/model.js';
 import { resolveSelection } from '../../../src/desired/resolve.js';
 import type { Change } from '../../../src/diff/changes.js';
 import { diffState, type StateMappings } from '../../../src/diff/diff.js';
+import { compareAttributes, sameNames } from '../../../src/diff/attributes.js';
 import { markTags } from '../../../src/diff/marks.js';
 import type { Inventory, InventoryResource } from '../../../src/inventory/model.js';
 import { demoSource, desired, freshTarget, host, owned, resource, workload } from '../../helpers/small-inventory.js';
@@ -124,7 +125,7 @@ describe('diff', () => {
     assert.equal(changes.get('server:demo/web-1')?.action, 'migrate', 'web-1 is not taken for moved');
     assert.equal(changes.get('server:demo/web-1')?.target, undefined);
     assert.equal(changes.get('server:demo/web-2')?.action, 'noop', 'web-2 is still matched, by its mark');
-    assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1411']]);
+    assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1413']]);
     assert.match(result.diagnostics[0]?.summary ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(t-web-2\) on the target, which is the copy of server:demo\/web-2: that mapping is ignored/);
 
     // A copy is always created with its mark: an unmarked object of the same name is not web-1's copy.
@@ -168,7 +169,7 @@ describe('diff', () => {
     assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, [], 'maintenance moves no server');
     assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
     assert.equal(result.diagnostics[0]?.code, 'PH1410');
-    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a hypervisor of the source/);
+    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a host of the source cloud/);
     // Once upgraded, the host is gone from the source and the state file names its node.
     const gone = demoSource();
     gone.resources = gone.resources.filter((r) => r.address !== 'hypervisor:cmp-1');
@@ -184,5 +185,18 @@ describe('diff', () => {
     const second = diff(webOnly, target, {}, source);
     assert.deepEqual(first, second);
     assert.equal(JSON.stringify([source, target]), frozen);
+  });
+});
+
+describe('diff: unordered lists', () => {
+  test('a subnet whose pools and host routes the target lists in another order is the same subnet (real Zed does)', () => {
+    const pools = [{ start: '10.1.0.150', end: '10.1.0.199' }, { start: '10.1.0.10', end: '10.1.0.99' }];
+    const routes = [{ destination: '10.9.0.0/24', nexthop: '10.1.0.1' }, { destination: '10.8.0.0/24', nexthop: '10.1.0.1' }];
+    const source = owned('subnet', 'demo', 'demo-subnet', { refs: { network: 'network:demo/demo-net' }, attributes: { cidr: '10.1.0.0/24', ipVersion: 4, allocationPools: pools, hostRoutes: routes, tags: [] } });
+    const target = { ...source, id: 't-sub', attributes: { ...source.attributes, allocationPools: [...pools].reverse(), hostRoutes: [...routes].reverse() } };
+    const same = compareAttributes(source, target, sameNames);
+    assert.deepEqual([same.essentials, same.settable], [[], []]);
+    const changed = { ...target, attributes: { ...target.attributes, allocationPools: [pools[0]] } };
+    assert.deepEqual(compareAttributes(source, changed, sameNames).settable.map((d) => d.path), ['attributes.allocationPools']);
   });
 });

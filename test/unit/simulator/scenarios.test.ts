@@ -140,15 +140,36 @@ test('writeSandboxConfig writes clouds.yaml and pumphouse.yaml that log in', asy
     assert.match(text, /^# Written by `pumphouse sandbox`/);
     const config = YAML.parse(text);
     assert.deepEqual({ ...config, fuel: undefined, hosts: undefined }, { clouds_file: 'clouds.yaml', source: { cloud: 'sandbox-source' }, target: { cloud: 'sandbox-target' }, fuel: undefined, hosts: undefined });
-    // The hardware: the Fuel master and a BMC (with its PXE MAC) for each source hypervisor.
+    // The hardware: the Fuel master and a BMC (with its PXE MAC) for each source hypervisor and controller.
     assert.deepEqual(config.fuel, { url: sandbox.hardware!.fuel.url, username: 'admin', password: 'sandbox-fuel-admin', environment: 'mos-9' });
-    assert.deepEqual(Object.keys(config.hosts), sandbox.clouds.source.store.hypervisors.all().map((h) => h.hostname));
+    assert.deepEqual(Object.keys(config.hosts), [...sandbox.clouds.source.store.hypervisors.all().map((h) => h.hostname), 'ctl-1']);
     for (const host of Object.values(config.hosts) as Array<{ bmc: { driver: string; address: string }; pxe_macs: string[] }>) {
       assert.deepEqual([host.bmc.driver, host.bmc.address, host.pxe_macs.length], ['redfish', '127.0.0.1', 1]);
     }
     assert.equal(statSync(written.pumphouseYaml).mode & 0o077, 0, 'pumphouse.yaml (the hardware passwords) is private');
     const { status } = await login({ ...sandbox.source, password: source.auth.password, authUrl: source.auth.auth_url });
     assert.equal(status, 201);
+  } finally {
+    tmp.cleanup();
+    await sandbox.stop();
+  }
+});
+
+test('a Fuel-built source: controllers and every hypervisor but the last are nodes of old-cloud, managed by Fuel; the last by its BMC', async () => {
+  const sandbox = await startSandbox({ scenario: 'demo', portBase: 0, hardware: { sourceFuel: true } });
+  const tmp = tempFiles({});
+  try {
+    const config = YAML.parse(readFileSync(writeSandboxConfig(tmp.dir, sandbox).pumphouseYaml, 'utf8'));
+    assert.equal(config.fuel.source_environment, 'old-cloud');
+    assert.deepEqual(config.hosts['cmp-1'], { management: 'fuel' }, 'no BMC, no PXE MAC: Fuel manages it');
+    assert.deepEqual(config.hosts['ctl-1'], { management: 'fuel' });
+    assert.deepEqual(Object.keys(config.hosts['cmp-3']), ['bmc', 'pxe_macs'], 'the last hypervisor stays BMC-managed');
+    const fuel = sandbox.hardware!.fuel.store;
+    const clusters = [...fuel.clusters.values()].map((c) => [c.id, c.name]);
+    assert.deepEqual(clusters, [[1, 'mos-9'], [2, 'old-cloud']], 'the target keeps environment 1 and its node ids');
+    const old = [...fuel.nodes.values()].filter((n) => n.cluster === 2).map((n) => [n.name, n.status, n.roles.join()]);
+    assert.deepEqual(old, [['cmp-1', 'ready', 'compute'], ['cmp-2', 'ready', 'compute'], ['ctl-1', 'ready', 'controller']]);
+    assert.ok(sandbox.hardware!.bmcs, 'every machine still has a BMC');
   } finally {
     tmp.cleanup();
     await sandbox.stop();
