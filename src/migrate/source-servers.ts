@@ -50,6 +50,10 @@ export async function restartSourceIfStopped(m: MigrationContext, serverAddress:
     const serverId = m.sourceObject(serverAddress).id;
     const live = await compute.servers.get(client, serverId);
     if (live.status === 'SHUTOFF') await compute.servers.start(client, serverId);
+    // Started means running again: the downtime ends when the source serves, not when Nova took the call.
+    await waitForStatus(() => compute.servers.get(client, serverId), {
+      what: `${serverAddress} starting again on the source`, want: ['ACTIVE'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: new AbortController().signal,
+    });
     const now = new Date();
     const seconds = record.stoppedAt ? (now.getTime() - Date.parse(record.stoppedAt)) / 1000 : 0;
     await m.ledger.setDowntime(serverAddress, { ...record, restartedAt: now.toISOString(), seconds });

@@ -126,7 +126,7 @@ describe(`chaos (seed ${SEED})`, () => {
         copyFileSync(`${REPO_ROOT}/plans/demo.yaml`, run.plan);
         const usersBefore = new Set(env.sandbox.clouds.target.store.users.all().map((u) => u.id));
         for (let k = 0; k < KILLS_PER_RUN; k++) {
-          const result = await applyOnce(run, 1 + Math.floor(random() * 120));
+          const result = await applyOnce(run, 1 + Math.floor(random() * 60));
           if (result.killed) kills++;
           else if (result.code === 0) break;
         }
