@@ -12,7 +12,7 @@ import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
 import { describeLosses, losesData, type LossContext } from './losses.js';
-import { macClash, PortsByMac } from './mac-clash.js';
+import { isUnmarkedCopy, macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
 
 export type { StateMappings } from './match.js';
@@ -128,7 +128,7 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
   const result = context.matcher.match(resource);
   const clash = resource.kind === 'port' ? macClash(resource, result, context.ports) : undefined;
   if (clash) return { ...base, action: 'conflict', ...(clash.target ? { target: clash.target } : {}), reason: clash.reason, impact: 'none' };
-  if (!('missing' in result) && isUnfinishedCopy(result.found, result.match)) {
+  if (!('missing' in result) && (isUnfinishedCopy(result.found, result.match) || (resource.kind === 'port' && isUnmarkedCopy(resource, result.found)))) {
     // A copy an interrupted apply left half made: the step finds it by its mark and finishes it.
     if (selected.role === 'migrate') return { ...migration(selected, resource, base, context), target: result.match };
     return { ...base, action: 'create', target: result.match, reason: `${selected.reason} (its copy on the target is unfinished)`, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };

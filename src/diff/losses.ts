@@ -57,7 +57,9 @@ function kindLosses(resource: InventoryResource, selected: SelectedResource, con
     case 'server':
       return serverLosses(resource, selected, context);
     case 'volume':
-      return context.graph.snapshotsOf(resource.address).map((s) => `${s.address} is not copied (snapshots stay on the source)`);
+      return [...context.graph.snapshotsOf(resource.address).map((s) => `${s.address} is not copied (snapshots stay on the source)`), ...creatorLoss(resource, context)];
+    case 'server-group':
+      return creatorLoss(resource, context);
     case 'floating-ip': {
       const network = refList(resource, 'network')[0];
       const name = network ? context.graph.lookup.get(network)?.name : undefined;
@@ -126,6 +128,17 @@ function ownerLoss(server: InventoryResource, context: LossContext): string | un
   if (!why) return undefined;
   const who = context.applyUser ? context.applyUser.slice('user:'.length) : 'the user apply runs as';
   return `owner: the copy is owned by ${who}, not ${owner}: ${why}`;
+}
+
+/**
+ * Cinder and Nova record whoever creates a volume or a server group (`user_id`), and no API sets
+ * it: apply creates the copy as the user it runs as, so another creator does not survive.
+ */
+function creatorLoss(resource: InventoryResource, context: LossContext): string[] {
+  const creator = refList(resource, 'creator')[0];
+  if (!creator || (context.applyUser !== undefined && context.reference(creator) === context.applyUser)) return [];
+  const who = context.applyUser ? context.applyUser.slice('user:'.length) : 'the user apply runs as';
+  return [`creator: the copy is created by ${who}, not ${creator}: the cloud records whoever creates it, and apply creates it as itself`];
 }
 
 /** The address the user of a cloud's auth has in an inventory (`user:admin`, `user:acme/ops`), when the auth names it. */

@@ -45,6 +45,7 @@ export function macClash(port: InventoryResource, result: MatchResult, ports: Po
   const fix = 'delete that port or give it another MAC on the target, then plan again';
   if ('found' in result) {
     if (result.match.matchedBy !== 'natural-key') return undefined; // the copy itself (state or mark)
+    if (isUnmarkedCopy(port, result.found)) return undefined; // a copy whose apply died before it was tagged
     return {
       reason: `MAC ${mac} of ${port.address} is taken on the target by ${result.found.address} (${networkOf(result.found)}), which is not a Pumphouse copy of it: ${fix}`,
       target: result.match,
@@ -53,6 +54,21 @@ export function macClash(port: InventoryResource, result: MatchResult, ports: Po
   const holder = ports.holders(mac)[0];
   if (!holder) return undefined;
   return { reason: `MAC ${mac} of ${port.address} is taken on the target by ${holder.address} (${networkOf(holder)}): ${fix}` };
+}
+
+/**
+ * A port a killed apply created but did not get to tag (Neutron takes tags only after the create):
+ * untagged, unattached, with the name (or none), the MAC and exactly the fixed IPs of the source
+ * port. The port step
+ * adopts it (network.ts) and marks it; anyone else's port differs in one of these.
+ */
+export function isUnmarkedCopy(source: InventoryResource, found: InventoryResource): boolean {
+  const a = found.attributes;
+  const ips = (r: InventoryResource) => ((r.attributes['fixedIps'] ?? []) as Array<{ ipAddress?: string }>).map((ip) => ip.ipAddress ?? '').sort().join(',');
+  const tags = (a['tags'] ?? []) as unknown[];
+  const named = (r: InventoryResource) => (r.name === r.id ? '' : r.name);
+  return found.kind === 'port' && named(found) === named(source) && !a['deviceId'] && !a['deviceOwner'] && tags.length === 0 && ips(source) === ips(found)
+    && String(a['macAddress']).toLowerCase() === String(source.attributes['macAddress']).toLowerCase();
 }
 
 function networkOf(port: InventoryResource): string {

@@ -31,6 +31,24 @@ async function findMarked(m: MigrationContext, collection: Collection, source: I
   return items[0]?.id;
 }
 
+/**
+ * A port a killed apply created and did not get to tag (Neutron tags only after the create): on
+ * the network's copy, in the project's copy, with the source's name and MAC, no device and no tags.
+ * It is this port's copy; `complete` marks it.
+ */
+async function findUnmarkedCopy(m: MigrationContext, source: InventoryResource): Promise<string | undefined> {
+  const networkId = m.targetIdOf(refList(source, 'network')[0] ?? '');
+  const projectId = source.project ? m.targetIdOf(m.projectAddressOf(source)) : undefined;
+  if (!networkId || (source.project && !projectId)) return undefined;
+  const client = await m.target.network();
+  const ports = await collectAll(network.common.neutronList<{ id: string; name?: string; mac_address?: string; network_id?: string; device_id?: string; device_owner?: string; tags?: string[] }>(client, 'ports', {
+    network_id: networkId, mac_address: String(source.attributes['macAddress']), ...(projectId ? { project_id: projectId } : {}),
+  }));
+  const mac = String(source.attributes['macAddress']).toLowerCase();
+  const name = source.name === source.id ? '' : source.name;
+  return ports.find((p) => (p.name ?? '') === name && p.network_id === networkId && p.mac_address?.toLowerCase() === mac && !p.device_id && !p.device_owner && (p.tags ?? []).length === 0)?.id;
+}
+
 /** The copy, as read back after its step, carries the source's mark (so the next plan finds it). */
 function verifyMarked(source: InventoryResource, copy: InventoryResource): void {
   if (markedSourceId(copy) !== source.id) throw new Error(`${source.address}: its copy ${copy.id} on the target does not carry its mark`);
@@ -160,7 +178,7 @@ export async function pluggedSubnets(client: ServiceClient, routerId: string): P
 
 export const portCopy: CopyKind = {
   async find(m, source) {
-    return findMarked(m, 'ports', source);
+    return (await findMarked(m, 'ports', source)) ?? (await findUnmarkedCopy(m, source));
   },
   async create(m, source, ctx) {
     const a = source.attributes;

@@ -15,7 +15,8 @@ import { knownSyntheticHashes } from './synthetic-hashes.js';
 
 export interface BlobInfo { size: number; md5: string; sha512: string }
 
-type Content = { kind: 'synthetic'; size: number; seed: string } | { kind: 'file'; path: string; info: BlobInfo };
+/** Synthetic bytes: from the seed, with `header` (a disk image format's header) over their start. */
+type Content = { kind: 'synthetic'; size: number; seed: string; header?: Buffer } | { kind: 'file'; path: string; info: BlobInfo };
 
 const BLOCK = 64 * 1024;
 
@@ -24,8 +25,8 @@ export class BlobStore {
   private dir: string | undefined;
   private files = 0;
 
-  synthetic(key: string, size: number, seed: string): void {
-    this.contents.set(key, { kind: 'synthetic', size, seed });
+  synthetic(key: string, size: number, seed: string, header?: Buffer): void {
+    this.contents.set(key, { kind: 'synthetic', size, seed, ...(header ? { header } : {}) });
   }
 
   has(key: string): boolean {
@@ -36,13 +37,25 @@ export class BlobStore {
   info(key: string): BlobInfo | undefined {
     const content = this.contents.get(key);
     if (!content) return undefined;
-    return content.kind === 'file' ? content.info : syntheticInfo(content.size, content.seed);
+    return content.kind === 'file' ? content.info : syntheticInfo(content.size, content.seed, content.header);
+  }
+
+  /** The first `bytes` bytes (fewer if the content is shorter): what a format inspector reads. */
+  async head(key: string, bytes: number): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let got = 0;
+    for await (const chunk of this.read(key)) {
+      parts.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      if (got >= bytes) break;
+    }
+    return Buffer.concat(parts).subarray(0, bytes);
   }
 
   read(key: string): Readable {
     const content = this.contents.get(key);
     if (!content) throw new Error(`no data for ${key}`);
-    return content.kind === 'file' ? createReadStream(content.path, { highWaterMark: 1 << 20 }) : Readable.from(syntheticChunks(content.size, content.seed), { objectMode: false });
+    return content.kind === 'file' ? createReadStream(content.path, { highWaterMark: 1 << 20 }) : Readable.from(syntheticChunks(content.size, content.seed, content.header), { objectMode: false });
   }
 
   /** Streams `body` to a file, hashing on the way; the key points at it only once it is complete. */
@@ -96,13 +109,14 @@ function blockOf(seed: string): Buffer {
   return Buffer.concat(parts).subarray(0, BLOCK);
 }
 
-function* syntheticChunks(size: number, seed: string): Generator<Buffer> {
+function* syntheticChunks(size: number, seed: string, header?: Buffer): Generator<Buffer> {
   const block = blockOf(seed);
   const chunk = Buffer.concat(Array.from({ length: 16 }, () => block)); // 1 MiB
+  const first = header ? Buffer.concat([header, chunk.subarray(header.length)]) : chunk;
   let left = size;
-  while (left > 0) {
-    const n = Math.min(left, chunk.length);
-    yield n === chunk.length ? chunk : chunk.subarray(0, n);
+  for (let current = first; left > 0; current = chunk) {
+    const n = Math.min(left, current.length);
+    yield n === current.length ? current : current.subarray(0, n);
     left -= n;
   }
 }
@@ -110,19 +124,22 @@ function* syntheticChunks(size: number, seed: string): Generator<Buffer> {
 const computed = new Map<string, BlobInfo>();
 
 /** The hashes of synthetic content: from the precomputed table, else computed once per process. */
-export function syntheticInfo(size: number, seed: string): BlobInfo {
-  const key = `${seed}\u0000${size}`;
+export function syntheticInfo(size: number, seed: string, header?: Buffer): BlobInfo {
+  const key = syntheticKey(size, seed, header);
   const known = knownSyntheticHashes[key] ?? computed.get(key);
   if (known) return known;
-  const info = computeSyntheticInfo(size, seed);
+  const info = computeSyntheticInfo(size, seed, header);
   computed.set(key, info);
   return info;
 }
 
-export function computeSyntheticInfo(size: number, seed: string): BlobInfo {
+/** The key of synthetic-hashes.ts: `seed\0size`, then `\0` and the header in hex when there is one. */
+export const syntheticKey = (size: number, seed: string, header?: Buffer): string => `${seed}\u0000${size}${header ? `\u0000${header.toString('hex')}` : ''}`;
+
+export function computeSyntheticInfo(size: number, seed: string, header?: Buffer): BlobInfo {
   const md5 = createHash('md5');
   const sha512 = createHash('sha512');
-  for (const chunk of syntheticChunks(size, seed)) {
+  for (const chunk of syntheticChunks(size, seed, header)) {
     md5.update(chunk);
     sha512.update(chunk);
   }

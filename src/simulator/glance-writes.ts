@@ -8,6 +8,7 @@ import { json, type Router, type SimResponse } from './http.js';
 import type { GlanceCall } from './glance.js';
 import { glanceError, renderImage } from './glance.js';
 import { isoSeconds } from './ids.js';
+import { inspectedVirtualSize, QCOW2_HEADER_BYTES } from './image-format.js';
 import type { Image } from './store.js';
 
 type Find = (call: GlanceCall) => { image: Image } | { error: SimResponse };
@@ -121,8 +122,9 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     image.status = 'saving';
     try {
       const info = await call.ctx.store.blobs.write(`image:${image.id}`, req.stream);
+      const virtualSize = inspectedVirtualSize(image.diskFormat, await call.ctx.store.blobs.head(`image:${image.id}`, QCOW2_HEADER_BYTES), info.size);
       const finish = (): void => {
-        Object.assign(image, { status: 'active', sizeBytes: info.size, virtualSizeBytes: info.size, checksum: info.md5, osHashAlgo: 'sha512', osHashValue: info.sha512, updatedAt: Date.now() });
+        Object.assign(image, { status: 'active', sizeBytes: info.size, virtualSizeBytes: virtualSize, checksum: info.md5, osHashAlgo: 'sha512', osHashValue: info.sha512, updatedAt: Date.now() });
       };
       // Glance answers once the data is stored; a hang fault keeps the image `saving` until lifted.
       if (call.ctx.faults.hangs('image', image.name)) call.ctx.lifecycle.later('image', image.name, finish);

@@ -132,8 +132,9 @@ describe(`chaos (seed ${SEED})`, () => {
         }
         let last = { killed: false, code: 1 as number | null, tail: '' };
         for (let attempt = 0; attempt < 3 && last.code !== 0; attempt++) last = await applyOnce(run, undefined);
-        // The failing apply's last events say which step failed and why.
-        assert.equal(last.code, 0, `run ${r} (seed ${SEED}): apply converges after the kills; its last events:\n${last.tail}`);
+        // The failing apply's last events say which step failed and why; a refused plan, the plan.
+        const why = last.code === 0 ? '' : (await runCli(['--config', env.config, 'plan', run.plan, '--exclude', 'hypervisor:cmp-3', '--state', run.state])).stdout.slice(-4000);
+        assert.equal(last.code, 0, `run ${r} (seed ${SEED}): apply converges after the kills; its last events:\n${last.tail}\nthe plan now:\n${why}`);
         const cleanup = await runCli(['--config', env.config, 'cleanup', '--state', run.state]);
         assert.equal(cleanup.code, 0, cleanup.stderr);
         checkConverged(env.sandbox, run);

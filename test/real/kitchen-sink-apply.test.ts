@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { compareClouds } from '../helpers/independent-compare.js';
 import { batchRunner, cachedRunner } from '../helpers/openstack-cli.js';
 import { tempFiles } from '../helpers/tmp.js';
@@ -36,6 +37,9 @@ const cli = (...args: string[]) => runCli(['--config', files.path('pumphouse.yam
 
 describe(`the kitchen-sink on real clouds (${source} → ${target})`, () => {
   test('apply, then the openstack CLI finds the copies equal to the source, then "No changes."', { timeout: 1_800_000 }, async () => {
+    // The target's external network the plan maps the source's to (idempotent; plan.test.ts does it too).
+    const seeded = spawnSync('bash', [`${REPO_ROOT}/test/real/seed-target.sh`, target], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(seeded.status, 0, seeded.stderr);
     const applied = await cli('apply', files.path('ks.yaml'), '--auto-approve', '--state', files.path('state.json'));
     assert.equal(applied.code, 0, applied.stderr.slice(-4000));
     const differences = await compareClouds({

@@ -51,8 +51,8 @@ export const KITCHEN_SINK_EXPECTED_LOSSES: readonly ExpectedLoss[] = [
   { object: 'server:ph-ks-app/ph-ks-web-1', field: 'image' },
   { object: 'server:ph-ks-app/ph-ks-stopped', field: 'image' },
   { object: 'server:ph-ks-app/ph-ks-kernel-1', field: 'image' },
-  // The creator (`user_id`) of a volume or a server group is whoever made it: Pumphouse's user
-  // (src/model/kinds/volume.ts classifies it as the cloud's); a server's owner is kept.
+  // The creator (`user_id`) of a volume or a server group is whoever made it: apply's user, as
+  // the plan says ("creator: the copy is created by admin, not …"); a server's owner is kept.
   { object: 'volume:ph-ks-app/ph-ks-data', field: 'user_id' },
   { object: 'volume:ph-ks-app/ph-ks-spare', field: 'user_id' },
   { object: 'server-group:ph-ks-app/ph-ks-group', field: 'user_id' },

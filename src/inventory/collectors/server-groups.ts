@@ -12,5 +12,5 @@ export const serverGroupCollector: Collector<ServerGroup> = {
   fetchOne: async (cloud, id) => unlessGone(async () => compute.serverGroups.get(await cloud.compute(), id)),
   naming: (g, ctx) => ownedNaming(ctx, g.id, g.name, g.project_id),
   build: (g, ctx) =>
-    ctx.refs().many('members', 'server', g.members).done({ policy: compute.serverGroups.policyOf(g) ?? null, rules: sortedRecord(g.rules) }),
+    ctx.refs().many('members', 'server', g.members).one('creator', 'user', g.user_id).done({ policy: compute.serverGroups.policyOf(g) ?? null, rules: sortedRecord(g.rules) }),
 };

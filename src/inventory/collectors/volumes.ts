@@ -18,6 +18,7 @@ export const volumeCollector: Collector<Volume> = {
       .one('snapshot', 'volume-snapshot', v.snapshot_id)
       .one('sourceVolume', 'volume', v.source_volid)
       .one('image', 'image', v.volume_image_metadata?.image_id)
+      .one('creator', 'user', v.user_id)
       // The listing names the type, not its id.
       .address('volumeType', v.volume_type ? ctx.existing(`volume-type:${addressPath(v.volume_type)}`) : undefined, v.volume_type)
       .done({

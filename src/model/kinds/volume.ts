@@ -40,6 +40,8 @@ export const volumeModel = defineKind<VolumeAttributes>({
     snapshot: info('volume-snapshot', 'source snapshot'),
     sourceVolume: info('volume', 'source volume'),
     image: info('image', 'source image'),
+    // Cinder records whoever creates a volume, and no API sets it: the plan lists the loss (src/diff/losses.ts).
+    creator: info('user', 'creator'),
   },
   api: {
     volume: {
@@ -48,7 +50,7 @@ export const volumeModel = defineKind<VolumeAttributes>({
       description: attr('description'), metadata: attr('metadata'), volume_image_metadata: attr('imageMetadata'),
       attachments: attr('attachments'), 'os-vol-host-attr:host': attr('backendHost'), created_at: attr('createdAt'),
       snapshot_id: ref('snapshot'), source_volid: ref('sourceVolume'), updated_at: byCloud('update time'),
-      user_id: byCloud('the creator; the copy is made by whoever apply runs as'),
+      user_id: ref('creator'),
       'os-vol-tenant-attr:tenant_id': byCloud('the owner, recorded as the resource’s project'),
       'os-vol-mig-status-attr:migstat': byCloud('Cinder’s own migration state'), 'os-vol-mig-status-attr:name_id': byCloud('Cinder’s own migration state'),
       replication_status: byCloud('the backend’s'), consistencygroup_id: byCloud('consistency groups are not migrated'),

@@ -25,6 +25,8 @@ export interface Volume {
   bootable: string;
   encrypted: boolean;
   multiattach: boolean;
+  /** Who created it (the volume detail carries it to every caller). */
+  user_id?: string | null;
   snapshot_id: string | null;
   source_volid: string | null;
   description: string | null;

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { syntheticInfo } from '../blobs.js';
+import { inspectedVirtualSize, qcow2Header } from '../image-format.js';
 import { IdFactory, SCENARIO_EPOCH_MS } from '../ids.js';
 import {
   CloudStore, DEFAULT_DOMAIN_ID, POWER_STATE,
@@ -143,12 +144,15 @@ export class CloudBuilder {
     const created = this.tick();
     const size = spec.sizeBytes ?? 16_338_944;
     const id = this.ids.uuid(`image:${name}`);
-    // Its bytes: synthetic, seeded by the name; the hashes Glance reports are theirs.
-    this.store.blobs.synthetic(`image:${id}`, size, `image:${name}`);
-    const hashes = syntheticInfo(size, `image:${name}`);
+    const diskFormat = spec.diskFormat ?? 'qcow2';
+    // Its bytes: synthetic, seeded by the name (a qcow2 one starts with a header announcing a disk
+    // 7 times its size); the hashes and virtual size Glance reports are theirs.
+    const header = diskFormat === 'qcow2' ? qcow2Header(size * 7) : undefined;
+    this.store.blobs.synthetic(`image:${id}`, size, `image:${name}`, header);
+    const hashes = syntheticInfo(size, `image:${name}`, header);
     return this.store.images.insert({
       id, name, ownerId: owner.id, visibility: spec.visibility ?? 'public', status: 'active',
-      sizeBytes: size, virtualSizeBytes: size * 7, diskFormat: spec.diskFormat ?? 'qcow2', containerFormat: spec.containerFormat ?? 'bare',
+      sizeBytes: size, virtualSizeBytes: inspectedVirtualSize(diskFormat, header ?? Buffer.alloc(0), size), diskFormat, containerFormat: spec.containerFormat ?? 'bare',
       checksum: hashes.md5, osHashAlgo: 'sha512', osHashValue: hashes.sha512,
       minRamMb: spec.minRamMb ?? 0, minDiskGb: spec.minDiskGb ?? 0, protected: false, hidden: false, properties: spec.properties ?? {}, tags: spec.tags ?? [],
       members: (spec.sharedWith ?? []).map((p) => ({ memberId: p.id, status: 'accepted' as const, createdAt: created, updatedAt: created })),

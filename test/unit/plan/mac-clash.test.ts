@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveSelection } from '../../../src/desired/resolve.js';
 import { diffState } from '../../../src/diff/diff.js';
 import { markTags } from '../../../src/diff/marks.js';
+import { isUnmarkedCopy } from '../../../src/diff/mac-clash.js';
 import type { InventoryResource } from '../../../src/inventory/model.js';
 import { demoSource, desired, freshTarget, owned, resource, workload } from '../../helpers/small-inventory.js';
 
@@ -45,5 +46,21 @@ describe('a MAC taken on the target', () => {
     const copy = targetPort('copy', 'network:demo/demo-net', 'fa:16:3e:00:00:01', markTags('id-port-demo/p-web-1', 'demo'));
     assert.notEqual(portChange(demoNet, copy).action, 'conflict');
     assert.equal(portChange(demoNet, targetPort('neighbour', 'network:demo/demo-net', 'fa:16:3e:00:00:02')).action, 'create');
+  });
+});
+
+describe('a port a killed apply created but did not tag', () => {
+  test('is its unfinished copy, not a MAC clash: the plan finishes it', () => {
+    const source = owned('port', 'demo', 'p-web-1', { refs: { network: 'network:demo/demo-net' }, attributes: { macAddress: 'fa:16:3e:00:00:01', fixedIps: [{ subnetId: 's', ipAddress: '10.1.0.5' }], deviceOwner: 'compute:nova', deviceId: 'vm-1', tags: [] } });
+    const untagged = owned('port', 'demo', 'p-web-1', { id: 't-port', refs: { network: 'network:demo/demo-net' }, attributes: { macAddress: 'fa:16:3e:00:00:01', fixedIps: [{ subnetId: 't', ipAddress: '10.1.0.5' }], deviceOwner: '', deviceId: null, tags: [] } });
+    assert.equal(isUnmarkedCopy(source, untagged), true);
+    const someoneElses = { ...untagged, attributes: { ...untagged.attributes, fixedIps: [{ subnetId: 't', ipAddress: '10.1.0.99' }] } };
+    assert.equal(isUnmarkedCopy(source, someoneElses), false, 'another address: someone else\'s port');
+    const attached = { ...untagged, attributes: { ...untagged.attributes, deviceId: 'vm-9', deviceOwner: 'compute:nova' } };
+    assert.equal(isUnmarkedCopy(source, attached), false, 'attached to a server: someone else\'s port');
+    const tagged = { ...untagged, attributes: { ...untagged.attributes, tags: ['theirs'] } };
+    assert.equal(isUnmarkedCopy(source, tagged), false);
+    const renamed = { ...untagged, name: 'squatter', address: 'port:demo/squatter' };
+    assert.equal(isUnmarkedCopy(source, renamed), false, 'another name: someone else\'s port');
   });
 });

@@ -56,6 +56,25 @@ describe('plan: who owns a server\'s copy', () => {
     assert.deepEqual(ownerLosses(web1({ identity: IDENTITY('skip') }), source('admin', [admin]), target), []);
   });
 
+  test('a volume or server group made by someone else: the plan says its copy is made by the user apply runs as', () => {
+    // Found by the openstack CLI comparison of the kitchen-sink (test/compare/kitchen-sink-compare): the
+    // copies' user_id was apply's user, and the plan did not say so.
+    const made = (by: string) => inventory('source', demoSourceResources().map((r) => (r.kind === 'volume' || r.kind === 'server-group' ? { ...r, refs: { ...r.refs, creator: `user:${by}` } } : r)));
+    const creatorLosses = (src: Inventory, target = freshTarget()) => {
+      const plan = web1({ identity: IDENTITY('reset') });
+      const changes = diffState({ desired: plan, selection: resolveSelection(plan, src), source: src, target, mappings: {}, applyUser: 'user:admin' }).changes;
+      return changes.flatMap((c) => (c.willNotSurvive ?? []).filter((l) => l.startsWith('creator:')).map((l) => `${c.address}: ${l}`));
+    };
+    assert.deepEqual(creatorLosses(made('alice')), [
+      'volume:demo/web-data: creator: the copy is created by admin, not user:alice: the cloud records whoever creates it, and apply creates it as itself',
+      'server-group:demo/web-anti: creator: the copy is created by admin, not user:alice: the cloud records whoever creates it, and apply creates it as itself',
+    ]);
+    const admin = resource('user', 'admin', { refs: { domain: 'domain:Default' }, attributes: { enabled: true, email: null, description: '' } });
+    const target = freshTarget([resource('user', 'admin', { id: 't-admin-user', refs: { domain: 'domain:Default' }, attributes: { enabled: true, email: null, description: '' } })]);
+    const byAdmin = inventory('source', [...made('admin').resources, admin]);
+    assert.deepEqual(creatorLosses(byAdmin, target), [], 'what the admin made stays the admin\'s');
+  });
+
   test('the apply user\'s address from the target\'s auth', () => {
     assert.equal(applyUserAddress({ username: 'admin', user_domain_name: 'Default' }), 'user:admin');
     assert.equal(applyUserAddress({ username: 'ops', user_domain_id: 'default' }), 'user:ops');
