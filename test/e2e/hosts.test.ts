@@ -239,7 +239,8 @@ describe('a host of a Fuel-managed source (management: fuel)', () => {
   });
 
   test('killed at every phase and resumed: one removal deployment, one provisioning, one deployment, one reboot, its BMC never touched', { timeout: 300_000 }, async () => {
-    const env = await privateSandbox(FUEL_WORLD);
+    // Phases of a second each: a kill sent at a phase lands in it even on a loaded machine.
+    const env = await privateSandbox({ hardware: { ...FUEL_WORLD.hardware, discoverDelayMs: 1000, tickCount: 25 } });
     try {
       const plan = env.files.path('hosts.yaml');
       writeFileSync(plan, FUEL_PLAN);
