@@ -43,11 +43,11 @@ export interface LeaseRequest {
 export async function acquireTargetLease(target: Cloud, request: LeaseRequest): Promise<TargetLease> {
   const now = request.now ?? (() => new Date());
   const client = await target.identity();
+  const started = now().toISOString();
   const holder = (): LeaseHolder => ({
     lineage: request.lineage, plan: request.plan, stateFile: request.stateFile, host: hostname(), pid: process.pid,
     since: started, heartbeat: now().toISOString(),
   });
-  const started = now().toISOString();
   let id = await create(client, holder());
   if (!id) {
     const existing = await find(client);
