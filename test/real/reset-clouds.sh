@@ -35,6 +35,8 @@ done
 projects=$(t project list -f value -c ID)
 t security group list -f value -c ID -c Project | while read -r g proj; do grep -qx "$proj" <<<"$projects" || t security group delete "$g"; done
 t --os-compute-api-version 2.10 keypair delete --user ph-ks-owner ph-ks-key 2>/dev/null
+# The admin's own ph-* keypairs (the seed's ph-key is the admin's; an older apply also copied users' keys there).
+for k in $(t keypair list -f value -c Name | grep '^ph-'); do t keypair delete "$k"; done
 for u in ph-alice ph-bob ph-ks-owner; do t user delete "$u" 2>/dev/null; done
 for f in ph-small ph-ks-private ph-ks-ephemeral; do t flavor delete "$f" 2>/dev/null; done
 t domain set --disable ph-ks-domain 2>/dev/null && t domain delete ph-ks-domain
