@@ -32,10 +32,10 @@ function floatingIpsOf(m: MigrationContext, source: InventoryResource): Inventor
  * holds (its status: as before the move, which the copy records; diff/power-state.ts).
  */
 export async function verifyServerCopy(m: MigrationContext, a: ServerStepAdapters, source: InventoryResource, copyId: string): Promise<void> {
-  await verifyReadBack(m, source, copyId, [], a.readBack);
+  await verifyReadBack(m, source, copyId, [], (s, id) => a.readBack(s, id));
   for (const fip of floatingIpsOf(m, source)) {
     const fipId = m.targetIdOf(fip.address);
-    if (fipId) await verifyReadBack(m, fip, fipId, [], a.readBack);
+    if (fipId) await verifyReadBack(m, fip, fipId, [], (s, id) => a.readBack(s, id));
   }
 }
 

@@ -54,7 +54,7 @@ export function volumeRunner(m: MigrationContext, a: VolumeStepAdapters = volume
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(a, source);
       if (!copy || !USABLE.includes(copy.status)) throw new Error(`${source.address}: no usable copy on the target after the step`);
-      await verifyReadBack(m, source, copy.id, [], a.readBack);
+      await verifyReadBack(m, source, copy.id, [], (s, id) => a.readBack(s, id));
     },
     async onFailed(ctx) {
       for (const server of attachedServers(m.sourceObject(ctx.step.address))) await restartSourceIfStopped(m, a.source.servers, server);
