@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 /** Bottom to top: each folder (or top-level module) of src/ and its layer. */
 export const LAYERS: Readonly<Record<string, number>> = {
   errors: 0, schemas: 0, events: 0, types: 0,
-  diagnostics: 1, config: 1,
+  diagnostics: 1, config: 1, http: 1,
   openstack: 2, fuel: 2, hardware: 2,
   model: 3, inventory: 3,
   desired: 4, 'plan-file': 4, diff: 4,

@@ -1,10 +1,10 @@
 import type { FuelConfig } from '../config/types.js';
 import { PumphouseError } from '../errors.js';
 import { nullSink, type EventSink } from '../events/sink.js';
-import { Redactor } from '../openstack/http/redact.js';
-import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from '../openstack/http/retry.js';
-import { createAgents, type Agents } from '../openstack/http/tls.js';
-import type { HttpMethod, TokenSource } from '../openstack/http/transport.js';
+import { Redactor } from '../http/redact.js';
+import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from '../http/retry.js';
+import { createAgents, type Agents } from '../http/tls.js';
+import type { HttpMethod, TokenSource } from '../http/transport.js';
 import { KeystoneV2Session, type FuelCredentials } from './auth.js';
 import { FUEL_CODES } from './codes.js';
 import { FUEL_SERVICE, FuelHttpError, asFuelError } from './errors.js';

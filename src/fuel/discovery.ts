@@ -1,5 +1,5 @@
 import { PumphouseError } from '../errors.js';
-import { sleep } from '../openstack/http/retry.js';
+import { sleep } from '../http/retry.js';
 import type { FuelClient, PollOptions } from './client.js';
 import { FUEL_CODES } from './codes.js';
 import type { FuelNode } from './types.js';

@@ -1,6 +1,6 @@
 import { InternalError, PumphouseError, errorMessage } from '../errors.js';
-import { redact } from '../openstack/http/redact.js';
-import { backoffDelay, sleep, type RetryPolicy } from '../openstack/http/retry.js';
+import { redact } from '../http/redact.js';
+import { backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
 import { classifyFailure, execIpmitool, significantLines, type ExecIpmitool, type IpmitoolOutcome } from './ipmitool-exec.js';
 import { bmcQueue, type OneAtATime } from './one-at-a-time.js';
 import { HARDWARE_CODES, type BmcSpec, type PowerDriver, type PowerState } from './power.js';
