@@ -3,7 +3,8 @@ import { redact } from '../http/redact.js';
 import { backoffDelay, sleep, type RetryPolicy } from '../http/retry.js';
 import { classifyFailure, execIpmitool, significantLines, type ExecIpmitool, type IpmitoolOutcome } from './ipmitool-exec.js';
 import { bmcQueue, type OneAtATime } from './one-at-a-time.js';
-import { HARDWARE_CODES, type BmcSpec, type PowerDriver, type PowerState } from './power.js';
+import { HARDWARE_CODES, type PowerDriver, type PowerState } from './power.js';
+import type { BmcSpec } from '../config/types.js';
 
 /**
  * PowerDriver over IPMI v2 (RMCP+, `-I lanplus`) through the ipmitool binary, as OpenStack's

@@ -15,7 +15,8 @@ import { InternalError } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
 import { bmcQueue, type OneAtATime } from './one-at-a-time.js';
-import type { BmcSpec, PowerDriver, PowerState } from './power.js';
+import type { PowerDriver, PowerState } from './power.js';
+import type { BmcSpec } from '../config/types.js';
 import { Deadline, RedfishHttp, isRecord, type RedfishRequest, type RedfishResponse } from './redfish-http.js';
 
 export interface RedfishDriverOptions {

@@ -3,17 +3,34 @@ import type { HostChange } from '../diff/changes.js';
 import { PumphouseError } from '../errors.js';
 import { StepAbortedError } from '../executor/executor.js';
 import type { StepContext } from '../executor/runner.js';
-import type { MigrationContext } from '../migrate/context.js';
-import type { FuelOps, NovaHostOps, PowerFor } from './ports.js';
+import type { FuelOps, NovaHostOps, PowerFor } from './adapters.js';
 
 /**
- * What the host steps share: the apply's migration context (ledger, events, timings), Nova's
- * host operations on both clouds, the BMCs and the Fuel master. Fuel and the BMCs are optional
- * (a plan that only puts hosts in maintenance needs neither); a step that needs one and lacks it
- * fails with a hint naming the pumphouse.yaml key.
+ * What the host steps share: what they need of the apply (`m`: the plan's host changes, the
+ * ledger, timings), Nova's host operations on both clouds, the BMCs and the Fuel master. Fuel and
+ * the BMCs are optional (a plan that only puts hosts in maintenance needs neither); a step that
+ * needs one and lacks it fails with a hint naming the pumphouse.yaml key.
  */
 export interface HostStepContext extends HostStepWorld {
-  m: MigrationContext;
+  m: HostApplyContext;
+}
+
+/**
+ * The part of the apply's migration context (migrate/context.ts) the host steps use, so hosts/
+ * does not import migrate/: apply gives them its MigrationContext, which has all of it.
+ */
+export interface HostApplyContext {
+  readonly planName: string;
+  /** Polling interval for status waits, ms. */
+  readonly pollMs: number;
+  /** Longest wait for one status transition, ms. */
+  readonly waitTimeoutMs: number;
+  readonly ledger: {
+    mapping(address: string): string | undefined;
+    /** On disk before it resolves: for a mapping nothing else could find again (an upgraded host's node). */
+    saveMapping(address: string, targetId: string): Promise<void>;
+  };
+  change(address: string): { host?: HostChange } | undefined;
 }
 
 /** The host steps' outside world, given to an apply (the migration context is the apply's own). */
