@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Bottom to top: each folder (or top-level module) of src/ and its layer. */
 export const LAYERS: Readonly<Record<string, number>> = {
-  errors: 0, schemas: 0, events: 0, types: 0,
+  errors: 0, schemas: 0, events: 0, types: 0, wait: 0,
   diagnostics: 1, config: 1,
   http: 2, state: 2,
   openstack: 3, fuel: 3, hardware: 3,

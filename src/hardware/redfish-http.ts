@@ -15,7 +15,8 @@ import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { PumphouseError } from '../errors.js';
 import { redact } from '../http/redact.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from '../http/retry.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../http/retry.js';
+import { sleep } from '../wait.js';
 import { lowerHeaders } from '../http/transport.js';
 import { HARDWARE_CODES } from './power.js';
 

@@ -3,6 +3,7 @@ import type { HostChange } from '../diff/changes.js';
 import { PumphouseError } from '../errors.js';
 import { StepAbortedError } from '../executor/executor.js';
 import type { StepContext } from '../executor/runner.js';
+import { done, pending, waitFor } from '../wait.js';
 import type { FuelOps, NovaHostOps, PowerFor } from './adapters.js';
 
 /**
@@ -81,15 +82,17 @@ export function hostChangeOf(h: HostStepContext, address: string): HostChange {
 }
 
 /** Polls `probe` until it returns a value; `what` says what is awaited, for the timeout message. */
-export async function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: string; what: string; hint: string }): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  let delay = Math.min(20, h.m.pollMs);
-  for (;;) {
+export function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: string; what: string; hint: string }): Promise<T> {
+  const poll = async () => {
     const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new PumphouseError(options.code, `${options.what}: not after ${Math.round(options.timeoutMs / 1000)} s`, { hint: options.hint });
-    if (ctx.signal.aborted) throw new StepAbortedError();
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(h.m.pollMs, delay * 2);
-  }
+    return value === undefined ? pending(undefined) : done(value);
+  };
+  return waitFor(poll, {
+    firstIntervalMs: 20,
+    intervalMs: h.m.pollMs,
+    timeoutMs: options.timeoutMs,
+    signal: ctx.signal,
+    abortError: () => new StepAbortedError(),
+    timeoutError: () => new PumphouseError(options.code, `${options.what}: not after ${Math.round(options.timeoutMs / 1000)} s`, { hint: options.hint }),
+  });
 }

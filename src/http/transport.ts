@@ -5,7 +5,8 @@ import { HttpConnectionError, HttpError, parseErrorMessage, type ConnectionFailu
 import { HTTP_CODES } from './codes.js';
 import { RequestLimiter, type RequestPriority } from './concurrency.js';
 import type { Redactor } from './redact.js';
-import { backoffDelay, isRetryableErrno, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+import { backoffDelay, isRetryableErrno, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry.js';
+import { sleep } from '../wait.js';
 import type { Agents } from './tls.js';
 import { PumphouseError } from '../errors.js';
 
