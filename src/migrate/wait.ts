@@ -1,6 +1,6 @@
 import { PumphouseError } from '../errors.js';
 import { StepAbortedError } from '../executor/executor.js';
-import { done, pending, waitFor } from '../wait.js';
+import { type Clock, done, pending, waitFor } from '../wait.js';
 
 /**
  * Polls an object until its status is one of `want`. OpenStack answers writes at once and does
@@ -16,6 +16,8 @@ export interface WaitOptions {
   pollMs: number;
   timeoutMs: number;
   signal: AbortSignal;
+  /** @default the system clock (tests pass one whose pauses take no time) */
+  clock?: Clock;
 }
 
 export function waitForStatus<T extends { status: string }>(get: () => Promise<T>, options: WaitOptions): Promise<T> {
@@ -37,6 +39,7 @@ export function waitForStatus<T extends { status: string }>(get: () => Promise<T
     intervalMs: options.pollMs,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
+    clock: options.clock,
     abortError: () => new StepAbortedError(),
     timeoutError: (status) =>
       new PumphouseError('PH1631', `${options.what} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s (waiting for ${wanted})`, {

@@ -175,7 +175,11 @@ describe('waitForStatus (migrate/wait.ts, on waitFor)', () => {
   });
 
   test('says how far it got once its time is up (PH1631), and stops with StepAbortedError on abort', async () => {
-    await assert.rejects(waitForStatus(async () => ({ status: 'BUILD' }), { ...options, timeoutMs: 10 }), (e: PumphouseError) => e.code === 'PH1631' && /is still BUILD after 0 s/.test(e.message));
+    const clock = fakeClock();
+    const slow = waitForStatus(async () => ({ status: 'BUILD' }), { ...options, pollMs: 60_000, timeoutMs: 30 * 60_000, clock });
+    await assert.rejects(slow, (e: PumphouseError) => e.code === 'PH1631' && /is still BUILD after 1800 s \(waiting for ACTIVE\)/.test(e.message));
+    assert.deepEqual(clock.pauses.slice(0, 4), [20, 40, 80, 160]);
+    assert.equal(clock.elapsed(), 30 * 60_000);
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(waitForStatus(async () => ({ status: 'BUILD' }), { ...options, signal: controller.signal }), StepAbortedError);
