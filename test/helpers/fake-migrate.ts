@@ -11,7 +11,8 @@ import type {
 } from '../../src/migrate/adapters.js';
 import { MigrationContext } from '../../src/migrate/context.js';
 import type { TemporarySpec } from '../../src/migrate/temporaries.js';
-import { type Cloud, OpenStackHttpError } from '../../src/openstack/index.js';
+import { HttpError } from '../../src/http/errors.js';
+import type { Cloud } from '../../src/openstack/index.js';
 import { freshTarget, inventory } from './small-inventory.js';
 
 /**
@@ -23,8 +24,8 @@ import { freshTarget, inventory } from './small-inventory.js';
 
 export type CallLog = string[];
 
-export function httpError(status: 404 | 409, path: string): OpenStackHttpError {
-  return new OpenStackHttpError(
+export function httpError(status: 404 | 409, path: string): HttpError {
+  return new HttpError(
     { cloud: 'fake', service: 'fake', method: 'GET', url: `http://127.0.0.1${path}`, path },
     { status, statusText: status === 404 ? 'Not Found' : 'Conflict', expected: [200] },
   );
