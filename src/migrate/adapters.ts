@@ -1,6 +1,6 @@
 import type { StepContext } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
-import type { blockStorage, compute, image } from '../openstack/index.js';
+import type { blockStorage, compute, image, network } from '../openstack/index.js';
 import type { TemporarySpec } from './temporaries.js';
 
 /**
@@ -103,4 +103,18 @@ export interface VolumeStepAdapters extends CopyOps {
   target: { volumes: VolumeOps; images: ImageOps };
   /** Creates the copy in its target project (a project-scoped session: Cinder creates in the token's project). */
   createVolumeIn(projectId: string, body: blockStorage.volumes.VolumeCreate): Promise<VolumeView>;
+}
+
+/** The quotas of target projects, by service (compute, network, volume). */
+export interface QuotaOps {
+  limits(service: string, projectId: string): Promise<Record<string, unknown>>;
+  setLimits(service: string, projectId: string, limits: Record<string, number>): Promise<void>;
+}
+
+/** A target security group's rules. */
+export interface SecurityGroupRuleOps {
+  group(id: string): Promise<Pick<network.securityGroups.SecurityGroup, 'id' | 'project_id' | 'security_group_rules'>>;
+  /** @throws the client's conflict error when the group has the rule already */
+  createRule(rule: network.securityGroups.SecurityGroupRuleCreate): Promise<void>;
+  removeRule(id: string): Promise<void>;
 }

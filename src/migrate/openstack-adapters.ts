@@ -1,6 +1,6 @@
 import { SOURCE_METADATA_KEY, SOURCE_TAG_PREFIX } from '../diff/marks.js';
 import { blockStorage, collectAll, compute, image, network, type Cloud } from '../openstack/index.js';
-import type { FloatingIpOps, ImageOps, ServerOps, ServerStepAdapters, SnapshotOps, VolumeOps, VolumeStepAdapters } from './adapters.js';
+import type { FloatingIpOps, ImageOps, QuotaOps, SecurityGroupRuleOps, ServerOps, ServerStepAdapters, SnapshotOps, VolumeOps, VolumeStepAdapters } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, findImageCopy } from './images.js';
 import { bootSession } from './owner-session.js';
@@ -104,5 +104,31 @@ export function volumeStepAdapters(m: MigrationContext): VolumeStepAdapters {
     source: { servers: novaServers(m.source), volumes: cinderVolumes(m.source), snapshots: cinderSnapshots(m.source), images: glanceImages(m.source) },
     target: { volumes: cinderVolumes(m.target), images: glanceImages(m.target) },
     createVolumeIn: async (projectId, body) => blockStorage.volumes.create(await (await m.targetIn(projectId)).blockStorage(), body),
+  };
+}
+
+export function targetQuotas(cloud: Cloud): QuotaOps {
+  return {
+    async limits(service, projectId) {
+      if (service === 'compute') return { ...(await compute.quotas.get(await cloud.compute(), projectId)) };
+      if (service === 'network') return { ...(await network.quotas.get(await cloud.network(), projectId)) };
+      return { ...(await blockStorage.quotas.get(await cloud.blockStorage(), projectId)) };
+    },
+    async setLimits(service, projectId, limits) {
+      if (service === 'compute') await compute.quotas.update(await cloud.compute(), projectId, limits);
+      else if (service === 'network') await network.quotas.update(await cloud.network(), projectId, limits);
+      else await blockStorage.quotas.update(await cloud.blockStorage(), projectId, limits);
+    },
+  };
+}
+
+export function neutronRules(cloud: Cloud): SecurityGroupRuleOps {
+  const client = () => cloud.network();
+  return {
+    group: async (id) => network.securityGroups.get(await client(), id),
+    createRule: async (rule) => {
+      await network.securityGroups.createRule(await client(), rule);
+    },
+    removeRule: async (id) => network.securityGroups.removeRule(await client(), id),
   };
 }

@@ -290,13 +290,22 @@ export interface ContextOptions {
   resources: InventoryResource[];
   /** Target ids of what the step needs (its steps ran before). */
   mappings?: Record<string, string>;
-  /** The plan's change of the moving object. */
-  change: { address: string; kind: Change['kind']; move?: Partial<ServerMove> };
+  /** The plan's change of the step's object: a move by default. */
+  change: { address: string; kind: Change['kind']; action?: Change['action']; move?: Partial<ServerMove>; differences?: Change['differences']; target?: Change['target'] };
   /** More changes of the plan (the server a volume is attached to). */
   changes?: Change[];
 }
 
 const PUMPHOUSE_USER = 'id-pumphouse';
+
+function changeOf(options: ContextOptions['change']): Change {
+  const action = options.action ?? 'migrate';
+  const move: ServerMove = { strategy: 'snapshot', volumes: 'attached', source: 'keep-stopped', bytes: 0, downtimeSeconds: 0, ...options.move };
+  return {
+    address: options.address, kind: options.kind, action, differences: options.differences ?? [], reason: '', impact: action === 'migrate' ? 'downtime' : 'none',
+    willNotSurvive: [], ...(action === 'migrate' ? { move } : {}), ...(options.target ? { target: options.target } : {}),
+  };
+}
 
 /** A MigrationContext over in-memory lookups and ledger; the clouds are the fakes' (never reached through `m`). */
 export function fakeContext(options: ContextOptions): { m: MigrationContext; events: RecordingSink } {
@@ -304,18 +313,19 @@ export function fakeContext(options: ContextOptions): { m: MigrationContext; eve
   for (const [address, id] of Object.entries(options.mappings ?? {})) ledger.setMapping(address, id);
   const target = { label: 'target', session: { info: { user: { id: PUMPHOUSE_USER } } } } as unknown as Cloud;
   const source = { label: 'source' } as unknown as Cloud;
-  const move: ServerMove = { strategy: 'snapshot', volumes: 'attached', source: 'keep-stopped', bytes: 0, downtimeSeconds: 0, ...options.change.move };
-  const change: Change = {
-    address: options.change.address, kind: options.change.kind, action: 'migrate', differences: [], reason: '', impact: 'downtime', willNotSurvive: [], move,
-  };
   const events = new RecordingSink();
   const m = new MigrationContext({
     planName: 'unit', settings: { maps: { networks: {}, volumeTypes: { lvm: 'lvm-target' }, availabilityZones: {}, flavors: {} }, passwords: 'skip' },
     source, target, targetConfig: {} as never, sourceLookup: new InventoryLookup(inventory('source', options.resources)), targetLookup: new InventoryLookup(freshTarget()),
-    changes: [change, ...(options.changes ?? [])], ledger, events, passwords: { record: async () => undefined, known: () => undefined },
+    changes: [changeOf(options.change), ...(options.changes ?? [])], ledger, events, passwords: { record: async () => undefined, known: () => undefined },
     connect: async () => target, pollMs: 1, waitTimeoutMs: 2000,
   });
   return { m, events };
+}
+
+/** Target ids for every source object but those of `except`'s kinds: `t-<address>`. */
+export function mappedExcept(resources: readonly InventoryResource[], ...except: Array<Change['kind']>): Record<string, string> {
+  return Object.fromEntries(resources.filter((r) => !except.includes(r.kind)).map((r) => [r.address, `t-${r.address}`]));
 }
 
 /** One attempt of a step, as the executor gives it: its checkpoint kept across attempts made with `next`. */
