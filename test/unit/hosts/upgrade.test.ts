@@ -124,6 +124,24 @@ describe('upgrade-host through a BMC', () => {
     assert.equal(w.powerAsked, 0);
   });
 
+  test('a controller serves once its conductor is up in the target; a node with neither role once Fuel says it is ready', async () => {
+    const controller = bmcWorld({ change: { fuel: { roles: ['controller'] } } });
+    controller.fuel.addNode(fuelNode(3, { name: 'node-3', status: 'ready', cluster: 1, roles: ['controller'], macs: ['aa:00:00:00:00:04'] }));
+    controller.fuel.onDeployed = (node) => controller.targetNova.serviceList.push(service(node.hostname!, 'nova-conductor'));
+    const step = controller.step('upgrade-host');
+    assert.equal((await step.attempt(upgradeRunner(controller.h))).targetId, 'node-20');
+    assert.deepEqual(controller.journal.matching(/copyLayout/), ['fuel.copyLayout 20 from 3 in 1'], 'the template has the same roles');
+    const storage = bmcWorld({ change: { fuel: { roles: ['ceph-osd'], template: 'node-2' } } });
+    assert.equal((await storage.step('upgrade-host').attempt(upgradeRunner(storage.h))).targetId, 'fuel-ready:20');
+    assert.deepEqual(storage.journal.matching(/copyLayout/), ['fuel.copyLayout 20 from 2 in 1'], 'the plan\'s template');
+  });
+
+  test('a controller whose conductor is down does not serve: PH1668', async () => {
+    const w = bmcWorld({ change: { fuel: { roles: ['controller'], template: 'node-2' } }, waitTimeoutMs: 30 });
+    w.fuel.onDeployed = (node) => w.targetNova.serviceList.push(service(node.hostname!, 'nova-conductor', { state: 'down' }));
+    await rejectsWithCode(upgradeRunner(w.h).run(w.step('upgrade-host').context()), 'PH1668', /the Nova control services of Fuel node #20/);
+  });
+
   test('verify fails while the mapped host does not serve; observe is not done before a mapping', async () => {
     const w = bmcWorld();
     const step = w.step('upgrade-host');
