@@ -2,12 +2,13 @@ import { managementOf, type PumphouseConfig } from '../config/load.js';
 import { PumphouseError } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { connectFuel, fuelConnectOptions, type FuelClient } from '../fuel/index.js';
-import { HARDWARE_CODES, powerDriverFor, type BmcSpec, type PowerDriver } from '../hardware/index.js';
+import type { BmcSpec } from '../config/types.js';
+import { HARDWARE_CODES, powerDriverFor, type PowerDriver } from '../hardware/index.js';
 import type { Cloud } from '../openstack/index.js';
 import type { HostStepWorld } from './context.js';
 import { fuelOps } from './fuel-ops.js';
 import { novaHostOps } from './nova-ops.js';
-import type { FuelOps, PowerFor } from './ports.js';
+import type { FuelOps, PowerFor } from './adapters.js';
 
 /**
  * The host steps' world from pumphouse.yaml and the apply's two clouds. Fuel is reached only

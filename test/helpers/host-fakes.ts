@@ -1,18 +1,13 @@
 import { MemoryDocument, StateLedger } from '../../src/apply/ledger.js';
 import type { HostHardware, HostManagement } from '../../src/config/types.js';
 import type { Change, HostChange } from '../../src/diff/changes.js';
-import { nullSink } from '../../src/events/sink.js';
 import type { StepContext, StepRunner } from '../../src/executor/runner.js';
 import type { HostStepAction } from '../../src/graph/steps.js';
 import type { PowerDriver, PowerState } from '../../src/hardware/power.js';
-import type { HostStepContext } from '../../src/hosts/context.js';
+import type { HostApplyContext, HostStepContext } from '../../src/hosts/context.js';
 import type {
   ComputeServiceView, EvacuationMove, FixedLayoutRef, FuelEnvironmentRef, FuelNodeRef, FuelOps, FuelTaskName, FuelTaskRef, HostServerView, NovaHostOps, PlacementSnapshot,
-} from '../../src/hosts/ports.js';
-import { InventoryLookup } from '../../src/inventory/lookup.js';
-import { MigrationContext } from '../../src/migrate/context.js';
-import type { Cloud } from '../../src/openstack/index.js';
-import { inventory } from './small-inventory.js';
+} from '../../src/hosts/adapters.js';
 
 /**
  * In-memory fakes of the host steps' adapters (ports.ts): Nova's host operations, the Fuel master
@@ -433,7 +428,7 @@ export class HostWorld {
       ...options.hardware,
     };
     const change: HostChange = { current: 'active', desired: 'upgraded', evacuate: 'live', servers: [], to: [], fuel: { roles: ['compute'] }, ...options.change };
-    const m = migrationContext(this.ledger, [{ address: this.address, kind: 'hypervisor', action: 'host', differences: [], reason: '', impact: 'none', willNotSurvive: [], host: change }], options);
+    const m = applyContext(this.ledger, [{ address: this.address, kind: 'hypervisor', action: 'host', differences: [], reason: '', impact: 'none', willNotSurvive: [], host: change }], options);
     this.h = {
       m, sourceNova: this.sourceNova, targetNova: this.targetNova, hardware: { [this.host]: hardware },
       management: () => management,
@@ -455,13 +450,8 @@ export class HostWorld {
   }
 }
 
-function migrationContext(ledger: StateLedger, changes: Change[], options: HostWorldOptions): MigrationContext {
-  const unused = {} as Cloud;
-  const empty = new InventoryLookup(inventory('empty', []));
-  return new MigrationContext({
-    planName: 'wave-1', settings: { maps: { networks: {}, volumeTypes: {}, availabilityZones: {}, flavors: {} }, passwords: 'skip' },
-    source: unused, target: unused, targetConfig: {} as never, sourceLookup: empty, targetLookup: empty,
-    changes, ledger, events: nullSink, passwords: { record: async () => undefined, known: () => undefined }, connect: async () => unused,
-    pollMs: options.pollMs ?? 1, waitTimeoutMs: options.waitTimeoutMs ?? 2_000,
-  });
+/** What the apply gives the host steps: the plan's changes by address, the ledger, the timings. */
+function applyContext(ledger: StateLedger, changes: Change[], options: HostWorldOptions): HostApplyContext {
+  const byAddress = new Map(changes.map((c) => [c.address, c]));
+  return { planName: 'wave-1', pollMs: options.pollMs ?? 1, waitTimeoutMs: options.waitTimeoutMs ?? 2_000, ledger, change: (address) => byAddress.get(address) };
 }

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FuelClient } from '../../../src/fuel/index.js';
-import type { BmcSpec, PowerDriver } from '../../../src/hardware/index.js';
+import type { BmcSpec } from '../../../src/config/types.js';
+import type { PowerDriver } from '../../../src/hardware/index.js';
 import { lazyFuel, powerFor } from '../../../src/hosts/world.js';
 
 // The host steps' world: Fuel reached on first use only, once; each BMC's driver made once.
