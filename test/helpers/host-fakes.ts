@@ -159,6 +159,8 @@ export class FakeFuel implements FuelOps {
   readonly outcomes = new Map<FuelTaskName, TaskOutcome[]>();
   /** Problems fixedLayoutProblems reports (empty: the layout fits). */
   layoutProblems: string[] = [];
+  /** Whether a node wiped by its removal boots the bootstrap and registers again. */
+  wipedNodesReturn = true;
   /** Called when a deployment makes a node ready (the node then serves the target). */
   onDeployed: (node: FuelNodeRef) => void = () => undefined;
   private nextNodeId = 20;
@@ -290,7 +292,7 @@ export class FakeFuel implements FuelOps {
   private wipeRemoved(environmentId: number): void {
     for (const node of [...this.nodeMap.values()].filter((n) => n.cluster === environmentId && n.pendingDeletion)) {
       this.nodeMap.delete(node.id);
-      this.register(node.macs);
+      if (this.wipedNodesReturn) this.register(node.macs);
     }
   }
 

@@ -183,7 +183,7 @@ describe('upgrade-host resumed after a kill', () => {
 describe('upgrade-host of a Fuel-managed source host', () => {
   /** cmp-1 is node #4 of the source's Fuel environment old-env (#2); its removal wipes it and it registers again as #20. */
   function fuelWorld(): HostWorld {
-    const w = new HostWorld({ host: 'cmp-1', management: 'fuel', fuelSourceEnvironment: 'old-env' });
+    const w = new HostWorld({ host: 'cmp-1', management: 'fuel', fuelSourceEnvironment: 'old-env', discoverTimeoutMs: 30 });
     w.fuel.addNode(fuelNode(2, { name: 'node-2', status: 'ready', cluster: 1, roles: ['compute'], macs: ['aa:00:00:00:00:02'] }));
     w.fuel.addNode(fuelNode(4, { name: 'cmp-1', status: 'ready', cluster: 2, roles: ['compute'], hostname: 'cmp-1', macs: ['0a:00:00:00:00:01', '0a:00:00:00:00:02'] }));
     w.fuel.onDeployed = (node) => w.targetNova.serviceList.push(service(node.hostname!));
@@ -219,6 +219,22 @@ describe('upgrade-host of a Fuel-managed source host', () => {
     await assert.rejects(upgradeRunner(w.h).run(step.context()), KilledError);
     await upgradeRunner(w.h).run(step.context());
     assert.equal(w.journal.matching(/^fuel\.deployChanges/).length, 1);
+  });
+
+  test('a removal that fails in Fuel: PH1666; the next attempt deploys the removal again without a second unassign', async () => {
+    const w = fuelWorld();
+    w.fuel.outcomes.set('deploy', [{ statuses: ['running', 'error'], message: 'Deployment has failed' }]);
+    const step = w.step('upgrade-host');
+    await rejectsWithCode(upgradeRunner(w.h).run(step.context()), 'PH1666', /removing node #4 from environment old-env .* failed in Fuel \(task 100\): Deployment has failed/);
+    assert.equal(step.checkpoint['removalTaskId'], undefined);
+    await upgradeRunner(w.h).run(step.context());
+    assert.deepEqual(w.journal.matching(/^fuel\.(unassign|deployChanges)/), ['fuel.unassign 2 4', 'fuel.deployChanges 2', 'fuel.deployChanges 2']);
+  });
+
+  test('a wiped node that does not come back: PH1665 naming its MACs', async () => {
+    const w = fuelWorld();
+    w.fuel.wipedNodesReturn = false;
+    await rejectsWithCode(upgradeRunner(w.h).run(w.step('upgrade-host').context()), 'PH1665', /no Fuel node with MACs 0a:00:00:00:00:01, 0a:00:00:00:00:02 after its removal/);
   });
 
   test('other pending changes in the source environment: PH1670 naming them, nothing unassigned', async () => {
