@@ -10,7 +10,7 @@ import type {
 } from '../../src/hosts/adapters.js';
 
 /**
- * In-memory fakes of the host steps' adapters (ports.ts): Nova's host operations, the Fuel master
+ * In-memory fakes of the host steps' adapters (src/hosts/adapters.ts): Nova's host operations, the Fuel master
  * and a BMC, all writing to one journal, so a test reads the order of every call across them.
  * Each fake behaves as the real thing does where the runners depend on it: a move ends with the
  * server elsewhere, a Fuel task runs then ends and changes the node, a PXE boot makes the host
@@ -350,11 +350,10 @@ export class FakeBmc implements PowerDriver {
   }
 }
 
-/** A step context for one attempt; its checkpoint is `checkpoints`, which outlives the attempt (as the state does). */
+/** One host step, as the executor gives it to a runner: contexts for its attempts share `checkpoint`, which outlives them (as the state does). */
 export class FakeStep {
   readonly progress: string[] = [];
   checkpoint: Record<string, unknown> = {};
-  readonly saved: Array<Record<string, unknown>> = [];
 
   constructor(private readonly journal: Journal, readonly action: HostStepAction, readonly address: string) {}
 
@@ -372,7 +371,6 @@ export class FakeStep {
       },
       saveCheckpoint: async (values) => {
         this.journal.record(`checkpoint ${Object.keys(values).join(',')}`);
-        this.saved.push(values);
         this.checkpoint = { ...this.checkpoint, ...values };
       },
     };
