@@ -24,16 +24,27 @@ export interface ApplySession {
   close(): void;
 }
 
+/**
+ * The one way to connect to a cloud: pumphouse.yaml's discovery concurrency caps the requests in
+ * flight, and events go to the run's sink.
+ */
+export function connectCloud(config: PumphouseConfig, cloud: CloudConfig, events: EventSink): Promise<Cloud> {
+  return connect(cloud, { events, maxInFlight: config.settings.discovery.concurrency });
+}
+
+/** The one way to discover a connected cloud, with pumphouse.yaml's discovery settings. */
+export function discoverCloud(config: PumphouseConfig, cloud: Cloud, label: string, events: EventSink): Promise<Inventory> {
+  const { concurrency, pageSize } = config.settings.discovery;
+  return discoverInventory(cloud, { label, events, concurrency, pageSize });
+}
+
 /** Connects to both clouds and discovers them, keeping the connections for the apply. */
 export async function openApplySession(config: PumphouseConfig, events: EventSink): Promise<ApplySession> {
-  const { source, target, settings } = config;
-  const configs: [CloudConfig, CloudConfig] = [source, target];
-  const clouds = await settleAll(configs.map((c) => connect(c, { events, maxInFlight: settings.discovery.concurrency }))) as [Cloud, Cloud];
+  const configs: [CloudConfig, CloudConfig] = [config.source, config.target];
+  const clouds = await settleAll(configs.map((c) => connectCloud(config, c, events))) as [Cloud, Cloud];
   try {
-    const [sourceInventory, targetInventory] = await settleAll(clouds.map((cloud, i) => discoverInventory(cloud, {
-      label: configs[i]!.label, events, concurrency: settings.discovery.concurrency, pageSize: settings.discovery.pageSize,
-    })));
-    return { clouds, configs, inventories: { source: sourceInventory!, target: targetInventory! }, close: () => clouds.forEach((c) => c.close()) };
+    const [source, target] = await settleAll(clouds.map((cloud, i) => discoverCloud(config, cloud, configs[i]!.label, events)));
+    return { clouds, configs, inventories: { source: source!, target: target! }, close: () => clouds.forEach((c) => c.close()) };
   } catch (error) {
     clouds.forEach((c) => c.close());
     throw error;

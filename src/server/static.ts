@@ -2,14 +2,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { quoted } from '../errors.js';
-import { repoPath } from '../schemas.js';
+import { shippedPath } from '../engine/files.js';
 import { API_CODES, ApiError, decodePathPart } from './http.js';
 
 /**
  * The dashboard's files (`dashboard/` in the repository: plain HTML, CSS and ES modules, no
  * build step), served as they are. Only files under that folder; never a directory listing.
  */
-const ROOT = repoPath('dashboard');
+const ROOT = shippedPath('dashboard');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json',
