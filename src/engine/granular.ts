@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -119,10 +120,22 @@ export function writeGranularPlan(statePath: string, plan: GranularPlan): string
   return file;
 }
 
-/** A plan name made of a command's words, safe as a file name. */
+/**
+ * A plan name made of a command's words: metadata.name's form (lower-case letters, digits and
+ * dashes, at most 63) and safe as a file name. Words that had to change to fit (a glob such as
+ * `lab-*`, capitals, a long list) get a short digest of the words as they were, so two commands
+ * never share a name (`lab-*` and `lab` are other plans).
+ */
 export function planNameOf(words: readonly string[]): string {
-  return words.join('-').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+  const joined = words.join('-');
+  const fitted = joined.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '');
+  if (fitted === joined && fitted.length <= MAX_NAME) return fitted;
+  const digest = createHash('sha256').update(joined).digest('hex').slice(0, 8);
+  return `${fitted.slice(0, MAX_NAME - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
+
+/** metadata.name's longest form (schemas/plan.schema.json). */
+const MAX_NAME = 63;
 
 /** SOURCE=TARGET pairs of a `--map-…` flag. */
 export function parseMaps(flag: string, pairs: readonly string[]): Record<string, string> {

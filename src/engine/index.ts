@@ -1,5 +1,5 @@
 import { chooseConfig, type ConfigChoice } from '../config/choose.js';
-import type { PumphouseConfig } from '../config/load.js';
+import { DEFAULT_SETTINGS, type PumphouseConfig, type Settings } from '../config/load.js';
 import type { DesiredState } from '../desired/model.js';
 import type { ApplyState } from '../state/model.js';
 import { EventBus } from '../events/sink.js';
@@ -55,6 +55,11 @@ export class Engine {
   config(): PumphouseConfig {
     this.loaded ??= this.options.config();
     return this.loaded;
+  }
+
+  /** pumphouse.yaml's settings, the defaults where a config has none. */
+  settings(): Settings {
+    return { ...DEFAULT_SETTINGS, ...this.config().settings };
   }
 
   /** Each cloud's Keystone, region, services, endpoints and versions. */

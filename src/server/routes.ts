@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { shippedPath } from '../engine/files.js';
 import type { PumphouseConfig } from '../config/load.js';
 import type { Engine } from '../engine/index.js';
 import type { EventJournal } from './events.js';
@@ -96,6 +98,14 @@ export const ROUTES: Route[] = [
       const state = await ctx.engine.stateRead(ctx.statePath);
       if (!state) throw new ApiError(404, API_CODES.notFound, `no state file at ${ctx.statePath} yet`, 'it is written by the first apply');
       sendJson(res, 200, state);
+    },
+  },
+  {
+    method: 'GET', path: '/v1/openapi.yaml',
+    handle(_ctx, _req, res) {
+      const body = readFileSync(shippedPath('schemas', 'openapi.yaml'));
+      res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-cache' });
+      res.end(body);
     },
   },
   {

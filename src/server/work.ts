@@ -46,7 +46,7 @@ export class ApiWork {
   private starting = false;
 
   constructor(private readonly engine: Engine, private readonly statePath: string) {
-    const serve = engine.config().settings.serve;
+    const serve = engine.settings().serve;
     this.shelf = new PlanShelf(join(dirname(statePath), 'api-plans'), { keep: serve.plansKept, maxAgeMs: serve.planMaxAgeMs });
   }
 
@@ -151,7 +151,7 @@ export class ApiWork {
   /** Keeps the newest applies, as many as plans are kept (a running one is never dropped). */
   private remember(apply: ApiApply): void {
     this.applies.set(apply.id, apply);
-    const keep = this.engine.config().settings.serve.plansKept;
+    const keep = this.engine.settings().serve.plansKept;
     for (const [id, old] of this.applies) {
       if (this.applies.size <= keep) break;
       if (old.status !== 'running') this.applies.delete(id);
