@@ -4,7 +4,7 @@ import { PumphouseError } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
 import { hostStepWorld } from '../hosts/world.js';
-import { discoverInventory } from '../inventory/index.js';
+import { connectCloud, discoverCloud } from '../inventory/clouds.js';
 import type { Inventory } from '../inventory/model.js';
 import { connect, type Cloud } from '../openstack/index.js';
 import type { StateStore } from '../state/store.js';
@@ -22,20 +22,6 @@ export interface ApplySession {
   configs: [CloudConfig, CloudConfig];
   inventories: { source: Inventory; target: Inventory };
   close(): void;
-}
-
-/**
- * The one way to connect to a cloud: pumphouse.yaml's discovery concurrency caps the requests in
- * flight, and events go to the run's sink.
- */
-export function connectCloud(config: PumphouseConfig, cloud: CloudConfig, events: EventSink): Promise<Cloud> {
-  return connect(cloud, { events, maxInFlight: config.settings.discovery.concurrency });
-}
-
-/** The one way to discover a connected cloud, with pumphouse.yaml's discovery settings. */
-export function discoverCloud(config: PumphouseConfig, cloud: Cloud, label: string, events: EventSink): Promise<Inventory> {
-  const { concurrency, pageSize } = config.settings.discovery;
-  return discoverInventory(cloud, { label, events, concurrency, pageSize });
 }
 
 /** Connects to both clouds and discovers them, keeping the connections for the apply. */

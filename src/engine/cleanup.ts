@@ -1,5 +1,6 @@
 import { recordedTemporaries, removeTemporaries, type CleanupResult } from '../apply/cleanup.js';
-import { connectCloud, settleAll } from '../apply/session.js';
+import { settleAll } from '../apply/session.js';
+import { connectCloud } from '../inventory/clouds.js';
 import type { PumphouseConfig } from '../config/load.js';
 import type { EventSink } from '../events/sink.js';
 import type { Cloud } from '../openstack/index.js';

@@ -3,7 +3,8 @@ import type { CloudConfig } from '../config/types.js';
 import type { EventSink } from '../events/sink.js';
 import type { Inventory } from '../inventory/model.js';
 import type { Cloud, CloudDescription } from '../openstack/index.js';
-import { connectCloud, discoverCloud, settleAll } from '../apply/session.js';
+import { settleAll } from '../apply/session.js';
+import { connectCloud, discoverCloud } from '../inventory/clouds.js';
 
 /** Which of the two clouds a command is about. */
 export type CloudChoice = 'source' | 'target' | 'both';

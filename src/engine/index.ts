@@ -143,8 +143,6 @@ export class Engine {
 }
 
 export { autoApprove, EventBus };
-/** Whether a plan changes anything (creates, updates, moves, conflicts or host changes). */
-export { hasChanges } from '../execution-plan/plan.js';
 export type { EngineIo, ConfigChoice };
 export type { ApplyRequest, ApplyResult, PlanSource } from './apply.js';
 export type { CleanupOutcome, CleanupRequest } from './cleanup.js';

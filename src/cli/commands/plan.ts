@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { hasChanges } from '../../engine/index.js';
+import { hasChanges } from '../../engine/plan-facts.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 import { diagnosticsPrinter, planJson, printPlan } from '../output.js';
