@@ -23,8 +23,7 @@ export async function loadSavedPlanNow(config: PumphouseConfig, events: EventSin
   const state = await readState(statePath);
   const session = await openApplySession(config, events);
   try {
-    const current = state ?? { plan: undefined, steps: {}, mappings: {} };
-    return loadSavedPlan(file, { ...session.inventories, mappings: current.mappings }, current as Parameters<typeof loadSavedPlan>[2]);
+    return loadSavedPlan(file, { ...session.inventories, mappings: state?.mappings ?? {} }, state ?? { plan: null, steps: {} });
   } finally {
     session.close();
   }

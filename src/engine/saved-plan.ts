@@ -10,7 +10,7 @@ import type { ApplyState } from '../state/model.js';
  * (the plan-output schema) and fresh against the clouds as they are now (apply/stale.ts), unless
  * an apply of this very plan already changed them.
  */
-export function loadSavedPlan(file: string, clouds: CurrentClouds, state: ApplyState): ExecutionPlan {
+export function loadSavedPlan(file: string, clouds: CurrentClouds, state: Pick<ApplyState, 'plan' | 'steps'>): ExecutionPlan {
   const plan = readSavedPlan(file);
   checkPlanFresh(plan, clouds, startedByThisPlan(state, plan));
   return plan;

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
+import { Engine } from '../../src/engine/index.js';
 import { startApiServer, type ApiServer } from '../../src/server/server.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
@@ -136,12 +137,22 @@ describe('the OpenAPI document', () => {
 });
 
 describe('granular actions', () => {
-  test('migrate image with a glob: every image it matches moves', { timeout: 120_000 }, async () => {
+  test('migrate image with a glob: every image it matches moves (and a plan saved before is stale for the engine)', { timeout: 120_000 }, async () => {
+    const saved = env.files.path('demo.plan.json');
+    const before = await cli('plan', 'plans/demo.yaml', '--out', saved, '--state', statePath);
+    assert.equal(before.code, 0, before.stderr);
+    const engine = new Engine({ config: () => loadConfig(env.config, {}) });
+    assert.equal((await engine.loadSavedPlan(saved, statePath)).plan.name, 'demo', 'fresh while the clouds are as it saw them');
     const result = await cli('migrate', 'image', 'cirros-*', '--auto-approve', '--state', statePath);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /The plan for this command is \S+\/migrate-image-cirros-[0-9a-f]{8}\.yaml/);
     const copied = env.sandbox.clouds.target.store.images.all().filter((i) => i.name.startsWith('cirros-'));
     assert.deepEqual(copied.map((i) => i.name), ['cirros-0.6.2-x86_64-disk']);
+    await assert.rejects(engine.loadSavedPlan(saved, statePath), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'PH1602');
+      assert.match(error.message, /image:admin\/cirros-0\.6\.2-x86_64-disk \(the target has it now/);
+      return true;
+    });
   });
 
   test('the CLI\'s `migrate project` and the API\'s POST /tenants/{id} build the same plan (passwords reset in both)', { timeout: 180_000 }, async () => {
