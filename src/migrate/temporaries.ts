@@ -43,17 +43,23 @@ export async function recordTemporary(m: MigrationContext, spec: TemporarySpec, 
   await m.ledger.removeTemporary(intentKey(spec));
 }
 
-/** The live objects of a kind with this exact name (being deleted or failed ones left out). */
+/**
+ * The live objects of a kind with this exact name (being deleted or failed ones left out), in
+ * every project: Cinder may put a snapshot of another project's volume in that project (the
+ * sandbox does), where a listing of Pumphouse's own project never shows it, so a kill before the
+ * create call answered would leave it to no one. Glance shows an admin every image anyway. The
+ * name is unique to one copy, so the wider listing finds nothing but that copy's temporary.
+ */
 export async function temporaryIdsByName(cloud: Cloud, kind: TemporarySpec['kind'] | string, name: string): Promise<string[]> {
   switch (kind) {
     case 'image':
       return (await collectAll(image.images.list(await cloud.image(), { name })))
         .filter((i) => i.name === name && !['killed', 'deleted', 'pending_delete'].includes(i.status)).map((i) => i.id);
     case 'volume':
-      return (await collectAll(blockStorage.volumes.list(await cloud.blockStorage(), { name })))
+      return (await collectAll(blockStorage.volumes.list(await cloud.blockStorage(), { name, all_tenants: true })))
         .filter((v) => v.name === name && !['deleting', 'error', 'error_deleting'].includes(v.status)).map((v) => v.id);
     case 'volume-snapshot':
-      return (await collectAll(blockStorage.snapshots.list(await cloud.blockStorage(), { name })))
+      return (await collectAll(blockStorage.snapshots.list(await cloud.blockStorage(), { name, all_tenants: true })))
         .filter((s) => s.name === name && !['deleting', 'error', 'error_deleting'].includes(s.status)).map((s) => s.id);
     default:
       return [];

@@ -85,30 +85,40 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   return cid;
 }
 
-/** Removes the temporaries the checkpoint names, newest first; one still in use is left for `pumphouse cleanup`. */
+/**
+ * Removes the temporaries the checkpoint names, newest first; one still in use is left for
+ * `pumphouse cleanup`. Cinder deletes in the background, so a volume or snapshot is forgotten
+ * only once it is gone: one that fails to go (error_deleting) stays on record for cleanup.
+ */
 export async function removeTemporaries(m: MigrationContext, a: VolumeStepAdapters, ctx: StepContext): Promise<void> {
   const c = ctx.checkpoint ?? {};
+  const wait = waiter(m, ctx);
   const removals: Array<[string, () => Promise<void>]> = [];
   if (typeof c['targetImageId'] === 'string') removals.push([`image:${c['targetImageId']}`, () => a.target.images.remove(c['targetImageId'] as string)]);
   if (typeof c['uploadImageId'] === 'string') removals.push([`image:${c['uploadImageId']}`, () => a.source.images.remove(c['uploadImageId'] as string)]);
   if (typeof c['cloneId'] === 'string') {
     const cloneId = c['cloneId'];
-    removals.push([`volume:${cloneId}`, async () => {
-      await a.source.volumes.remove(cloneId);
-      // The snapshot it was made from can go only once the clone is gone.
-      await waiter(m, ctx)(`temporary volume ${cloneId} being deleted`, () => a.source.volumes.get(cloneId).catch((error: unknown) => {
-        if (isNotFound(error)) return { status: 'deleted' };
-        throw error;
-      }), ['deleted']);
-    }]);
+    // The snapshot it was made from can go only once the clone is gone.
+    removals.push([`volume:${cloneId}`, () => removeUntilGone(wait, `temporary volume ${cloneId}`, () => a.source.volumes.remove(cloneId), () => a.source.volumes.get(cloneId))]);
   }
-  if (typeof c['snapshotId'] === 'string') removals.push([`volume-snapshot:${c['snapshotId']}`, () => a.source.snapshots.remove(c['snapshotId'] as string)]);
+  if (typeof c['snapshotId'] === 'string') {
+    const snapshotId = c['snapshotId'];
+    removals.push([`volume-snapshot:${snapshotId}`, () => removeUntilGone(wait, `temporary snapshot ${snapshotId}`, () => a.source.snapshots.remove(snapshotId), () => a.source.snapshots.get(snapshotId))]);
+  }
   for (const [key, remove] of removals) {
     try {
       await remove();
       await m.ledger.removeTemporary(key);
     } catch {
-      // Still in use (a snapshot being deleted with its clone): left for `pumphouse cleanup`.
+      // Still in use (a snapshot being deleted with its clone), or not gone: left for `pumphouse cleanup`.
     }
   }
+}
+
+async function removeUntilGone(wait: Wait, what: string, remove: () => Promise<void>, get: () => Promise<{ status: string }>): Promise<void> {
+  await remove();
+  await wait(`${what} being deleted`, () => get().catch((error: unknown) => {
+    if (isNotFound(error)) return { status: 'deleted' };
+    throw error;
+  }), ['deleted']);
 }

@@ -35,6 +35,12 @@ export interface SimCloudOptions {
   faults?: Partial<FaultConfig>;
   /** Called after each response; the simulator itself never prints. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Called once a request is served and before its answer is written: a test that stops its
+   * client here hits, every time, the window where the cloud has done the work and the client
+   * cannot know (`onRequest` comes after the answer, which a fast client may already have read).
+   */
+  beforeAnswer?: (entry: RequestLogEntry) => void;
 }
 
 export class SimCloud {
@@ -44,6 +50,7 @@ export class SimCloud {
   readonly lifecycle: Lifecycle;
   private readonly server: Server;
   private readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  private readonly beforeAnswer: ((entry: RequestLogEntry) => void) | undefined;
   private boundPort: number | undefined;
   private readonly context: ServiceContext;
 
@@ -52,6 +59,7 @@ export class SimCloud {
     this.faults = new FaultInjector(options.faults);
     this.tokens = new TokenService(this.store);
     this.onRequest = options.onRequest;
+    this.beforeAnswer = options.beforeAnswer;
     this.lifecycle = new Lifecycle(this.faults);
     this.context = { store: this.store, tokens: this.tokens, faults: this.faults, lifecycle: this.lifecycle, origin: () => this.origin };
     this.server = createServer((req, res) => {
@@ -127,8 +135,10 @@ export class SimCloud {
       result = { ...result, headers: { ...service.requestIdHeaders(requestId), ...(result.headers ?? {}) } };
     }
     if (binary) req.resume(); // whatever the handler did not read (an error answer) is drained
+    const entry = (): RequestLogEntry => ({ cloud: this.store.meta.name, method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), requestId, ...(fault ? { fault } : {}) });
+    this.beforeAnswer?.(entry());
     writeResponse(res, method, result, requestId);
-    this.onRequest?.({ cloud: this.store.meta.name, method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), requestId, ...(fault ? { fault } : {}) });
+    this.onRequest?.(entry());
   }
 
   private async dispatch(service: ServiceApi, req: SimRequest, bodyText: string): Promise<SimResponse> {

@@ -50,6 +50,8 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** Observes every request (method, path, status, timing; never headers or bodies). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Sees every request once it is served, before its answer is written (see SimCloudOptions). */
+  beforeAnswer?: (entry: RequestLogEntry) => void;
   /** Adds a public image `bench-image` of this many bytes to the source (for bench:image). */
   benchImageBytes?: number;
   /**
@@ -74,7 +76,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scenario = SCENARIOS[options.scenario ?? 'demo'];
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
-  const make = (store: SimCloud['store']): SimCloud => new SimCloud({ store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+  const make = (store: SimCloud['store']): SimCloud => new SimCloud({
+    store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.beforeAnswer ? { beforeAnswer: options.beforeAnswer } : {}),
+  });
   const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}));
   if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
   const target = make(scenario.target('sandbox-target'));
