@@ -126,7 +126,7 @@ export function warnUsersWithoutPasswords(input: PasswordCheckInput): void {
 /** Refuses passwords: for plans that move no users (an unexpected call is a bug, not a leak). */
 export const noPasswords: PasswordSink = {
   async record(user: string): Promise<void> {
-    throw new Error(`a password was generated for ${user} but the plan names no passwords file`);
+    throw new PumphouseError('PH1686', `a password was generated for ${user} but the plan names no passwords file`, { hint: 'this is a bug in pumphouse: run again with --debug and report the output' });
   },
   known: () => undefined,
 };

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../errors.js';
+import type { PhCode, SourceLocation } from '../errors.js';
 
 /**
  * A located problem in an operator's input (pumphouse.yaml, clouds.yaml, a plan file), in the
@@ -8,7 +8,7 @@ import type { SourceLocation } from '../errors.js';
 export interface Diagnostic {
   severity: 'error' | 'warning';
   /** Stable code, e.g. PH1102; documented in README's error table. */
-  code: string;
+  code: PhCode;
   summary: string;
   hint?: string;
   source?: SourceLocation & { /** the YAML path, e.g. "source.auth.auth_url" */ path?: string };

@@ -8,6 +8,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import type { Change, HostChange, Impact } from './changes.js';
 import { placeLeavingServers, type PlacementInput } from './host-placement.js';
 import type { StateMappings } from './match.js';
+import type { PhCode } from '../errors.js';
 
 /**
  * Host changes: where each host named in spec.hosts stands now, and what must happen for it to
@@ -64,7 +65,7 @@ export function diffHosts(input: HostDiffInput): { changes: Change[]; diagnostic
   for (const [change, reason] of placementConflicts(input, changes)) refuse(change, reason, diagnostics);
   return { changes, diagnostics };
 
-  function refuse(change: Change, reason: { code: string; summary: string; hint: string }, into: Diagnostic[]): void {
+  function refuse(change: Change, reason: { code: PhCode; summary: string; hint: string }, into: Diagnostic[]): void {
     const spec = specs.get(change) as HostSpec;
     change.action = 'conflict';
     change.reason = change.reason.startsWith('refused:') ? `${change.reason}; ${reason.summary}` : `refused: ${reason.summary}`;
@@ -156,7 +157,7 @@ function impactOf(state: HostState, evacuate: HostSpec['evacuate'], servers: num
 }
 
 interface Refusal {
-  code: string;
+  code: PhCode;
   summary: string;
   hint: string;
 }

@@ -1,3 +1,4 @@
+import { PumphouseError } from '../errors.js';
 import type { Step } from '../graph/steps.js';
 
 /**
@@ -48,9 +49,9 @@ export interface StepContext {
 }
 
 /** The step is not something this build can carry out (e.g. a host step without pumphouse.yaml's hosts). */
-export class UnsupportedStepError extends Error {
-  constructor(readonly step: Step, readonly hint: string) {
-    super(`${step.action} of ${step.kind} is not supported yet`);
+export class UnsupportedStepError extends PumphouseError {
+  constructor(readonly step: Step, hint: string) {
+    super('PH1610', `${step.action} of ${step.kind} is not supported yet`, { hint });
     this.name = 'UnsupportedStepError';
   }
 }

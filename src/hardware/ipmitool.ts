@@ -1,4 +1,4 @@
-import { InternalError, PumphouseError, errorMessage } from '../errors.js';
+import { InternalError, PumphouseError, errorMessage, type PhCode } from '../errors.js';
 import { redact } from '../openstack/http/redact.js';
 import { backoffDelay, sleep, type RetryPolicy } from '../openstack/http/retry.js';
 import { classifyFailure, execIpmitool, significantLines, type ExecIpmitool, type IpmitoolOutcome } from './ipmitool-exec.js';
@@ -226,7 +226,7 @@ export class IpmitoolDriver implements PowerDriver {
     });
   }
 
-  private error(code: string, message: string, options: { hint: string; cause?: unknown }): PumphouseError {
+  private error(code: PhCode, message: string, options: { hint: string; cause?: unknown }): PumphouseError {
     return new PumphouseError(code, `${this.description}: ${this.clean(message)}`, options);
   }
 

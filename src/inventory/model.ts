@@ -1,3 +1,4 @@
+import type { PhCode } from '../errors.js';
 /**
  * The normalised, cloud-agnostic picture of one cloud that discovery produces and the diff
  * consumes (schemas/inventory.schema.json). Plain JSON data: no classes, no functions.
@@ -64,7 +65,7 @@ export interface InventoryResource {
 
 export interface InventoryDiagnostic {
   severity: 'error' | 'warning';
-  code: string;
+  code: PhCode;
   /** The service that failed (compute, image, ...) or "inventory". */
   service: string;
   /** The collector (resource kind) that could not be read completely. */

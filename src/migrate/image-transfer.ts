@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { StepContext } from '../executor/runner.js';
 import { PumphouseError } from '../errors.js';
 import { image, type Cloud } from '../openstack/index.js';
+import { StepAbortedError } from '../executor/executor.js';
 
 /**
  * Streams one image's data from a Glance to another: the download's body is piped into the
@@ -33,7 +34,7 @@ export async function transferImageData(from: Cloud, sourceImageId: string, to: 
   });
   const body = new PassThrough();
   const onAbort = (): void => {
-    download.data.destroy(new Error('stopped by the operator'));
+    download.data.destroy(new StepAbortedError());
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -50,9 +51,9 @@ export async function transferImageData(from: Cloud, sourceImageId: string, to: 
   }
   const digest = md5.digest('hex');
   if (source.checksum && source.checksum !== digest) {
-    throw Object.assign(new PumphouseError('PH1641', `image ${sourceImageId}: the bytes read from ${from.label} have md5 ${digest}, but Glance recorded ${source.checksum}`, {
+    throw new PumphouseError('PH1641', `image ${sourceImageId}: the bytes read from ${from.label} have md5 ${digest}, but Glance recorded ${source.checksum}`, {
       hint: 'the source image may be corrupt in its store; the copy on the target is removed and the step retried',
-    }), { retryable: true });
+    });
   }
   return { bytes, md5: digest };
 }

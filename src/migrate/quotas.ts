@@ -3,6 +3,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import { blockStorage, compute, network } from '../openstack/index.js';
 import { SETTABLE_LIMITS } from '../model/kinds/quota.js';
 import type { MigrationContext } from './context.js';
+import { PumphouseError } from '../errors.js';
 
 /**
  * Quotas: the source project's limits set on the target project. Only the keys each API still
@@ -43,7 +44,7 @@ export function quotaRunner(m: MigrationContext): StepRunner {
       else await blockStorage.quotas.update(await m.target.blockStorage(), projectId, limits);
     },
     async verify(ctx) {
-      if (await differs(ctx.step.address)) throw new Error(`${ctx.step.address}: the target's limits still differ after the update`);
+      if (await differs(ctx.step.address)) throw new PumphouseError('PH1684', `${ctx.step.address}: the target's limits still differ after the update`, { hint: 'the target may cap the limit (a quota driver or a policy): compare them with `openstack quota show`' });
     },
   };
 }

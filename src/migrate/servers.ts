@@ -229,7 +229,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       observed.delete(ctx);
       if (copy?.status === 'ERROR') {
         await compute.servers.remove(await m.target.compute(), copy.id);
-        throw Object.assign(new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`), { retryable: true });
+        throw new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`);
       }
       let copyId = copy?.id;
       if (!copyId) {
@@ -258,7 +258,11 @@ export function serverRunner(m: MigrationContext): StepRunner {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(source);
       const want = copy ? statusBeforeMove(m, source.address, copy) : 'ACTIVE';
-      if (copy?.status !== want) throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`);
+      if (copy?.status !== want) {
+        throw new PumphouseError('PH1684', `${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`, {
+          hint: `bring the copy to ${want} on the target (openstack server ${want === 'ACTIVE' ? 'start' : 'stop'}), then apply again`,
+        });
+      }
       await verifyServerCopy(m, source, copy.id);
     },
     async onFailed(ctx) {

@@ -1,5 +1,5 @@
 import { markMetadata, SOURCE_METADATA_KEY } from '../diff/marks.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, PumphouseError } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
@@ -158,7 +158,7 @@ export function volumeRunner(m: MigrationContext): StepRunner {
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(m, source);
-      if (!copy || !['available', 'in-use'].includes(copy.status)) throw new Error(`${source.address}: no usable copy on the target after the step`);
+      if (!copy || !['available', 'in-use'].includes(copy.status)) throw new PumphouseError('PH1684', `${source.address}: no usable copy on the target after the step (${copy ? `status ${copy.status}` : 'none found'})`, { hint: 'a copy in error is removed by the next attempt: apply again; look in Cinder\'s logs if it fails again' });
       await verifyReadBack(m, source, copy.id);
     },
     async onFailed(ctx) {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locate, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { DesiredState, HostSpec, IdentitySpec, Maps, WorkloadSpec } from '../desired/model.js';
+import type { PhCode } from '../errors.js';
 
 /**
  * Semantic rules of a plan file, checked offline after the schema: the mistakes a schema cannot
@@ -32,7 +33,7 @@ export const RULES = {
 } as const;
 
 type Path = Array<string | number>;
-type Report = (severity: Diagnostic['severity'], code: string, path: Path, summary: string, hint: string, preferKey?: boolean) => void;
+type Report = (severity: Diagnostic['severity'], code: PhCode, path: Path, summary: string, hint: string, preferKey?: boolean) => void;
 /** The keys as written: some rules are about a key being present, not about its default. */
 type RawSpec = { identity?: Record<string, unknown>; workloads?: Array<Record<string, unknown>>; hosts?: Array<Record<string, unknown>> };
 

@@ -1,4 +1,4 @@
-import { PumphouseError } from '../../errors.js';
+import { type PhCode, PumphouseError } from '../../errors.js';
 import { OPENSTACK_CODES } from './codes.js';
 
 /**
@@ -39,12 +39,12 @@ export class OpenStackHttpError extends PumphouseError {
   constructor(
     req: RequestDescription,
     res: { status: number; statusText: string; requestId?: string; serverMessage?: string; expected: readonly number[] },
-    code: string = OPENSTACK_CODES.httpStatus,
+    code: PhCode = OPENSTACK_CODES.httpStatus,
     hint: string = hintForStatus(req, res.status),
   ) {
     const rid = res.requestId ? ` (request ${res.requestId})` : '';
     const msg = res.serverMessage ? `: ${res.serverMessage}` : '';
-    super(code, `${req.service} ${req.method} ${req.path} failed: ${res.status} ${res.statusText}${rid}${msg}`, { hint });
+    super(code, `${req.service} ${req.method} ${req.path} failed: ${res.status} ${res.statusText}${rid}${msg}`, { hint, retryable: isRetryableStatus(res.status) });
     this.name = 'OpenStackHttpError';
     this.cloud = req.cloud;
     this.service = req.service;
@@ -90,7 +90,7 @@ export class OpenStackConnectionError extends PumphouseError {
   readonly errno: string | undefined;
 
   constructor(req: RequestDescription, failure: ConnectionFailure, errno: string | undefined, detail: string, timeoutMs?: number) {
-    const what: Record<ConnectionFailure, [string, string, string]> = {
+    const what: Record<ConnectionFailure, [PhCode, string, string]> = {
       refused: [OPENSTACK_CODES.connectionRefused, 'connection refused', 'is the service running and listening on that host and port? Is the endpoint URL in the catalog (or auth_url) right?'],
       dns: [OPENSTACK_CODES.hostNotFound, 'host not found', 'check the host name in the endpoint URL (or auth_url) and this machine\'s DNS'],
       timeout: [OPENSTACK_CODES.timeout, `no answer within ${timeoutMs ?? '?'} ms`, 'the service is slow or unreachable (firewall?); if it is just slow, raise settings.timeout_seconds (per attempt) or settings.http.deadline_seconds (per call) in pumphouse.yaml'],
@@ -99,7 +99,8 @@ export class OpenStackConnectionError extends PumphouseError {
       other: [OPENSTACK_CODES.connectionFailed, 'connection failed', 'check network access from this machine to the endpoint'],
     };
     const [code, summary, hint] = what[failure];
-    super(code, `${req.service} ${req.method} ${req.url} failed: ${summary} (${errno ?? 'no code'}: ${detail})`, { hint });
+    // A wrong host name or certificate stays wrong; a refused, reset or timed-out connection may not.
+    super(code, `${req.service} ${req.method} ${req.url} failed: ${summary} (${errno ?? 'no code'}: ${detail})`, { hint, retryable: failure !== 'tls' && failure !== 'dns' });
     this.name = 'OpenStackConnectionError';
     this.cloud = req.cloud;
     this.service = req.service;
@@ -112,6 +113,14 @@ export class OpenStackConnectionError extends PumphouseError {
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message, hint: this.hint, url: this.url, failure: this.failure, errno: this.errno };
   }
+}
+
+/**
+ * Whether a call answered with `status` may succeed when the step runs again: the service failed
+ * (5xx), it rate-limited us (429), or the object was busy in another task (409).
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 409;
 }
 
 function hintForStatus(req: RequestDescription, status: number): string {
