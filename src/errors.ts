@@ -30,14 +30,19 @@ export interface Problem {
   message: string;
   /** What the operator can do about it, one sentence. */
   hint?: string;
-  location?: SourceLocation;
+  location?: ProblemLocation;
+}
+
+/** A position in an input file, with the YAML path there when known ("source.auth.auth_url"). */
+export interface ProblemLocation extends SourceLocation {
+  path?: string;
 }
 
 export interface PumphouseErrorOptions {
   /** What the operator can do about it, one sentence. */
   hint?: string;
   /** A position in an input file the error is about. */
-  location?: SourceLocation;
+  location?: ProblemLocation;
   cause?: unknown;
   /** Whether another attempt may succeed, when this error knows better than its code (an HTTP 503 does). */
   retryable?: boolean;
@@ -46,7 +51,7 @@ export interface PumphouseErrorOptions {
 export class PumphouseError extends Error {
   readonly code: PhCode;
   readonly hint: string | undefined;
-  readonly location: SourceLocation | undefined;
+  readonly location: ProblemLocation | undefined;
   /** Another attempt of the same work may succeed; the executor retries a step only then. */
   readonly retryable: boolean;
 

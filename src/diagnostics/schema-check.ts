@@ -141,7 +141,7 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, code: PhCode, exam
     default:
       summary = `${dotted} ${error.message ?? 'is invalid'}`;
   }
-  const diagnostic: Diagnostic = { severity: 'error', code, summary, source: { ...locate(source, at, preferKey), path: dotted } };
+  const diagnostic: Diagnostic = { severity: 'error', code, message: summary, location: { ...locate(source, at, preferKey), path: dotted } };
   if (hint !== undefined) diagnostic.hint = hint;
   return diagnostic;
 }

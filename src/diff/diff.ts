@@ -74,7 +74,7 @@ function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Di
     return {
       severity: 'warning' as const,
       code: MAPPING_CODES.distrusted,
-      summary: `the state maps ${d.address} to ${d.targetAddress} (${d.targetId}) on the target, which ${other ? `is the copy of ${other}` : 'carries no Pumphouse mark'}: that mapping is ignored`,
+      message: `the state maps ${d.address} to ${d.targetAddress} (${d.targetId}) on the target, which ${other ? `is the copy of ${other}` : 'carries no Pumphouse mark'}: that mapping is ignored`,
       hint: `the state file was edited or belongs to another plan; this plan finds ${d.address} by its mark or natural key, and the next apply records the right mapping`,
     };
   });

@@ -28,7 +28,7 @@ export function mappedFlavorWarning(source: InventoryResource, target: Inventory
   return {
     severity: 'warning',
     code: FLAVOR_MAP_CODES.differs,
-    summary: `spec.maps.flavors: ${what}${others.length > 0 ? `; ${target.name} has its own ${others.join(', ')}` : ''}`,
+    message: `spec.maps.flavors: ${what}${others.length > 0 ? `; ${target.name} has its own ${others.join(', ')}` : ''}`,
     hint: resized ? `fine if the resize is intended; otherwise map ${source.name} to a flavor of the same size` : `fine if intended; the target's flavor is used as it is, never changed`,
   };
 }

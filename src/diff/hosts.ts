@@ -56,9 +56,9 @@ export function diffHosts(input: HostDiffInput): { changes: Change[]; diagnostic
     diagnostics.push({
       severity: 'error',
       code: HOST_CODES.unknown,
-      summary: `spec.hosts: ${host.name} is not a host of the source cloud`,
+      message: `spec.hosts: ${host.name} is not a host of the source cloud`,
       hint: 'use the name `pumphouse hosts` lists (a hypervisor, or a controller\'s Nova service host)',
-      source: { ...host.location, path: 'spec.hosts' },
+      location: { ...host.location, path: 'spec.hosts' },
     });
   }
   for (const [change, reason] of lastControllerConflicts(input, changes, specs)) refuse(change, reason, diagnostics);
@@ -69,7 +69,7 @@ export function diffHosts(input: HostDiffInput): { changes: Change[]; diagnostic
     const spec = specs.get(change) as HostSpec;
     change.action = 'conflict';
     change.reason = change.reason.startsWith('refused:') ? `${change.reason}; ${reason.summary}` : `refused: ${reason.summary}`;
-    into.push({ severity: 'error', code: reason.code, summary: `spec.hosts: ${reason.summary}`, hint: reason.hint, source: { ...spec.location, path: 'spec.hosts' } });
+    into.push({ severity: 'error', code: reason.code, message: `spec.hosts: ${reason.summary}`, hint: reason.hint, location: { ...spec.location, path: 'spec.hosts' } });
   }
 }
 

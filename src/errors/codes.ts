@@ -175,6 +175,16 @@ const APPLY = {
   PH1686: internal('a password was generated for a plan that names no passwords file'),
 } as const;
 
+const PREFLIGHT = {
+  PH1760: conflict('pre-flight: the target lacks the vCPUs, RAM or disk the moving servers need'),
+  PH1761: warning('pre-flight: the moving servers overcommit the target\'s vCPUs'),
+  PH1762: conflict('pre-flight: a target quota (as the plan sets it) is too low for the moving servers'),
+  PH1763: conflict('pre-flight: availability zones of the moving servers and volumes do not exist on the target'),
+  PH1764: conflict('pre-flight: volume types of the moving volumes do not exist on the target'),
+  PH1765: warning("pre-flight: the target's Nova cannot set server tags at boot (they are added after it)"),
+  PH1766: conflict("pre-flight: a host's Fuel template node is not a node of the target"),
+} as const;
+
 const STATE = {
   PH1701: error('the state file cannot be read'),
   PH1702: error('the state file is not JSON'),
@@ -264,6 +274,7 @@ export const CODES = {
   ...RESOLUTION,
   ...GRAPH,
   ...APPLY,
+  ...PREFLIGHT,
   ...STATE,
   ...HARDWARE,
   ...FUEL,

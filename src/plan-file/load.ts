@@ -42,12 +42,12 @@ export function loadPlanFile(file: string): LoadedPlan {
     source = readYamlFile(file, { codeBase: 1300, what: 'plan file' });
   } catch (error) {
     if (!isPumphouseError(error)) throw error;
-    return { diagnostics: [{ severity: 'error', code: error.code, summary: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.location ? { source: error.location } : {}) }] };
+    return { diagnostics: [{ severity: 'error', code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.location ? { location: error.location } : {}) }] };
   }
   if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
     return {
       source,
-      diagnostics: [{ severity: 'error', code: PLAN_FILE_CODES.notMapping, summary: `plan file ${file} must be a mapping with apiVersion, kind, metadata and spec`, hint: 'start from plans/demo.yaml', source: locate(source, []) }],
+      diagnostics: [{ severity: 'error', code: PLAN_FILE_CODES.notMapping, message: `plan file ${file} must be a mapping with apiVersion, kind, metadata and spec`, hint: 'start from plans/demo.yaml', location: locate(source, []) }],
     };
   }
   const schemaProblems = checkAgainstSchema('plan', source, PLAN_FILE_CODES.schema);

@@ -40,7 +40,7 @@ type RawSpec = { identity?: Record<string, unknown>; workloads?: Array<Record<st
 export function checkRules(desired: DesiredState, source: YamlSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (severity, code, path, summary, hint, preferKey = false) =>
-    out.push({ severity, code, summary, hint, source: { ...locate(source, path, preferKey), path: path.join('.') } });
+    out.push({ severity, code, message: summary, hint, location: { ...locate(source, path, preferKey), path: path.join('.') } });
   const raw = (source.value as { spec: RawSpec }).spec;
 
   if (!desired.identity && desired.workloads.length === 0 && desired.hosts.length === 0 && desired.images === 'referenced' && desired.flavors === 'referenced' && !desired.volumes) {

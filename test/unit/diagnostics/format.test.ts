@@ -6,7 +6,7 @@ import { closest } from '../../../src/diagnostics/schema-check.js';
 
 test('a diagnostic reads file:line:col, severity, code, summary and hint, with a caret frame', () => {
   const text = 'source:\n  cloud: c5001\n';
-  const out = formatDiagnostic({ severity: 'error', code: 'PH1212', summary: 'cloud "c5001" is not in clouds.yaml', hint: 'did you mean "c5000"?', source: { file: 'p.yaml', line: 2, col: 10 } }, text);
+  const out = formatDiagnostic({ severity: 'error', code: 'PH1212', message: 'cloud "c5001" is not in clouds.yaml', hint: 'did you mean "c5000"?', location: { file: 'p.yaml', line: 2, col: 10 } }, text);
   assert.equal(out, 'p.yaml:2:10: error PH1212: cloud "c5001" is not in clouds.yaml — did you mean "c5000"?\n2 |   cloud: c5001\n             ^');
 });
 
