@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
-import { errorMessage, PumphouseError, quoted } from '../errors.js';
+import { errorMessage, PumphouseError, quoted, type PhCode } from '../errors.js';
 import type { Change } from '../diff/changes.js';
 import type { EventSink } from '../events/sink.js';
 import type { StepProgressRecord } from '../executor/journal.js';
@@ -16,7 +16,7 @@ export const PASSWORDS_CODES = {
   unusable: 'PH1607',
   /** Warning: a user is on the target but its password is not in the file. */
   userWithoutPassword: 'PH1609',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 const HEADER = '# Passwords Pumphouse set on the target for copied users. Hand them over, then delete this file.\n';
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceLocation } from '../errors.js';
+import type { SourceLocation, PhCode } from '../errors.js';
 import { compareAddresses } from '../inventory/address.js';
 import { InventoryLookup, refList } from '../inventory/lookup.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
@@ -19,7 +19,7 @@ import type { MovePolicy, SelectedResource, Selection } from './selection.js';
  * Warnings:
  *   PH1404  a named volume is attached to a server that stays (its copy is crash-consistent)
  */
-export const RESOLVE_CODES = { nothing: 'PH1401', ambiguous: 'PH1402', twice: 'PH1403', liveVolume: 'PH1404' } as const;
+export const RESOLVE_CODES = { nothing: 'PH1401', ambiguous: 'PH1402', twice: 'PH1403', liveVolume: 'PH1404' } as const satisfies Record<string, PhCode>;
 
 /** The defaults for servers that leave a host evacuated to the target (no workload names them). */
 export const HOST_EVACUATION_MOVE: MovePolicy = { strategy: 'snapshot', volumes: 'attached', source: 'delete' };

@@ -24,7 +24,7 @@ import type { PhCode } from '../errors.js';
  * and when a server leaving a host has nowhere to go that keeps its server group's rule and has
  * room (PH1412).
  */
-export const HOST_CODES = { unknown: 'PH1410', lastController: 'PH1411', noDestination: 'PH1412' } as const;
+export const HOST_CODES = { unknown: 'PH1410', lastController: 'PH1411', noDestination: 'PH1412' } as const satisfies Record<string, PhCode>;
 
 type CurrentState = HostChange['current'];
 const RANK: Record<CurrentState, number> = { active: 0, maintenance: 1, evacuated: 2, released: 3, upgraded: 4, decommissioned: 4 };

@@ -51,7 +51,7 @@ export const HOST_STEP_CODES = {
   sourcePending: 'PH1670',
   noSourceNode: 'PH1671',
   noDestination: 'PH1672',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 export function hostNameOf(address: string): string {
   return address.slice('hypervisor:'.length);

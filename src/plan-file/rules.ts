@@ -30,7 +30,7 @@ export const RULES = {
   layoutAndTemplate: 'PH1337',
   layoutContradiction: 'PH1338',
   abandonUnused: 'PH1339',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 type Path = Array<string | number>;
 type Report = (severity: Diagnostic['severity'], code: PhCode, path: Path, summary: string, hint: string, preferKey?: boolean) => void;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { PumphouseConfig } from '../config/load.js';
-import { errorMessage, isPumphouseError, PumphouseError, quoted } from '../errors.js';
+import { errorMessage, isPumphouseError, PumphouseError, quoted, type PhCode } from '../errors.js';
 import { STATE_CODES } from '../state/codes.js';
 import { EventJournal } from './events.js';
 import { capConnections, DEFAULT_SERVE_LIMITS, serverTimeouts, type ServeLimits } from './connections.js';
@@ -40,7 +40,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export const SERVE_CODES = { tokenNeeded: 'PH4010', badListen: 'PH4011' } as const;
+export const SERVE_CODES = { tokenNeeded: 'PH4010', badListen: 'PH4011' } as const satisfies Record<string, PhCode>;
 
 /** Every route: /v1, then the original project's. */
 export const ALL_ROUTES = [...ROUTES, ...ORIGINAL_ROUTES];

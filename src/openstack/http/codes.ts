@@ -1,3 +1,5 @@
+import type { PhCode } from '../../errors.js';
+
 /**
  * Error and warning codes of the OpenStack client (PH2xxx). Codes are stable: operators and
  * tests match on them, so never renumber one; add new ones instead.
@@ -20,6 +22,6 @@ export const OPENSTACK_CODES = {
   paginationLoop: 'PH2130',
   badResponse: 'PH2131',
   responseTooLarge: 'PH2132',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 export type OpenStackCode = (typeof OPENSTACK_CODES)[keyof typeof OPENSTACK_CODES];
