@@ -4,7 +4,7 @@ import type { DesiredState } from '../desired/model.js';
 import { IMPACT_ORDER, type Change, type Impact } from '../diff/changes.js';
 import type { Step } from '../graph/steps.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
-import type { Problem } from '../errors.js';
+import type { PreflightCheck } from '../preflight/checks.js';
 
 /**
  * The saved machine plan (`pumphouse plan --out plan.json`, schemas/plan-output.schema.json):
@@ -21,20 +21,6 @@ export interface InventoryStamp {
   authUrl: string;
   takenAt: string;
   fingerprint: string;
-}
-
-/**
- * A pre-flight check's result: a check that passed says what it saw; one that warns or fails is
- * a problem (code, message, hint) like every other.
- */
-export type PreflightCheck = PassedCheck | (Problem & { check: string; status: 'warning' | 'failed' });
-
-interface PassedCheck {
-  /** e.g. "target-capacity", "target-quota", "maps", "api-features". */
-  check: string;
-  status: 'ok';
-  message: string;
-  hint?: string;
 }
 
 export interface PlanSummary {

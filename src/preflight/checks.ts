@@ -1,7 +1,21 @@
 import type { DesiredState } from '../desired/model.js';
 import type { Change } from '../diff/changes.js';
-import type { PreflightCheck } from '../execution-plan/plan.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
+import type { Problem } from '../errors.js';
+
+/**
+ * One pre-flight check's verdict, as the plan document records it: a check that passed says what
+ * it saw; one that warns or fails is a problem (code, message, hint) like every other.
+ */
+export type PreflightCheck = PassedCheck | (Problem & { check: string; status: 'warning' | 'failed' });
+
+interface PassedCheck {
+  /** e.g. "target-capacity", "target-quota", "maps", "api-features". */
+  check: string;
+  status: 'ok';
+  message: string;
+  hint?: string;
+}
 
 /**
  * Pre-flight checks: can the target take what the plan moves, before any server stops? Pure

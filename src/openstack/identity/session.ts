@@ -1,5 +1,5 @@
 import { InternalError } from '../../errors.js';
-import type { TokenSource } from '../http/transport.js';
+import type { TokenSource } from '../../http/transport.js';
 import type { AuthResult, TokenInfo } from './auth.js';
 
 /**

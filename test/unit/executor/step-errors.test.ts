@@ -12,7 +12,7 @@ import { isRetryableStepError } from '../../../src/executor/retryable.js';
 import type { StepRunner } from '../../../src/executor/runner.js';
 import { FuelHttpError } from '../../../src/fuel/errors.js';
 import type { Step } from '../../../src/graph/steps.js';
-import { OpenStackConnectionError, OpenStackHttpError } from '../../../src/openstack/index.js';
+import { HttpConnectionError, HttpError } from '../../../src/http/errors.js';
 import { readState, StateStore } from '../../../src/state/store.js';
 
 const REQUEST = { cloud: 'target', service: 'network', method: 'POST', url: 'http://127.0.0.1/x', path: '/x' };
@@ -32,8 +32,8 @@ function failingWith(errors: Record<string, unknown>): (s: Step) => StepRunner {
   });
 }
 
-function httpError(status: number): OpenStackHttpError {
-  return new OpenStackHttpError(REQUEST, { status, statusText: 'x', expected: [201] });
+function httpError(status: number): HttpError {
+  return new HttpError(REQUEST, { status, statusText: 'x', expected: [201] });
 }
 
 describe('step errors', () => {
@@ -81,7 +81,7 @@ describe('retryable errors', () => {
   });
 
   test('a refused, reset or timed-out connection is retryable; a wrong host name or certificate is not', () => {
-    const connection = (failure: 'refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'other') => new OpenStackConnectionError(REQUEST, failure, 'E', 'detail', 1000);
+    const connection = (failure: 'refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'other') => new HttpConnectionError(REQUEST, failure, 'E', 'detail', 1000);
     for (const failure of ['refused', 'reset', 'timeout', 'other'] as const) assert.equal(isRetryableStepError(connection(failure)), true, failure);
     for (const failure of ['dns', 'tls'] as const) assert.equal(isRetryableStepError(connection(failure)), false, failure);
   });
