@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { recordedTemporaries, removeTemporaries } from '../../apply/cleanup.js';
+import { escapeControls } from '../../errors.js';
 import { connect, type Cloud } from '../../openstack/index.js';
 import { writeLine } from '../../render/streams.js';
 import type { TemporaryObject } from '../../state/model.js';
@@ -39,7 +40,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
       const [sourceCloud, targetCloud] = clouds as [Cloud, Cloud];
       const results = await removeTemporaries(store, { source: sourceCloud, target: targetCloud });
       for (const r of results) {
-        if (r.error) writeLine(context.streams.stderr, `could not remove ${describe(r.temporary)}: ${r.error}`);
+        if (r.error) writeLine(context.streams.stderr, escapeControls(`could not remove ${describe(r.temporary)}: ${r.error.code} ${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}`));
         else writeLine(context.streams.stdout, `removed ${describe(r.temporary)}${r.temporary.id ? '' : `: ${r.removed.length === 0 ? 'never created' : r.removed.join(', ')}`} (${r.temporary.purpose})`);
       }
       return results.some((r) => r.error) ? 1 : 0;
