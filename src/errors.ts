@@ -1,7 +1,8 @@
 /**
  * The project's error type. Every error an operator can meet is a PumphouseError: it says what
  * failed, where (a file position, a flag, or the API call), and what to do about it. The CLI
- * prints `message` and `hint` and exits 1; a stack trace only with `--debug`.
+ * prints `message` and `hint` and exits with its code's exit code (src/errors/codes.ts); a stack
+ * trace only with `--debug`.
  *
  * Invariant: no message, hint or detail ever contains a secret (password, token, application
  * credential secret, BMC password). Code that builds messages from foreign text (HTTP bodies,
@@ -9,9 +10,9 @@
  * not write (a damaged file, a name from a cloud, a request header) with `quoted()`; renderers
  * pass every message through `escapeControls()` all the same.
  */
-import { CODES, type PhCode, isPhCode } from './errors/codes.js';
+import { CODES, type PhCode } from './errors/codes.js';
 
-export { CODES, codeInfo, exitCodeOf, httpStatusOf, isPhCode, type CodeInfo, type PhCode, type ProblemKind } from './errors/codes.js';
+export { CODES, exitCodeOf, httpStatusOf, isPhCode, type CodeInfo, type PhCode, type ProblemKind } from './errors/codes.js';
 
 export interface SourceLocation {
   file: string;
@@ -91,11 +92,6 @@ export function problemOf(error: unknown): Problem {
 /** Whether another attempt may succeed: only errors that say so (the clients mark theirs). */
 export function isRetryable(error: unknown): boolean {
   return isPumphouseError(error) && error.retryable;
-}
-
-/** A code read back from a file or a foreign error, kept only when it is registered. */
-export function registeredCode(value: unknown): PhCode | undefined {
-  return isPhCode(value) ? value : undefined;
 }
 
 /** Text of any thrown value, for wrapping foreign errors. */

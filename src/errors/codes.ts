@@ -143,7 +143,7 @@ const APPLY = {
   PH1627: warning("a port's MAC was taken since the plan, so its copy gets a new one with the same fixed IPs"),
   PH1628: warning("a volume copy keeps Cinder's record of the transfer image"),
   PH1630: error('an object went to an error status while a step waited for it'),
-  PH1631: error('an object is still in a transitional status after the wait', SERVER, true),
+  PH1631: error('an object is still in a transitional status after the wait'),
   PH1632: error('the copy read back after the step differs from the source (each field with both values)'),
   PH1633: error('the copy is not on the target after the step'),
   PH1640: error('a source image has no data to copy'),
@@ -288,10 +288,6 @@ export type PhCode = keyof typeof CODES;
 
 export function isPhCode(value: unknown): value is PhCode {
   return typeof value === 'string' && Object.hasOwn(CODES, value);
-}
-
-export function codeInfo(code: PhCode): CodeInfo {
-  return CODES[code];
 }
 
 /** The status of an API answer whose error has `code`. */
