@@ -112,6 +112,7 @@ const RESOLUTION = {
   PH1412: conflict("a server leaving a host has nowhere to go that keeps its server group's rule and has room"),
   PH1413: warning("a state id mapping points at an object that is not that source object's copy: ignored"),
   PH1420: warning('`spec.maps.flavors` maps a flavor to a target flavor that differs from it'),
+  PH1440: error('no source (or target) cloud: no `pumphouse.yaml`, and neither `OS_CLOUD`/`--source-cloud` nor `--target-cloud` names it', BAD_REQUEST),
 } as const;
 
 const GRAPH = {
