@@ -13,6 +13,7 @@ import { quotaRunner } from './quotas.js';
 import { serverRunner } from './servers.js';
 import { updateRunner } from './updates.js';
 import { volumeRunner } from './volumes.js';
+import { precopyRunner, type ServerCopyParts } from './warm-precopy.js';
 
 /** The runner of every step kind apply knows; the executor asks here for each step. */
 const COPIES: Partial<Record<ResourceKind, CopyKind>> = {
@@ -38,7 +39,9 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
   const quota = quotaRunner(m);
   const rules = syncRulesRunner(m);
   const volume = volumeRunner(m);
-  const server = serverRunner(m);
+  let parts: ServerCopyParts | undefined;
+  const server = serverRunner(m, (shared) => (parts = shared));
+  const precopy = precopyRunner(m, parts as ServerCopyParts);
   const update = updateRunner(m);
   const copies = new Map<ResourceKind, StepRunner>();
   for (const [kind, copy] of Object.entries(COPIES) as Array<[ResourceKind, CopyKind]>) copies.set(kind, copyRunner(m, copy));
@@ -59,6 +62,8 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
         return volume;
       case 'migrate-server':
         return server;
+      case 'precopy-server':
+        return precopy;
       default:
         return unsupported(step, `apply cannot ${step.action} yet; exclude it with --exclude ${step.address}`);
     }

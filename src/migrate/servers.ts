@@ -13,6 +13,8 @@ import { isCopyOf, rollBackFailedMove, verifyServerCopy } from './server-verify.
 import { ensureSourceStopped } from './source-servers.js';
 import { intendTemporary, recordTemporary } from './temporaries.js';
 import { waitForStatus } from './wait.js';
+import { cutOver, isWarm, rollBackCutover } from './warm-cutover.js';
+import type { ServerCopyParts } from './warm-precopy.js';
 
 /**
  * The downtime step. Everything the server needs (project, flavor, image, keypair, ports,
@@ -35,7 +37,8 @@ import { waitForStatus } from './wait.js';
 
 const SNAPSHOT_OF = 'pumphouse_snapshot_of';
 
-export function serverRunner(m: MigrationContext): StepRunner {
+/** `expose` receives what the warm pre-copy shares with this step (warm-precopy.ts). */
+export function serverRunner(m: MigrationContext, expose?: (parts: ServerCopyParts) => void): StepRunner {
   const wait = <T extends { status: string }>(ctx: StepContext, what: string, get: () => Promise<T>, want: string[]) =>
     waitForStatus(get, { what, want, pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal });
 
@@ -212,6 +215,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
     m.events.emit({ type: 'server_downtime', level: 'info', message: `${source.address}: copy verified on the target after ${seconds.toFixed(1)} s of downtime`, data: { server: source.address, seconds, outcome: 'migrated' } });
   }
 
+  expose?.({ findCopy, boot });
   return {
     async observe(ctx) {
       const source = m.sourceObject(ctx.step.address);
@@ -232,7 +236,9 @@ export function serverRunner(m: MigrationContext): StepRunner {
         throw Object.assign(new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`), { retryable: true });
       }
       let copyId = copy?.id;
-      if (!copyId) {
+      // Warm: the copy was built by the pre-copy; only the cutover is left (warm-cutover.ts).
+      if (isWarm(m, source.address)) copyId = await cutOver(m, ctx, source, copy);
+      else if (!copyId) {
         const stopped = await ensureSourceStopped(m, source.address, ctx);
         copyId = await boot(ctx, source, stopped);
       }
@@ -262,6 +268,7 @@ export function serverRunner(m: MigrationContext): StepRunner {
       await verifyServerCopy(m, source, copy.id);
     },
     async onFailed(ctx) {
+      await rollBackCutover(m, ctx);
       await rollBackFailedMove(m, ctx);
     },
   };

@@ -42,7 +42,8 @@ export function volumeRunner(m: MigrationContext): StepRunner {
     const client = await m.source.blockStorage();
     const live = await blockStorage.volumes.get(client, source.id);
     if (live.status === 'available' && live.attachments.length === 0) return source.id;
-    for (const server of attachedServers(source)) if (m.change(server)?.action === 'migrate') await ensureSourceStopped(m, server, ctx);
+    // A server moving warm keeps running: its volume is copied from a snapshot taken meanwhile.
+    for (const server of attachedServers(source)) if (m.change(server)?.action === 'migrate' && m.change(server)?.move?.cutover !== 'warm') await ensureSourceStopped(m, server, ctx);
     const checkpoint = ctx.checkpoint ?? {};
     let snapshotId = checkpoint['snapshotId'] as string | undefined;
     if (!snapshotId) {
