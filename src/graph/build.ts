@@ -148,7 +148,12 @@ class GraphBuilder {
       const early = all.filter((n) => n.why !== 'floating IP');
       this.linkServerSteps(`precopy-server:${change.address}`, early);
       this.dependOnSteps(`migrate-server:${change.address}`, [`precopy-server:${change.address}`]);
-      for (const fip of all.filter((n) => n.why === 'floating IP')) this.dependOnSteps(this.readyStep.get(fip.address) ?? '', [`migrate-server:${change.address}`]);
+      for (const fip of all.filter((n) => n.why === 'floating IP')) {
+        // The cutover takes the address itself: what the floating IP needs (its router) comes first.
+        const resource = this.graph.lookup.get(fip.address);
+        if (resource) this.dependOn(`migrate-server:${change.address}`, this.graph.needs(resource).filter((n) => n.order));
+        this.dependOnSteps(this.readyStep.get(fip.address) ?? '', [`migrate-server:${change.address}`]);
+      }
       return;
     }
     this.linkServerSteps(`migrate-server:${change.address}`, all);

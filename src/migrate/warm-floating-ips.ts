@@ -61,6 +61,7 @@ export async function moveFloatingIps(m: MigrationContext, ctx: StepContext, ser
   for (const [address, move] of Object.entries(moved)) {
     ctx.progress({ phase: `moving floating IP ${move.address} to the target` });
     await releaseOnSource(source, move);
+    ctx.progress({ phase: `floating IP ${move.address} released on the source` });
     const copyId = await takeOnTarget(m, target, move, ctx);
     m.ledger.setMapping(address, copyId);
   }

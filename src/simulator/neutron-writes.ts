@@ -268,6 +268,8 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     const fip = call.store.floatingIps.get(req.params['id'] ?? '');
     if (!fip || (!call.caller.isAdmin && fip.projectId !== call.caller.projectId)) return err(404, 'FloatingIPNotFound', `Floating IP ${req.params['id']} could not be found`);
     call.store.floatingIps.delete(fip.id);
+    // Its address goes with it: the scenario's floating IPs hold a `network:floatingip` port.
+    for (const port of call.store.ports.by('device', fip.id)) if (port.deviceOwner === 'network:floatingip') call.store.ports.delete(port.id);
     return { status: 204 };
   });
 
