@@ -84,7 +84,7 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     if (image) {
       call.ctx.lifecycle.later('volume', volume.name, () => {
         volume.status = 'downloading';
-        call.ctx.lifecycle.later('volume', volume.name, finish, 1 + (image!.sizeBytes ?? 0) / GIB);
+        call.ctx.lifecycle.later('volume', volume.name, finish, 1 + (image!.sizeBytes ?? 0) / GIB, image!.sizeBytes ?? 0);
       });
     } else {
       call.ctx.lifecycle.later('volume', volume.name, finish);
@@ -118,7 +118,7 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
           call.store.blobs.copy(`volume:${volume.id}`, `image:${image.id}`);
           Object.assign(image, { status: 'active', sizeBytes: info?.size ?? 0, virtualSizeBytes: info?.size ?? 0, checksum: info?.md5 ?? null, osHashAlgo: 'sha512', osHashValue: info?.sha512 ?? null, updatedAt: Date.now() });
           volume.status = previous;
-        }, 1 + (info?.size ?? 0) / GIB);
+        }, 1 + (info?.size ?? 0) / GIB, info?.size ?? 0);
       });
       return json(202, { 'os-volume_upload_image': {
         id: volume.id, updated_at: new Date(now).toISOString(), status: 'uploading', display_description: volume.description, size: volume.sizeGb,

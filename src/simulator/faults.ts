@@ -1,6 +1,7 @@
 /**
  * Fault injection for one simulated cloud: random 500/503 errors from a seeded PRNG, extra
- * latency (overall and per service), the token TTL, and "fail the Nth call to route X".
+ * latency (overall and per service), the token TTL, "fail the Nth call to route X", and the
+ * bandwidth of image and volume data (bandwidth.ts).
  *
  * Faults can be switched per run (`startSandbox({ faults })`) and at run time, through
  * `FaultInjector.update()` or the `/_sandbox/faults` control route (see cloud.ts).
@@ -11,6 +12,7 @@
  *   `errorRateIncludesTokenIssue` is set, so a client can always log in to observe other faults;
  * - `failCalls` rules are counted per rule, across every method/path the rule matches.
  */
+import { Link } from './bandwidth.js';
 import { Prng } from './ids.js';
 
 /** The services of a cloud, by the path prefix they are served under. */
@@ -55,6 +57,12 @@ export interface FaultConfig {
   transitionMs: number;
   /** Objects that never leave their transitional state (a step that hangs). @default [] */
   hang: HangRule[];
+  /**
+   * How fast image and volume data move in this cloud, bytes per second, shared by every
+   * transfer at once (Glance uploads and downloads, Cinder image ↔ volume copies, Nova snapshot
+   * uploads); 0 = unlimited. @default 0
+   */
+  bandwidthBytesPerSecond: number;
 }
 
 /** Holds objects of `kind` whose name matches `name` (`*` = any characters) in transition. */
@@ -71,7 +79,7 @@ export const LIFECYCLE_KINDS: readonly LifecycleKind[] = ['server', 'image', 'vo
 export function defaultFaults(): FaultConfig {
   return {
     errorRate: 0, errorStatuses: [500, 503], seed: 1, errorRateIncludesTokenIssue: false,
-    latencyMs: 0, latencyMsByService: {}, tokenTtlSeconds: 3600, failCalls: [], transitionMs: 50, hang: [],
+    latencyMs: 0, latencyMsByService: {}, tokenTtlSeconds: 3600, failCalls: [], transitionMs: 50, hang: [], bandwidthBytesPerSecond: 0,
   };
 }
 
@@ -88,6 +96,8 @@ export class FaultInjector {
   private config: FaultConfig;
   private prng: Prng;
   private readonly hits: number[] = [];
+  /** The cloud's data link, paced at `bandwidthBytesPerSecond` (read live, so changes act mid-transfer). */
+  readonly link = new Link(() => this.config.bandwidthBytesPerSecond);
 
   constructor(config: Partial<FaultConfig> = {}) {
     this.config = validate({ ...defaultFaults(), ...config });
@@ -187,6 +197,7 @@ function validate(c: FaultConfig): FaultConfig {
     throw new TypeError('failCalls must be a list of { route: "METHOD /path", nth >= 1, times?, status? }');
   }
   if (!isNumber(c.transitionMs) || c.transitionMs < 0) throw new TypeError('transitionMs must be a number >= 0');
+  if (!isNumber(c.bandwidthBytesPerSecond) || c.bandwidthBytesPerSecond < 0) throw new TypeError('bandwidthBytesPerSecond must be a number >= 0 (0 = unlimited)');
   if (!Array.isArray(c.hang) || !c.hang.every((r) => LIFECYCLE_KINDS.includes(r?.kind) && (r.name === undefined || typeof r.name === 'string'))) {
     throw new TypeError(`hang must be a list of { kind: ${LIFECYCLE_KINDS.join('|')}, name?: "glob" }`);
   }

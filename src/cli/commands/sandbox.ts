@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
+import { parseByteRate } from '../../simulator/bandwidth.js';
 import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox, type ScenarioName } from '../../simulator/sandbox.js';
 import { SCENARIO_NAMES } from '../../simulator/scenarios/index.js';
 import { writeLine } from '../../render/streams.js';
@@ -15,6 +16,8 @@ interface SandboxArgs {
   faultErrorRate: number;
   faultLatencyMs: number;
   faultServiceLatency?: string;
+  /** Image and volume data rate: `100MiB` for each cloud, or `source=100MiB,target=1GiB`. */
+  faultBandwidth?: string;
   tokenTtl: number;
   faultSeed: number;
   /** ms per asynchronous status transition (BUILD → ACTIVE, …); 0 = instant. */
@@ -39,6 +42,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('fault-error-rate', { type: 'number', default: 0, describe: 'fraction of API calls answered 500/503 (0–1)' })
       .option('fault-latency-ms', { type: 'number', default: 0, describe: 'extra latency on every API call' })
       .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
+      .option('fault-bandwidth', { type: 'string', describe: 'image and volume data per second in each cloud (Glance up/downloads, Cinder image↔volume copies, Nova snapshots), e.g. 100MiB, or per cloud: source=100MiB,target=1GiB; units B, KiB, MiB, GiB, kB, MB, GB' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
       .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' })
       .option('source-fuel', { type: 'boolean', default: false, describe: 'make the source partly Fuel-built: its controllers and every hypervisor but the last are nodes of Fuel environment old-cloud, managed by Fuel (pumphouse.yaml says so); the last stays BMC-managed' })
@@ -64,7 +68,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
   },
 };
 
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib' | 'sourceFuel'>): Promise<Sandbox> {
+export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'faultBandwidth' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib' | 'sourceFuel'>): Promise<Sandbox> {
   if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
     throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
   }
@@ -82,9 +86,14 @@ export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale'
     latencyMsByService: parseServiceLatency(args.faultServiceLatency),
     ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
   };
+  const bandwidth = parseBandwidth(args.faultBandwidth);
   try {
     return await startSandbox({
       scenario: args.scenario, scale: args.scale, portBase: args.portBase, faults,
+      faultsByCloud: {
+        ...(bandwidth.source !== undefined ? { source: { bandwidthBytesPerSecond: bandwidth.source } } : {}),
+        ...(bandwidth.target !== undefined ? { target: { bandwidthBytesPerSecond: bandwidth.target } } : {}),
+      },
       ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}),
       ...(args.sourceFuel ? { hardware: { sourceFuel: true } } : {}),
     });
@@ -114,6 +123,23 @@ export function parseServiceLatency(text: string | undefined): Partial<Record<(t
       });
     }
     result[known] = value;
+  }
+  return result;
+}
+
+/** "100MiB" → both clouds at 100 MiB/s; "source=100MiB,target=1GiB" → each its own (bytes per second). */
+export function parseBandwidth(text: string | undefined): { source?: number; target?: number } {
+  const result: { source?: number; target?: number } = {};
+  for (const part of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [left = '', right] = part.split('=');
+    const clouds = right === undefined ? (['source', 'target'] as const) : ([left.trim()] as const);
+    const rate = parseByteRate(right ?? left);
+    if (rate === undefined || !clouds.every((c) => c === 'source' || c === 'target')) {
+      throw new PumphouseError('PH0004', `--fault-bandwidth: "${part}" is not a rate like 100MiB or CLOUD=RATE`, {
+        hint: 'e.g. --fault-bandwidth 100MiB, or --fault-bandwidth source=100MiB,target=1GiB (units B, KiB, MiB, GiB, kB, MB, GB; 0 = unlimited)',
+      });
+    }
+    for (const cloud of clouds as readonly ('source' | 'target')[]) result[cloud] = rate;
   }
   return result;
 }
