@@ -44,6 +44,8 @@ export interface ServerMove {
   bytes: number;
   /** Estimated seconds between stopping the source and verifying the copy. */
   downtimeSeconds: number;
+  /** Where that estimate comes from (diff/estimate.ts). */
+  basis?: string;
 }
 
 export interface HostChange {

@@ -34,7 +34,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
     yargs
       .option('scenario', {
         choices: SCENARIO_NAMES, default: 'demo' as ScenarioName,
-        describe: 'seed data: demo, small, large (10 000 servers), kitchen-sink (every optional field and edge case), kitchen-sink-mac-clash (the same; its target already holds a port with a source MAC)',
+        describe: 'seed data: demo, small, large (10 000 servers), kitchen-sink (every optional field and edge case), kitchen-sink-mac-clash (the same; its target already holds a port with a source MAC), downtime (servers with 2–20 GiB disks, for bench:downtime)',
       })
       .option('scale', { type: 'number', default: 1, describe: 'multiply the scenario\'s size (large: --scale 5 gives 50 000 servers)' })
       .option('port-base', { type: 'number', default: 17000, describe: 'source listens on this port, target on the next; 0 picks free ports' })

@@ -4,14 +4,15 @@
  */
 import type { CloudStore } from '../store.js';
 import { buildDemoSource } from './demo.js';
+import { buildDowntimeSource, buildDowntimeTarget } from './downtime.js';
 import { buildKitchenSinkSource, buildMacClashTarget } from './kitchen-sink.js';
 import { buildLargeSource } from './large.js';
 import { buildSmallSource } from './small.js';
 import type { ScenarioOptions } from './options.js';
 import { buildFuelTarget } from './target.js';
 
-export type ScenarioName = 'demo' | 'small' | 'large' | 'kitchen-sink' | 'kitchen-sink-mac-clash';
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large', 'kitchen-sink', 'kitchen-sink-mac-clash'];
+export type ScenarioName = 'demo' | 'small' | 'large' | 'kitchen-sink' | 'kitchen-sink-mac-clash' | 'downtime';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['demo', 'small', 'large', 'kitchen-sink', 'kitchen-sink-mac-clash', 'downtime'];
 
 export interface Scenario {
   name: ScenarioName;
@@ -29,6 +30,8 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   'kitchen-sink': { name: 'kitchen-sink', source: buildKitchenSinkSource, target: buildFuelTarget },
   // The same source; the target already holds a port with the MAC of ks-web-port (a conflict at plan time).
   'kitchen-sink-mac-clash': { name: 'kitchen-sink-mac-clash', source: buildKitchenSinkSource, target: buildMacClashTarget },
+  // Servers with 2–20 GiB disks, cold-* and warm-*, for bench:downtime (downtime.ts).
+  downtime: { name: 'downtime', source: buildDowntimeSource, target: buildDowntimeTarget },
 };
 
 export function isScenarioName(name: string): name is ScenarioName {
