@@ -8,12 +8,13 @@ import { flavorCopy, keypairCopy, serverGroupCopy } from '../migrate/compute.js'
 import { copyRunner, type CopyKind } from '../migrate/copy.js';
 import { domainCopy, projectCopy, roleAssignmentCopy, roleCopy, userCopy } from '../migrate/identity.js';
 import { imageCopy } from '../migrate/images.js';
-import { floatingIpCopy, networkCopy, portCopy, routerCopy, securityGroupCopy, subnetCopy, syncRulesRunner } from '../migrate/network.js';
+import { floatingIpCopy, networkCopy, portCopy, routerCopy, securityGroupCopy, subnetCopy } from '../migrate/network.js';
 import { quotaRunner } from '../migrate/quotas.js';
+import { syncRulesRunner } from '../migrate/security-group-rules.js';
 import { serverRunner } from '../migrate/servers.js';
 import { updateRunner } from '../migrate/updates.js';
 import { volumeRunner } from '../migrate/volumes.js';
-import { precopyRunner, type ServerCopyParts } from '../migrate/warm-precopy.js';
+import { precopyRunner } from '../migrate/warm-precopy.js';
 
 /**
  * The runner of every step kind apply knows, workload (migrate/) and host (hosts/) alike; the
@@ -42,9 +43,8 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
   const quota = quotaRunner(m);
   const rules = syncRulesRunner(m);
   const volume = volumeRunner(m);
-  let parts: ServerCopyParts | undefined;
-  const server = serverRunner(m, (shared) => (parts = shared));
-  const precopy = precopyRunner(m, parts as ServerCopyParts);
+  const server = serverRunner(m);
+  const precopy = precopyRunner(m);
   const update = updateRunner(m);
   const copies = new Map<ResourceKind, StepRunner>();
   for (const [kind, copy] of Object.entries(COPIES) as Array<[ResourceKind, CopyKind]>) copies.set(kind, copyRunner(m, copy));

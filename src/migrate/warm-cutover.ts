@@ -2,7 +2,7 @@ import { PRECOPIED_METADATA_KEY } from '../diff/marks.js';
 import { PumphouseError } from '../errors.js';
 import type { StepContext } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
-import type { compute } from '../openstack/index.js';
+import type { ServerStepAdapters, ServerView } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { ensureSourceStopped } from './source-servers.js';
 import { moveFloatingIps, restoreFloatingIps } from './warm-floating-ips.js';
@@ -20,13 +20,13 @@ export function isWarm(m: MigrationContext, address: string): boolean {
 }
 
 /** Returns the copy to start; throws PH1470 when there is no built pre-copy to cut over to. */
-export async function cutOver(m: MigrationContext, ctx: StepContext, source: InventoryResource, copy: compute.servers.Server | undefined): Promise<string> {
+export async function cutOver(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext, source: InventoryResource, copy: ServerView | undefined): Promise<string> {
   if (!copy || copy.metadata[PRECOPIED_METADATA_KEY] === undefined) {
     throw new PumphouseError('PH1470', `${source.address}: no pre-copy of it on the target to cut over to (${copy ? `copy ${copy.id} was not built by a pre-copy` : 'none found'}); the source was not touched`, {
       hint: `run apply again: its precopy-server step builds the copy first (or move it with cutover: cold)`,
     });
   }
-  await ensureSourceStopped(m, source.address, ctx);
+  await ensureSourceStopped(m, a.source.servers, source.address, ctx);
   await moveFloatingIps(m, ctx, source);
   ctx.progress({ phase: 'starting the copy on the target' });
   return copy.id;

@@ -2,10 +2,14 @@ import { PRECOPIED_METADATA_KEY, VERIFIED_METADATA_KEY } from '../diff/marks.js'
 import { PumphouseError } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { compute, image, isNotFound } from '../openstack/index.js';
+import { isNotFound } from '../openstack/index.js';
+import type { ServerStepAdapters, ServerView } from './adapters.js';
 import type { MigrationContext } from './context.js';
+import { serverStepAdapters } from './openstack-adapters.js';
+import { bootCopy } from './server-boot.js';
 import { settleServer } from './server-power.js';
 import { rollBackFailedMove } from './server-verify.js';
+import { findCopy } from './servers.js';
 import { waitForStatus } from './wait.js';
 
 /**
@@ -18,83 +22,75 @@ import { waitForStatus } from './wait.js';
  * the copy once it is built (PRECOPIED_METADATA_KEY): writes after it are what warm loses.
  */
 
-/** What the pre-copy shares with the cold move (servers.ts): finding the copy and booting it. */
-export interface ServerCopyParts {
-  findCopy(source: InventoryResource): Promise<compute.servers.Server | undefined>;
-  /** Snapshots the source as it is now (the snapshot in ctx's checkpoint, if any), streams it, boots the copy. */
-  boot(ctx: StepContext, source: InventoryResource, live: compute.servers.Server): Promise<string>;
-}
-
 /**
  * The copy is built: stopped and waiting for its cutover, or started by a cutover under way (its
  * downtime record says the source was stopped), or the move is done.
  */
-export function isBuilt(m: MigrationContext, address: string, copy: compute.servers.Server | undefined): boolean {
+export function isBuilt(m: MigrationContext, address: string, copy: ServerView | undefined): boolean {
   if (!copy) return false;
   if (copy.metadata[VERIFIED_METADATA_KEY] !== undefined) return true;
   if (copy.metadata[PRECOPIED_METADATA_KEY] === undefined) return false;
   return copy.status === 'SHUTOFF' || (m.ledger.downtime(address)?.stoppedAt !== undefined && copy.status === 'ACTIVE');
 }
 
-export function precopyRunner(m: MigrationContext, parts: ServerCopyParts): StepRunner {
+export function precopyRunner(m: MigrationContext, a: ServerStepAdapters = serverStepAdapters(m)): StepRunner {
   return {
     async observe(ctx) {
-      const copy = await parts.findCopy(m.sourceObject(ctx.step.address));
+      const copy = await findCopy(m, a, m.sourceObject(ctx.step.address));
       return copy && isBuilt(m, ctx.step.address, copy) ? { done: true, targetId: copy.id } : { done: false };
     },
     async run(ctx) {
       const source = m.sourceObject(ctx.step.address);
-      const copyId = await builtCopy(m, parts, ctx, source);
+      const copyId = await builtCopy(m, a, ctx, source);
       return { targetId: copyId };
     },
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
-      const copy = await parts.findCopy(source);
+      const copy = await findCopy(m, a, source);
       if (!isBuilt(m, source.address, copy)) throw new PumphouseError('PH1471', `${source.address}: its pre-copy is not built and stopped on the target (${copy ? copy.status : 'missing'})`, { hint: 'run apply again: the pre-copy step builds it again' });
     },
     async onFailed(ctx) {
       // Nothing is down yet: only the half-built copy goes, so the next apply starts afresh.
-      await rollBackFailedMove(m, ctx);
+      await rollBackFailedMove(m, a, ctx);
     },
   };
 }
 
-async function builtCopy(m: MigrationContext, parts: ServerCopyParts, ctx: StepContext, source: InventoryResource): Promise<string> {
-  let copy = await parts.findCopy(source);
+async function builtCopy(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext, source: InventoryResource): Promise<string> {
+  const copy = await findCopy(m, a, source);
   if (copy?.status === 'ERROR') {
-    await compute.servers.remove(await m.target.compute(), copy.id);
+    await a.target.servers.remove(copy.id);
     throw Object.assign(new PumphouseError('PH1472', `${source.address}: its pre-copy went to ERROR on the target (${copy.id}): removed, the pre-copy starts again`), { retryable: true });
   }
   if (copy && isBuilt(m, source.address, copy)) return copy.id;
   let copyId = copy?.id;
   if (!copyId) {
-    const live = await compute.servers.get(await m.source.compute(), source.id);
+    const live = await a.source.servers.get(source.id);
     if (live.status !== 'ACTIVE' && live.status !== 'SHUTOFF') {
       throw Object.assign(new PumphouseError('PH1474', `source server ${source.address} is ${live.status}: it must be ACTIVE or SHUTOFF to be pre-copied`), { retryable: live.status !== 'ERROR' });
     }
     // Before the snapshot: writes after this moment are not in the copy.
     if (typeof ctx.checkpoint?.['snapshotAt'] !== 'string') await ctx.saveCheckpoint({ snapshotAt: new Date().toISOString() });
-    copyId = await parts.boot(ctx, source, live);
+    copyId = await bootCopy(m, a, ctx, source, live);
   }
   const id = copyId;
-  const client = await m.target.compute();
-  const booted = await waitForStatus(() => compute.servers.get(client, id), {
+  const booted = await waitForStatus(() => a.target.servers.get(id), {
     what: `pre-copy of ${source.address} on the target`, want: ['ACTIVE', 'SHUTOFF'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
   });
   // Left stopped: the source still serves; the cutover starts the copy.
-  await settleServer(m, ctx, id, { status: 'SHUTOFF' }, `the pre-copy of ${source.address}`, booted);
+  await settleServer(m, a.target.servers, ctx, id, { status: 'SHUTOFF' }, `the pre-copy of ${source.address}`, booted);
   const snapshotAt = String(ctx.checkpoint?.['snapshotAt'] ?? new Date().toISOString());
-  await client.post(client.url('servers', id, 'metadata'), { metadata: { [PRECOPIED_METADATA_KEY]: snapshotAt } }, { retrySafe: true });
-  await dropSnapshot(m, ctx);
+  await a.target.servers.addMetadata(id, { [PRECOPIED_METADATA_KEY]: snapshotAt });
+  await dropSnapshot(m, a, ctx);
   ctx.progress({ phase: 'pre-copy built and stopped on the target (the source runs on)' });
   return id;
 }
 
 /** The source snapshot is no longer needed once the copy is built (its target copy is the boot image). */
-async function dropSnapshot(m: MigrationContext, ctx: StepContext): Promise<void> {
+async function dropSnapshot(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext): Promise<void> {
   const snapshotId = ctx.checkpoint?.['snapshotId'];
   if (typeof snapshotId !== 'string') return;
-  await image.images.remove(await m.source.image(), snapshotId).catch((error: unknown) => {
+  await a.source.images.remove(snapshotId).catch((error: unknown) => {
     if (!isNotFound(error)) throw error;
   });
   await m.ledger.removeTemporary(`image:${snapshotId}`);
