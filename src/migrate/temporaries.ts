@@ -1,5 +1,6 @@
 import { blockStorage, collectAll, image, type Cloud } from '../openstack/index.js';
-import type { MigrationContext, TemporaryObjectRecord } from './context.js';
+import type { MigrationContext } from './context.js';
+import type { TemporaryObject } from '../state/model.js';
 
 /**
  * Temporaries (snapshots, volumes and images made only to carry a copy) are recorded in the state
@@ -10,7 +11,7 @@ import type { MigrationContext, TemporaryObjectRecord } from './context.js';
  * removes an intent's objects by their name (src/apply/cleanup.ts).
  */
 export interface TemporarySpec {
-  cloud: TemporaryObjectRecord['cloud'];
+  cloud: TemporaryObject['cloud'];
   kind: 'image' | 'volume' | 'volume-snapshot';
   /** Unique to this copy (it names the source object), so the name alone finds it again. */
   name: string;
@@ -19,11 +20,13 @@ export interface TemporarySpec {
 
 const intentKey = (spec: TemporarySpec): string => `pending:${spec.cloud}:${spec.kind}:${spec.name}`;
 
-/** The temporary's id: one a killed run already made under its name, or a new one. */
-export async function createTemporary(m: MigrationContext, spec: TemporarySpec, create: () => Promise<string>): Promise<string> {
+/**
+ * The temporary's id: one a killed run already made under its name, or a new one. `existing`
+ * lists the live objects named so (by default through the client: temporaryIdsByName).
+ */
+export async function createTemporary(m: MigrationContext, spec: TemporarySpec, create: () => Promise<string>, existing?: (spec: TemporarySpec) => Promise<string[]>): Promise<string> {
   await intendTemporary(m, spec);
-  const cloud = spec.cloud === 'source' ? m.source : m.target;
-  const earlier = await temporaryIdsByName(cloud, spec.kind, spec.name);
+  const earlier = existing ? await existing(spec) : await temporaryIdsByName(spec.cloud === 'source' ? m.source : m.target, spec.kind, spec.name);
   const id = earlier[0] ?? (await create());
   await recordTemporary(m, spec, id);
   return id;
