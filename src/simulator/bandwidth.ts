@@ -10,7 +10,8 @@
  *
  * Invariants:
  * - rate 0 means unlimited: nothing waits and no timer is set;
- * - no burst credit: a link idle for a while does not let the next transfer run faster;
+ * - no burst credit: a link idle for longer than CATCH_UP_MS starts afresh; within it, a transfer
+ *   that fell behind (timers fire late on a busy machine) catches up, so pacing does not drift;
  * - the rate is read at every slice, so changing it (fault control route) acts mid-transfer.
  */
 import { Readable } from 'node:stream';
@@ -20,6 +21,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const SLICE_MS = 20;
 const MIN_SLICE = 16 * 1024;
 const MAX_SLICE = 1 << 20;
+/** How far behind the link's schedule a transfer may fall and still catch up (late timers, a busy event loop). */
+const CATCH_UP_MS = 100;
 
 export class Link {
   /** performance.now() at which the link has carried everything claimed so far. */
@@ -33,8 +36,10 @@ export class Link {
     const rate = this.rate();
     if (!(rate > 0) || bytes <= 0) return 0;
     const now = performance.now();
-    this.freeAt = Math.max(now, this.freeAt) + (bytes / rate) * 1000;
-    return this.freeAt - now;
+    // Slightly behind schedule (a late timer): keep the schedule. Idle for longer: start afresh.
+    const start = now - this.freeAt > CATCH_UP_MS ? now : this.freeAt;
+    this.freeAt = start + (bytes / rate) * 1000;
+    return Math.max(0, this.freeAt - now);
   }
 
   /** `source` passed on no faster than the link carries it. */

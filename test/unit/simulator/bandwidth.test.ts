@@ -1,7 +1,7 @@
 // The sandbox's bandwidth fault (issue 14 item 4): image and volume data of a declared size take
 // size / limit seconds of wall time, on a link each cloud shares between its transfers, without
-// the process spending that time on the CPU. Sizes and limits are small; bounds are ratios with
-// room for a loaded 2-core machine.
+// the process spending that time on the CPU. Sizes and limits are small; the lower bounds prove
+// the limit holds, the upper ones are loose (a 2-core machine shared by many processes).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -66,7 +66,7 @@ describe('simulator bandwidth: the link', () => {
     let bytes = 0;
     const { seconds, cpuSeconds } = await timed(async () => (bytes = await drain(link.throttle(zeros(MIB)))));
     assert.equal(bytes, MIB);
-    assert.ok(seconds > 0.4 && seconds < 1.2, `1 MiB at 2 MiB/s took ${seconds.toFixed(2)} s`);
+    assert.ok(seconds > 0.4 && seconds < 2, `1 MiB at 2 MiB/s took ${seconds.toFixed(2)} s`);
     assert.ok(cpuSeconds < seconds / 2, `waiting is not spinning: ${cpuSeconds.toFixed(2)} s of CPU in ${seconds.toFixed(2)} s`);
   });
 
@@ -75,7 +75,7 @@ describe('simulator bandwidth: the link', () => {
     const one = await timed(() => drain(link.pace(zeros(MIB))));
     const two = await timed(() => Promise.all([drain(link.pace(zeros(MIB))), drain(link.pace(zeros(MIB)))]));
     const ratio = two.seconds / one.seconds;
-    assert.ok(ratio > 1.6 && ratio < 2.6, `one ${one.seconds.toFixed(2)} s, two ${two.seconds.toFixed(2)} s`);
+    assert.ok(ratio > 1.5 && ratio < 3, `one ${one.seconds.toFixed(2)} s, two ${two.seconds.toFixed(2)} s`);
   });
 
   test('the fault config carries the rate; a negative one is refused', () => {
@@ -97,7 +97,7 @@ describe('simulator bandwidth: the link', () => {
 });
 
 describe('simulator bandwidth: Glance and Cinder data in the sandbox', () => {
-  const IMAGE = 384 * KIB;
+  const IMAGE = MIB;
   const RATE = MIB;
   let sandbox: Sandbox;
   let token: string;
@@ -119,11 +119,15 @@ describe('simulator bandwidth: Glance and Cinder data in the sandbox', () => {
   };
 
   test('a download of a declared N-byte image takes about N / limit; twice at once, twice as long', async () => {
+    // A first, unlimited download warms the connection and the code paths, so `one` times the link alone.
+    sandbox.clouds.source.faults.update({ bandwidthBytesPerSecond: 0 });
+    await download();
+    sandbox.clouds.source.faults.update({ bandwidthBytesPerSecond: RATE });
     const one = await timed(download);
     const expected = IMAGE / RATE;
-    assert.ok(one.seconds > expected * 0.8 && one.seconds < expected * 2.5, `${IMAGE} B at ${RATE} B/s took ${one.seconds.toFixed(2)} s`);
+    assert.ok(one.seconds > expected * 0.8 && one.seconds < expected * 4, `${IMAGE} B at ${RATE} B/s took ${one.seconds.toFixed(2)} s`);
     const two = await timed(() => Promise.all([download(), download()]));
-    assert.ok(two.seconds / one.seconds > 1.5, `two at once: ${two.seconds.toFixed(2)} s, one: ${one.seconds.toFixed(2)} s`);
+    assert.ok(two.seconds > 2 * expected * 0.8, `two at once share the link: ${two.seconds.toFixed(2)} s, one: ${one.seconds.toFixed(2)} s`);
   });
 
   test('lifting the limit at run time (fault control route) makes the same download fast', async () => {
@@ -132,7 +136,7 @@ describe('simulator bandwidth: Glance and Cinder data in the sandbox', () => {
     assert.equal((await set(0)).status, 200);
     try {
       const fast = await timed(download);
-      assert.ok(fast.seconds < (IMAGE / RATE) / 3, `unlimited took ${fast.seconds.toFixed(2)} s`);
+      assert.ok(fast.seconds < (IMAGE / RATE) / 2, `unlimited took ${fast.seconds.toFixed(2)} s`);
     } finally {
       await set(RATE);
     }
@@ -158,7 +162,7 @@ describe('simulator bandwidth: Glance and Cinder data in the sandbox', () => {
     const limited = await timed(() => upload(sandbox.source));
     const free = await timed(() => upload(sandbox.target));
     assert.ok(limited.seconds > (IMAGE / RATE) * 0.8, `limited upload took ${limited.seconds.toFixed(2)} s`);
-    assert.ok(free.seconds < limited.seconds / 3, `unlimited ${free.seconds.toFixed(2)} s vs limited ${limited.seconds.toFixed(2)} s`);
+    assert.ok(free.seconds < limited.seconds / 2, `unlimited ${free.seconds.toFixed(2)} s vs limited ${limited.seconds.toFixed(2)} s`);
   });
 
   test('Nova: a snapshot of an image-backed server stays saving while its disk crosses the link', async () => {
@@ -179,7 +183,7 @@ describe('simulator bandwidth: Glance and Cinder data in the sandbox', () => {
           status = (await getJson(`${originOf(sandbox.source)}/image/v2/images/${id}`, token)).body.status;
         }
       });
-      assert.ok(seconds > (disk / rate) * 0.8 && seconds < (disk / rate) * 3, `a ${disk} B disk at ${rate} B/s took ${seconds.toFixed(2)} s`);
+      assert.ok(seconds > (disk / rate) * 0.8 && seconds < (disk / rate) * 4, `a ${disk} B disk at ${rate} B/s took ${seconds.toFixed(2)} s`);
     } finally {
       cloud.faults.update({ bandwidthBytesPerSecond: RATE });
     }
@@ -199,6 +203,6 @@ describe('simulator bandwidth: Glance and Cinder data in the sandbox', () => {
         status = (await getJson(`${volumes}/${volume.id}`, token)).body.volume.status;
       }
     });
-    assert.ok(seconds > (IMAGE / RATE) * 0.8 && seconds < (IMAGE / RATE) * 3, `volume from a ${IMAGE} B image took ${seconds.toFixed(2)} s`);
+    assert.ok(seconds > (IMAGE / RATE) * 0.8 && seconds < (IMAGE / RATE) * 4, `volume from a ${IMAGE} B image took ${seconds.toFixed(2)} s`);
   });
 });
