@@ -1,3 +1,4 @@
+import { calibrate } from '../../diff/estimate.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
@@ -71,7 +72,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       const inventories = session.inventories;
       const plan = saved
         ? loadSavedPlan(args.plan, { ...inventories, mappings: store.state.mappings }, store.state)
-        : await planFromInventories(context, args.plan, inventories.source, inventories.target, { targets: args.target, excludes: args.exclude }, store.state.mappings);
+        : await planFromInventories(context, args.plan, inventories.source, inventories.target, { targets: args.target, excludes: args.exclude }, store.state.mappings, calibrate(Object.values(store.state.downtime)));
       checkStateClouds(store, session);
       // With --output json, stdout is the NDJSON event stream only (`plan --output json` gives the plan).
       if (context.format !== 'json') printPlan(context, plan, { showNoop: false });

@@ -1,3 +1,4 @@
+import { type Calibration, calibrate } from '../../diff/estimate.js';
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
@@ -67,7 +68,7 @@ export async function planFromFile(context: CommandContext, file: string, narrow
     desired: loaded.desired,
     source: source!,
     target: target!,
-    mappings: await readMappings(statePath),
+    ...(await readEarlierApplies(statePath)),
     targets: narrowing.targets,
     excludes: narrowing.excludes,
     ...(compute?.maxMicroversion ? { targetComputeMaxMicroversion: compute.maxMicroversion } : {}),
@@ -77,13 +78,13 @@ export async function planFromFile(context: CommandContext, file: string, narrow
 }
 
 /** Loads and checks a plan file, then plans it against inventories the caller discovered (apply). */
-export async function planFromInventories(context: CommandContext, file: string, source: Inventory, target: Inventory, narrowing: { targets: string[]; excludes: string[] }, mappings: Readonly<Record<string, string>>): Promise<ExecutionPlan> {
+export async function planFromInventories(context: CommandContext, file: string, source: Inventory, target: Inventory, narrowing: { targets: string[]; excludes: string[] }, mappings: Readonly<Record<string, string>>, calibration?: Calibration): Promise<ExecutionPlan> {
   const loaded = loadPlanFile(file);
   for (const d of loaded.diagnostics) writeLine(context.streams.stderr, formatDiagnostic(d, loaded.source?.text));
   if (!loaded.desired || hasErrors(loaded.diagnostics)) {
     throw new PumphouseError('PH1399', `${file} is not a valid plan file (see above)`, { hint: `run \`pumphouse validate ${file}\` while you fix it` });
   }
-  return makePlan({ desired: loaded.desired, source, target, mappings, targets: narrowing.targets, excludes: narrowing.excludes, ...applyUserOf(context), now: new Date() }).plan;
+  return makePlan({ desired: loaded.desired, source, target, mappings, targets: narrowing.targets, excludes: narrowing.excludes, ...applyUserOf(context), ...(calibration ? { calibration } : {}), now: new Date() }).plan;
 }
 
 /** Who apply will run as on the target, for what it will own. */
@@ -92,9 +93,13 @@ function applyUserOf(context: CommandContext): { applyUser?: string } {
   return user ? { applyUser: user } : {};
 }
 
-/** The id mappings of the state file, so a plan after an apply matches by state first. */
-async function readMappings(statePath: string): Promise<Record<string, string>> {
-  return (await readState(statePath))?.mappings ?? {};
+/**
+ * What earlier applies left in the state file: its id mappings, so a plan after an apply matches
+ * by state first; its servers' downtimes, which the downtime estimates are calibrated on.
+ */
+async function readEarlierApplies(statePath: string): Promise<{ mappings: Record<string, string>; calibration: Calibration }> {
+  const state = await readState(statePath);
+  return { mappings: state?.mappings ?? {}, calibration: calibrate(Object.values(state?.downtime ?? {})) };
 }
 
 /** The plan in the run's --output format: human (Terraform-like), json (schemas/plan-output) or markdown. */
