@@ -49,7 +49,9 @@ const median = (values: number[]): number => {
 };
 
 async function main(): Promise<Record<string, unknown>> {
-  const sandbox = await startSandboxProcess('downtime', ['--fault-bandwidth', '100MiB']);
+  // BENCH_DOWNTIME_SCALE=0.1 scales every disk (0.2–2 GiB) for a quick run; the result says which.
+  const scale = Number(process.env['BENCH_DOWNTIME_SCALE'] ?? 1);
+  const sandbox = await startSandboxProcess('downtime', ['--fault-bandwidth', '100MiB', '--scale', String(scale)], 3_600_000);
   const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-downtime-'));
   try {
     const plan = join(dir, 'downtime.yaml');
@@ -70,7 +72,7 @@ async function main(): Promise<Record<string, unknown>> {
     const coldMedian = median(cold);
     const warmMedian = median(warm);
     return {
-      bench: 'downtime', servers: cold.length + warm.length, coldMedianSeconds: round(coldMedian), warmMedianSeconds: round(warmMedian),
+      bench: 'downtime', servers: cold.length + warm.length, ...(scale !== 1 ? { diskScale: scale } : {}), coldMedianSeconds: round(coldMedian), warmMedianSeconds: round(warmMedian),
       warmMaxSeconds: round(Math.max(...warm)), ratio: round(coldMedian / warmMedian),
     };
   } finally {

@@ -83,7 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     new SimCloud({ store, faults: { ...faults, ...own }, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
   const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.source);
   if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
-  const target = make(scenario.target('sandbox-target'), options.faultsByCloud?.target);
+  const target = make(scenario.target('sandbox-target', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.target);
   const started: SimCloud[] = [];
   try {
     await source.listen(portBase);
