@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { parse, stringify } from 'yaml';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { tempFiles } from '../helpers/tmp.js';
 import { realCloudNames } from './real-clouds.js';
@@ -25,9 +27,27 @@ spec:
 `;
 const files = tempFiles({ 'pumphouse.yaml': `source: { cloud: ${source} }\ntarget: { cloud: ${target} }\n`, 'warm.yaml': PLAN });
 
+/**
+ * The source cloud scoped to ph-warm, as `<source>-ph-warm` in a private copy of clouds.yaml (as
+ * seed-source.sh does): Nova creates a server in the project of the token.
+ */
+function scopedCloudsFile(): string {
+  const found = process.env['OS_CLIENT_CONFIG_FILE'] ?? ['clouds.yaml', `${homedir()}/.config/openstack/clouds.yaml`, '/etc/openstack/clouds.yaml'].find((p) => existsSync(p));
+  assert.ok(found, 'no clouds.yaml');
+  const doc = parse(readFileSync(found, 'utf8')) as { clouds: Record<string, { auth: Record<string, unknown> }> };
+  const entry = structuredClone(doc.clouds[source]!);
+  entry.auth['project_name'] = PROJECT;
+  delete entry.auth['project_id'];
+  doc.clouds[`${source}-${PROJECT}`] = entry;
+  const path = files.path('clouds.yaml');
+  writeFileSync(path, stringify(doc), { mode: 0o600 });
+  return path;
+}
+
 function openstack(cloud: string, args: string[], options: { project?: string; json?: boolean; check?: boolean } = {}): unknown {
-  const scope = options.project ? ['--os-project-name', options.project] : [];
-  const result = spawnSync('openstack', ['--os-cloud', cloud, ...scope, ...args, ...(options.json ? ['-f', 'json'] : [])], { encoding: 'utf8', timeout: 300_000 });
+  const scoped = options.project ? { env: { ...process.env, OS_CLIENT_CONFIG_FILE: scopedCloudsFile() } } : {};
+  const name = options.project ? `${cloud}-${options.project}` : cloud;
+  const result = spawnSync('openstack', ['--os-cloud', name, ...args, ...(options.json ? ['-f', 'json'] : [])], { encoding: 'utf8', timeout: 300_000, ...scoped });
   if (options.check !== false) assert.equal(result.status, 0, `openstack ${args.join(' ')} on ${cloud}: ${result.stderr}`);
   return options.json && result.status === 0 ? JSON.parse(result.stdout) as unknown : undefined;
 }
@@ -84,7 +104,7 @@ describe(`warm cutover on real clouds (${source} → ${target})`, () => {
     const record = JSON.parse(readFileSync(state, 'utf8')) as { downtime: Record<string, { stoppedAt: string; verifiedAt: string }>; steps: Record<string, { startedAt: string; finishedAt: string }> };
     const downtime = record.downtime[`server:${PROJECT}/${SERVER}`];
     const precopy = record.steps[`precopy-server:server:${PROJECT}/${SERVER}`];
-    assert.ok(downtime?.stoppedAt && downtime.verifiedAt && precopy?.startedAt && precopy.finishedAt, JSON.stringify(record.downtime));
+    assert.ok(downtime?.stoppedAt && downtime.verifiedAt && precopy?.startedAt && precopy.finishedAt, `${JSON.stringify(record.downtime)}\n${applied.stderr.slice(-3000)}`);
     const down = (Date.parse(downtime.verifiedAt) - Date.parse(downtime.stoppedAt)) / 1000;
     const copy = (Date.parse(precopy.finishedAt) - Date.parse(precopy.startedAt)) / 1000;
     process.stderr.write(`# ${SERVER}: downtime ${down} s, pre-copy ${copy} s\n`);
