@@ -38,9 +38,11 @@ export function buildDowntimeSource(name = 'sandbox-source', options: ScenarioOp
   b.controllerServices('ctl-1');
   const hosts = [1, 2].map((n) => b.computeHost(`cmp-${n}`, { hostIp: `10.20.0.${10 + n}`, localGb: 4000 }));
   b.volumeType('__DEFAULT__', {}, 'Default Volume Type');
+  // A flavor per size, its disk the declared one: what the plan's estimate counts.
+  for (const size of new Set(Object.values(DOWNTIME_DISKS_GIB))) b.flavor(`disk-${size}g`, { vcpus: 1, ramMb: 1024, diskGb: size });
   Object.entries(DOWNTIME_DISKS_GIB).forEach(([server, size], i) => {
     const image = b.store.images.by('name', `disk-${size}g`)[0];
-    const made = b.server(wave, server, { user: alice, flavor: b.flavorNamed('m1.large'), ...(image ? { image } : {}), host: hosts[i % 2]!, subnets: [subnet], securityGroups: [sg] });
+    const made = b.server(wave, server, { user: alice, flavor: b.flavorNamed(`disk-${size}g`), ...(image ? { image } : {}), host: hosts[i % 2]!, subnets: [subnet], securityGroups: [sg] });
     if (made.ports[0]) b.floatingIp(wave, external, { port: made.ports[0], routerId: router.id });
   });
   b.store.checkReferences();
