@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { quoted } from '../errors.js';
-import { repoPath } from '../schemas.js';
+import { shippedPath } from '../engine/files.js';
 import { API_CODES, ApiError, decodePathPart } from './http.js';
 
 /**
@@ -10,8 +10,8 @@ import { API_CODES, ApiError, decodePathPart } from './http.js';
  * build step), served as they are. Only files under that folder, and the modules it shares with
  * the CLI, compiled by `npm run build` (they import nothing at run time); never a listing.
  */
-const ROOT = repoPath('dashboard');
-const SHARED: ReadonlyMap<string, string> = new Map([['/format.js', repoPath('dist', 'src', 'render', 'format.js')]]);
+const ROOT = shippedPath('dashboard');
+const SHARED: ReadonlyMap<string, string> = new Map([['/format.js', shippedPath('dist', 'src', 'render', 'format.js')]]);
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json',
