@@ -102,10 +102,6 @@ export class SimServer {
     return this.boundPort;
   }
 
-  get listening(): boolean {
-    return this.server.listening;
-  }
-
   get origin(): string {
     return `${this.scheme}://127.0.0.1:${this.boundPort ?? 0}`;
   }
