@@ -1,7 +1,6 @@
-import YAML from 'yaml';
-import { discoverInventory } from '../inventory/index.js';
+import type { GranularAction } from '../engine/index.js';
+import { granularPlanText } from '../engine/granular.js';
 import type { Inventory } from '../inventory/model.js';
-import { connect } from '../openstack/index.js';
 import { sendJson } from './http.js';
 import type { Route, RouteContext } from './routes.js';
 
@@ -18,31 +17,23 @@ export const ORIGINAL_ROUTES: Route[] = [
   {
     method: 'GET', path: '/resources',
     async handle(ctx, _req, res) {
-      const [source, target] = await Promise.all([ctx.config.source, ctx.config.target].map(async (config) => {
-        const cloud = await connect(config, { events: ctx.journal.bus, maxInFlight: ctx.config.settings.discovery.concurrency });
-        try {
-          return summary(await discoverInventory(cloud, { label: config.label, events: ctx.journal.bus, pageSize: ctx.config.settings.discovery.pageSize }));
-        } finally {
-          cloud.close();
-        }
-      }));
+      const [source, target] = (await ctx.engine.discover('both')).map(summary);
       sendJson(res, 200, { source, target });
     },
   },
-  action('POST', '/tenants/{id}', (id) => ({ identity: { projects: [id] }, workloads: [{ projects: [id] }] })),
-  action('POST', '/servers/{id}', (id) => ({ workloads: [{ projects: ['*'], servers: { ids: [id] } }] })),
-  action('POST', '/hosts/{id}', (id) => ({ hosts: [{ name: id, state: 'evacuated' }] })),
-  action('DELETE', '/hosts/{id}', (id) => ({ hosts: [{ name: id, state: 'upgraded' }] })),
+  action('POST', '/tenants/{id}', (id) => ({ action: 'migrate', kind: 'project', names: [id] })),
+  action('POST', '/servers/{id}', (id) => ({ action: 'migrate', kind: 'server', names: [id] })),
+  action('POST', '/hosts/{id}', (id) => ({ action: 'evacuate', hosts: [id] })),
+  action('DELETE', '/hosts/{id}', (id) => ({ action: 'upgrade', hosts: [id] })),
 ];
 
-function action(method: Route['method'], path: string, spec: (id: string) => Record<string, unknown>): Route {
+/** A route that makes the engine's plan of a granular action (the CLI's `migrate …`, `evacuate`, `upgrade` make the same) and applies it at once. */
+function action(method: Route['method'], path: string, granular: (id: string) => GranularAction): Route {
   return {
     method, path,
     async handle(ctx: RouteContext, _req, res, params) {
-      const id = params['id'] ?? '';
-      const name = `api-${method.toLowerCase()}-${path.split('/')[1]}-${id}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
-      const text = YAML.stringify({ apiVersion: 'pumphouse/v1', kind: 'MigrationPlan', metadata: { name }, spec: spec(id) });
-      const made = await ctx.work.createPlan(text);
+      const plan = await ctx.engine.granularPlan(granular(params['id'] ?? ''));
+      const made = await ctx.work.createPlan(granularPlanText(plan));
       const apply = await ctx.work.startApply(made.id);
       sendJson(res, 202, { planId: made.id, applyId: apply.id, status: apply.status, follow: `/v1/applies/${apply.id}` });
     },

@@ -35,7 +35,7 @@ export const serveCommand: CliCommand<ServeArgs> = {
     const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
     const given = context.env['PUMPHOUSE_API_TOKEN'] || undefined;
     const token = args.token ? given ?? randomBytes(24).toString('base64url') : undefined;
-    const config = context.config();
+    const config = context.engine.config();
     const server = await startApiServer({
       config, statePath: args.state, host, port: Number(match[2]), token, noToken: !args.token, allowHosts: args.allowHost,
       limits: { maxConnections: config.settings.serve.maxConnections },

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { Link, parseByteRate } from '../../../src/simulator/bandwidth.js';
 import { FaultInjector } from '../../../src/simulator/faults.js';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
-import { parseBandwidth, startFromArgs } from '../../../src/cli/commands/sandbox.js';
+import { parseBandwidth, startSandboxFor } from '../../../src/engine/sandbox.js';
 import { PumphouseError } from '../../../src/errors.js';
 import { getJson, login, originOf } from './helpers.js';
 
@@ -86,7 +86,7 @@ describe('simulator bandwidth: the link', () => {
   });
 
   test('pumphouse sandbox --fault-bandwidth source=…: the source cloud is limited, the target not', async () => {
-    const sandbox = await startFromArgs({
+    const sandbox = await startSandboxFor({
       scenario: 'small', scale: 1, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, tokenTtl: 3600, faultSeed: 1, faultBandwidth: 'source=2MiB',
     });
     try {
