@@ -2,7 +2,8 @@
  * The one HTTP pipeline of every simulated server: the OpenStack clouds (cloud.ts), the Fuel
  * master (fuel/server.ts) and each Redfish BMC (hardware/redfish-bmc.ts). A server is a list of
  * services mounted at path prefixes plus a FaultInjector; per request the pipeline
- *   1. answers the `/_sandbox/faults` control route (loopback peers only, never faulted);
+ *   1. answers the `/_sandbox/faults` control route and the server's other `/_sandbox/…` ones
+ *      (loopback peers only, never faulted);
  *   2. picks the service by prefix (none: the server's own 404);
  *   3. reads the body: text up to the service's limit (`bodyText` null when larger), or, for a
  *      service that takes binary uploads, the stream itself;
@@ -59,6 +60,8 @@ export interface SimServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** After the faults changed through the control route (the clouds release held transitions). */
   onFaultsChanged?(): void;
+  /** More `/_sandbox/…` control routes beside the faults' (loopback peers only, never faulted): path → answer. */
+  controls?: Record<string, (req: SimRequest) => SimResponse>;
   /** A request arrived (before faults); `onAnswer` follows unless it is never answered. */
   onArrival?(req: SimRequest): void;
   /** +1 when a request arrives, −1 when its connection is done with it. */
@@ -99,10 +102,6 @@ export class SimServer {
     return this.boundPort;
   }
 
-  get listening(): boolean {
-    return this.server.listening;
-  }
-
   get origin(): string {
     return `${this.scheme}://127.0.0.1:${this.boundPort ?? 0}`;
   }
@@ -120,41 +119,40 @@ export class SimServer {
     const requestId = newRequestId();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
-    const service = this.options.services.find((s) => s.prefix === '' || url.pathname === s.prefix || url.pathname.startsWith(`${s.prefix}/`));
+    const control = this.controlOf(url.pathname);
+    const service = control ? undefined : this.options.services.find((s) => s.prefix === '' || url.pathname === s.prefix || url.pathname.startsWith(`${s.prefix}/`));
     const simReq: SimRequest = {
       method, path: service ? url.pathname.slice(service.prefix.length) || '/' : url.pathname, query: url.searchParams, headers: req.headers,
       body: undefined, origin: this.origin, prefix: service?.prefix ?? '', params: {},
     };
-    this.options.onArrival?.(simReq);
+    if (service) this.options.onArrival?.(simReq);
     const binary = service?.streamsUploads === true && (req.headers['content-type'] ?? '').startsWith('application/octet-stream');
     if (binary) simReq.stream = req as AsyncIterable<Buffer>;
     else simReq.bodyText = await readBodyText(req, service?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
-    let fault: string | undefined;
-    let result: SimResponse;
-    if (url.pathname.replace(/\/+$/, '') === FAULTS_PATH) {
-      result = this.controlFaults(req, method, simReq.bodyText ?? null);
-    } else if (!service) {
-      result = this.options.notFound(simReq);
-    } else {
-      const decision = this.options.faults.decide(method, url.pathname, service.name);
-      if (decision.hang) return; // the socket stays open until the client gives up or close()
-      if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
-      if (decision.failStatus !== undefined) {
-        fault = decision.reason;
-        result = service.error(simReq, decision.failStatus, decision.reason ?? 'fault injection');
-      } else {
-        result = await this.handle(service, simReq);
-      }
-      result = { ...result, headers: { ...service.headers?.(requestId), ...result.headers } };
-    }
+    let answer: { result: SimResponse; fault?: string } | undefined;
+    if (control) answer = { result: isLoopback(req.socket.remoteAddress) ? control(simReq) : json(403, { error: 'the control routes answer on loopback only' }) };
+    else if (!service) answer = { result: this.options.notFound(simReq) };
+    else answer = await this.answer(service, simReq, url.pathname, requestId);
+    if (!answer) return; // never answered: the socket stays open until the client gives up or close()
     if (binary) req.resume(); // whatever the service did not read (an error answer) is drained
-    result = { ...result, headers: { ...this.options.headers?.(requestId), ...result.headers } };
-    this.options.onAnswer?.(simReq, result);
+    const result = { ...answer.result, headers: { ...this.options.headers?.(requestId), ...answer.result.headers } };
+    if (service) this.options.onAnswer?.(simReq, result);
     writeResponse(res, method, result, this.options.jsonContentType ?? 'application/json');
     this.options.onRequest?.({
-      cloud: this.options.name, method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), requestId, ...(fault ? { fault } : {}),
+      cloud: this.options.name, method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), requestId,
+      ...(answer.fault ? { fault: answer.fault } : {}),
     });
+  }
+
+  /** The faults first (never answer, wait, fail), then the service; undefined: no answer at all. */
+  private async answer(service: SimService, req: SimRequest, pathname: string, requestId: string): Promise<{ result: SimResponse; fault?: string } | undefined> {
+    const decision = this.options.faults.decide(req.method, pathname, service.name);
+    if (decision.hang) return undefined;
+    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    const failed = decision.failStatus !== undefined;
+    const result = failed ? service.error(req, decision.failStatus ?? 500, decision.reason ?? 'fault injection') : await this.handle(service, req);
+    return { result: { ...result, headers: { ...service.headers?.(requestId), ...result.headers } }, ...(failed && decision.reason ? { fault: decision.reason } : {}) };
   }
 
   private async handle(service: SimService, req: SimRequest): Promise<SimResponse> {
@@ -175,14 +173,20 @@ export class SimServer {
     });
   }
 
+  private controlOf(pathname: string): ((req: SimRequest) => SimResponse) | undefined {
+    const path = pathname.replace(/\/+$/, '');
+    if (path === FAULTS_PATH) return (req) => this.controlFaults(req);
+    return this.options.controls?.[path];
+  }
+
   /** GET: current faults. POST: merge a partial FaultConfig, or `{"reset": true}` first. */
-  private controlFaults(req: IncomingMessage, method: string, bodyText: string | null): SimResponse {
+  private controlFaults(req: SimRequest): SimResponse {
     const faults = this.options.faults;
-    if (!isLoopback(req.socket.remoteAddress)) return json(403, { error: 'the fault control route answers on loopback only' });
+    const method = req.method;
     if (method === 'GET' || method === 'HEAD') return json(200, { faults: faults.current });
     if (method !== 'POST') return json(405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
     try {
-      const patch = JSON.parse(bodyText || '{}') as Partial<FaultConfig> & { reset?: boolean };
+      const patch = JSON.parse(req.bodyText || '{}') as Partial<FaultConfig> & { reset?: boolean };
       if (patch.reset) {
         faults.reset();
         delete patch.reset;

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { Link, parseByteRate } from '../../../src/simulator/bandwidth.js';
 import { FaultInjector } from '../../../src/simulator/faults.js';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
-import { parseBandwidth } from '../../../src/cli/commands/sandbox.js';
+import { parseBandwidth, startSandboxFor } from '../../../src/engine/sandbox.js';
 import { PumphouseError } from '../../../src/errors.js';
 import { getJson, login, originOf } from './helpers.js';
 
@@ -83,6 +83,18 @@ describe('simulator bandwidth: the link', () => {
     assert.equal(faults.current.bandwidthBytesPerSecond, MIB);
     assert.throws(() => faults.update({ bandwidthBytesPerSecond: -1 }), /bandwidthBytesPerSecond/);
     assert.equal(new FaultInjector().current.bandwidthBytesPerSecond, 0, 'unlimited by default');
+  });
+
+  test('pumphouse sandbox --fault-bandwidth source=…: the source cloud is limited, the target not', async () => {
+    const sandbox = await startSandboxFor({
+      scenario: 'small', scale: 1, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, tokenTtl: 3600, faultSeed: 1, faultBandwidth: 'source=2MiB',
+    });
+    try {
+      assert.equal(sandbox.clouds.source.faults.current.bandwidthBytesPerSecond, 2 * MIB);
+      assert.equal(sandbox.clouds.target.faults.current.bandwidthBytesPerSecond, 0);
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   test('--fault-bandwidth: one rate for both clouds, or one per cloud; a bad one is PH0004', () => {
