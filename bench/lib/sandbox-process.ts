@@ -16,7 +16,8 @@ export interface SandboxProcess {
   stop(): Promise<void>;
 }
 
-export async function startSandboxProcess(scenario: string, extraArgs: string[] = []): Promise<SandboxProcess> {
+/** `startTimeoutMs`: a scenario with big synthetic images hashes them before it serves. */
+export async function startSandboxProcess(scenario: string, extraArgs: string[] = [], startTimeoutMs = 120_000): Promise<SandboxProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'pumphouse-bench-'));
   // PUMPHOUSE_BENCH_SANDBOX_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the simulator side.
   const nodeFlags = (process.env['PUMPHOUSE_BENCH_SANDBOX_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
@@ -25,10 +26,10 @@ export async function startSandboxProcess(scenario: string, extraArgs: string[] 
   });
   child.stdout?.resume();
   const configPath = join(dir, 'pumphouse.yaml');
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + startTimeoutMs;
   while (!existsSync(configPath)) {
     if (child.exitCode !== null) throw new Error(`the sandbox exited ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`the ${scenario} sandbox did not start within 120 s`);
+    if (Date.now() > deadline) throw new Error(`the ${scenario} sandbox did not start within ${Math.round(startTimeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -2,7 +2,6 @@ import type { CloudConfig } from '../config/types.js';
 import type { EventSink } from '../events/sink.js';
 import { executeSteps, type StepError, type StepOutcome } from '../executor/executor.js';
 import type { ExecutionPlan, PlanSettings } from '../execution-plan/plan.js';
-import type { Step } from '../graph/steps.js';
 import { InventoryLookup } from '../inventory/lookup.js';
 import type { Inventory } from '../inventory/model.js';
 import type { Cloud } from '../openstack/index.js';
@@ -12,6 +11,7 @@ import type { HostStepWorld } from '../hosts/context.js';
 import { runnerRegistry } from './registry.js';
 import { releaseOwnAccess } from '../migrate/access.js';
 import { StateLedger, type DocumentStore } from './ledger.js';
+import { capacitiesOf, Schedule } from './schedule.js';
 
 /**
  * Carries out an execution plan against the two clouds: the engine behind `pumphouse apply`,
@@ -81,7 +81,7 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
     message: `apply of plan "${input.plan.plan.name}": ${input.plan.steps.length} steps, up to ${parallelism} at once${resumed ? ' (resuming)' : ''}`,
     data: { plan: input.plan.plan.name, steps: input.plan.steps.length, resumed, parallelism },
   });
-  const sourceLookup = context.sourceLookup;
+  const schedule = new Schedule(input.plan.changes, context.sourceLookup);
   try {
     const result = await executeSteps({
       steps: input.plan.steps,
@@ -89,8 +89,9 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
       journal: ledger,
       events: input.events,
       parallelism,
-      limitsOf: (step) => limitsOf(step, sourceLookup),
-      capacities: new Map([['host:*', Math.max(1, input.plan.settings.parallelism.perHost)]]),
+      limitsOf: (step) => schedule.limitsOf(step),
+      phaseOf: (step) => schedule.phaseOf(step),
+      capacities: capacitiesOf(input.plan.settings.parallelism),
       failFast: input.failFast ?? false,
       ...(input.stop ? { stop: input.stop } : {}),
       ...(input.abort ? { abort: input.abort } : {}),
@@ -116,11 +117,4 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
     // Every step is over: Pumphouse's own admin role on the projects it worked in goes.
     await releaseOwnAccess(context);
   }
-}
-
-/** A server's move holds a slot of its source host, so one host is not drained all at once. */
-function limitsOf(step: Step, source: InventoryLookup): readonly string[] {
-  if (step.action !== 'migrate-server') return [];
-  const host = source.get(step.address)?.attributes['host'];
-  return typeof host === 'string' ? [`host:${host}`] : [];
 }

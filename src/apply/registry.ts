@@ -14,6 +14,7 @@ import { syncRulesRunner } from '../migrate/security-group-rules.js';
 import { serverRunner } from '../migrate/servers.js';
 import { updateRunner } from '../migrate/updates.js';
 import { volumeRunner } from '../migrate/volumes.js';
+import { precopyRunner } from '../migrate/warm-precopy.js';
 
 /**
  * The runner of every step kind apply knows, workload (migrate/) and host (hosts/) alike; the
@@ -43,6 +44,7 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
   const rules = syncRulesRunner(m);
   const volume = volumeRunner(m);
   const server = serverRunner(m);
+  const precopy = precopyRunner(m);
   const update = updateRunner(m);
   const copies = new Map<ResourceKind, StepRunner>();
   for (const [kind, copy] of Object.entries(COPIES) as Array<[ResourceKind, CopyKind]>) copies.set(kind, copyRunner(m, copy));
@@ -63,6 +65,8 @@ export function runnerRegistry(m: MigrationContext, hosts?: HostStepWorld): (ste
         return volume;
       case 'migrate-server':
         return server;
+      case 'precopy-server':
+        return precopy;
       default:
         return unsupported(step, `apply cannot ${step.action} yet; exclude it with --exclude ${step.address}`);
     }

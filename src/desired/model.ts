@@ -15,6 +15,8 @@ export type Pattern = string;
 
 export type PasswordPolicy = 'reset' | 'skip';
 export type MigrationStrategy = 'snapshot' | 'rebuild';
+/** cold: the copy is made while the source is stopped; warm: from snapshots of the running source, then a short cutover. */
+export type CutoverMode = 'cold' | 'warm';
 export type VolumePolicy = 'attached' | 'all' | 'none';
 export type SourceDisposition = 'delete' | 'keep-stopped' | 'keep';
 export type ImagePolicy = 'referenced' | 'all' | { names: Pattern[] };
@@ -55,6 +57,7 @@ export interface WorkloadSpec extends Located {
   /** All servers of the projects when every list is empty. */
   servers: ServerSelector;
   strategy: MigrationStrategy;
+  cutover: CutoverMode;
   volumes: VolumePolicy;
   source: SourceDisposition;
 }
@@ -108,6 +111,8 @@ export interface Parallelism {
   global: number;
   /** Servers moved at once per source host. @default 2 */
   perHost: number;
+  /** Disk and volume streams at once (images, volumes, snapshots, warm pre-copies). @default 4 */
+  copies: number;
 }
 
 export interface DesiredState {

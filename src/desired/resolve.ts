@@ -68,7 +68,7 @@ class Resolver {
     const projects = this.matchProjects(workload.projects, workload.location, `${where}.projects`);
     const servers = projects.flatMap((p) => this.lookup.ownedBy(p.id).filter((r) => r.kind === 'server'));
     const chosen = this.filterServers(servers, workload, where);
-    const move: MovePolicy = { strategy: workload.strategy, volumes: workload.volumes, source: workload.source };
+    const move: MovePolicy = { strategy: workload.strategy, volumes: workload.volumes, source: workload.source, ...(workload.cutover === 'warm' ? { cutover: 'warm' as const } : {}) };
     for (const server of chosen) this.selectServer(server, move, `workloads[${workload.index}]`, workload);
     // A workload narrowed to some servers brings the quotas of their projects only, not of every
     // project its pattern matched (`projects: ["*"]` with one server name must not copy them all).

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResourceKind } from '../inventory/model.js';
-import type { MigrationStrategy, SourceDisposition, VolumePolicy } from './model.js';
+import type { CutoverMode, MigrationStrategy, SourceDisposition, VolumePolicy } from './model.js';
 
 /**
  * What resolution (resolve.ts) makes of a DesiredState against the source Inventory: the
@@ -23,6 +23,8 @@ export interface SelectedResource {
 
 export interface MovePolicy {
   strategy: MigrationStrategy;
+  /** Absent: cold (a host evacuated to the target, the granular commands). */
+  cutover?: CutoverMode;
   volumes: VolumePolicy;
   source: SourceDisposition;
 }

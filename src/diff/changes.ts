@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResourceKind } from '../inventory/model.js';
-import type { EvacuationMethod, FixedLayout, HostState, MigrationStrategy, SourceDisposition, VolumePolicy } from '../desired/model.js';
+import type { EvacuationMethod, FixedLayout, HostState, CutoverMode, MigrationStrategy, SourceDisposition, VolumePolicy } from '../desired/model.js';
 
 /**
  * The diff's output: one Change per selected source object (and per host in the plan), saying
@@ -36,12 +36,16 @@ export interface TargetMatch {
 
 export interface ServerMove {
   strategy: MigrationStrategy;
+  /** Absent: cold. warm: copied while the source runs, then a cutover (migrate/warm-*.ts). */
+  cutover?: CutoverMode;
   volumes: VolumePolicy;
   source: SourceDisposition;
   /** Bytes to copy (disk snapshot + attached volumes moved), an estimate from sizes. */
   bytes: number;
   /** Estimated seconds between stopping the source and verifying the copy. */
   downtimeSeconds: number;
+  /** Where that estimate comes from (diff/estimate.ts). */
+  basis?: string;
 }
 
 export interface HostChange {

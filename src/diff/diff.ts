@@ -7,7 +7,7 @@ import type { Inventory, InventoryResource } from '../inventory/model.js';
 import { classify } from '../model/index.js';
 import { compareAttributes, type Translate } from './attributes.js';
 import type { AttributeDifference, Change, ChangeSet, TargetMatch } from './changes.js';
-import { estimateServerMove } from './estimate.js';
+import { ASSUMED, type Calibration, estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
@@ -38,6 +38,8 @@ export interface DiffInput {
   lookups?: { source: InventoryLookup; target: InventoryLookup };
   /** The target address of the user apply runs as, for what it will own (losses.ts). */
   applyUser?: string;
+  /** What earlier applies measured on these clouds (estimate.ts); absent: the assumed figures. */
+  calibration?: Calibration;
 }
 
 export function diffState(input: DiffInput): ChangeSet {
@@ -58,7 +60,7 @@ export function diffState(input: DiffInput): ChangeSet {
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
-    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports }));
+    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports, calibration: input.calibration ?? ASSUMED }));
   }
   const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
@@ -116,6 +118,7 @@ interface DiffContext {
   /** Warnings about the selected objects (a mapped flavor of another size). */
   warnings: Diagnostic[];
   ports: PortsByMac;
+  calibration: Calibration;
 }
 
 function diffOne(selected: SelectedResource, resource: InventoryResource, context: DiffContext): Change {
@@ -198,7 +201,7 @@ function migration(selected: SelectedResource, resource: InventoryResource, base
   const volumes = context.graph.movingVolumes(resource, selected.move.volumes)
     .map((address) => context.source.get(address))
     .filter((v): v is InventoryResource => v !== undefined);
-  const estimate = estimateServerMove(resource, selected.move, volumes);
+  const estimate = estimateServerMove(resource, selected.move, volumes, context.calibration);
   return {
     ...base,
     action: 'migrate',

@@ -77,7 +77,7 @@ function kindLosses(resource: InventoryResource, selected: SelectedResource, con
 
 /** Whether a server's loss is of data (its root or ephemeral disk, a volume left behind), not of a record. */
 export function losesData(loss: string): boolean {
-  return loss.startsWith('root disk data') || loss.startsWith('ephemeral disk') || loss.includes('stays on the source');
+  return loss.startsWith('root disk data') || loss.startsWith('disk writes after the snapshot') || loss.startsWith('ephemeral disk') || loss.includes('stays on the source');
 }
 
 function serverLosses(server: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
@@ -93,6 +93,9 @@ function serverLosses(server: InventoryResource, selected: SelectedResource, con
   } else if (move.strategy === 'snapshot' && !bootFromVolume) {
     const image = refList(server, 'image')[0];
     losses.push(`image: the copy boots from pumphouse-snapshot-${server.name}, the copy of its disk's snapshot${image ? `, not from ${image}` : ''}`);
+  }
+  if (move.cutover === 'warm') {
+    losses.push(`disk writes after the snapshot (cutover: warm): the copy is built from snapshots of ${server.name} and its volumes taken while it runs; whatever it writes after them is lost`);
   }
   if ((flavor.ephemeralGb ?? 0) > 0) {
     losses.push(`ephemeral disk (${flavor.ephemeralGb} GB): recreated empty (no API copies it)`);

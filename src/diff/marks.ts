@@ -20,6 +20,11 @@ export const VERIFIED_METADATA_KEY = 'pumphouse_verified';
  * stopped it, the power state the copy must keep (see diff/power-state.ts).
  */
 export const SOURCE_STATUS_METADATA_KEY = 'pumphouse_source_status';
+/**
+ * Set on a warm server's copy once its pre-copy built it (left stopped): when the source was
+ * snapshotted. Writes on the source after that moment do not reach the copy.
+ */
+export const PRECOPIED_METADATA_KEY = 'pumphouse_precopied';
 
 /** Kinds whose copies carry their mark from the call that creates them: an unmarked one is not a copy. */
 export const MARKED_FROM_CREATION: ReadonlySet<string> = new Set(['image', 'volume', 'server']);
@@ -55,5 +60,5 @@ export function isMarkTag(tag: unknown): boolean {
 }
 
 export function isMarkKey(key: string): boolean {
-  return key === SOURCE_METADATA_KEY || key === PLAN_METADATA_KEY || key === VERIFIED_METADATA_KEY || key === SOURCE_STATUS_METADATA_KEY;
+  return key === SOURCE_METADATA_KEY || key === PLAN_METADATA_KEY || key === VERIFIED_METADATA_KEY || key === SOURCE_STATUS_METADATA_KEY || key === PRECOPIED_METADATA_KEY;
 }

@@ -92,5 +92,5 @@ async function planToApply(deps: ApplyDeps, source: PlanSource, session: ApplySe
   const checked = checkPlanFile(source.file);
   deps.checked(checked);
   if (!checked.desired) throw new InvalidPlanFile(checked);
-  return planFrom(checked.desired, await planInputs(deps.config, session, store.state.mappings), source.narrowing);
+  return planFrom(checked.desired, await planInputs(deps.config, session, store.state.mappings, store.state.downtime), source.narrowing);
 }

@@ -12,7 +12,7 @@ export async function makePlanOf(config: PumphouseConfig, events: EventSink, des
   const state = await readState(statePath);
   const session = await openApplySession(config, events);
   try {
-    return planFrom(desired, await planInputs(config, session, state?.mappings ?? {}), narrowing);
+    return planFrom(desired, await planInputs(config, session, state?.mappings ?? {}, state?.downtime), narrowing);
   } finally {
     session.close();
   }

@@ -1,6 +1,7 @@
 import type { PumphouseConfig } from '../config/load.js';
 import type { DesiredState } from '../desired/model.js';
 import { applyUserAddress } from '../diff/losses.js';
+import { type Calibration, calibrate, type MeasuredMove } from '../diff/estimate.js';
 import type { StateMappings } from '../diff/match.js';
 import { makePlan } from '../execution-plan/make.js';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
@@ -31,15 +32,18 @@ export interface PlanInputs {
   /** Who apply runs as on the target, for what it will own. */
   applyUser?: string;
   mappings: StateMappings;
+  /** What earlier applies measured on these clouds, for the downtime estimates (diff/estimate.ts). */
+  calibration?: Calibration;
 }
 
-/** The plan's inputs from an open session (both clouds connected and discovered). */
-export async function planInputs(config: PumphouseConfig, session: ApplySession, mappings: StateMappings): Promise<PlanInputs> {
+/** The plan's inputs from an open session (both clouds connected and discovered); `downtime`: the state's records. */
+export async function planInputs(config: PumphouseConfig, session: ApplySession, mappings: StateMappings, downtime: Readonly<Record<string, MeasuredMove>> = {}): Promise<PlanInputs> {
   const max = await computeMaxMicroversion(session.clouds[1]);
   const applyUser = applyUserAddress(config.target.auth);
   return {
     ...session.inventories,
     mappings,
+    calibration: calibrate(Object.values(downtime)),
     ...(max ? { targetComputeMaxMicroversion: max } : {}),
     ...(applyUser ? { applyUser } : {}),
   };
@@ -55,6 +59,7 @@ export function planFrom(desired: DesiredState, inputs: PlanInputs, narrowing: N
     excludes: [...(narrowing.excludes ?? [])],
     ...(inputs.targetComputeMaxMicroversion ? { targetComputeMaxMicroversion: inputs.targetComputeMaxMicroversion } : {}),
     ...(inputs.applyUser ? { applyUser: inputs.applyUser } : {}),
+    ...(inputs.calibration ? { calibration: inputs.calibration } : {}),
     now: new Date(),
   }).plan;
 }

@@ -113,6 +113,11 @@ const RESOLUTION = {
   PH1413: warning("a state id mapping points at an object that is not that source object's copy: ignored"),
   PH1420: warning('`spec.maps.flavors` maps a flavor to a target flavor that differs from it'),
   PH1440: error('no source (or target) cloud: no `pumphouse.yaml`, and neither `OS_CLOUD`/`--source-cloud` nor `--target-cloud` names it', BAD_REQUEST),
+  PH1470: error('a warm cutover found no built pre-copy to cut over to; the source was not touched'),
+  PH1471: error('a warm pre-copy is not built and stopped on the target after its step'),
+  PH1472: error('a warm pre-copy went to ERROR on the target: removed, the pre-copy starts again', SERVER, true),
+  PH1473: warning('a floating IP a failed warm cutover could not give back to the source'),
+  PH1474: error('a source server to pre-copy is neither ACTIVE nor SHUTOFF'),
 } as const;
 
 const GRAPH = {

@@ -1,3 +1,4 @@
+import type { Calibration } from '../diff/estimate.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DesiredState } from '../desired/model.js';
 import { resolveSelection } from '../desired/resolve.js';
@@ -25,6 +26,8 @@ export interface MakePlanInput {
   targetComputeMaxMicroversion?: string;
   /** The target address of the user apply runs as (`applyUserAddress` of the target's auth). */
   applyUser?: string;
+  /** What earlier applies measured on these clouds (diff/estimate.ts `calibrate`). */
+  calibration?: Calibration;
   now: Date;
 }
 
@@ -42,6 +45,7 @@ export function makePlan(input: MakePlanInput): MadePlan {
   const changeSet = diffState({
     desired: input.desired, selection, source: input.source, target: input.target, mappings: input.mappings ?? {}, lookups,
     ...(input.applyUser ? { applyUser: input.applyUser } : {}),
+    ...(input.calibration ? { calibration: input.calibration } : {}),
   });
   const t2 = performance.now();
   const graph = buildStepGraph(changeSet, input.source, { target: input.targets ?? [], exclude: input.excludes ?? [] }, lookups.source);

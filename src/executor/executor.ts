@@ -36,6 +36,13 @@ export interface ExecuteOptions {
   /** Capacity per name; "host:*" applies to every "host:…" name. */
   capacities?: ReadonlyMap<string, number>;
   failFast?: boolean;
+  /**
+   * `early`: work that can run before any downtime (image copies, volumes nothing stops for,
+   * warm pre-copies); `downtime`: a step that stops a workload. A downtime step starts only once
+   * every early step is over (those that wait on a downtime step themselves excepted), so no
+   * downtime shares the bandwidth with a copy that could have run before it.
+   */
+  phaseOf?(step: Step): 'early' | 'downtime' | undefined;
   /** Attempts per step in this run, retryable errors only. @default 5 */
   maxAttempts?: number;
   /** Backoff before attempt n+1: base × 2^(n-1), jittered. @default 1000 */
@@ -79,6 +86,8 @@ class Execution {
   private readonly limits: Limits;
   private readonly byId = new Map<string, Step>();
   private running = 0;
+  /** Early steps not over yet that no downtime step precedes: downtime steps wait for them. */
+  private readonly earlyLeft = new Set<string>();
   private failedOnce = false;
   private wake: (() => void) | undefined;
   private readonly neverAborted = new AbortController().signal;
@@ -104,6 +113,7 @@ class Execution {
       }
     }
     for (const step of this.o.steps) if (this.waitingOn.get(step.id) === 0) this.ready.push(step);
+    for (const id of earlyBeforeDowntime(this.o.steps, this.byId, (s) => this.o.phaseOf?.(s))) this.earlyLeft.add(id);
 
     for (;;) {
       this.launch();
@@ -122,6 +132,10 @@ class Execution {
   private launch(): void {
     for (let i = 0; i < this.ready.length && this.running < this.o.parallelism && !this.stopping();) {
       const step = this.ready[i] as Step;
+      if (this.earlyLeft.size > 0 && this.o.phaseOf?.(step) === 'downtime') {
+        i += 1;
+        continue;
+      }
       const names = this.o.limitsOf?.(step) ?? [];
       if (!this.limits.tryAcquire(names)) {
         i += 1;
@@ -236,6 +250,7 @@ class Execution {
 
   private finish(step: Step, outcome: 'done' | 'already-done' | 'failed', ms: number, targetId?: string, error?: StepError): void {
     this.outcomes.set(step.id, outcome);
+    this.earlyLeft.delete(step.id);
     const level = outcome === 'failed' ? 'error' : 'info';
     const message = outcome === 'failed' ? `${step.id}: failed: ${error?.message}` : `${step.id}: ${outcome}`;
     this.o.events.emit({
@@ -260,6 +275,7 @@ class Execution {
       const id = queue.shift() as string;
       if (this.outcomes.get(id) !== 'pending') continue;
       this.outcomes.set(id, 'skipped');
+      this.earlyLeft.delete(id);
       const skipped: StepError = { code: 'PH1682', message: `upstream failed: ${failedId}`, hint: `see why ${failedId} failed; apply again once it is fixed` };
       this.errors.set(id, skipped);
       this.o.journal.note(id, { status: 'skipped', error: stateError(skipped) });
@@ -269,6 +285,16 @@ class Execution {
       queue.push(...(this.dependents.get(id) ?? []));
     }
   }
+}
+
+/** The early steps downtime steps wait for: those with no downtime step among their ancestors. */
+function earlyBeforeDowntime(steps: readonly Step[], byId: ReadonlyMap<string, Step>, phaseOf: (step: Step) => string | undefined): string[] {
+  const afterDowntime = new Set<string>();
+  // Steps come in topological order: every ancestor is settled before its descendants.
+  for (const step of steps) {
+    if (step.dependsOn.some((id) => afterDowntime.has(id) || (byId.has(id) && phaseOf(byId.get(id) as Step) === 'downtime'))) afterDowntime.add(step.id);
+  }
+  return steps.filter((s) => phaseOf(s) === 'early' && !afterDowntime.has(s.id)).map((s) => s.id);
 }
 
 /**

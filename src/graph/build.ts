@@ -76,6 +76,8 @@ class GraphBuilder {
         break;
       }
       case 'migrate':
+        // A warm server is copied while it runs; its migrate-server step is then only the cutover.
+        if (change.kind === 'server' && change.move?.cutover === 'warm') add('precopy-server');
         this.readyStep.set(change.address, add(change.kind === 'server' ? 'migrate-server' : 'migrate-volume'));
         break;
       case 'host':
@@ -135,11 +137,31 @@ class GraphBuilder {
     if (change.action === 'migrate' && change.kind === 'server' && change.move) this.linkServer(change, resource);
   }
 
-  /** A server needs its whole environment first; its attached volumes move inside its downtime. */
+  /**
+   * A server needs its whole environment first; its attached volumes move inside its downtime.
+   * A warm server's volumes and disk are copied by its pre-copy while it runs, and its floating
+   * IPs move inside its cutover: their create steps come after it (they find the moved copy).
+   */
   private linkServer(change: Change, server: InventoryResource): void {
-    const needs = this.graph.serverNeeds(server, change.move!.volumes).filter((n) => n.order);
+    const all = this.graph.serverNeeds(server, change.move!.volumes).filter((n) => n.order);
+    if (change.move?.cutover === 'warm') {
+      const early = all.filter((n) => n.why !== 'floating IP');
+      this.linkServerSteps(`precopy-server:${change.address}`, early);
+      this.dependOnSteps(`migrate-server:${change.address}`, [`precopy-server:${change.address}`]);
+      for (const fip of all.filter((n) => n.why === 'floating IP')) {
+        // The cutover takes the address itself: what the floating IP needs (its router) comes first.
+        const resource = this.graph.lookup.get(fip.address);
+        if (resource) this.dependOn(`migrate-server:${change.address}`, this.graph.needs(resource).filter((n) => n.order));
+        this.dependOnSteps(this.readyStep.get(fip.address) ?? '', [`migrate-server:${change.address}`]);
+      }
+      return;
+    }
+    this.linkServerSteps(`migrate-server:${change.address}`, all);
+  }
+
+  private linkServerSteps(stepId: string, needs: readonly Need[]): void {
     const environment = needs.filter((n) => !n.why.endsWith('volume'));
-    this.dependOn(`migrate-server:${change.address}`, needs);
+    this.dependOn(stepId, needs);
     for (const volume of needs.filter((n) => n.why.endsWith('volume'))) {
       if (this.steps.has(`migrate-volume:${volume.address}`)) this.dependOn(`migrate-volume:${volume.address}`, environment);
     }
@@ -169,6 +191,13 @@ class GraphBuilder {
   private runsOn(serverAddress: string, host: string): boolean {
     const a = this.graph.lookup.get(serverAddress)?.attributes;
     return a?.['host'] === host || a?.['hypervisorHostname'] === host;
+  }
+
+  private dependOnSteps(stepId: string, ids: readonly string[]): void {
+    if (!this.steps.has(stepId)) return;
+    let deps = this.dependencies.get(stepId);
+    if (!deps) this.dependencies.set(stepId, (deps = new Set()));
+    for (const id of ids) if (id !== stepId && this.steps.has(id)) deps.add(id);
   }
 
   /** Adds to a step the steps its needs wait for (by default: until each is usable). */

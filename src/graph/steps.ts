@@ -9,7 +9,8 @@ export type StepAction =
   | 'update'
   | 'sync-rules' // a security group's rules, once every group they name exists (breaks group cycles)
   | 'migrate-volume'
-  | 'migrate-server' // the downtime step
+  | 'migrate-server' // the downtime step (for a warm server: only the cutover)
+  | 'precopy-server' // a warm server: its disk copied from a snapshot while it runs, its copy built and left stopped
   | 'check-host' // reads only: a fixed layout against the node's disks and NICs, before any change
   | 'maintain-host' // disable nova-compute with a reason
   | 'evacuate-host' // move the servers that remain

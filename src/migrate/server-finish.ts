@@ -30,7 +30,10 @@ export async function recordDowntime(m: MigrationContext, source: InventoryResou
   if (record.verifiedAt) return;
   const now = new Date();
   const seconds = record.stoppedAt ? (now.getTime() - Date.parse(record.stoppedAt)) / 1000 : 0;
-  await m.ledger.setDowntime(source.address, { ...record, verifiedAt: now.toISOString(), seconds });
+  // How it crossed and what the plan expected: the next plans calibrate on it (diff/estimate.ts).
+  const move = m.change(source.address)?.move;
+  const planned = move ? { cutover: move.cutover ?? 'cold', bytes: move.cutover === 'warm' ? 0 : move.bytes, estimatedSeconds: move.downtimeSeconds } : {};
+  await m.ledger.setDowntime(source.address, { ...record, ...planned, verifiedAt: now.toISOString(), seconds });
   m.events.emit({ type: 'server_downtime', level: 'info', message: `${source.address}: copy verified on the target after ${seconds.toFixed(1)} s of downtime`, data: { server: source.address, seconds, outcome: 'migrated' } });
 }
 

@@ -12,6 +12,7 @@ import { copyStateOf, settleServer, statusBeforeMove } from './server-power.js';
 import { isCopyOf, rollBackFailedMove, verifyServerCopy } from './server-verify.js';
 import { ensureSourceStopped } from './source-servers.js';
 import { waitForStatus } from './wait.js';
+import { cutOver, isWarm, rollBackCutover } from './warm-cutover.js';
 
 /**
  * The downtime step. Everything the server needs (project, flavor, image, keypair, ports,
@@ -64,6 +65,7 @@ export function serverRunner(m: MigrationContext, a: ServerStepAdapters = server
       if (!readBack.has(ctx)) await verifyFinishedMove(m, a, ctx);
     },
     async onFailed(ctx) {
+      await rollBackCutover(m, ctx);
       await rollBackFailedMove(m, a, ctx);
     },
   };
@@ -94,7 +96,9 @@ async function moveServer(m: MigrationContext, a: ServerStepAdapters, ctx: StepC
     throw new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`);
   }
   let copyId = copy?.id;
-  if (!copyId) {
+  // Warm: the copy was built by the pre-copy; only the cutover is left (warm-cutover.ts).
+  if (isWarm(m, source.address)) copyId = await cutOver(m, a, ctx, source, copy);
+  else if (!copyId) {
     const stopped = await ensureSourceStopped(m, a.source.servers, source.address, ctx);
     copyId = await bootCopy(m, a, ctx, source, stopped);
   }

@@ -63,7 +63,8 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   const { volumes, snapshots } = a.source;
   const live = await volumes.get(source.id);
   if (live.status === 'available' && live.attachments.length === 0) return source.id;
-  for (const server of attachedServers(source)) if (m.change(server)?.action === 'migrate') await ensureSourceStopped(m, a.source.servers, server, ctx);
+  // A server moving warm keeps running: its volume is copied from a snapshot taken meanwhile.
+  for (const server of attachedServers(source)) if (m.change(server)?.action === 'migrate' && m.change(server)?.move?.cutover !== 'warm') await ensureSourceStopped(m, a.source.servers, server, ctx);
   const checkpoint = ctx.checkpoint ?? {};
   let snapshotId = checkpoint['snapshotId'] as string | undefined;
   if (!snapshotId) {

@@ -66,6 +66,7 @@ interface RawPlan {
       projects: string[];
       servers?: { names?: string[]; ids?: string[]; tags?: string[]; hosts?: string[] };
       strategy?: WorkloadSpec['strategy'];
+      cutover?: WorkloadSpec['cutover'];
       volumes?: WorkloadSpec['volumes'];
       source?: WorkloadSpec['source'];
     }>;
@@ -74,7 +75,7 @@ interface RawPlan {
     volumes?: string[] | { names: string[] };
     maps?: { networks?: Record<string, string>; availabilityZones?: Record<string, string>; volumeTypes?: Record<string, string>; flavors?: Record<string, string> };
     hosts?: Array<{ name: string; state: HostSpec['state']; evacuate?: HostSpec['evacuate']; to?: string[]; parallelism?: number; abandon?: string[]; fuel?: { environment?: string; roles?: string[]; template?: string; layout?: FixedLayout } }>;
-    parallelism?: { global?: number; perHost?: number };
+    parallelism?: { global?: number; perHost?: number; copies?: number };
   };
 }
 type RawCopyPolicy = 'referenced' | 'all' | string[] | { names: string[] };
@@ -108,6 +109,7 @@ function toDesiredState(file: string, source: YamlSource): DesiredState {
     projects: w.projects,
     servers: { names: w.servers?.names ?? [], ids: w.servers?.ids ?? [], tags: w.servers?.tags ?? [], hosts: w.servers?.hosts ?? [] },
     strategy: w.strategy ?? 'snapshot',
+    cutover: w.cutover ?? 'cold',
     volumes: w.volumes ?? 'attached',
     source: w.source ?? 'keep-stopped',
   }));
@@ -138,7 +140,7 @@ function toDesiredState(file: string, source: YamlSource): DesiredState {
       flavors: spec.maps?.flavors ?? {},
     },
     hosts,
-    parallelism: { global: spec.parallelism?.global ?? 8, perHost: spec.parallelism?.perHost ?? 2 },
+    parallelism: { global: spec.parallelism?.global ?? 8, perHost: spec.parallelism?.perHost ?? 2, copies: spec.parallelism?.copies ?? 4 },
   };
 }
 

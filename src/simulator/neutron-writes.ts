@@ -263,6 +263,15 @@ export function addNeutronWrites(r: Router<NeutronCall>, render: NeutronRenderer
     if (typeof b['description'] === 'string') fip.description = b['description'];
     return json(200, { floatingip: render.floatingIp(call, fip) });
   });
+  // Releasing an address (a warm cutover moves it to the other cloud): only its project or an admin.
+  r.add('DELETE', '/v2.0/floatingips/:id', (req, call) => {
+    const fip = call.store.floatingIps.get(req.params['id'] ?? '');
+    if (!fip || (!call.caller.isAdmin && fip.projectId !== call.caller.projectId)) return err(404, 'FloatingIPNotFound', `Floating IP ${req.params['id']} could not be found`);
+    call.store.floatingIps.delete(fip.id);
+    // Its address goes with it: the scenario's floating IPs hold a `network:floatingip` port.
+    for (const port of call.store.ports.by('device', fip.id)) if (port.deviceOwner === 'network:floatingip') call.store.ports.delete(port.id);
+    return { status: 204 };
+  });
 
   // ---- security groups and rules ----
   r.add('POST', '/v2.0/security-groups', (_req, call) => {

@@ -21,6 +21,12 @@ export interface ServerDowntime {
   verifiedAt?: string;
   restartedAt?: string;
   seconds?: number;
+  /** How it crossed (absent: cold); with `bytes`, what later plans calibrate their estimates on (diff/estimate.ts). */
+  cutover?: 'cold' | 'warm';
+  /** Disk and volume data copied inside the downtime, as planned. */
+  bytes?: number;
+  /** The plan's estimate, set beside the measured downtime in the summary. */
+  estimatedSeconds?: number;
 }
 
 /** Snapshots, upload images… made for a copy, Pumphouse's own admin role and lent keys: removed once done (or by `pumphouse cleanup`). */

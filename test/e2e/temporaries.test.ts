@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { RequestLogEntry } from '../../src/simulator/cloud.js';
+import type { AnswerEntry } from '../../src/simulator/cloud.js';
 import type { CloudStore } from '../../src/simulator/store.js';
 import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
@@ -18,11 +18,11 @@ type Env = Awaited<ReturnType<typeof privateSandbox>>;
 type Temporaries = Record<string, { kind: string; id?: string; name?: string }>;
 
 /** The first source request `matches` picks: the volume step's creations, by their route. */
-const UPLOAD = (e: RequestLogEntry): boolean => e.method === 'POST' && /\/volumes\/[^/]+\/action$/.test(e.path);
-const SNAPSHOT = (e: RequestLogEntry): boolean => e.method === 'POST' && /\/volume\/v3\/[^/]+\/snapshots$/.test(e.path);
+const UPLOAD = (e: AnswerEntry): boolean => e.method === 'POST' && /\/volumes\/[^/]+\/action$/.test(e.path);
+const SNAPSHOT = (e: AnswerEntry): boolean => e.method === 'POST' && /\/volume\/v3\/[^/]+\/snapshots$/.test(e.path);
 
 /** A sandbox whose apply (started by `apply`) is killed at the first source call `matches` picks, before its answer. */
-async function killingSandbox(matches: (e: RequestLogEntry) => boolean): Promise<{ env: Env; apply(): Promise<string | undefined> }> {
+async function killingSandbox(matches: (e: AnswerEntry) => boolean): Promise<{ env: Env; apply(): Promise<string | undefined> }> {
   let child: ReturnType<typeof spawn> | undefined;
   let killedAt: string | undefined;
   const env = await privateSandbox({

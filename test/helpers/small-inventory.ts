@@ -97,7 +97,7 @@ const HERE = { file: 'plan.yaml', line: 1, col: 1 };
 export function workload(index: number, fields: Partial<WorkloadSpec> = {}): WorkloadSpec {
   return {
     index, location: { ...HERE, line: 10 + index }, projects: ['demo'],
-    servers: { names: [], ids: [], tags: [], hosts: [] }, strategy: 'snapshot', volumes: 'attached', source: 'delete', ...fields,
+    servers: { names: [], ids: [], tags: [], hosts: [] }, strategy: 'snapshot', cutover: 'cold', volumes: 'attached', source: 'delete', ...fields,
   };
 }
 
@@ -110,6 +110,6 @@ export function desired(fields: Partial<DesiredState> = {}): DesiredState {
     apiVersion: 'pumphouse/v1', name: 'test', file: 'plan.yaml', fileHash: 'h', identity: undefined, workloads: [],
     images: 'referenced', flavors: 'referenced', volumes: undefined,
     maps: { networks: { public: 'admin_floating_net' }, availabilityZones: {}, volumeTypes: { lvm: 'volumes_lvm' }, flavors: {} },
-    hosts: [], parallelism: { global: 8, perHost: 2 }, ...fields,
+    hosts: [], parallelism: { global: 8, perHost: 2, copies: 4 }, ...fields,
   };
 }

@@ -20,7 +20,10 @@ interface SandboxArgs {
   benchImageMib?: number;
   /** The source's controllers and all its hypervisors but the last are nodes of a Fuel environment, managed by Fuel. */
   sourceFuel?: boolean;
+  faultBandwidth?: string;
 }
+
+export { parseBandwidth } from '../../engine/sandbox.js';
 
 /** `pumphouse sandbox`: two simulated clouds on loopback until Ctrl-C. */
 export const sandboxCommand: CliCommand<SandboxArgs> = {
@@ -29,7 +32,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
     yargs
       .option('scenario', {
         choices: SCENARIO_NAMES, default: 'demo' as ScenarioName,
-        describe: 'seed data: demo, small, large (10 000 servers), kitchen-sink (every optional field and edge case), kitchen-sink-mac-clash (the same; its target already holds a port with a source MAC)',
+        describe: 'seed data: demo, small, large (10 000 servers), kitchen-sink (every optional field and edge case), kitchen-sink-mac-clash (the same; its target already holds a port with a source MAC), downtime (servers with 2–20 GiB disks, for bench:downtime)',
       })
       .option('scale', { type: 'number', default: 1, describe: 'multiply the scenario\'s size (large: --scale 5 gives 50 000 servers)' })
       .option('port-base', { type: 'number', default: 17000, describe: 'source listens on this port, target on the next; 0 picks free ports' })
@@ -37,6 +40,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('fault-error-rate', { type: 'number', default: 0, describe: 'fraction of API calls answered 500/503 (0–1)' })
       .option('fault-latency-ms', { type: 'number', default: 0, describe: 'extra latency on every API call' })
       .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
+      .option('fault-bandwidth', { type: 'string', describe: 'image and volume data per second in each cloud (Glance up/downloads, Cinder image↔volume copies, Nova snapshots), e.g. 100MiB, or per cloud: source=100MiB,target=1GiB; units B, KiB, MiB, GiB, kB, MB, GB' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
       .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' })
       .option('source-fuel', { type: 'boolean', default: false, describe: 'make the source partly Fuel-built: its controllers and every hypervisor but the last are nodes of Fuel environment old-cloud, managed by Fuel (pumphouse.yaml says so); the last stays BMC-managed' })

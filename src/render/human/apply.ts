@@ -58,8 +58,9 @@ export function renderApplySummary(report: ApplyReport, options: { color: boolea
   if (downtimes.length > 0) {
     lines.push('', 'Server downtime (source stopped → copy verified):');
     for (const [server, record] of downtimes.sort(([a], [b]) => a.localeCompare(b))) {
-      const how = record.verifiedAt ? 'moved' : 'started again on the source';
-      lines.push(`  ${server}  ${(record.seconds ?? 0).toFixed(1)} s  ${c.dim(how)}`);
+      const how = record.verifiedAt ? `moved${record.cutover === 'warm' ? ' (warm)' : ''}` : 'started again on the source';
+      const estimate = record.estimatedSeconds !== undefined ? `  estimated ${record.estimatedSeconds} s` : '';
+      lines.push(`  ${server}  ${(record.seconds ?? 0).toFixed(1)} s${estimate}  ${c.dim(how)}`);
     }
     const total = downtimes.reduce((sum, [, r]) => sum + (r.seconds ?? 0), 0);
     lines.push(`  total ${total.toFixed(1)} s, longest ${Math.max(...downtimes.map(([, r]) => r.seconds ?? 0)).toFixed(1)} s`);

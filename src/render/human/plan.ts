@@ -75,7 +75,9 @@ function changeLines(change: Change, paint: (s: string) => string): string[] {
 export function detail(change: Change): string {
   if (change.move) {
     const m = change.move;
-    return `${m.strategy}, ${formatBytes(m.bytes)} to copy, ~${formatDuration(m.downtimeSeconds)} downtime; source afterwards: ${m.source}`;
+    const copied = m.cutover === 'warm' ? `${formatBytes(m.bytes)} copied while it runs` : `${formatBytes(m.bytes)} to copy`;
+    const basis = m.basis ? ` (${m.basis})` : '';
+    return `${m.strategy}, ${m.cutover ?? 'cold'} cutover, ${copied}, ~${formatDuration(m.downtimeSeconds)} downtime${basis}; source afterwards: ${m.source}`;
   }
   if (change.host) {
     const h = change.host;

@@ -39,7 +39,7 @@ describe('plan file loading', () => {
     assert.equal(d.identity?.passwordsFile, join(files.dir, 't.passwords.yaml'));
     assert.deepEqual(d.workloads[0], {
       index: 0, location: { file: loaded.path, line: 8, col: 7 }, projects: ['demo'],
-      servers: { names: [], ids: [], tags: [], hosts: [] }, strategy: 'snapshot', volumes: 'attached', source: 'keep-stopped',
+      servers: { names: [], ids: [], tags: [], hosts: [] }, strategy: 'snapshot', cutover: 'cold', volumes: 'attached', source: 'keep-stopped',
     });
     assert.equal(d.workloads[1]?.strategy, 'rebuild');
     assert.deepEqual(d.images, { names: ['cirros'] });
@@ -47,7 +47,7 @@ describe('plan file loading', () => {
     assert.deepEqual(d.hosts[0]?.fuel, { environment: 'mos', template: 'node-4' }, 'roles left to the diff: compute, or controller for a host without nova-compute');
     assert.deepEqual(d.hosts[0]?.abandon, []);
     assert.equal(d.hosts[0]?.evacuate, 'live');
-    assert.deepEqual(d.parallelism, { global: 8, perHost: 2 });
+    assert.deepEqual(d.parallelism, { global: 8, perHost: 2, copies: 4 });
     assert.deepEqual(d.maps, { networks: {}, availabilityZones: {}, volumeTypes: {}, flavors: {} });
     assert.deepEqual([d.identity?.location.line, d.hosts[0]?.location.line, d.hosts[0]?.to], [6, 14, []]);
     assert.equal(d.file, loaded.path);
