@@ -45,10 +45,10 @@ export async function recordTemporary(m: MigrationContext, spec: TemporarySpec, 
 
 /**
  * The live objects of a kind with this exact name (being deleted or failed ones left out), in
- * every project: Cinder may put a snapshot of another project's volume in that project (the
- * sandbox does), where a listing of Pumphouse's own project never shows it, so a kill before the
- * create call answered would leave it to no one. Glance shows an admin every image anyway. The
- * name is unique to one copy, so the wider listing finds nothing but that copy's temporary.
+ * every project: a snapshot or volume outside Pumphouse's own project (a driver or policy that
+ * puts it in its volume's, as the sandbox once did) would otherwise never be found, so a kill
+ * before the create call answered would leave it to no one. Glance shows an admin every image
+ * anyway. The name is unique to one copy, so the wider listing finds nothing but its temporary.
  */
 export async function temporaryIdsByName(cloud: Cloud, kind: TemporarySpec['kind'] | string, name: string): Promise<string[]> {
   switch (kind) {
