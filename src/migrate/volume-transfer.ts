@@ -42,7 +42,7 @@ export async function transferToTarget(m: MigrationContext, a: VolumeStepAdapter
   if (!uploadImageId) {
     ctx.progress({ phase: 'uploading the volume to an image on the source' });
     // A kill right after this call leaves a full-size image: its intent is on disk first.
-    uploadImageId = await createTemporary(m, temporary('source', 'image', source), () => a.source.volumes.uploadToImage(volumeId, `${TEMP}-${source.id}`), (spec) => a.temporaryIds(spec));
+    uploadImageId = await createTemporary(m, temporary('source', 'image', source), () => a.source.volumes.uploadToImage(volumeId, `${TEMP}-${source.id}`), (spec) => a.temporaries(spec));
     await ctx.saveCheckpoint({ uploadImageId });
   }
   const uid = uploadImageId;
@@ -70,7 +70,7 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   if (!snapshotId) {
     ctx.progress({ phase: 'snapshotting the attached volume on the source' });
     snapshotId = await createTemporary(m, temporary('source', 'volume-snapshot', source),
-      async () => (await snapshots.create({ volume_id: source.id, name: `${TEMP}-${source.id}`, force: true, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaryIds(spec));
+      async () => (await snapshots.create({ volume_id: source.id, name: `${TEMP}-${source.id}`, force: true, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaries(spec));
     await ctx.saveCheckpoint({ snapshotId });
   }
   const sid = snapshotId;
@@ -78,7 +78,7 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   let cloneId = checkpoint['cloneId'] as string | undefined;
   if (!cloneId) {
     cloneId = await createTemporary(m, temporary('source', 'volume', source),
-      async () => (await volumes.create({ size: live.size, snapshot_id: sid, name: `${TEMP}-${source.id}`, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaryIds(spec));
+      async () => (await volumes.create({ size: live.size, snapshot_id: sid, name: `${TEMP}-${source.id}`, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaries(spec));
     await ctx.saveCheckpoint({ cloneId });
   }
   const cid = cloneId;

@@ -109,6 +109,16 @@ describe('volume step', () => {
     assert.equal(clouds.log.filter((line) => line.startsWith('source.snapshots.create')).length, 1);
   });
 
+  test('a snapshot a killed attempt left in error is never adopted, but goes on record for `pumphouse cleanup`', async () => {
+    const { m, clouds, ctx, runner } = setUp({ attached: true });
+    const snapshots = clouds.source.snapshots;
+    const failed = await snapshots.create({ volume_id: VOLUME_ID, name: `pumphouse-temp-${VOLUME_ID}` });
+    (snapshots.snapshots.get(failed.id) as { status: string }).status = 'error';
+    await runner.run(ctx);
+    assert.notEqual(ctx.checkpoint?.['snapshotId'], failed.id, 'a new snapshot carries the copy');
+    assert.deepEqual(Object.keys(m.ledger.temporaries()), [`volume-snapshot:${failed.id}`], 'the failed one is on record until cleanup removes it');
+  });
+
   test("Cinder's record of the transfer image is replaced by the source's, its image named by the image's copy", async () => {
     const { clouds, ctx, runner } = setUp({ imageMetadata: { image_id: 'id-image-admin/cirros', os_distro: 'cirros' } });
     const create = clouds.target.volumes.create.bind(clouds.target.volumes);
