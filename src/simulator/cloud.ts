@@ -1,7 +1,7 @@
 /**
  * One simulated OpenStack cloud on one loopback port: a node:http server that routes by path
  * prefix to the service modules (devstack layout), applies faults, stamps request ids, and
- * serves the `/_sandbox/faults` control route.
+ * serves the `/_sandbox/faults` and `/_sandbox/reset` control routes.
  *
  * Invariants:
  * - binds 127.0.0.1 only; the control route additionally refuses non-loopback peers;
@@ -25,6 +25,8 @@ import { TokenService } from './tokens.js';
 
 const SERVICES: readonly ServiceApi[] = [keystone, nova, glance, neutron, cinder];
 export const FAULTS_PATH = '/_sandbox/faults';
+/** POST: the cloud back to its scenario's start (a fresh store; tokens issued before are forgotten). */
+export const RESET_PATH = '/_sandbox/reset';
 const MAX_BODY_BYTES = 1 << 20;
 
 /** One line per request, for the sandbox's verbose mode. Never contains headers or bodies. */
@@ -35,23 +37,27 @@ export interface SimCloudOptions {
   faults?: Partial<FaultConfig>;
   /** Called after each response; the simulator itself never prints. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Builds the store afresh, as at the start: what `/_sandbox/reset` puts back. */
+  rebuild?: () => CloudStore;
 }
 
 export class SimCloud {
-  readonly store: CloudStore;
+  store: CloudStore;
   readonly faults: FaultInjector;
-  readonly tokens: TokenService;
+  tokens: TokenService;
   readonly lifecycle: Lifecycle;
   private readonly server: Server;
   private readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
   private boundPort: number | undefined;
-  private readonly context: ServiceContext;
+  private context: ServiceContext;
+  private readonly rebuild: (() => CloudStore) | undefined;
 
   constructor(options: SimCloudOptions) {
     this.store = options.store;
     this.faults = new FaultInjector(options.faults);
     this.tokens = new TokenService(this.store);
     this.onRequest = options.onRequest;
+    this.rebuild = options.rebuild;
     this.lifecycle = new Lifecycle(this.faults);
     this.context = { store: this.store, tokens: this.tokens, faults: this.faults, lifecycle: this.lifecycle, origin: () => this.origin };
     this.server = createServer((req, res) => {
@@ -85,6 +91,17 @@ export class SimCloud {
     return `${this.origin}/identity/v3`;
   }
 
+  /** Back to the scenario's start: a fresh store from `rebuild`; false when the cloud has none. */
+  reset(): boolean {
+    if (!this.rebuild) return false;
+    const old = this.store;
+    this.store = this.rebuild();
+    this.tokens = new TokenService(this.store);
+    this.context = { ...this.context, store: this.store, tokens: this.tokens };
+    old.blobs.close();
+    return true;
+  }
+
   async close(): Promise<void> {
     this.lifecycle.stop();
     this.store.blobs.close();
@@ -107,6 +124,8 @@ export class SimCloud {
 
     if (url.pathname.replace(/\/+$/, '') === FAULTS_PATH) {
       result = this.controlFaults(req, method, bodyText);
+    } else if (url.pathname.replace(/\/+$/, '') === RESET_PATH) {
+      result = this.controlReset(req, method);
     } else if (!service) {
       result = webobHtml(404, 'Not Found', 'The resource could not be found.');
     } else {
@@ -144,6 +163,12 @@ export class SimCloud {
     } catch (error) {
       return service.error(req, 500, `The simulator failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  private controlReset(req: IncomingMessage, method: string): SimResponse {
+    if (!isLoopback(req.socket.remoteAddress)) return json(403, { error: 'the reset control route answers on loopback only' });
+    if (method !== 'POST') return json(405, { error: 'use POST' }, { allow: 'POST' });
+    return this.reset() ? json(200, { reset: true }) : json(404, { error: 'this cloud was not started from a scenario it can be rebuilt from' });
   }
 
   /** GET: current faults. POST: merge a partial FaultConfig, or `{"reset": true}`. */

@@ -74,10 +74,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scenario = SCENARIOS[options.scenario ?? 'demo'];
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
-  const make = (store: SimCloud['store']): SimCloud => new SimCloud({ store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
-  const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}));
-  if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
-  const target = make(scenario.target('sandbox-target'));
+  const make = (rebuild: () => SimCloud['store']): SimCloud => new SimCloud({ store: rebuild(), rebuild, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+  const source = make(() => {
+    const store = scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {});
+    if (options.benchImageBytes) addBenchImage(store, options.benchImageBytes);
+    return store;
+  });
+  const target = make(() => scenario.target('sandbox-target'));
   const started: SimCloud[] = [];
   try {
     await source.listen(portBase);
