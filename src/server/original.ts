@@ -7,6 +7,7 @@ import { originalDocument } from './original/resources.js';
 import { canReset, resetCloud } from './original/sandbox-reset.js';
 import type { OriginalIntentKind } from './original/translate.js';
 import type { Route, RouteContext } from './routes.js';
+import type { ApiApply } from './work.js';
 
 /**
  * The original Pumphouse's API, for its clients (its UI, its functional tests):
@@ -65,7 +66,7 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
       const text = YAML.stringify({ apiVersion: 'pumphouse/v1', kind: 'MigrationPlan', metadata: { name }, spec: spec(id, ctx.maps ? { maps: ctx.maps } : {}) });
       const [made, source] = await Promise.all([ctx.work.createPlan(text), ctx.original ? discoverSource(ctx) : undefined]);
       ctx.original?.begin({ kind, id }, made.plan, source?.resources ?? []);
-      let apply;
+      let apply: ApiApply;
       try {
         apply = await ctx.work.startApply(made.id);
       } catch (error) {
