@@ -1,7 +1,8 @@
 /**
  * The layer rule (docs/architecture.md §2), checked over every relative import in src/: a module
- * may import its own folder and any folder of a lower layer, never a higher one; the simulator
- * imports nothing but the shared leaves (it must never test the client against itself).
+ * may import its own folder and any folder of a lower layer, never a higher one; folders of one
+ * layer may import each other one way, never in a cycle; the simulator imports nothing but the
+ * shared leaves (it must never test the client against itself).
  * `npm run lint` runs it; test/unit/layers.test.ts shows a planted back-edge failing.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,30 +11,28 @@ import { fileURLToPath } from 'node:url';
 
 /** Bottom to top: each folder (or top-level module) of src/ and its layer. */
 export const LAYERS: Readonly<Record<string, number>> = {
-  errors: 0, schemas: 0, events: 0, types: 0,
+  errors: 0, schemas: 0, events: 0, types: 0, wait: 0,
   diagnostics: 1, config: 1,
-  openstack: 2, fuel: 2, hardware: 2,
-  model: 3, inventory: 3,
-  desired: 4, 'plan-file': 4, diff: 4,
-  graph: 5, preflight: 5, 'execution-plan': 5,
-  executor: 6, state: 6,
-  migrate: 7, hosts: 7,
-  apply: 8,
-  render: 9,
-  cli: 10, server: 10, simulator: 10,
+  http: 2, state: 2,
+  openstack: 3, fuel: 3, hardware: 3,
+  model: 4, inventory: 4,
+  desired: 5, 'plan-file': 5, diff: 5,
+  graph: 6, preflight: 6, 'execution-plan': 6,
+  executor: 7,
+  migrate: 8, hosts: 8,
+  apply: 9,
+  render: 10,
+  cli: 11, server: 11, simulator: 11,
 };
 
 /** What the simulator may import besides itself: leaves that hold no client code. */
 const SIMULATOR_MAY_IMPORT = new Set(['errors', 'types']);
 
 /**
- * Back-edges that exist today and are to be removed (docs/architecture.md §2). A new one fails
- * the check; removing one of these makes its entry fail too, so the list only shrinks.
+ * Folders of one layer that import none of each other: each client speaks to its own system over
+ * http/, and the workload and host steps meet only in apply/ (its runner registry).
  */
-export const KNOWN_BACK_EDGES: ReadonlySet<string> = new Set([
-  'config -> hardware',
-  'state -> migrate',
-]);
+const APART: readonly (readonly string[])[] = [['openstack', 'fuel', 'hardware'], ['migrate', 'hosts']];
 
 export interface Edge {
   from: string;
@@ -42,9 +41,10 @@ export interface Edge {
   where: string;
 }
 
-export function layerProblems(edges: readonly Edge[], known: ReadonlySet<string> = KNOWN_BACK_EDGES): string[] {
+/** Every import that breaks the rule: one going up the layers, one between folders kept apart, and every cycle between folders of one layer. */
+export function layerProblems(edges: readonly Edge[]): string[] {
   const problems: string[] = [];
-  const seen = new Set<string>();
+  const sideways: Edge[] = [];
   for (const edge of edges) {
     const from = LAYERS[edge.from];
     const to = LAYERS[edge.to];
@@ -53,12 +53,56 @@ export function layerProblems(edges: readonly Edge[], known: ReadonlySet<string>
       continue;
     }
     const name = `${edge.from} -> ${edge.to}`;
-    const wrong = edge.from === 'simulator' ? !SIMULATOR_MAY_IMPORT.has(edge.to) : to > from;
-    if (wrong) seen.add(name);
-    if (wrong && !known.has(name)) problems.push(`${edge.where}: ${name} goes up the layers (${edge.from} is ${from}, ${edge.to} is ${to})`);
+    if (edge.from === 'simulator' ? !SIMULATOR_MAY_IMPORT.has(edge.to) : to > from) {
+      problems.push(`${edge.where}: ${name} goes up the layers (${edge.from} is ${from}, ${edge.to} is ${to})`);
+    } else if (APART.some((apart) => apart.includes(edge.from) && apart.includes(edge.to))) {
+      problems.push(`${edge.where}: ${name} joins folders that stay apart (${APART.find((apart) => apart.includes(edge.from))!.join(', ')})`);
+    } else if (to === from) sideways.push(edge);
   }
-  for (const name of known) if (!seen.has(name)) problems.push(`${name} is gone: remove it from KNOWN_BACK_EDGES`);
-  return problems;
+  return [...problems, ...cycleProblems(sideways)];
+}
+
+/**
+ * Folders of one layer may import each other one way only: a cycle between them (preflight/ and
+ * execution-plan/ importing each other) means neither can be understood, tested or moved alone.
+ * Each cycle is reported once, by its folders and the imports that close it.
+ */
+function cycleProblems(edges: readonly Edge[]): string[] {
+  const next = new Map<string, Map<string, string>>();
+  for (const edge of edges) {
+    const targets = next.get(edge.from) ?? new Map<string, string>();
+    if (!targets.has(edge.to)) targets.set(edge.to, edge.where);
+    next.set(edge.from, targets);
+  }
+  return stronglyConnected(next).map((folders) => {
+    const inside = new Set(folders);
+    const imports = folders.flatMap((from) => [...(next.get(from) ?? [])].filter(([to]) => inside.has(to)).map(([, where]) => where));
+    return `${[...folders].sort().join(' <-> ')} import each other (layer ${LAYERS[folders[0]!]}): ${imports.join('; ')}; make one of them import the other, not both`;
+  });
+}
+
+/** Tarjan's algorithm: the groups of two or more folders that reach each other. */
+function stronglyConnected(next: ReadonlyMap<string, ReadonlyMap<string, string>>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    for (const to of next.get(node)?.keys() ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (stack.includes(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const group = stack.splice(stack.indexOf(node));
+    if (group.length > 1) groups.push(group);
+  };
+  for (const node of next.keys()) if (!index.has(node)) visit(node);
+  return groups;
 }
 
 /** Every import between two top-level parts of src/. */

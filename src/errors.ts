@@ -5,7 +5,7 @@
  *
  * Invariant: no message, hint or detail ever contains a secret (password, token, application
  * credential secret, BMC password). Code that builds messages from foreign text (HTTP bodies,
- * YAML input) must pass it through `redact()` of openstack/http/redact.ts, and quote text it did
+ * YAML input) must pass it through `redact()` of http/redact.ts, and quote text it did
  * not write (a damaged file, a name from a cloud, a request header) with `quoted()`; renderers
  * pass every message through `escapeControls()` all the same.
  */

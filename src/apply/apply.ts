@@ -6,9 +6,10 @@ import type { Step } from '../graph/steps.js';
 import { InventoryLookup } from '../inventory/lookup.js';
 import type { Inventory } from '../inventory/model.js';
 import type { Cloud } from '../openstack/index.js';
-import { MigrationContext, type PasswordSink, type ServerDowntimeRecord } from '../migrate/context.js';
+import { MigrationContext, type PasswordSink } from '../migrate/context.js';
+import type { ServerDowntime } from '../state/model.js';
 import type { HostStepWorld } from '../hosts/context.js';
-import { runnerRegistry } from '../migrate/registry.js';
+import { runnerRegistry } from './registry.js';
 import { releaseOwnAccess } from '../migrate/access.js';
 import { StateLedger, type DocumentStore } from './ledger.js';
 
@@ -50,7 +51,7 @@ export interface ApplyReport {
   /** Failed and skipped steps with why. */
   problems: Array<{ step: string; outcome: 'failed' | 'skipped'; error: StepError }>;
   /** Per server that moved or was started again in this apply. */
-  downtime: Record<string, ServerDowntimeRecord>;
+  downtime: Record<string, ServerDowntime>;
   interrupted: boolean;
   ms: number;
 }
@@ -99,7 +100,7 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
     for (const outcome of result.outcomes.values()) counts[outcome] += 1;
     const problems = [...result.errors].map(([step, error]) => ({ step, outcome: result.outcomes.get(step) as 'failed' | 'skipped', error }))
       .filter((p) => p.outcome === 'failed' || p.outcome === 'skipped');
-    const downtime: Record<string, ServerDowntimeRecord> = {};
+    const downtime: Record<string, ServerDowntime> = {};
     for (const step of input.plan.steps) {
       const record = ledger.downtime(step.address);
       if (step.action === 'migrate-server' && record && (record.verifiedAt || record.restartedAt)) downtime[step.address] = record;

@@ -1,5 +1,6 @@
-import type { StepJournal, StepProgressRecord } from '../executor/journal.js';
-import type { MigrationLedger, ServerDowntimeRecord, TemporaryObjectRecord } from '../migrate/context.js';
+import type { StepJournal } from '../executor/journal.js';
+import type { MigrationLedger } from '../migrate/context.js';
+import type { ServerDowntime, StepRecord, TemporaryObject } from '../state/model.js';
 
 /**
  * The apply's durable memory, over anything that holds an ApplyState-shaped document and writes
@@ -8,10 +9,10 @@ import type { MigrationLedger, ServerDowntimeRecord, TemporaryObjectRecord } fro
  * created are written by the same store.
  */
 export interface LedgerDocument {
-  steps: Record<string, StepProgressRecord>;
+  steps: Record<string, StepRecord>;
   mappings: Record<string, string>;
-  downtime: Record<string, ServerDowntimeRecord>;
-  temporaries: Record<string, TemporaryObjectRecord>;
+  downtime: Record<string, ServerDowntime>;
+  temporaries: Record<string, TemporaryObject>;
 }
 
 export interface DocumentStore {
@@ -25,15 +26,15 @@ export interface DocumentStore {
 export class StateLedger implements StepJournal, MigrationLedger {
   constructor(private readonly store: DocumentStore) {}
 
-  get(stepId: string): StepProgressRecord | undefined {
+  get(stepId: string): StepRecord | undefined {
     return this.store.state.steps[stepId];
   }
 
-  record(stepId: string, patch: Partial<StepProgressRecord>): Promise<void> {
+  record(stepId: string, patch: Partial<StepRecord>): Promise<void> {
     return this.store.update((doc) => mergeStep(doc, stepId, patch));
   }
 
-  note(stepId: string, patch: Partial<StepProgressRecord>): void {
+  note(stepId: string, patch: Partial<StepRecord>): void {
     this.store.note((doc) => mergeStep(doc, stepId, patch));
   }
 
@@ -54,23 +55,23 @@ export class StateLedger implements StepJournal, MigrationLedger {
     });
   }
 
-  downtime(server: string): ServerDowntimeRecord | undefined {
+  downtime(server: string): ServerDowntime | undefined {
     return this.store.state.downtime[server];
   }
 
-  setDowntime(server: string, record: ServerDowntimeRecord): Promise<void> {
+  setDowntime(server: string, record: ServerDowntime): Promise<void> {
     return this.store.update((doc) => {
       doc.downtime[server] = record;
     });
   }
 
-  addTemporary(key: string, object: TemporaryObjectRecord): Promise<void> {
+  addTemporary(key: string, object: TemporaryObject): Promise<void> {
     return this.store.update((doc) => {
       doc.temporaries[key] = object;
     });
   }
 
-  temporaries(): Readonly<Record<string, TemporaryObjectRecord>> {
+  temporaries(): Readonly<Record<string, TemporaryObject>> {
     return this.store.state.temporaries;
   }
 
@@ -81,9 +82,9 @@ export class StateLedger implements StepJournal, MigrationLedger {
   }
 }
 
-function mergeStep(doc: LedgerDocument, stepId: string, patch: Partial<StepProgressRecord>): void {
+function mergeStep(doc: LedgerDocument, stepId: string, patch: Partial<StepRecord>): void {
   const current = doc.steps[stepId] ?? { status: 'pending', attempts: 0 };
-  const next: StepProgressRecord = { ...current, ...patch };
+  const next: StepRecord = { ...current, ...patch };
   // A step that succeeds forgets the error of an earlier attempt.
   if (patch.status === 'done' || patch.status === 'running') delete next.error;
   doc.steps[stepId] = next;

@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { errorMessage, PumphouseError, quoted } from '../errors.js';
 import type { Change } from '../diff/changes.js';
 import type { EventSink } from '../events/sink.js';
-import type { StepProgressRecord } from '../executor/journal.js';
+import type { StepRecord } from '../state/model.js';
 import type { Step } from '../graph/steps.js';
 import type { Inventory } from '../inventory/model.js';
 import type { PasswordSink } from '../migrate/context.js';
@@ -94,7 +94,7 @@ export interface PasswordCheckInput {
   changes: readonly Change[];
   steps: readonly Step[];
   /** The state's step records after the apply. */
-  records: Readonly<Record<string, StepProgressRecord>>;
+  records: Readonly<Record<string, StepRecord>>;
   source: Inventory;
   passwords: PasswordsFile;
   events: EventSink;

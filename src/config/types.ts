@@ -1,4 +1,3 @@
-import type { BmcSpec } from '../hardware/power.js';
 
 /**
  * A cloud's connection settings after clouds.yaml, secure.yaml, pumphouse.yaml and the
@@ -103,4 +102,28 @@ export interface HostHardware {
   bmc?: BmcSpec;
   /** MACs the host PXE-boots from (how a BMC-managed host is found in Fuel); optional for a Fuel-managed one. */
   pxeMacs: string[];
+}
+
+export type BmcDriverName = 'ipmitool' | 'redfish';
+
+/** One host's BMC as pumphouse.yaml describes it, the password already resolved from ${ENV}. */
+export interface BmcSpec {
+  driver: BmcDriverName;
+  /** Host name or IP of the BMC. */
+  address: string;
+  /** ipmitool: UDP port (default 623). redfish: TCP port (default 443, or 80 for http://). */
+  port?: number;
+  username: string;
+  /** A secret: never logged, never in argv, never in an error. */
+  password: string;
+  /** ipmitool only: the RMCP+ cipher suite (-C). @default 3 */
+  cipherSuite?: number;
+  /** redfish only: `https` (default) or `http`. */
+  scheme?: 'https' | 'http';
+  /** redfish only: verify the BMC's TLS certificate. @default true */
+  verifyTls?: boolean;
+  /** Per call, including retries. @default 20000 */
+  timeoutMs?: number;
+  /** redfish only: the largest answer read into memory (settings.http.max_response_bytes). @default 64 MiB */
+  maxResponseBytes?: number;
 }

@@ -4,6 +4,7 @@ import type { DesiredState } from '../desired/model.js';
 import { IMPACT_ORDER, type Change, type Impact } from '../diff/changes.js';
 import type { Step } from '../graph/steps.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
+import type { PreflightCheck } from '../preflight/checks.js';
 
 /**
  * The saved machine plan (`pumphouse plan --out plan.json`, schemas/plan-output.schema.json):
@@ -20,14 +21,6 @@ export interface InventoryStamp {
   authUrl: string;
   takenAt: string;
   fingerprint: string;
-}
-
-export interface PreflightCheck {
-  /** e.g. "target-capacity", "target-quota", "maps", "api-features". */
-  check: string;
-  status: 'ok' | 'warning' | 'failed';
-  message: string;
-  hint?: string;
 }
 
 export interface PlanSummary {

@@ -1,4 +1,4 @@
-import { OpenStackConnectionError, OpenStackHttpError } from '../openstack/index.js';
+import { HttpConnectionError, HttpError } from '../http/errors.js';
 
 /**
  * Whether a failed step attempt is worth another: the transport already retried idempotent
@@ -6,7 +6,7 @@ import { OpenStackConnectionError, OpenStackHttpError } from '../openstack/index
  * busy in another task. Another attempt starts with observe, so it never duplicates the write.
  */
 export function isRetryableStepError(error: unknown): boolean {
-  if (error instanceof OpenStackConnectionError) return error.failure !== 'tls' && error.failure !== 'dns';
-  if (error instanceof OpenStackHttpError) return error.status >= 500 || error.status === 429 || error.status === 409;
+  if (error instanceof HttpConnectionError) return error.failure !== 'tls' && error.failure !== 'dns';
+  if (error instanceof HttpError) return error.status >= 500 || error.status === 429 || error.status === 409;
   return (error as { retryable?: unknown } | undefined)?.retryable === true;
 }

@@ -1,5 +1,5 @@
 import { PumphouseError } from '../errors.js';
-import type { Transport, TokenSource } from '../openstack/http/transport.js';
+import type { Transport, TokenSource } from '../http/transport.js';
 import { FUEL_CODES } from './codes.js';
 import { FUEL_KEYSTONE_SERVICE, asFuelError } from './errors.js';
 

@@ -1,14 +1,15 @@
 import type { FuelConfig } from '../config/types.js';
 import { PumphouseError } from '../errors.js';
 import { nullSink, type EventSink } from '../events/sink.js';
-import { Redactor } from '../openstack/http/redact.js';
-import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from '../openstack/http/retry.js';
-import { createAgents, type Agents } from '../openstack/http/tls.js';
-import type { HttpMethod, TokenSource } from '../openstack/http/transport.js';
+import { Redactor } from '../http/redact.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
+import { createAgents, type Agents } from '../http/tls.js';
+import type { HttpMethod, TokenSource } from '../http/transport.js';
 import { KeystoneV2Session, type FuelCredentials } from './auth.js';
 import { FUEL_CODES } from './codes.js';
 import { FUEL_SERVICE, FuelHttpError, asFuelError } from './errors.js';
 import { FuelTransport } from './transport.js';
+import { done, pending, waitFor } from '../wait.js';
 import type {
   FuelAssignment, FuelCluster, FuelDisk, FuelDiskUpdate, FuelInterface, FuelInterfaceUpdate, FuelNetProvider,
   FuelNetworkConfiguration, FuelNode, FuelRelease, FuelTask, FuelVersion,
@@ -174,24 +175,27 @@ export class FuelClient {
    * Polls the task until it is `ready` (returned) or `error`.
    * @throws PH1908 with Fuel's message (which names the failed nodes); PH1912 on timeout
    */
-  async waitForTask(id: number, options: PollOptions & { onProgress?: (task: FuelTask) => void } = {}): Promise<FuelTask> {
-    const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
-    for (;;) {
+  waitForTask(id: number, options: PollOptions & { onProgress?: (task: FuelTask) => void } = {}): Promise<FuelTask> {
+    const probe = async () => {
       const task = await this.task(id);
       options.onProgress?.(task);
-      if (task.status === 'ready') return task;
+      if (task.status === 'ready') return done(task);
       if (task.status === 'error') {
         throw new PumphouseError(FUEL_CODES.taskFailed, `Fuel task ${task.name} #${task.id} failed: ${task.message ?? 'no message'}`, {
           hint: 'look at the nodes the message names in the Fuel UI (Logs tab: astute and puppet logs of that node)',
         });
       }
-      if (Date.now() >= deadline) {
-        throw new PumphouseError(FUEL_CODES.waitTimeout, `Fuel task ${task.name} #${task.id} is still ${task.status} at ${task.progress}% after ${options.timeoutMs} ms`, {
+      return pending(task);
+    };
+    return waitFor(probe, {
+      intervalMs: options.intervalMs ?? 1000,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      timeoutError: (task) =>
+        new PumphouseError(FUEL_CODES.waitTimeout, `Fuel task ${task.name} #${task.id} is still ${task.status} at ${task.progress}% after ${options.timeoutMs} ms`, {
           hint: 'a real provision takes 5–15 min and a compute deployment 10–30 min; raise the timeout or look at the task in the Fuel UI',
-        });
-      }
-      await sleep(options.intervalMs ?? 1000, options.signal);
-    }
+        }),
+    });
   }
 
   /** Closes the keep-alive sockets; the client is unusable afterwards. */

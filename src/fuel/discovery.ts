@@ -1,5 +1,5 @@
 import { PumphouseError } from '../errors.js';
-import { sleep } from '../openstack/http/retry.js';
+import { done, pending, waitFor } from '../wait.js';
 import type { FuelClient, PollOptions } from './client.js';
 import { FUEL_CODES } from './codes.js';
 import type { FuelNode } from './types.js';
@@ -33,16 +33,18 @@ export function chooseReferenceCompute(nodes: readonly FuelNode[]): FuelNode | u
  * Polls the unassigned nodes until the host with `macs` registers as `discover`.
  * @throws PH1912 when it does not within `timeoutMs`
  */
-export async function waitForDiscoveredNode(client: FuelClient, macs: readonly string[], options: PollOptions = {}): Promise<FuelNode> {
-  const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
-  for (;;) {
+export function waitForDiscoveredNode(client: FuelClient, macs: readonly string[], options: PollOptions = {}): Promise<FuelNode> {
+  const probe = async () => {
     const found = findDiscoveredNode(await client.nodes({ clusterId: null }), macs);
-    if (found) return found;
-    if (Date.now() >= deadline) {
-      throw new PumphouseError(FUEL_CODES.waitTimeout, `no unassigned Fuel node with MAC ${macs.join(', ')} registered within ${options.timeoutMs} ms`, {
+    return found ? done(found) : pending(undefined);
+  };
+  return waitFor(probe, {
+    intervalMs: options.intervalMs ?? 5000,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    timeoutError: () =>
+      new PumphouseError(FUEL_CODES.waitTimeout, `no unassigned Fuel node with MAC ${macs.join(', ')} registered within ${options.timeoutMs} ms`, {
         hint: 'check that the host PXE-booted from the Fuel admin network (IPMI boot device, switch VLAN) and that no old Fuel record of it is left (409 on registration)',
-      });
-    }
-    await sleep(options.intervalMs ?? 5000, options.signal);
-  }
+      }),
+  });
 }

@@ -1,5 +1,5 @@
 import { PumphouseError } from '../errors.js';
-import { OpenStackConnectionError, OpenStackHttpError, type RequestDescription } from '../openstack/http/errors.js';
+import { HttpConnectionError, HttpError, type RequestDescription } from '../http/errors.js';
 import { FUEL_CODES } from './codes.js';
 
 /**
@@ -7,7 +7,7 @@ import { FUEL_CODES } from './codes.js';
  * as the body (while the Content-Type says JSON), 6.1 and later `{"message": "…", "errors": []}`.
  * Both end up as `fuelMessage` and in the error's message, after the call (method and path).
  *
- * Invariant: like OpenStackHttpError, every text here has been through the connection's Redactor.
+ * Invariant: like HttpError, every text here has been through the connection's Redactor.
  */
 
 /** Service names the Fuel transport uses in requests, to tell the token call from API calls. */
@@ -15,7 +15,7 @@ export const FUEL_SERVICE = 'fuel';
 export const FUEL_KEYSTONE_SERVICE = 'fuel keystone';
 
 /** A Fuel call answered with a status it did not expect. */
-export class FuelHttpError extends OpenStackHttpError {
+export class FuelHttpError extends HttpError {
   /** Fuel's own text ("Node not found"), already redacted. */
   readonly fuelMessage: string | undefined;
 
@@ -70,7 +70,7 @@ export function parseFuelErrorMessage(body: unknown): string | undefined {
 /** The client's view of a failure that happened below it: Fuel codes for every transport error. */
 export function asFuelError(error: unknown, call: string): unknown {
   if (error instanceof FuelHttpError) return error;
-  if (error instanceof OpenStackConnectionError) {
+  if (error instanceof HttpConnectionError) {
     return new PumphouseError(FUEL_CODES.unreachable, `Fuel master unreachable: ${error.message}`, {
       hint: 'check the Fuel URL (http://<master>:8000), that nailgun is running on the master, and network access from this machine',
       cause: error,

@@ -1,6 +1,6 @@
 import type { AxiosResponse } from 'axios';
-import type { RequestDescription } from '../openstack/http/errors.js';
-import { Transport, type HttpRequest } from '../openstack/http/transport.js';
+import type { RequestDescription } from '../http/errors.js';
+import { Transport, type HttpRequest } from '../http/transport.js';
 import { FuelHttpError, parseFuelErrorMessage } from './errors.js';
 
 /**

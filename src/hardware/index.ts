@@ -3,10 +3,11 @@
  * speaks to which host, so commands and steps never name a driver.
  */
 import { IpmitoolDriver } from './ipmitool.js';
-import type { BmcSpec, PowerDriver } from './power.js';
+import type { PowerDriver } from './power.js';
+import type { BmcSpec } from '../config/types.js';
 import { RedfishDriver } from './redfish.js';
 
-export type { BmcSpec, PowerDriver, PowerState } from './power.js';
+export type { PowerDriver, PowerState } from './power.js';
 export { HARDWARE_CODES } from './power.js';
 
 export function powerDriverFor(spec: BmcSpec): PowerDriver {

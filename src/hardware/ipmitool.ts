@@ -1,9 +1,11 @@
 import { InternalError, PumphouseError, errorMessage } from '../errors.js';
-import { redact } from '../openstack/http/redact.js';
-import { backoffDelay, sleep, type RetryPolicy } from '../openstack/http/retry.js';
+import { redact } from '../http/redact.js';
+import { backoffDelay, type RetryPolicy } from '../http/retry.js';
+import { done, pending, sleep, waitFor } from '../wait.js';
 import { classifyFailure, execIpmitool, significantLines, type ExecIpmitool, type IpmitoolOutcome } from './ipmitool-exec.js';
 import { bmcQueue, type OneAtATime } from './one-at-a-time.js';
-import { HARDWARE_CODES, type BmcSpec, type PowerDriver, type PowerState } from './power.js';
+import { HARDWARE_CODES, type PowerDriver, type PowerState } from './power.js';
+import type { BmcSpec } from '../config/types.js';
 
 /**
  * PowerDriver over IPMI v2 (RMCP+, `-I lanplus`) through the ipmitool binary, as OpenStack's
@@ -125,16 +127,14 @@ export class IpmitoolDriver implements PowerDriver {
 
   /** After `power on`: the BMC accepted it; check the host really came on. */
   private async waitUntilOn(): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      if ((await this.readPowerState()) === 'on') return;
-      if (Date.now() + this.pollIntervalMs > deadline) {
-        throw this.error(HARDWARE_CODES.commandFailed, `the BMC accepted "chassis power on" but the host was still off after ${seconds(this.timeoutMs)}`, {
+    await waitFor(async () => ((await this.readPowerState()) === 'on' ? done(undefined) : pending(undefined)), {
+      intervalMs: this.pollIntervalMs,
+      timeoutMs: this.timeoutMs,
+      timeoutError: () =>
+        this.error(HARDWARE_CODES.commandFailed, `the BMC accepted "chassis power on" but the host was still off after ${seconds(this.timeoutMs)}`, {
           hint: "check the host's power supply and the BMC's event log (ipmitool sel list)",
-        });
-      }
-      await sleep(this.pollIntervalMs);
-    }
+        }),
+    });
   }
 
   /**

@@ -14,9 +14,10 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { PumphouseError } from '../errors.js';
-import { redact } from '../openstack/http/redact.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from '../openstack/http/retry.js';
-import { lowerHeaders } from '../openstack/http/transport.js';
+import { redact } from '../http/redact.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from '../http/retry.js';
+import { sleep } from '../wait.js';
+import { lowerHeaders } from '../http/transport.js';
 import { HARDWARE_CODES } from './power.js';
 
 export type RedfishMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -12,10 +12,11 @@
  * budget (LOGOUT_BUDGET_MS) and never fails the call (the BMC expires forgotten sessions).
  */
 import { InternalError } from '../errors.js';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../openstack/http/transport.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../openstack/http/retry.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/transport.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
 import { bmcQueue, type OneAtATime } from './one-at-a-time.js';
-import type { BmcSpec, PowerDriver, PowerState } from './power.js';
+import type { PowerDriver, PowerState } from './power.js';
+import type { BmcSpec } from '../config/types.js';
 import { Deadline, RedfishHttp, isRecord, type RedfishRequest, type RedfishResponse } from './redfish-http.js';
 
 export interface RedfishDriverOptions {

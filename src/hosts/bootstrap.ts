@@ -3,7 +3,7 @@ import type { StepContext } from '../executor/runner.js';
 import { HOST_STEP_CODES, hostNameOf, pollUntil, type HostStepContext } from './context.js';
 import { findHostNode, nodeWithMac, nodeWithMacSet } from './fuel-nodes.js';
 import { followTask } from './fuel-tasks.js';
-import type { FuelNodeRef, FuelOps } from './ports.js';
+import type { FuelNodeRef, FuelOps } from './adapters.js';
 
 /**
  * A source host into Fuel's bootstrap: a `discover` node of no environment, ready to be assigned

@@ -3,17 +3,35 @@ import type { HostChange } from '../diff/changes.js';
 import { PumphouseError } from '../errors.js';
 import { StepAbortedError } from '../executor/executor.js';
 import type { StepContext } from '../executor/runner.js';
-import type { MigrationContext } from '../migrate/context.js';
-import type { FuelOps, NovaHostOps, PowerFor } from './ports.js';
+import { done, pending, waitFor } from '../wait.js';
+import type { FuelOps, NovaHostOps, PowerFor } from './adapters.js';
 
 /**
- * What the host steps share: the apply's migration context (ledger, events, timings), Nova's
- * host operations on both clouds, the BMCs and the Fuel master. Fuel and the BMCs are optional
- * (a plan that only puts hosts in maintenance needs neither); a step that needs one and lacks it
- * fails with a hint naming the pumphouse.yaml key.
+ * What the host steps share: what they need of the apply (`m`: the plan's host changes, the
+ * ledger, timings), Nova's host operations on both clouds, the BMCs and the Fuel master. Fuel and
+ * the BMCs are optional (a plan that only puts hosts in maintenance needs neither); a step that
+ * needs one and lacks it fails with a hint naming the pumphouse.yaml key.
  */
 export interface HostStepContext extends HostStepWorld {
-  m: MigrationContext;
+  m: HostApplyContext;
+}
+
+/**
+ * The part of the apply's migration context (migrate/context.ts) the host steps use, so hosts/
+ * does not import migrate/: apply gives them its MigrationContext, which has all of it.
+ */
+export interface HostApplyContext {
+  readonly planName: string;
+  /** Polling interval for status waits, ms. */
+  readonly pollMs: number;
+  /** Longest wait for one status transition, ms. */
+  readonly waitTimeoutMs: number;
+  readonly ledger: {
+    mapping(address: string): string | undefined;
+    /** On disk before it resolves: for a mapping nothing else could find again (an upgraded host's node). */
+    saveMapping(address: string, targetId: string): Promise<void>;
+  };
+  change(address: string): { host?: HostChange } | undefined;
 }
 
 /** The host steps' outside world, given to an apply (the migration context is the apply's own). */
@@ -64,15 +82,17 @@ export function hostChangeOf(h: HostStepContext, address: string): HostChange {
 }
 
 /** Polls `probe` until it returns a value; `what` says what is awaited, for the timeout message. */
-export async function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: string; what: string; hint: string }): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  let delay = Math.min(20, h.m.pollMs);
-  for (;;) {
+export function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: string; what: string; hint: string }): Promise<T> {
+  const poll = async () => {
     const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new PumphouseError(options.code, `${options.what}: not after ${Math.round(options.timeoutMs / 1000)} s`, { hint: options.hint });
-    if (ctx.signal.aborted) throw new StepAbortedError();
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(h.m.pollMs, delay * 2);
-  }
+    return value === undefined ? pending(undefined) : done(value);
+  };
+  return waitFor(poll, {
+    firstIntervalMs: 20,
+    intervalMs: h.m.pollMs,
+    timeoutMs: options.timeoutMs,
+    signal: ctx.signal,
+    abortError: () => new StepAbortedError(),
+    timeoutError: () => new PumphouseError(options.code, `${options.what}: not after ${Math.round(options.timeoutMs / 1000)} s`, { hint: options.hint }),
+  });
 }

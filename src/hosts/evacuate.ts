@@ -2,7 +2,7 @@ import { placeLeavingServers } from '../diff/host-placement.js';
 import { PumphouseError } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { HOST_STEP_CODES, hostChangeOf, hostNameOf, pollUntil, type HostStepContext } from './context.js';
-import type { EvacuationMove, HostServerView } from './ports.js';
+import type { EvacuationMove, HostServerView } from './adapters.js';
 
 /**
  * `evacuate-host`: what still runs on the host leaves it, the way the plan says:

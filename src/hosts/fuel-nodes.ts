@@ -1,4 +1,4 @@
-import type { FuelNodeRef } from './ports.js';
+import type { FuelNodeRef } from './adapters.js';
 
 /**
  * Recognising a host among Fuel's nodes. A machine is known by its MACs: a BMC-managed host by

@@ -2,7 +2,7 @@ import {
   assignNetworksFrom, fixedLayoutFor, fixedLayoutProblems, layoutDisksFrom, networksByName, nodeMacs,
   type FuelClient, type FuelNode, type FuelTask,
 } from '../fuel/index.js';
-import type { FuelNodeRef, FuelOps, FuelTaskRef } from './ports.js';
+import type { FuelNodeRef, FuelOps, FuelTaskRef } from './adapters.js';
 
 /**
  * FuelOps over the Fuel client: the host steps' view of the master. The layout copy reads the

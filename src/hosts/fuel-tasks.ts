@@ -1,7 +1,7 @@
 import { PumphouseError } from '../errors.js';
 import type { StepContext } from '../executor/runner.js';
 import { HOST_STEP_CODES, pollUntil, type HostStepContext } from './context.js';
-import type { FuelOps, FuelTaskName, FuelTaskRef } from './ports.js';
+import type { FuelOps, FuelTaskName, FuelTaskRef } from './adapters.js';
 
 /**
  * A Fuel task a host step starts, followed to its end exactly once: the task the checkpoint names,

@@ -4,7 +4,7 @@ import type { StepContext } from '../executor/runner.js';
 import { HOST_STEP_CODES, hostChangeOf, hostNameOf, type HostStepContext } from './context.js';
 import { namesOf } from './fuel-nodes.js';
 import { followTask } from './fuel-tasks.js';
-import type { FixedLayoutRef, FuelNodeRef, FuelOps } from './ports.js';
+import type { FixedLayoutRef, FuelNodeRef, FuelOps } from './adapters.js';
 
 /**
  * A bootstrap node into a Fuel environment with the plan's roles: assigned, its disks and

@@ -1,7 +1,7 @@
 import { PumphouseError } from '../errors.js';
 import type { StepRunner } from '../executor/runner.js';
 import { HOST_STEP_CODES, hostNameOf, type HostStepContext } from './context.js';
-import type { ComputeServiceView } from './ports.js';
+import type { ComputeServiceView } from './adapters.js';
 
 /**
  * `maintain-host`: the host's nova-compute is disabled with a reason naming the plan, so the

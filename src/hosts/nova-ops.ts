@@ -1,5 +1,5 @@
 import { collectAll, compute, isNotFound, type Cloud } from '../openstack/index.js';
-import type { ComputeServiceView, EvacuationMove, HostServerView, NovaHostOps, PlacementSnapshot } from './ports.js';
+import type { ComputeServiceView, EvacuationMove, HostServerView, NovaHostOps, PlacementSnapshot } from './adapters.js';
 
 /**
  * NovaHostOps over the compute client of one cloud (admin): the host steps' view of Nova.

@@ -2,7 +2,7 @@ import { PumphouseError } from '../errors.js';
 import type { StepRunner } from '../executor/runner.js';
 import { bootstrapNode, nameAfterHost } from './bootstrap.js';
 import { HOST_STEP_CODES, hostNameOf, type HostStepContext } from './context.js';
-import type { FuelOps } from './ports.js';
+import type { FuelOps } from './adapters.js';
 import { removeSourceServices } from './source-services.js';
 import { requireFuel } from './upgrade.js';
 

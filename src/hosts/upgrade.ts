@@ -4,7 +4,7 @@ import { bootstrapNode, nameAfterHost } from './bootstrap.js';
 import { HOST_STEP_CODES, hostChangeOf, hostNameOf, pollUntil, type HostStepContext } from './context.js';
 import { serviceHostsOf } from './fuel-nodes.js';
 import { joinEnvironment, targetEnvironment } from './join-environment.js';
-import type { FuelNodeRef, FuelOps } from './ports.js';
+import type { FuelNodeRef, FuelOps } from './adapters.js';
 import { removeSourceServices } from './source-services.js';
 
 /**

@@ -7,7 +7,7 @@ import type { Cloud } from '../openstack/index.js';
 import type { HostStepWorld } from './context.js';
 import { fuelOps } from './fuel-ops.js';
 import { novaHostOps } from './nova-ops.js';
-import type { FuelOps } from './ports.js';
+import type { FuelOps } from './adapters.js';
 
 /**
  * The host steps' world from pumphouse.yaml and the apply's two clouds. Fuel is reached only

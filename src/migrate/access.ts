@@ -2,7 +2,8 @@ import { refList } from '../inventory/lookup.js';
 import type { ServiceClient } from '../openstack/http/service-client.js';
 import { collectAll, identity, isNotFound } from '../openstack/index.js';
 import { PumphouseError, errorMessage } from '../errors.js';
-import type { MigrationContext, TemporaryObjectRecord } from './context.js';
+import type { MigrationContext } from './context.js';
+import type { TemporaryObject } from '../state/model.js';
 import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from './lent-keys.js';
 
 /**
@@ -96,6 +97,6 @@ function projectName(m: MigrationContext, projectId: string): string {
   return m.changesOfKind('project').find((c) => m.targetIdOf(c.address) === projectId)?.address ?? `project ${projectId}`;
 }
 
-function temporaryGrant(id: string, project: string): TemporaryObjectRecord {
+function temporaryGrant(id: string, project: string): TemporaryObject {
   return { cloud: 'target', kind: TEMPORARY_GRANT_KIND, id, purpose: `admin role of Pumphouse's user on ${project}, to work inside it`, createdAt: new Date().toISOString() };
 }

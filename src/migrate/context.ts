@@ -7,6 +7,7 @@ import { InventoryLookup } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { Cloud } from '../openstack/index.js';
 import { PumphouseError } from '../errors.js';
+import type { ServerDowntime, TemporaryObject } from '../state/model.js';
 import { grantOwnAccess } from './access.js';
 import { sessionConfig } from './owner-session.js';
 
@@ -27,32 +28,12 @@ export interface MigrationLedger {
   setMapping(address: string, targetId: string): void;
   /** The same, on disk before it resolves: for a mapping nothing else could find again (an upgraded host's node). */
   saveMapping(address: string, targetId: string): Promise<void>;
-  downtime(server: string): ServerDowntimeRecord | undefined;
-  setDowntime(server: string, record: ServerDowntimeRecord): Promise<void>;
-  addTemporary(key: string, object: TemporaryObjectRecord): Promise<void>;
+  downtime(server: string): ServerDowntime | undefined;
+  setDowntime(server: string, record: ServerDowntime): Promise<void>;
+  addTemporary(key: string, object: TemporaryObject): Promise<void>;
   removeTemporary(key: string): Promise<void>;
   /** The temporaries recorded so far, this apply's and those an earlier one left. */
-  temporaries(): Readonly<Record<string, TemporaryObjectRecord>>;
-}
-
-export interface ServerDowntimeRecord {
-  /** The server was ACTIVE before Pumphouse stopped it (so a failure must start it again). */
-  wasActive?: boolean;
-  stoppedAt?: string;
-  verifiedAt?: string;
-  restartedAt?: string;
-  seconds?: number;
-}
-
-export interface TemporaryObjectRecord {
-  cloud: 'source' | 'target';
-  kind: string;
-  /** Absent while only the intent is recorded: the object may exist under `name` (temporaries.ts). */
-  id?: string;
-  /** The unique name it was created under. */
-  name?: string;
-  purpose: string;
-  createdAt: string;
+  temporaries(): Readonly<Record<string, TemporaryObject>>;
 }
 
 /** Generated passwords, handed to whoever writes the passwords file; never to events or state. */

@@ -1,7 +1,7 @@
 import { PumphouseError } from '../errors.js';
 import type { StepContext } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { collectAll, isConflict, network, OpenStackHttpError, type ServiceClient } from '../openstack/index.js';
+import { collectAll, isConflict, network, HttpError, type ServiceClient } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 
 /**
@@ -49,7 +49,7 @@ async function addressRefusal(client: ServiceClient, source: InventoryResource, 
     if (holders[0]) return ipTaken(source, address, describeHolder(holders[0]));
   }
   // No port holds it, yet Neutron named it (an address it keeps for itself): what it said is all there is.
-  const said = error instanceof OpenStackHttpError ? error.serverMessage : undefined;
+  const said = error instanceof HttpError ? error.serverMessage : undefined;
   const named = said ? addresses.find((address) => new RegExp(`(^|[^\\d.])${address.replace(/\./g, '\\.')}($|[^\\d])`).test(said)) : undefined;
   return named ? ipTaken(source, named, `Neutron, which says: ${said}`) : undefined;
 }

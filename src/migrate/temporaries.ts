@@ -1,5 +1,6 @@
 import { blockStorage, collectAll, image, type Cloud } from '../openstack/index.js';
-import type { MigrationContext, TemporaryObjectRecord } from './context.js';
+import type { MigrationContext } from './context.js';
+import type { TemporaryObject } from '../state/model.js';
 
 /**
  * Temporaries (snapshots, volumes and images made only to carry a copy) are recorded in the state
@@ -10,7 +11,7 @@ import type { MigrationContext, TemporaryObjectRecord } from './context.js';
  * removes an intent's objects by their name (src/apply/cleanup.ts).
  */
 export interface TemporarySpec {
-  cloud: TemporaryObjectRecord['cloud'];
+  cloud: TemporaryObject['cloud'];
   kind: 'image' | 'volume' | 'volume-snapshot';
   /** Unique to this copy (it names the source object), so the name alone finds it again. */
   name: string;

@@ -4,11 +4,11 @@ import type { EventSink } from '../events/sink.js';
 import { nullSink } from '../events/sink.js';
 import { OPENSTACK_CODES } from './http/codes.js';
 import { negotiateMicroversion, type MicroversionRange } from './http/microversion.js';
-import { Redactor } from './http/redact.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry.js';
+import { Redactor } from '../http/redact.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry.js';
 import { ServiceClient } from './http/service-client.js';
-import { createAgents, type Agents } from './http/tls.js';
-import { Transport } from './http/transport.js';
+import { createAgents, type Agents } from '../http/tls.js';
+import { Transport } from '../http/transport.js';
 import { discoverVersion, serviceBaseUrl } from './http/versions.js';
 import { authenticate, identityV3Url, type NamedRef } from './identity/auth.js';
 import { endpointRegion, findService, selectEndpoint, type ServiceType } from './identity/catalog.js';
@@ -179,7 +179,7 @@ export class Cloud {
  * Authenticates to `config`'s cloud and returns the connection.
  * Emits a `warning` (PH2001) on every call when TLS verification is disabled.
  * @throws AuthenticationError (credentials refused), PumphouseError PH2102 (incomplete auth
- *   section), PH2002 (CA bundle unreadable), OpenStackConnectionError (keystone unreachable).
+ *   section), PH2002 (CA bundle unreadable), HttpConnectionError (keystone unreachable).
  */
 export async function connect(config: CloudConfig, options: ConnectOptions = {}): Promise<Cloud> {
   const events = options.events ?? nullSink;

@@ -9,25 +9,24 @@ export type { ConnectOptions, CloudDescription, ServiceDescriptionEntry, Endpoin
 
 export { ServiceClient } from './http/service-client.js';
 export type { ApiVersion, QueryParams, QueryValue, RequestOptions, ServiceClientInit } from './http/service-client.js';
-export { Transport } from './http/transport.js';
-export type { HttpMethod, HttpRequest, HttpResponse, TokenSource, TransportOptions } from './http/transport.js';
+export { Transport } from '../http/transport.js';
+export type { HttpMethod, HttpRequest, HttpResponse, TokenSource, TransportOptions } from '../http/transport.js';
 export { Pager, collectAll, DEFAULT_PAGE_SIZE } from './http/paginate.js';
 export type { PageOptions, PagerInit, PagingStyle } from './http/paginate.js';
-export {
-  OpenStackHttpError, OpenStackConnectionError, AuthenticationError, isStatus, isNotFound, isConflict, isForbidden, isUnauthorized, parseErrorMessage,
-} from './http/errors.js';
-export type { ConnectionFailure, RequestDescription } from './http/errors.js';
+export { HttpError, HttpConnectionError, isStatus, isNotFound, isConflict, isForbidden, parseErrorMessage } from '../http/errors.js';
+export type { ConnectionFailure, RequestDescription } from '../http/errors.js';
+export { AuthenticationError, isUnauthorized } from './http/errors.js';
 export { OPENSTACK_CODES } from './http/codes.js';
-export { redact, Redactor, REDACTED } from './http/redact.js';
-export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from './http/retry.js';
-export type { RetryPolicy } from './http/retry.js';
+export { redact, Redactor, REDACTED } from '../http/redact.js';
+export { DEFAULT_RETRY_POLICY, backoffDelay, parseRetryAfter } from '../http/retry.js';
+export type { RetryPolicy } from '../http/retry.js';
 export { compareMicroversions, isAtLeast, negotiateMicroversion } from './http/microversion.js';
 export type { MicroversionRange } from './http/microversion.js';
 export { discoverVersion, parseVersionDocument, pickVersion, serviceBaseUrl } from './http/versions.js';
 export type { VersionEntry } from './http/versions.js';
-export { mapLimit } from './http/concurrency.js';
-export { createAgents } from './http/tls.js';
-export type { Agents, TlsSettings } from './http/tls.js';
+export { mapLimit } from '../http/concurrency.js';
+export { createAgents } from '../http/tls.js';
+export type { Agents, TlsSettings } from '../http/tls.js';
 
 export { authenticate, buildAuthBody, identityV3Url } from './identity/auth.js';
 export type { AuthResult, NamedRef, TokenInfo } from './identity/auth.js';

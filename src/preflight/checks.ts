@@ -1,7 +1,15 @@
 import type { DesiredState } from '../desired/model.js';
 import type { Change } from '../diff/changes.js';
-import type { PreflightCheck } from '../execution-plan/plan.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
+
+/** One pre-flight check's verdict, as the plan document records it. */
+export interface PreflightCheck {
+  /** e.g. "target-capacity", "target-quota", "maps", "api-features". */
+  check: string;
+  status: 'ok' | 'warning' | 'failed';
+  message: string;
+  hint?: string;
+}
 
 /**
  * Pre-flight checks: can the target take what the plan moves, before any server stops? Pure

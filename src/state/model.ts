@@ -1,14 +1,38 @@
-import type { StepProgressRecord, StepStatus } from '../executor/journal.js';
-import type { ServerDowntimeRecord, TemporaryObjectRecord } from '../migrate/context.js';
+// The records the state file persists are defined here, at the bottom of the layers; the
+// executor's journal and the runners' ledger (migrate/context.ts) produce them.
 
-// The records are defined where they are produced (the executor's journal, the runners'
-// ledger), so those layers need not import the state file; these are their names here.
-export type { StepStatus };
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
 /** A step's progress. `error` says why it failed or was skipped; `checkpoint` lets a runner resume mid-step. No secrets. */
-export type StepRecord = StepProgressRecord;
-export type ServerDowntime = ServerDowntimeRecord;
+export interface StepRecord {
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: { code?: string; message: string };
+  checkpoint?: Record<string, unknown>;
+}
+
+export interface ServerDowntime {
+  /** The server was ACTIVE before Pumphouse stopped it (so a failure must start it again). */
+  wasActive?: boolean;
+  stoppedAt?: string;
+  verifiedAt?: string;
+  restartedAt?: string;
+  seconds?: number;
+}
+
 /** Snapshots, upload images… made for a copy, Pumphouse's own admin role and lent keys: removed once done (or by `pumphouse cleanup`). */
-export type TemporaryObject = TemporaryObjectRecord;
+export interface TemporaryObject {
+  cloud: 'source' | 'target';
+  kind: string;
+  /** Absent while only the intent is recorded: the object may exist under `name` (temporaries.ts). */
+  id?: string;
+  /** The unique name it was created under. */
+  name?: string;
+  purpose: string;
+  createdAt: string;
+}
 
 /**
  * The apply state (schemas/state.schema.json): plain JSON, rewritten atomically after every

@@ -7,7 +7,7 @@ import type { ServiceClient } from '../../src/openstack/http/service-client.js';
 import type { ComputeService } from '../../src/openstack/compute/services.js';
 import type { Server } from '../../src/openstack/compute/servers.js';
 import * as migrations from '../../src/openstack/compute/migrations.js';
-import { collectAll, compute, connect, image, isNotFound, OpenStackHttpError } from '../helpers/openstack.js';
+import { collectAll, compute, connect, image, isNotFound, HttpError } from '../helpers/openstack.js';
 
 /**
  * Freeing a hypervisor, as any Zed-like cloud must answer it: disable with a reason, live and
@@ -82,7 +82,7 @@ export function defineNovaHostContracts(target: HostContractTarget): void {
       try {
         await call;
       } catch (error) {
-        if (error instanceof OpenStackHttpError) return error.status;
+        if (error instanceof HttpError) return error.status;
         throw error;
       }
       assert.fail('the call was accepted');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PumphouseError } from '../../src/errors.js';
 import { IpmitoolDriver, type IpmitoolDriverOptions } from '../../src/hardware/ipmitool.js';
-import { HARDWARE_CODES, type BmcSpec } from '../../src/hardware/power.js';
+import { HARDWARE_CODES } from '../../src/hardware/power.js';
+import type { BmcSpec } from '../../src/config/types.js';
 import { startBmcs, type SimulatedBmcs } from './bmc-sim.js';
 
 /**

@@ -1,16 +1,11 @@
+import { HTTP_CODES } from '../../http/codes.js';
+
 /**
- * Error and warning codes of the OpenStack client (PH2xxx). Codes are stable: operators and
- * tests match on them, so never renumber one; add new ones instead.
+ * Error and warning codes of the OpenStack client (PH2xxx), the HTTP layer's included. Codes are
+ * stable: operators and tests match on them, so never renumber one; add new ones instead.
  */
 export const OPENSTACK_CODES = {
-  tlsVerifyDisabled: 'PH2001',
-  caBundleUnreadable: 'PH2002',
-  connectionRefused: 'PH2010',
-  hostNotFound: 'PH2011',
-  timeout: 'PH2012',
-  tlsFailure: 'PH2013',
-  connectionFailed: 'PH2014',
-  httpStatus: 'PH2100',
+  ...HTTP_CODES,
   authFailed: 'PH2101',
   authConfig: 'PH2102',
   serviceNotInCatalog: 'PH2110',
@@ -18,8 +13,6 @@ export const OPENSTACK_CODES = {
   versionDiscovery: 'PH2120',
   microversionUnsupported: 'PH2121',
   paginationLoop: 'PH2130',
-  badResponse: 'PH2131',
-  responseTooLarge: 'PH2132',
 } as const;
 
 export type OpenStackCode = (typeof OPENSTACK_CODES)[keyof typeof OPENSTACK_CODES];

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { HttpMethod, HttpResponse, TokenSource, Transport } from './transport.js';
-import type { RequestPriority } from './concurrency.js';
+import type { HttpMethod, HttpResponse, TokenSource, Transport } from '../../http/transport.js';
+import type { RequestPriority } from '../../http/concurrency.js';
 import { isAtLeast, type MicroversionRange } from './microversion.js';
 
 /**
@@ -129,7 +129,7 @@ export class ServiceClient {
 
   /**
    * Sends one request. `path` is relative to the base URL, or absolute (a pagination link).
-   * @throws OpenStackHttpError on an unexpected status, OpenStackConnectionError without an answer.
+   * @throws HttpError on an unexpected status, HttpConnectionError without an answer.
    */
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     // Services validate a token against keystone on first sight and cache the result. Sent all

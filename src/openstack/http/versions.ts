@@ -2,7 +2,7 @@ import { PumphouseError, errorMessage } from '../../errors.js';
 import { OPENSTACK_CODES } from './codes.js';
 import { compareMicroversions } from './microversion.js';
 import type { ApiVersion } from './service-client.js';
-import type { TokenSource, Transport } from './transport.js';
+import type { TokenSource, Transport } from '../../http/transport.js';
 
 /**
  * Version discovery: what API version (and microversion range) an endpoint serves, read from its

@@ -1,8 +1,9 @@
 import type { AuthOptions, AuthType } from '../../config/types.js';
 import { PumphouseError } from '../../errors.js';
 import { OPENSTACK_CODES } from '../http/codes.js';
-import { AuthenticationError, OpenStackHttpError } from '../http/errors.js';
-import type { Transport } from '../http/transport.js';
+import { HttpError } from '../../http/errors.js';
+import { AuthenticationError } from '../http/errors.js';
+import type { Transport } from '../../http/transport.js';
 import type { CatalogEntry } from './catalog.js';
 
 /**
@@ -143,7 +144,7 @@ export async function authenticate(transport: Transport, authUrl: string, authTy
     // Issuing a second token is harmless, so this POST may be retried on 5xx and resets.
     res = await transport.send<RawToken>({ service: 'identity', method: 'POST', url, displayPath: '/auth/tokens', body, okCodes: [201], retrySafe: true });
   } catch (error) {
-    if (error instanceof OpenStackHttpError && error.status >= 400 && error.status < 500) {
+    if (error instanceof HttpError && error.status >= 400 && error.status < 500) {
       throw new AuthenticationError(
         { cloud: error.cloud, service: error.service, method: error.method, url: error.url, path: error.path },
         { status: error.status, statusText: error.statusText, expected: error.expected, ...(error.requestId ? { requestId: error.requestId } : {}), ...(error.serverMessage ? { serverMessage: error.serverMessage } : {}) },

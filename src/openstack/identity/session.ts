@@ -1,4 +1,4 @@
-import type { TokenSource } from '../http/transport.js';
+import type { TokenSource } from '../../http/transport.js';
 import type { AuthResult, TokenInfo } from './auth.js';
 
 /**

@@ -6,7 +6,7 @@ import { MemoryJournal } from '../../../src/executor/journal.js';
 import { Limits } from '../../../src/executor/limits.js';
 import type { StepRunner } from '../../../src/executor/runner.js';
 import type { Step } from '../../../src/graph/steps.js';
-import { OpenStackHttpError } from '../../../src/openstack/index.js';
+import { HttpError } from '../../../src/openstack/index.js';
 
 function step(id: string, dependsOn: string[] = []): Step {
   return { id, action: 'create', kind: 'network', address: `network:p/${id}`, dependsOn };
@@ -42,7 +42,7 @@ function world(options: { failing?: Record<string, unknown[]>; delayMs?: number 
   return { created, order, runner, maxRunning: () => maxRunning };
 }
 
-const serverError = (): OpenStackHttpError => new OpenStackHttpError(
+const serverError = (): HttpError => new HttpError(
   { cloud: 'target', service: 'network', method: 'POST', url: 'http://127.0.0.1/x', path: '/x' },
   { status: 503, statusText: 'Service Unavailable', expected: [201], requestId: 'req-1', serverMessage: 'busy' },
 );

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { PumphouseError } from '../../../src/errors.js';
 import { IpmitoolDriver, type IpmitoolDriverOptions } from '../../../src/hardware/ipmitool.js';
 import type { IpmitoolInvocation, IpmitoolOutcome } from '../../../src/hardware/ipmitool-exec.js';
-import { HARDWARE_CODES, type BmcSpec } from '../../../src/hardware/power.js';
+import { HARDWARE_CODES } from '../../../src/hardware/power.js';
+import type { BmcSpec } from '../../../src/config/types.js';
 
 const PASSWORD = 'hunter2-Very-Secret';
 const NO_SESSION = 'Error: Unable to establish IPMI v2 / RMCP+ session\n';

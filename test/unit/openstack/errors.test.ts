@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, isNotFound, isStatus, OpenStackHttpError, parseErrorMessage, type Cloud } from '../../../src/openstack/index.js';
+import { connect, isNotFound, isStatus, HttpError, parseErrorMessage, type Cloud } from '../../../src/openstack/index.js';
 import { FixtureServer, json } from './fixtures/server.js';
 import { FAST_RETRY, fixtureConfig, mountKeystone } from './fixtures/keystone.js';
 
@@ -31,7 +31,7 @@ describe('error bodies of each service', () => {
   });
 });
 
-describe('OpenStackHttpError', () => {
+describe('HttpError', () => {
   let server: FixtureServer;
   let cloud: Cloud;
   before(async () => {
@@ -48,7 +48,7 @@ describe('OpenStackHttpError', () => {
     server.on('GET', '/compute/v2.1/servers/detail', (_req, res) =>
       json(res, 503, { computeFault: { code: 503, message: 'nova-conductor is not answering' } }, { 'x-compute-request-id': 'req-7f3a' }));
     const error = await (await cloud.compute()).get('servers/detail', { query: { all_tenants: 1 } }).catch((e: unknown) => e);
-    assert.ok(error instanceof OpenStackHttpError);
+    assert.ok(error instanceof HttpError);
     assert.equal(error.message, 'compute GET /servers/detail?all_tenants=1 failed: 503 Service Unavailable (request req-7f3a): nova-conductor is not answering');
     assert.match(error.hint ?? '', /look for the request id in its logs/);
     assert.deepEqual([error.service, error.method, error.status, error.expected, error.requestId], ['compute', 'GET', 503, [200], 'req-7f3a']);
@@ -69,7 +69,7 @@ describe('OpenStackHttpError', () => {
     const error = await (await cloud.network()).get('networks/nope').catch((e: unknown) => e);
     assert.ok(isNotFound(error));
     assert.ok(isStatus(error, 404) && !isStatus(error, 409));
-    assert.equal((error as OpenStackHttpError).requestId, 'req-n1');
+    assert.equal((error as HttpError).requestId, 'req-n1');
     assert.match((error as Error).message, /network GET \/networks\/nope failed: 404 Not Found \(request req-n1\): Network nope could not be found\./);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RecordingSink } from '../../../src/events/sink.js';
-import { backoffDelay, connect, DEFAULT_RETRY_POLICY, OpenStackConnectionError, OpenStackHttpError, OPENSTACK_CODES, parseRetryAfter, type Cloud } from '../../../src/openstack/index.js';
+import { backoffDelay, connect, DEFAULT_RETRY_POLICY, HttpConnectionError, HttpError, OPENSTACK_CODES, parseRetryAfter, type Cloud } from '../../../src/openstack/index.js';
 import { FixtureServer, json } from './fixtures/server.js';
 import { FAST_RETRY, fixtureConfig, mountKeystone } from './fixtures/keystone.js';
 
@@ -51,16 +51,16 @@ describe('retries with backoff', () => {
 
   it('gives up after maxRetries with the last error', async () => {
     flaky('/compute/v2.1/os-aggregates', [500, 500, 500, 500, 500]);
-    await assert.rejects((await cloud.compute()).get('os-aggregates'), (e: OpenStackHttpError) => e.status === 500 && /fault 4/.test(e.message));
+    await assert.rejects((await cloud.compute()).get('os-aggregates'), (e: HttpError) => e.status === 500 && /fault 4/.test(e.message));
     assert.equal(server.callsTo('GET', '/compute/v2.1/os-aggregates').length, 1 + FAST_RETRY.maxRetries);
   });
 
   it('does not retry 501, nor a POST unless marked retry-safe', async () => {
     flaky('/compute/v2.1/os-hosts', [501]);
-    await assert.rejects((await cloud.compute()).get('os-hosts'), (e: OpenStackHttpError) => e.status === 501);
+    await assert.rejects((await cloud.compute()).get('os-hosts'), (e: HttpError) => e.status === 501);
     assert.equal(server.callsTo('GET', '/compute/v2.1/os-hosts').length, 1);
     flaky('/compute/v2.1/servers', [503]);
-    await assert.rejects((await cloud.compute()).request('POST', 'servers', { body: {} }), (e: OpenStackHttpError) => e.status === 503);
+    await assert.rejects((await cloud.compute()).request('POST', 'servers', { body: {} }), (e: HttpError) => e.status === 503);
     flaky('/compute/v2.1/servers', [503]);
     const res = await (await cloud.compute()).request('POST', 'servers', { body: {}, retrySafe: true });
     assert.equal(res.status, 200);
@@ -85,7 +85,7 @@ describe('retries with backoff', () => {
     const started = Date.now();
     const error = await nova.get('os-hypervisors/detail').catch((e: unknown) => e);
     impatient.close();
-    assert.ok(error instanceof OpenStackConnectionError);
+    assert.ok(error instanceof HttpConnectionError);
     assert.equal(error.failure, 'timeout');
     assert.equal(error.code, OPENSTACK_CODES.timeout);
     assert.match(error.message, /os-hypervisors\/detail failed: no answer within 300 ms/);
@@ -100,7 +100,7 @@ describe('retries with backoff', () => {
     const url = dead.url;
     await dead.close();
     const error = await connect(fixtureConfig(dead), { retry: FAST_RETRY }).catch((e: unknown) => e);
-    assert.ok(error instanceof OpenStackConnectionError);
+    assert.ok(error instanceof HttpConnectionError);
     assert.equal(error.code, OPENSTACK_CODES.connectionRefused);
     assert.ok(error.message.includes(`${url}/v3/auth/tokens`));
     assert.match(error.hint ?? '', /is the service running/);

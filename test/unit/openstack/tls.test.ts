@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { RecordingSink } from '../../../src/events/sink.js';
-import { connect, OpenStackConnectionError, OPENSTACK_CODES } from '../../../src/openstack/index.js';
+import { connect, HttpConnectionError, OPENSTACK_CODES } from '../../../src/openstack/index.js';
 import { PumphouseError } from '../../../src/errors.js';
 import { tempFiles } from '../../helpers/tmp.js';
 import { FixtureServer } from './fixtures/server.js';
@@ -44,7 +44,7 @@ describe('TLS', () => {
 
   it('without the CA bundle the handshake fails with a TLS error and a hint', async () => {
     const error = await connect(fixtureConfig(server), { retry: { maxRetries: 0 } }).catch((e: unknown) => e);
-    assert.ok(error instanceof OpenStackConnectionError);
+    assert.ok(error instanceof HttpConnectionError);
     assert.equal(error.failure, 'tls');
     assert.equal(error.code, OPENSTACK_CODES.tlsFailure);
     assert.ok(error.message.includes(`${server.url}/v3/auth/tokens`));

@@ -46,19 +46,3 @@ export function isRetryableStatus(status: number): boolean {
 export function isRetryableErrno(errno: string | undefined): boolean {
   return errno === 'ECONNRESET' || errno === 'ETIMEDOUT' || errno === 'ECONNABORTED' || errno === 'EPIPE' || errno === 'EAI_AGAIN' || errno === 'ESOCKETTIMEDOUT';
 }
-
-/** Resolves after `ms`; rejects early if the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

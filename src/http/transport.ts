@@ -1,13 +1,14 @@
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { EventSink } from '../../events/sink.js';
-import { OpenStackConnectionError, OpenStackHttpError, parseErrorMessage, type ConnectionFailure, type RequestDescription } from './errors.js';
-import { OPENSTACK_CODES } from './codes.js';
+import type { EventSink } from '../events/sink.js';
+import { HttpConnectionError, HttpError, parseErrorMessage, type ConnectionFailure, type RequestDescription } from './errors.js';
+import { HTTP_CODES } from './codes.js';
 import { RequestLimiter, type RequestPriority } from './concurrency.js';
 import type { Redactor } from './redact.js';
-import { backoffDelay, isRetryableErrno, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+import { backoffDelay, isRetryableErrno, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry.js';
+import { sleep } from '../wait.js';
 import type { Agents } from './tls.js';
-import { PumphouseError } from '../../errors.js';
+import { PumphouseError } from '../errors.js';
 
 /**
  * The one place that performs HTTP for a cloud: timeouts, retries with backoff, re-auth on 401,
@@ -56,7 +57,7 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** JSON-encoded when present. */
   body?: unknown;
-  /** Statuses that count as success; anything else is an OpenStackHttpError. */
+  /** Statuses that count as success; anything else is an HttpError. */
   okCodes: readonly number[];
   /**
    * A write that may be sent twice without harm (e.g. a PUT of a full object). GET and HEAD are
@@ -141,7 +142,7 @@ export class Transport {
           attempt += 1;
           continue;
         }
-        throw new OpenStackConnectionError(description(), failure, errno, detail, this.options.timeoutMs);
+        throw new HttpConnectionError(description(), failure, errno, detail, this.options.timeoutMs);
       }
       const headers = lowerHeaders(res.headers as Record<string, unknown>);
       // One re-auth per call: a token can expire or be revoked between two requests.
@@ -227,7 +228,7 @@ export class Transport {
           attempt += 1;
           continue;
         }
-        throw new OpenStackConnectionError(description, failure, errno, detail, this.options.timeoutMs);
+        throw new HttpConnectionError(description, failure, errno, detail, this.options.timeoutMs);
       } finally {
         upload?.body.off('data', touch);
       }
@@ -255,9 +256,9 @@ export class Transport {
   }
 
   /** The error for an unexpected status; Keystone auth calls turn it into an AuthenticationError. */
-  httpError(description: RequestDescription, req: HttpRequest, res: AxiosResponse<string>, headers: Record<string, string>): OpenStackHttpError {
+  httpError(description: RequestDescription, req: HttpRequest, res: AxiosResponse<string>, headers: Record<string, string>): HttpError {
     const message = parseErrorMessage(res.data);
-    return new OpenStackHttpError(description, {
+    return new HttpError(description, {
       status: res.status,
       statusText: statusText(res.status, res.statusText),
       expected: req.okCodes,
@@ -312,7 +313,7 @@ export class Transport {
       return JSON.parse(data) as unknown;
     } catch {
       const description = typeof describe === 'function' ? describe() : describe;
-      throw new PumphouseError(OPENSTACK_CODES.badResponse, `${description.service} ${description.method} ${description.path}: the answer is not valid JSON`, {
+      throw new PumphouseError(HTTP_CODES.badResponse, `${description.service} ${description.method} ${description.path}: the answer is not valid JSON`, {
         hint: 'a proxy may be answering instead of the service; check the endpoint URL',
       });
     }
@@ -320,14 +321,14 @@ export class Transport {
 
   /** PH2132: an answer past settings.http.max_response_bytes, of which no more is read. */
   private tooLarge(req: RequestDescription): PumphouseError {
-    return new PumphouseError(OPENSTACK_CODES.responseTooLarge, `${this.options.cloud}: ${req.service} ${req.method} ${req.path}: the answer is larger than ${this.maxResponseBytes} bytes; no more of it was read`, {
+    return new PumphouseError(HTTP_CODES.responseTooLarge, `${this.options.cloud}: ${req.service} ${req.method} ${req.path}: the answer is larger than ${this.maxResponseBytes} bytes; no more of it was read`, {
       hint: 'a proxy or a hostile endpoint may be answering; if the service really sends answers this large, raise settings.http.max_response_bytes in pumphouse.yaml (or lower settings.discovery.page_size)',
     });
   }
 
   /** PH2012: the call used up settings.http.deadline_seconds, retries included. */
-  private deadlinePassed(req: RequestDescription): OpenStackConnectionError {
-    return new OpenStackConnectionError(req, 'timeout', 'ETIMEDOUT', `the call's deadline of ${this.deadlineMs / 1000} s passed, retries included (settings.http.deadline_seconds)`, this.deadlineMs);
+  private deadlinePassed(req: RequestDescription): HttpConnectionError {
+    return new HttpConnectionError(req, 'timeout', 'ETIMEDOUT', `the call's deadline of ${this.deadlineMs / 1000} s passed, retries included (settings.http.deadline_seconds)`, this.deadlineMs);
   }
 
   private classify(error: unknown): { failure: ConnectionFailure; errno: string | undefined; detail: string } {

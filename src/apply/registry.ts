@@ -3,18 +3,21 @@ import { HOST_STEP_ACTIONS, type HostStepAction, type Step } from '../graph/step
 import type { ResourceKind } from '../inventory/model.js';
 import type { HostStepWorld } from '../hosts/context.js';
 import { hostRunners } from '../hosts/runners.js';
-import type { MigrationContext } from './context.js';
-import { flavorCopy, keypairCopy, serverGroupCopy } from './compute.js';
-import { copyRunner, type CopyKind } from './copy.js';
-import { domainCopy, projectCopy, roleAssignmentCopy, roleCopy, userCopy } from './identity.js';
-import { imageCopy } from './images.js';
-import { floatingIpCopy, networkCopy, portCopy, routerCopy, securityGroupCopy, subnetCopy, syncRulesRunner } from './network.js';
-import { quotaRunner } from './quotas.js';
-import { serverRunner } from './servers.js';
-import { updateRunner } from './updates.js';
-import { volumeRunner } from './volumes.js';
+import type { MigrationContext } from '../migrate/context.js';
+import { flavorCopy, keypairCopy, serverGroupCopy } from '../migrate/compute.js';
+import { copyRunner, type CopyKind } from '../migrate/copy.js';
+import { domainCopy, projectCopy, roleAssignmentCopy, roleCopy, userCopy } from '../migrate/identity.js';
+import { imageCopy } from '../migrate/images.js';
+import { floatingIpCopy, networkCopy, portCopy, routerCopy, securityGroupCopy, subnetCopy, syncRulesRunner } from '../migrate/network.js';
+import { quotaRunner } from '../migrate/quotas.js';
+import { serverRunner } from '../migrate/servers.js';
+import { updateRunner } from '../migrate/updates.js';
+import { volumeRunner } from '../migrate/volumes.js';
 
-/** The runner of every step kind apply knows; the executor asks here for each step. */
+/**
+ * The runner of every step kind apply knows, workload (migrate/) and host (hosts/) alike; the
+ * executor asks here for each step. It lives in apply/, above both, so neither imports the other.
+ */
 const COPIES: Partial<Record<ResourceKind, CopyKind>> = {
   domain: domainCopy,
   project: projectCopy,

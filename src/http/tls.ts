@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { PumphouseError, errorMessage } from '../../errors.js';
-import { OPENSTACK_CODES } from './codes.js';
+import { PumphouseError, errorMessage } from '../errors.js';
+import { HTTP_CODES } from './codes.js';
 
 /** How one cloud's connections are secured. */
 export interface TlsSettings {
@@ -30,7 +30,7 @@ export function createAgents(tls: TlsSettings, maxSockets = 32): Agents {
     try {
       ca = readFileSync(tls.cacert);
     } catch (error) {
-      throw new PumphouseError(OPENSTACK_CODES.caBundleUnreadable, `cannot read the CA bundle ${tls.cacert}: ${errorMessage(error)}`, {
+      throw new PumphouseError(HTTP_CODES.caBundleUnreadable, `cannot read the CA bundle ${tls.cacert}: ${errorMessage(error)}`, {
         hint: 'set cacert in clouds.yaml to a readable PEM file, or remove it to use the system CA store',
       });
     }

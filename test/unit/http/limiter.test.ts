@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestLimiter } from '../../../src/openstack/http/concurrency.js';
+import { RequestLimiter } from '../../../src/http/concurrency.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
