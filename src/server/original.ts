@@ -6,6 +6,7 @@ import { discoverBoth, discoverSource } from './original/discover.js';
 import { originalDocument } from './original/resources.js';
 import { canReset, resetCloud } from './original/sandbox-reset.js';
 import type { OriginalIntentKind } from './original/translate.js';
+import type { OriginalHub } from './original/hub.js';
 import type { Route, RouteContext } from './routes.js';
 import type { ApiApply } from './work.js';
 
@@ -61,6 +62,7 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
     method, path,
     async handle(ctx: RouteContext, _req, res, params) {
       const id = params['id'] ?? '';
+      if (ctx.original) settle(ctx, ctx.original);
       if (ctx.original?.busy) throw new ApiError(409, API_CODES.busy, 'another action of the original API is running', 'wait for its end event (action null), then try again');
       const name = planName(`api-${method.toLowerCase()}-${path.split('/')[1]}-${id}`);
       const text = YAML.stringify({ apiVersion: 'pumphouse/v1', kind: 'MigrationPlan', metadata: { name }, spec: spec(id, ctx.maps ? { maps: ctx.maps } : {}) });
@@ -73,6 +75,7 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
         ctx.original?.end('error', errorMessage(error));
         throw error;
       }
+      if (ctx.original) ctx.original.applyId = apply.id;
       watchEnd(ctx, apply.id);
       sendJson(res, 202, { planId: made.id, applyId: apply.id, status: apply.status, follow: `/v1/applies/${apply.id}` });
     },
@@ -94,10 +97,18 @@ const MAX_PLAN_NAME = 60 - 'pumphouse-plan='.length;
 /** The original's end event follows the apply's end, whatever ended it. */
 function watchEnd(ctx: RouteContext, applyId: string): void {
   const timer = setInterval(() => {
-    const apply = ctx.work.apply(applyId);
-    if (apply.status === 'running') return;
-    clearInterval(timer);
-    ctx.original?.end(apply.status, apply.error?.message ?? (apply.report?.counts.failed ? `${apply.report.counts.failed} step(s) failed` : undefined));
+    const hub = ctx.original;
+    if (!hub || hub.applyId !== applyId || settle(ctx, hub)) clearInterval(timer);
   }, 200);
   timer.unref();
+}
+
+/** Closes the running action once its apply has ended (at once, not at the watcher's next tick); true when none runs now. */
+function settle(ctx: RouteContext, hub: OriginalHub): boolean {
+  if (!hub.applyId) return !hub.busy;
+  const apply = ctx.work.allApplies().find((a) => a.id === hub.applyId);
+  if (apply?.status === 'running') return false;
+  if (!apply) hub.end('error', 'the apply is no longer known');
+  else hub.end(apply.status, apply.error?.message ?? (apply.report?.counts.failed ? `${apply.report.counts.failed} step(s) failed` : undefined));
+  return true;
 }

@@ -28,12 +28,16 @@ export class OriginalHub {
 
   /** The action's run ended (or could not start): its closing events. */
   end(outcome: RunOutcome, why?: string): void {
+    this.applyId = undefined;
     this.emitAll(this.translator.end(outcome, why));
   }
 
   get busy(): boolean {
     return this.translator.active !== undefined;
   }
+
+  /** The apply the running action's events follow (its end closes the action: see original.ts). */
+  applyId: string | undefined;
 
   emit(name: OriginalEventName, payload: Record<string, unknown>): void {
     const what = [payload['type'], payload['cloud'], payload['id']].filter((p) => p !== undefined).join(' ');

@@ -2,7 +2,7 @@
  * The `demo` SOURCE cloud: a small but complete workload estate that exercises every kind of
  * object Pumphouse migrates (see SPEC.md, "Scenarios", for the full inventory).
  */
-import type { CloudStore, Hypervisor, Project, SecurityGroup, Subnet, User } from '../store.js';
+import type { CloudStore, Hypervisor, Image, Network, Project, SecurityGroup, Subnet, User } from '../store.js';
 import { CloudBuilder, baseIdentity } from './builder.js';
 
 /** The secret of alice's application credential `ci-deployer` in the demo scenario. */
@@ -18,14 +18,11 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   const itOps = b.project('it-ops', { description: 'Internal tooling', tags: ['internal'] });
   const finance = b.project('finance', { description: 'Finance applications', tags: ['tier-1', 'pci'] });
   const acme = b.project('acme', { domain: partners, description: 'Partner workloads' });
-  // The tenant the original Pumphouse's functional tests look for (a `pumphouse-` name): two servers with floating IPs on two hosts.
-  const pumphouse = b.project('pumphouse-1', { description: 'Pumphouse test tenant' });
   const alice = b.user('alice', { defaultProject: demo, email: 'alice@example.com' });
   const bob = b.user('bob', { defaultProject: demo, email: 'bob@example.com' });
   const carol = b.user('carol', { defaultProject: itOps, email: 'carol@example.com' });
   const dave = b.user('dave', { defaultProject: finance, email: 'dave@example.com' });
   const erin = b.user('erin', { defaultProject: finance });
-  const tester = b.user('pumphouse-user-1', { defaultProject: pumphouse });
   const acmeAdmin = b.user('acme-admin', { domain: partners, defaultProject: acme, email: 'ops@acme.example' });
   b.grant(alice, 'member', demo);
   b.grant(bob, 'member', demo);
@@ -34,7 +31,6 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   b.grant(dave, 'member', finance);
   b.grant(erin, 'reader', finance);
   b.grant(acmeAdmin, 'member', acme);
-  b.grant(tester, 'member', pumphouse);
   b.grant(acmeAdmin, 'admin', partners);
   b.applicationCredential(alice, demo, 'ci-deployer', DEMO_APP_CREDENTIAL_SECRET, ['member']);
 
@@ -47,14 +43,14 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   const golden = b.image('finance-golden', finance, { visibility: 'shared', sizeBytes: 1_073_741_824, sharedWith: [itOps], properties: { os_distro: 'rhel' } });
   b.image('ops-tools', itOps, { visibility: 'private', sizeBytes: 104_857_600, diskFormat: 'raw' });
 
-  for (const u of [admin, alice, bob, carol, dave, acmeAdmin, tester]) b.keypair(u, `${u.name}-key`);
+  for (const u of [admin, alice, bob, carol, dave, acmeAdmin]) b.keypair(u, `${u.name}-key`);
 
   // Network: external `public`, and per project a tenant network, subnet, router and groups.
   const publicNet = b.network(adminProject, 'public', { external: true, physnet: 'public' });
   const publicSubnet = b.subnet(publicNet, 'public-subnet', '203.0.113.0/24', { dhcp: false, poolStart: 100 });
   const external = { network: publicNet, subnet: publicSubnet };
   const tenants = new Map<Project, { subnet: Subnet; routerId: string; groups: Map<string, SecurityGroup> }>();
-  [demo, itOps, finance, acme, pumphouse].forEach((project, i) => {
+  [demo, itOps, finance, acme].forEach((project, i) => {
     const net = b.network(project, `${project.name}-net`, { tags: project === demo ? ['frontend'] : [] });
     const subnet = b.subnet(net, `${project.name}-subnet`, `10.${i + 1}.0.0/24`, { dns: ['8.8.8.8'] });
     b.dhcpPort(subnet, 'ctl-1');
@@ -115,8 +111,6 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   server(finance, 'fin-app-1', dave, { flavor: 'finance.secure', image: golden, host: 3, groups: ['default', 'app'] });
   server(finance, 'fin-app-2', dave, { flavor: 'finance.secure', image: golden, host: 1, groups: ['default', 'app'] });
   server(finance, 'fin-batch', dave, { flavor: 'm1.medium', image: ubuntu, host: 2, groups: ['default'], metadata: { schedule: 'nightly' } });
-  server(pumphouse, 'pumphouse-1-server-0', tester, { flavor: 'm1.tiny', image: cirros, host: 1, groups: ['default'], fip: true });
-  server(pumphouse, 'pumphouse-1-server-1', tester, { flavor: 'm1.tiny', image: cirros, host: 2, groups: ['default'], fip: true });
   server(acme, 'acme-web', acmeAdmin, { flavor: 'm1.small', image: cirros, host: 3, groups: ['default'], fip: true });
   b.store.serverGroups.insert({ id: b.ids.uuid(`servergroup:${demo.id}/web-anti`), name: 'web-anti', projectId: demo.id, userId: alice.id, policy: 'anti-affinity', members: [web1.id, web2.id] });
 
@@ -125,8 +119,33 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   b.volume(finance, 'fin-archive', { user: dave, sizeGb: 50 });
   b.snapshot(dbData, 'db-data-nightly');
 
+  addOriginalTestTenant(b, { cirros, external, m1tiny: 'm1.tiny', hosts: [host(1), host(2)] });
+
   b.setQuota(finance, { compute: { instances: 20, cores: 40, ram: 102_400 }, volume: { gigabytes: 2000 } });
   b.setQuota(demo, { network: { port: 100, floatingip: 10 } });
   b.store.checkReferences();
   return b.store;
+}
+
+/**
+ * The tenant the original Pumphouse's functional tests look for (a `pumphouse-` name): its user,
+ * network and router, and two servers with floating IPs on two hosts. Built last, so nothing of
+ * the estate above moves (addresses, instance names, times).
+ */
+function addOriginalTestTenant(b: CloudBuilder, from: { cirros: Image; external: { network: Network; subnet: Subnet }; m1tiny: string; hosts: Hypervisor[] }): void {
+  const project = b.project('pumphouse-1', { description: 'Pumphouse test tenant' });
+  const user = b.user('pumphouse-user-1', { defaultProject: project });
+  b.grant(user, 'member', project);
+  b.keypair(user, `${user.name}-key`);
+  const subnet = b.subnet(b.network(project, 'pumphouse-1-net'), 'pumphouse-1-subnet', '10.5.0.0/24', { dns: ['8.8.8.8'] });
+  b.dhcpPort(subnet, 'ctl-1');
+  const router = b.router(project, 'pumphouse-1-router', from.external, [subnet], 'ctl-1');
+  const group = b.defaultSecurityGroup(project);
+  from.hosts.forEach((host, i) => {
+    const made = b.server(project, `pumphouse-1-server-${i}`, {
+      user, flavor: b.flavorNamed(from.m1tiny), image: from.cirros, host, subnets: [subnet], securityGroups: [group], keyName: `${user.name}-key`,
+    });
+    const port = made.ports[0];
+    if (port) b.floatingIp(project, from.external, { port, routerId: router.id });
+  });
 }
