@@ -8,8 +8,9 @@ import { flavorCopy, keypairCopy, serverGroupCopy } from '../migrate/compute.js'
 import { copyRunner, type CopyKind } from '../migrate/copy.js';
 import { domainCopy, projectCopy, roleAssignmentCopy, roleCopy, userCopy } from '../migrate/identity.js';
 import { imageCopy } from '../migrate/images.js';
-import { floatingIpCopy, networkCopy, portCopy, routerCopy, securityGroupCopy, subnetCopy, syncRulesRunner } from '../migrate/network.js';
+import { floatingIpCopy, networkCopy, portCopy, routerCopy, securityGroupCopy, subnetCopy } from '../migrate/network.js';
 import { quotaRunner } from '../migrate/quotas.js';
+import { syncRulesRunner } from '../migrate/security-group-rules.js';
 import { serverRunner } from '../migrate/servers.js';
 import { updateRunner } from '../migrate/updates.js';
 import { volumeRunner } from '../migrate/volumes.js';

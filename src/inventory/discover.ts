@@ -111,6 +111,17 @@ function diagnosticFor(collector: AnyCollector, error: unknown): InventoryDiagno
   };
 }
 
+/** What a discovery collects on its way: the collectors that failed and why. */
+interface Failures {
+  failed: Set<string>;
+  diagnostics: InventoryDiagnostic[];
+}
+
+function fail(failures: Failures, collector: AnyCollector, error: unknown): void {
+  failures.failed.add(collector.name);
+  failures.diagnostics.push(diagnosticFor(collector, error));
+}
+
 /**
  * Reads `cloud` into an Inventory.
  * Invariants: resources sorted by RESOURCE_KINDS then address; addresses unique; `fingerprint`
@@ -121,99 +132,14 @@ export async function discoverInventory(cloud: Cloud, options: DiscoverOptions):
   const events = options.events ?? nullSink;
   const now = options.now ?? (() => new Date());
   const collectors = options.collectors ?? ALL_COLLECTORS;
-  const byName = new Map(collectors.map((c) => [c.name, c]));
   const t0 = performance.now();
   events.emit({ type: 'discover_started', level: 'info', message: `discovering ${options.label} (${cloud.authUrl})`, data: { cloud: options.label } });
-
-  const running = new Map<string, Promise<unknown[]>>();
-  const ctx: FetchContext = {
-    cloud,
-    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-    concurrency: Math.max(1, options.concurrency ?? 8),
-    need: async <T>(name: string): Promise<T[]> => {
-      const dependency = byName.get(name);
-      if (!dependency) throw new DependencyError(name, new Error(`no collector named ${name}`));
-      try {
-        return (await start(dependency)) as T[];
-      } catch (error) {
-        throw new DependencyError(name, error);
-      }
-    },
-  };
-  const start = (collector: AnyCollector): Promise<unknown[]> => {
-    let promise = running.get(collector.name);
-    if (promise) return promise;
-    const begin = performance.now();
-    promise = collector.fetch(ctx).then(
-      (items) => {
-        const ms = Math.round(performance.now() - begin);
-        events.emit({ type: 'collector_finished', level: 'debug', message: `${options.label}: ${collector.name}: ${items.length} in ${ms} ms`, data: { cloud: options.label, collector: collector.name, service: collector.service, count: items.length, ms } });
-        return items;
-      },
-      (error: unknown) => {
-        const ms = Math.round(performance.now() - begin);
-        const message = errorMessage(error);
-        events.emit({ type: 'collector_finished', level: 'warn', message: `${options.label}: ${collector.name} failed: ${message}`, data: { cloud: options.label, collector: collector.name, service: collector.service, count: 0, ms, error: message } });
-        throw error;
-      },
-    );
-    running.set(collector.name, promise);
-    return promise;
-  };
-
-  const settled = await Promise.allSettled(collectors.map(start));
-  const raw = new Map<string, unknown[]>();
-  const diagnostics: InventoryDiagnostic[] = [];
-  const failed = new Set<string>();
-  settled.forEach((result, i) => {
-    const collector = collectors[i] as AnyCollector;
-    if (result.status === 'fulfilled') raw.set(collector.name, result.value);
-    else {
-      if (isAuthFailure(result.reason)) throw result.reason instanceof DependencyError ? result.reason.original : result.reason;
-      failed.add(collector.name);
-      diagnostics.push(diagnosticFor(collector, result.reason));
-    }
-  });
-
+  const failures: Failures = { failed: new Set(), diagnostics: [] };
+  const raw = await fetchAll(cloud, options, collectors, failures);
   const resolver = new Resolver(raw);
-  const named: Named[] = [];
-  for (const kind of RESOURCE_KINDS) {
-    const ofKind: Named[] = [];
-    for (const collector of collectors) {
-      if (collector.kind !== kind || !raw.has(collector.name)) continue;
-      try {
-        const items = raw.get(collector.name) ?? [];
-        ofKind.push(...items.map((item) => ({ collector, item, naming: collector.naming(item, resolver) })));
-      } catch (error) {
-        // A malformed object must not sink the rest of the inventory.
-        failed.add(collector.name);
-        diagnostics.push(diagnosticFor(collector, error));
-      }
-    }
-    const valid = ofKind.filter((n) => !failed.has(n.collector.name));
-    resolver.setAddresses(kind, assignAddresses(kind, valid.map((n) => n.naming)));
-    named.push(...valid);
-  }
-
-  const built: Array<{ collector: string; resource: InventoryResource }> = [];
-  for (const { collector, item, naming } of named) {
-    if (failed.has(collector.name)) continue;
-    try {
-      const { refs, attributes } = collector.build(item, resolver);
-      const address = resolver.address(collector.kind, naming.id) as string;
-      const resource = { kind: collector.kind, address, id: naming.id, name: naming.name, ...(naming.project ? { project: naming.project } : {}), refs, attributes };
-      built.push({ collector: collector.name, resource });
-    } catch (error) {
-      failed.add(collector.name);
-      diagnostics.push(diagnosticFor(collector, error));
-    }
-  }
-  // Drop everything of a collector that failed half-way through building.
-  const kept = built.filter((b) => !failed.has(b.collector)).map((b) => b.resource);
-  const order = new Map(RESOURCE_KINDS.map((k, i) => [k, i]));
-  kept.sort((a, b) => (order.get(a.kind) ?? 0) - (order.get(b.kind) ?? 0) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const kept = buildAll(nameAll(collectors, raw, resolver, failures), resolver, failures);
+  const { failed, diagnostics } = failures;
   diagnostics.sort((a, b) => ((a.collector ?? '') < (b.collector ?? '') ? -1 : 1));
-
   const ms = Math.round(performance.now() - t0);
   events.emit({
     type: 'discover_finished',
@@ -232,4 +158,105 @@ export async function discoverInventory(cloud: Cloud, options: DiscoverOptions):
     resources: kept,
     diagnostics,
   };
+}
+
+/** Runs every collector concurrently, each once (a collector another needs is shared); the raw items by collector. */
+async function fetchAll(cloud: Cloud, options: DiscoverOptions, collectors: readonly AnyCollector[], failures: Failures): Promise<Map<string, unknown[]>> {
+  const byName = new Map(collectors.map((c) => [c.name, c]));
+  const running = new Map<string, Promise<unknown[]>>();
+  const ctx: FetchContext = {
+    cloud,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    concurrency: Math.max(1, options.concurrency ?? 8),
+    need: async <T>(name: string): Promise<T[]> => {
+      const dependency = byName.get(name);
+      if (!dependency) throw new DependencyError(name, new Error(`no collector named ${name}`));
+      try {
+        return (await start(dependency)) as T[];
+      } catch (error) {
+        throw new DependencyError(name, error);
+      }
+    },
+  };
+  const start = (collector: AnyCollector): Promise<unknown[]> => {
+    let promise = running.get(collector.name);
+    if (!promise) {
+      promise = timed(collector, ctx, options);
+      running.set(collector.name, promise);
+    }
+    return promise;
+  };
+  const settled = await Promise.allSettled(collectors.map(start));
+  const raw = new Map<string, unknown[]>();
+  settled.forEach((result, i) => {
+    const collector = collectors[i] as AnyCollector;
+    if (result.status === 'fulfilled') raw.set(collector.name, result.value);
+    else {
+      if (isAuthFailure(result.reason)) throw result.reason instanceof DependencyError ? result.reason.original : result.reason;
+      fail(failures, collector, result.reason);
+    }
+  });
+  return raw;
+}
+
+/** One collector's fetch, reported with its count and time (or its error) as a collector_finished event. */
+function timed(collector: AnyCollector, ctx: FetchContext, options: DiscoverOptions): Promise<unknown[]> {
+  const events = options.events ?? nullSink;
+  const begin = performance.now();
+  return collector.fetch(ctx).then(
+    (items) => {
+      const ms = Math.round(performance.now() - begin);
+      events.emit({ type: 'collector_finished', level: 'debug', message: `${options.label}: ${collector.name}: ${items.length} in ${ms} ms`, data: { cloud: options.label, collector: collector.name, service: collector.service, count: items.length, ms } });
+      return items;
+    },
+    (error: unknown) => {
+      const ms = Math.round(performance.now() - begin);
+      const message = errorMessage(error);
+      events.emit({ type: 'collector_finished', level: 'warn', message: `${options.label}: ${collector.name} failed: ${message}`, data: { cloud: options.label, collector: collector.name, service: collector.service, count: 0, ms, error: message } });
+      throw error;
+    },
+  );
+}
+
+/** Names the items kind by kind (a kind's addresses may use those of the kinds before it). */
+function nameAll(collectors: readonly AnyCollector[], raw: ReadonlyMap<string, unknown[]>, resolver: Resolver, failures: Failures): Named[] {
+  const named: Named[] = [];
+  for (const kind of RESOURCE_KINDS) {
+    const ofKind: Named[] = [];
+    for (const collector of collectors) {
+      if (collector.kind !== kind || !raw.has(collector.name)) continue;
+      try {
+        const items = raw.get(collector.name) ?? [];
+        ofKind.push(...items.map((item) => ({ collector, item, naming: collector.naming(item, resolver) })));
+      } catch (error) {
+        // A malformed object must not sink the rest of the inventory.
+        fail(failures, collector, error);
+      }
+    }
+    const valid = ofKind.filter((n) => !failures.failed.has(n.collector.name));
+    resolver.setAddresses(kind, assignAddresses(kind, valid.map((n) => n.naming)));
+    named.push(...valid);
+  }
+  return named;
+}
+
+/** Describes every named item with its refs and attributes; the resources, sorted by kind then address. */
+function buildAll(named: readonly Named[], resolver: Resolver, failures: Failures): InventoryResource[] {
+  const built: Array<{ collector: string; resource: InventoryResource }> = [];
+  for (const { collector, item, naming } of named) {
+    if (failures.failed.has(collector.name)) continue;
+    try {
+      const { refs, attributes } = collector.build(item, resolver);
+      const address = resolver.address(collector.kind, naming.id) as string;
+      const resource = { kind: collector.kind, address, id: naming.id, name: naming.name, ...(naming.project ? { project: naming.project } : {}), refs, attributes };
+      built.push({ collector: collector.name, resource });
+    } catch (error) {
+      fail(failures, collector, error);
+    }
+  }
+  // Drop everything of a collector that failed half-way through building.
+  const kept = built.filter((b) => !failures.failed.has(b.collector)).map((b) => b.resource);
+  const order = new Map(RESOURCE_KINDS.map((k, i) => [k, i]));
+  kept.sort((a, b) => (order.get(a.kind) ?? 0) - (order.get(b.kind) ?? 0) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return kept;
 }

@@ -1,7 +1,7 @@
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { MigrationContext } from './context.js';
-import { leftToOtherSteps, verifyReadBack } from './read-back.js';
+import { type CopyReader, leftToOtherSteps, verifyReadBack } from './read-back.js';
 
 /**
  * The shape of most create steps: find the copy on the target (by the id mapping, then by its
@@ -23,7 +23,8 @@ export interface CopyKind {
   verify?(source: InventoryResource, copy: InventoryResource): void;
 }
 
-export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
+/** `read`: how the copy is read back (by default the kind's collector on the target; tests pass a fake). */
+export function copyRunner(m: MigrationContext, kind: CopyKind, read?: CopyReader): StepRunner {
   const locate = async (source: InventoryResource): Promise<string | undefined> => {
     const id = await kind.find(m, source);
     if (id && id !== m.ledger.mapping(source.address)) m.ledger.setMapping(source.address, id);
@@ -49,7 +50,7 @@ export function copyRunner(m: MigrationContext, kind: CopyKind): StepRunner {
       const source = m.sourceObject(ctx.step.address);
       const id = m.ledger.mapping(source.address) ?? (await kind.find(m, source));
       if (!id) throw new Error(`${source.address}: its copy is not on the target after the step`);
-      const copy = await verifyReadBack(m, source, id, leftToOtherSteps(source.kind, ctx.step.action));
+      const copy = await verifyReadBack(m, source, id, leftToOtherSteps(source.kind, ctx.step.action), read);
       kind.verify?.(source, copy);
     },
   };

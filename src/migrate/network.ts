@@ -1,12 +1,10 @@
 import { markedSourceId, markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
-import type { StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
 import { collectAll, isConflict, isStatus, network, type ServiceClient } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
 import { createPortKeepingAddresses } from './port-create.js';
-import { verifyReadBack } from './read-back.js';
 
 /**
  * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
@@ -273,79 +271,3 @@ export const securityGroupCopy: CopyKind = {
   },
   verify: verifyMarked,
 };
-
-interface RuleSpec {
-  direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null;
-  port_range_min: number | null; port_range_max: number | null; remote_ip_prefix: string | null; remote_group_id: string | null;
-}
-
-const ruleKey = (r: RuleSpec): string =>
-  [r.direction, r.ethertype, r.protocol ?? '', r.port_range_min ?? '', r.port_range_max ?? '', r.remote_ip_prefix ?? '', r.remote_group_id ?? ''].join('|');
-/** A rule with its description: Neutron cannot change one, so a new description is a new rule. */
-const fullKey = (r: RuleSpec & { description?: string }): string => `${ruleKey(r)}|${r.description ?? ''}`;
-
-/** The source group's rules in target terms (remote groups by their target ids). */
-function desiredRules(m: MigrationContext, source: InventoryResource, targetId: string): Array<RuleSpec & { description: string }> {
-  const rules = (source.attributes['rules'] ?? []) as Array<Record<string, unknown>>;
-  return rules.map((r) => {
-    const remote = r['remoteGroup'];
-    return {
-      direction: r['direction'] as RuleSpec['direction'],
-      ethertype: r['ethertype'] as RuleSpec['ethertype'],
-      protocol: (r['protocol'] as string | null) ?? null,
-      port_range_min: (r['portRangeMin'] as number | null) ?? null,
-      port_range_max: (r['portRangeMax'] as number | null) ?? null,
-      remote_ip_prefix: (r['remoteIpPrefix'] as string | null) ?? null,
-      remote_group_id: typeof remote === 'string' ? (remote === source.address ? targetId : m.requireTargetId(remote, `a rule of ${source.address}`)) : null,
-      description: str(r['description']),
-    };
-  });
-}
-
-/**
- * Makes the target group's rules exactly the source's: adds the missing ones and removes the
- * others (Neutron gives a new group two egress rules the source may have deleted). A rule that
- * differs only in its description is replaced: removed first, as Neutron refuses a duplicate.
- */
-export function syncRulesRunner(m: MigrationContext): StepRunner {
-  const compare = async (address: string) => {
-    const source = m.sourceObject(address);
-    const targetId = m.requireTargetId(address, 'the security group whose rules to sync');
-    const client = await m.target.network();
-    const group = await network.securityGroups.get(client, targetId);
-    const want = desiredRules(m, source, targetId);
-    const wantKeys = new Set(want.map(fullKey));
-    const haveKeys = new Set(group.security_group_rules.map((r) => fullKey(r as RuleSpec & { description?: string })));
-    const missing = want.filter((r) => !haveKeys.has(fullKey(r)));
-    const extra = group.security_group_rules.filter((r) => !wantKeys.has(fullKey(r as RuleSpec & { description?: string })));
-    const replaced = new Set(missing.map(ruleKey));
-    return {
-      client, targetId, projectId: group.project_id, missing,
-      /** Extras in the way of a missing rule go first; the others once the missing ones exist. */
-      inTheWay: extra.filter((r) => replaced.has(ruleKey(r as RuleSpec))),
-      others: extra.filter((r) => !replaced.has(ruleKey(r as RuleSpec))),
-    };
-  };
-  return {
-    async observe(ctx) {
-      const { missing, inTheWay, others } = await compare(ctx.step.address);
-      return missing.length + inTheWay.length + others.length === 0 ? { done: true } : { done: false };
-    },
-    async run(ctx) {
-      const { client, targetId, projectId, missing, inTheWay, others } = await compare(ctx.step.address);
-      for (const rule of inTheWay) await network.securityGroups.removeRule(client, rule.id);
-      for (const rule of missing) {
-        try {
-          await network.securityGroups.createRule(client, { ...rule, security_group_id: targetId, project_id: projectId });
-        } catch (error) {
-          if (!isConflict(error)) throw error; // created by an earlier attempt that lost its answer
-        }
-      }
-      for (const rule of others) await network.securityGroups.removeRule(client, rule.id);
-    },
-    async verify(ctx) {
-      // The read-back compares the rules (and the rest of the group) as the diff does.
-      await verifyReadBack(m, m.sourceObject(ctx.step.address), m.requireTargetId(ctx.step.address, 'the security group whose rules were synced'));
-    },
-  };
-}

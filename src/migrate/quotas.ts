@@ -1,13 +1,14 @@
 import type { StepRunner } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { blockStorage, compute, network } from '../openstack/index.js';
 import { SETTABLE_LIMITS } from '../model/kinds/quota.js';
+import type { QuotaOps } from './adapters.js';
 import type { MigrationContext } from './context.js';
+import { targetQuotas } from './openstack-adapters.js';
 
 /**
  * Quotas: the source project's limits set on the target project. Only the keys each API still
  * accepts are sent (the model's SETTABLE_LIMITS; a newer target answers 400 for the others).
- * Observe compares the target's current limits.
+ * Observe compares the target's current limits (through QuotaOps: adapters.ts).
  */
 function desiredLimits(source: InventoryResource): { service: string; limits: Record<string, number> } {
   const service = String(source.attributes['service']);
@@ -17,17 +18,11 @@ function desiredLimits(source: InventoryResource): { service: string; limits: Re
   return { service, limits };
 }
 
-async function currentLimits(m: MigrationContext, service: string, projectId: string): Promise<Record<string, unknown>> {
-  if (service === 'compute') return { ...(await compute.quotas.get(await m.target.compute(), projectId)) };
-  if (service === 'network') return { ...(await network.quotas.get(await m.target.network(), projectId)) };
-  return { ...(await blockStorage.quotas.get(await m.target.blockStorage(), projectId)) };
-}
-
-export function quotaRunner(m: MigrationContext): StepRunner {
+export function quotaRunner(m: MigrationContext, quotas: QuotaOps = targetQuotas(m.target)): StepRunner {
   const differs = async (address: string): Promise<boolean> => {
     const source = m.sourceObject(address);
     const { service, limits } = desiredLimits(source);
-    const current = await currentLimits(m, service, m.targetProjectOf(source));
+    const current = await quotas.limits(service, m.targetProjectOf(source));
     return Object.entries(limits).some(([key, value]) => current[key] !== value);
   };
   return {
@@ -37,10 +32,7 @@ export function quotaRunner(m: MigrationContext): StepRunner {
     async run(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const { service, limits } = desiredLimits(source);
-      const projectId = m.targetProjectOf(source);
-      if (service === 'compute') await compute.quotas.update(await m.target.compute(), projectId, limits);
-      else if (service === 'network') await network.quotas.update(await m.target.network(), projectId, limits);
-      else await blockStorage.quotas.update(await m.target.blockStorage(), projectId, limits);
+      await quotas.setLimits(service, m.targetProjectOf(source), limits);
     },
     async verify(ctx) {
       if (await differs(ctx.step.address)) throw new Error(`${ctx.step.address}: the target's limits still differ after the update`);

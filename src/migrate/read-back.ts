@@ -129,23 +129,22 @@ export function leftToOtherSteps(kind: ResourceKind, action: StepAction): readon
   return kind === 'security-group' && action !== 'sync-rules' ? ['attributes.rules'] : [];
 }
 
+/** Reads one copy back from the target, in the source's terms (readBack, or a test's fake). */
+export type CopyReader = (source: InventoryResource, targetId: string) => Promise<InventoryResource | undefined>;
+
 /**
  * Reads the copy back and throws PH1632 unless it holds what the source holds (PH1633 when it is
  * not there at all). `leave`: paths another step of the plan makes (leftToOtherSteps).
  */
-export async function verifyReadBack(m: MigrationContext, source: InventoryResource, targetId: string, leave: readonly string[] = []): Promise<InventoryResource> {
-  const copy = await readBackAfterStep(m, source, targetId);
+export async function verifyReadBack(m: MigrationContext, source: InventoryResource, targetId: string, leave: readonly string[] = [], read: CopyReader = (s, id) => readBack(m, s, id)): Promise<InventoryResource> {
+  const copy = await read(source, targetId);
+  if (!copy) {
+    throw new PumphouseError(VERIFY_CODES.gone, `${source.address}: its copy ${targetId} is not on the target after the step`, {
+      hint: 'something removed it while apply ran; run apply again to make it anew',
+    });
+  }
   requireConsistent(m, source, copy, leave);
   return copy;
-}
-
-/** readBack, throwing PH1633 when the copy is gone. */
-async function readBackAfterStep(m: MigrationContext, source: InventoryResource, targetId: string): Promise<InventoryResource> {
-  const copy = await readBack(m, source, targetId);
-  if (copy) return copy;
-  throw new PumphouseError(VERIFY_CODES.gone, `${source.address}: its copy ${targetId} is not on the target after the step`, {
-    hint: 'something removed it while apply ran; run apply again to make it anew',
-  });
 }
 
 /**

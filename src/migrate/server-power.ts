@@ -2,7 +2,7 @@ import { SOURCE_STATUS_METADATA_KEY } from '../diff/marks.js';
 import { isPowerState, type PowerState } from '../diff/power-state.js';
 import type { StepContext } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { compute } from '../openstack/index.js';
+import type { ServerOps, ServerView } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { waitForStatus } from './wait.js';
 
@@ -16,7 +16,7 @@ import { waitForStatus } from './wait.js';
  */
 
 /** The status the source had before this apply stopped it; `copy` is the copy as last read, if any. */
-export function statusBeforeMove(m: MigrationContext, sourceAddress: string, copy?: compute.servers.Server): PowerState {
+export function statusBeforeMove(m: MigrationContext, sourceAddress: string, copy?: ServerView): PowerState {
   const record = m.ledger.downtime(sourceAddress);
   if (record?.wasActive !== undefined) return record.wasActive ? 'ACTIVE' : 'SHUTOFF';
   const recorded = copy?.metadata[SOURCE_STATUS_METADATA_KEY];
@@ -40,23 +40,22 @@ export interface CopyState {
  * server is already so; Pumphouse's admin token may act on a locked server. `current`: the server
  * as just read, when the caller has it (saves a GET).
  */
-export async function settleServer(m: MigrationContext, ctx: StepContext, serverId: string, want: CopyState, what: string, current?: compute.servers.Server): Promise<void> {
-  const client = await m.target.compute();
-  const server = current ?? await compute.servers.get(client, serverId);
-  if (want.locked === false && server.locked === true) await compute.servers.unlock(client, serverId);
+export async function settleServer(m: MigrationContext, servers: ServerOps, ctx: StepContext, serverId: string, want: CopyState, what: string, current?: ServerView): Promise<void> {
+  const server = current ?? await servers.get(serverId);
+  if (want.locked === false && server.locked === true) await servers.unlock(serverId);
   if (want.status !== undefined && server.status !== want.status) {
     ctx.progress({ phase: want.status === 'ACTIVE' ? `starting ${what}` : `stopping ${what}, as its source was` });
     // A 409 (a task under way) fails the attempt; the executor retries it, and this runs again.
-    if (want.status === 'ACTIVE') await compute.servers.start(client, serverId);
-    else await compute.servers.stop(client, serverId);
-    await waitForStatus(() => compute.servers.get(client, serverId), {
+    if (want.status === 'ACTIVE') await servers.start(serverId);
+    else await servers.stop(serverId);
+    await waitForStatus(() => servers.get(serverId), {
       what, want: [want.status], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
     });
   }
-  if (want.locked === true && server.locked !== true) await compute.servers.lock(client, serverId);
+  if (want.locked === true && server.locked !== true) await servers.lock(serverId);
 }
 
 /** What a source server's copy must end as: its status before the move and the source's lock. */
-export function copyStateOf(m: MigrationContext, source: InventoryResource, copy: compute.servers.Server): CopyState {
+export function copyStateOf(m: MigrationContext, source: InventoryResource, copy: ServerView): CopyState {
   return { status: statusBeforeMove(m, source.address, copy), locked: source.attributes['locked'] === true };
 }

@@ -4,6 +4,7 @@ import { isPowerState } from '../diff/power-state.js';
 import { compute } from '../openstack/index.js';
 import type { StepContext } from '../executor/runner.js';
 import type { MigrationContext } from './context.js';
+import { novaServers } from './openstack-adapters.js';
 import { settleServer, type CopyState } from './server-power.js';
 
 /**
@@ -21,7 +22,7 @@ export async function updateServer(m: MigrationContext, id: string, after: Recor
   }
   if ('tags' in after) await client.put(client.url('servers', id, 'tags'), { tags: tagsWithMarks(after['tags']) });
   if ('description' in after) await client.put(client.url('servers', id), { server: { description: after['description'] } });
-  await settleServer(m, ctx, id, copyState(ctx, after), `the copy of ${ctx.step.address}`);
+  await settleServer(m, novaServers(m.target), ctx, id, copyState(ctx, after), `the copy of ${ctx.step.address}`);
 }
 
 function copyState(ctx: StepContext, after: Record<string, unknown>): CopyState {

@@ -2,9 +2,9 @@ import { SOURCE_TAG_PREFIX, VERIFIED_METADATA_KEY } from '../diff/marks.js';
 import type { StepContext } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { compute, image, isNotFound } from '../openstack/index.js';
+import { isNotFound } from '../openstack/index.js';
+import type { ServerStepAdapters, ServerView } from './adapters.js';
 import type { MigrationContext } from './context.js';
-import { findImageCopy } from './images.js';
 import { verifyReadBack } from './read-back.js';
 import { restartSourceIfStopped } from './source-servers.js';
 import { waitForStatus } from './wait.js';
@@ -17,7 +17,7 @@ import { waitForStatus } from './wait.js';
  */
 
 /** The copy carries `sourceId`'s mark: a mapping may be wrong (hand-edited, another plan's state). */
-export function isCopyOf(server: Pick<compute.servers.Server, 'tags'>, sourceId: string): boolean {
+export function isCopyOf(server: Pick<ServerView, 'tags'>, sourceId: string): boolean {
   return (server.tags ?? []).includes(`${SOURCE_TAG_PREFIX}${sourceId}`);
 }
 
@@ -31,11 +31,11 @@ function floatingIpsOf(m: MigrationContext, source: InventoryResource): Inventor
  * Reads the copy and its floating IPs back; throws PH1632/PH1633 unless they hold what the source
  * holds (its status: as before the move, which the copy records; diff/power-state.ts).
  */
-export async function verifyServerCopy(m: MigrationContext, source: InventoryResource, copyId: string): Promise<void> {
-  await verifyReadBack(m, source, copyId);
+export async function verifyServerCopy(m: MigrationContext, a: ServerStepAdapters, source: InventoryResource, copyId: string): Promise<void> {
+  await verifyReadBack(m, source, copyId, [], (s, id) => a.readBack(s, id));
   for (const fip of floatingIpsOf(m, source)) {
     const fipId = m.targetIdOf(fip.address);
-    if (fipId) await verifyReadBack(m, fip, fipId);
+    if (fipId) await verifyReadBack(m, fip, fipId, [], (s, id) => a.readBack(s, id));
   }
 }
 
@@ -45,15 +45,15 @@ export async function verifyServerCopy(m: MigrationContext, source: InventoryRes
  * was stopped is dropped with its copy on the target (the restarted server writes on: a later
  * attempt must snapshot afresh, not boot a copy from stale data). Never throws.
  */
-export async function rollBackFailedMove(m: MigrationContext, ctx: StepContext): Promise<void> {
-  await removeUnverifiedCopy(m, ctx);
-  if (!(await restartSourceIfStopped(m, ctx.step.address))) return;
+export async function rollBackFailedMove(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext): Promise<void> {
+  await removeUnverifiedCopy(m, a, ctx);
+  if (!(await restartSourceIfStopped(m, a.source.servers, ctx.step.address))) return;
   const snapshotId = ctx.checkpoint?.['snapshotId'];
   if (typeof snapshotId !== 'string') return;
   try {
-    const copied = await findImageCopy(m, snapshotId);
-    if (copied) await image.images.remove(await m.target.image(), copied.id);
-    await image.images.remove(await m.source.image(), snapshotId);
+    const copied = await a.findImageCopy(snapshotId);
+    if (copied) await a.target.images.remove(copied.id);
+    await a.source.images.remove(snapshotId);
     await m.ledger.removeTemporary(`image:${snapshotId}`);
     await ctx.saveCheckpoint({ snapshotId: undefined });
   } catch {
@@ -66,16 +66,16 @@ export async function rollBackFailedMove(m: MigrationContext, ctx: StepContext):
  * the copy is the workload, and the source may be gone), and waits until Nova has deleted it, so
  * the next attempt boots a fresh copy instead of adopting one being deleted. Never throws.
  */
-async function removeUnverifiedCopy(m: MigrationContext, ctx: StepContext): Promise<void> {
+async function removeUnverifiedCopy(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext): Promise<void> {
   const address = ctx.step.address;
   const copyId = m.ledger.mapping(address);
   if (!copyId || m.ledger.downtime(address)?.verifiedAt) return;
   try {
-    const client = await m.target.compute();
-    const copy = await compute.servers.get(client, copyId);
+    const servers = a.target.servers;
+    const copy = await servers.get(copyId);
     if (!isCopyOf(copy, m.sourceObject(address).id) || copy.metadata[VERIFIED_METADATA_KEY] !== undefined) return;
-    await compute.servers.remove(client, copyId);
-    await waitForStatus(() => compute.servers.get(client, copyId).catch((error: unknown) => {
+    await servers.remove(copyId);
+    await waitForStatus(() => servers.get(copyId).catch((error: unknown) => {
       if (isNotFound(error)) return { status: 'DELETED' };
       throw error;
     }), { what: `the unverified copy of ${address}`, want: ['DELETED', 'SOFT_DELETED'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal });

@@ -1,5 +1,6 @@
 import type { StepContext } from '../executor/runner.js';
-import { compute, isConflict } from '../openstack/index.js';
+import { isConflict } from '../openstack/index.js';
+import type { ServerOps, ServerView } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { waitForStatus } from './wait.js';
 
@@ -10,10 +11,9 @@ import { waitForStatus } from './wait.js';
  * server can be started again: nothing is left stopped by accident. Returns the server as last
  * read (SHUTOFF), so the caller need not read it again.
  */
-export async function ensureSourceStopped(m: MigrationContext, serverAddress: string, ctx: StepContext): Promise<compute.servers.Server> {
+export async function ensureSourceStopped(m: MigrationContext, servers: ServerOps, serverAddress: string, ctx: StepContext): Promise<ServerView> {
   const serverId = m.sourceObject(serverAddress).id;
-  const client = await m.source.compute();
-  const live = await compute.servers.get(client, serverId);
+  const live = await servers.get(serverId);
   const record = m.ledger.downtime(serverAddress);
   if (live.status === 'SHUTOFF') {
     // Stopped by this apply (a resumed attempt) keeps "was running"; stopped by someone else after
@@ -29,11 +29,11 @@ export async function ensureSourceStopped(m: MigrationContext, serverAddress: st
   await m.ledger.setDowntime(serverAddress, { wasActive: true, stoppedAt });
   ctx.progress({ phase: `stopping ${serverAddress} on the source (downtime starts)` });
   try {
-    await compute.servers.stop(client, serverId);
+    await servers.stop(serverId);
   } catch (error) {
     if (!isConflict(error)) throw error; // already stopping
   }
-  return waitForStatus(() => compute.servers.get(client, serverId), {
+  return waitForStatus(() => servers.get(serverId), {
     what: `source server ${serverAddress}`, want: ['SHUTOFF'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
   });
 }
@@ -42,16 +42,15 @@ export async function ensureSourceStopped(m: MigrationContext, serverAddress: st
  * After a failure inside the downtime: starts the source server again if Pumphouse stopped it,
  * so the workload runs where it ran. Never throws (the original error is what matters).
  */
-export async function restartSourceIfStopped(m: MigrationContext, serverAddress: string): Promise<boolean> {
+export async function restartSourceIfStopped(m: MigrationContext, servers: ServerOps, serverAddress: string): Promise<boolean> {
   const record = m.ledger.downtime(serverAddress);
   if (!record?.wasActive || record.verifiedAt || record.restartedAt) return false;
   try {
-    const client = await m.source.compute();
     const serverId = m.sourceObject(serverAddress).id;
-    const live = await compute.servers.get(client, serverId);
-    if (live.status === 'SHUTOFF') await compute.servers.start(client, serverId);
+    const live = await servers.get(serverId);
+    if (live.status === 'SHUTOFF') await servers.start(serverId);
     // Started means running again: the downtime ends when the source serves, not when Nova took the call.
-    await waitForStatus(() => compute.servers.get(client, serverId), {
+    await waitForStatus(() => servers.get(serverId), {
       what: `${serverAddress} starting again on the source`, want: ['ACTIVE'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: new AbortController().signal,
     });
     const now = new Date();

@@ -20,11 +20,13 @@ export interface TemporarySpec {
 
 const intentKey = (spec: TemporarySpec): string => `pending:${spec.cloud}:${spec.kind}:${spec.name}`;
 
-/** The temporary's id: one a killed run already made under its name, or a new one. */
-export async function createTemporary(m: MigrationContext, spec: TemporarySpec, create: () => Promise<string>): Promise<string> {
+/**
+ * The temporary's id: one a killed run already made under its name, or a new one. `existing`
+ * lists the live objects named so (by default through the client: temporaryIdsByName).
+ */
+export async function createTemporary(m: MigrationContext, spec: TemporarySpec, create: () => Promise<string>, existing?: (spec: TemporarySpec) => Promise<string[]>): Promise<string> {
   await intendTemporary(m, spec);
-  const cloud = spec.cloud === 'source' ? m.source : m.target;
-  const earlier = await temporaryIdsByName(cloud, spec.kind, spec.name);
+  const earlier = existing ? await existing(spec) : await temporaryIdsByName(spec.cloud === 'source' ? m.source : m.target, spec.kind, spec.name);
   const id = earlier[0] ?? (await create());
   await recordTemporary(m, spec, id);
   return id;

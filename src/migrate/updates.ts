@@ -6,7 +6,7 @@ import { identity } from '../openstack/index.js';
 import type { MigrationContext } from './context.js';
 import { updateFlavor } from './flavor-parts.js';
 import { updateImage } from './image-parts.js';
-import { leftToOtherSteps, verifyReadBack } from './read-back.js';
+import { type CopyReader, leftToOtherSteps, verifyReadBack } from './read-back.js';
 import { updateServer } from './server-update.js';
 import { IDENTITY_UPDATERS } from './updates/identity.js';
 import { NETWORK_UPDATERS } from './updates/network.js';
@@ -52,14 +52,15 @@ function referenceUpdate(m: MigrationContext, details: UpdateDetails, role: stri
   return (referenced ? m.targetIdOf(referenced) : undefined) ?? null;
 }
 
-export function updateRunner(m: MigrationContext): StepRunner {
+/** `updaters` and `read`: the kinds' writes and the read-back (tests pass fakes). */
+export function updateRunner(m: MigrationContext, updaters: Partial<Record<ResourceKind, Updater>> = UPDATERS, read?: CopyReader): StepRunner {
   return {
     async observe() {
       return { done: false };
     },
     async run(ctx) {
       const change = m.change(ctx.step.address);
-      const updater = UPDATERS[ctx.step.kind];
+      const updater = updaters[ctx.step.kind];
       if (!change?.target || !updater) throw new UnsupportedStepError(ctx.step, `change ${ctx.step.address} on the target by hand, or exclude it with --exclude ${ctx.step.address}`);
       const after = Object.fromEntries(change.differences.filter((d) => d.path.startsWith('attributes.')).map((d) => [d.path.slice('attributes.'.length), d.after]));
       const refs = change.differences.filter((d) => d.path.startsWith('refs.')).map((d) => d.path.slice('refs.'.length));
@@ -70,7 +71,7 @@ export function updateRunner(m: MigrationContext): StepRunner {
     async verify(ctx) {
       // Read back: every field the model compares must now be the source's, not only those the diff listed.
       const target = m.change(ctx.step.address)?.target;
-      if (target) await verifyReadBack(m, m.sourceObject(ctx.step.address), target.id, leftToOtherSteps(ctx.step.kind, 'update'));
+      if (target) await verifyReadBack(m, m.sourceObject(ctx.step.address), target.id, leftToOtherSteps(ctx.step.kind, 'update'), read);
     },
   };
 }

@@ -111,15 +111,13 @@ test('the target is a fresh Fuel cloud', () => {
   assert.deepEqual(t.projects.all().map((p) => p.name), ['admin', 'services']);
 });
 
+// How fast it builds is bench:plan's concern (it starts this scenario), not a timed unit test's.
 test('the large source builds 10 000 servers and 20 000 server ports', () => {
-  const t0 = performance.now();
   const s = SCENARIOS.large.source();
-  const ms = performance.now() - t0;
   assert.equal(s.servers.size, 10_000);
   assert.equal(s.ports.all().filter((p) => p.deviceOwner === 'compute:nova').length, 20_000);
   assert.equal(s.hypervisors.size, 100);
   assert.equal(s.projects.all().filter((p) => p.name.startsWith('proj-')).length, 50);
-  assert.ok(ms < 5000, `built in ${Math.round(ms)} ms`);
 });
 
 test('writeSandboxConfig writes clouds.yaml and pumphouse.yaml that log in', async () => {
