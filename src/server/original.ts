@@ -4,7 +4,7 @@ import { errorMessage } from '../errors.js';
 import { API_CODES, ApiError, sendJson } from './http.js';
 import { discoverBoth, discoverSource } from './original/discover.js';
 import { originalDocument } from './original/resources.js';
-import { canReset, resetCloud } from './original/sandbox-reset.js';
+import { canReset, resetCloud, setStateAside } from './original/sandbox-reset.js';
 import type { OriginalIntentKind } from './original/translate.js';
 import type { OriginalHub } from './original/hub.js';
 import type { Route, RouteContext } from './routes.js';
@@ -13,7 +13,8 @@ import type { ApiApply } from './work.js';
 /**
  * The original Pumphouse's API, for its clients (its UI, its functional tests):
  *   GET /resources       both clouds as the original listed them (original/resources.ts)
- *   POST /reset          the sandbox's clouds back to their scenario's start (404 elsewhere)
+ *   POST /reset          the sandbox's clouds back to their scenario's start (404 elsewhere); the
+ *                        state file, which describes what the reset takes away, is set aside
  *   POST /tenants/{id}   migrate a project (identity and workloads, rebuilt from their images)
  *   POST /servers/{id}   migrate a server
  *   POST /hosts/{id}     evacuate a host
@@ -39,6 +40,7 @@ export const ORIGINAL_ROUTES: Route[] = [
       }
       const running = ctx.work.allApplies().find((a) => a.status === 'running');
       if (running) throw new ApiError(409, API_CODES.busy, `apply ${running.id} is running on these clouds`, `wait for it (GET /v1/applies/${running.id}) or cancel it, then reset`);
+      setStateAside(ctx.statePath);
       sendJson(res, 201, {});
       const hub = ctx.original;
       hub?.emit('reset start', {});

@@ -51,6 +51,8 @@ export class SimCloud {
   private boundPort: number | undefined;
   private context: ServiceContext;
   private readonly rebuild: (() => CloudStore) | undefined;
+  /** Runs after a reset (the sandbox resets its machines and Fuel master with the source). */
+  onReset: (() => void) | undefined;
 
   constructor(options: SimCloudOptions) {
     this.store = options.store;
@@ -99,6 +101,7 @@ export class SimCloud {
     this.tokens = new TokenService(this.store);
     this.context = { ...this.context, store: this.store, tokens: this.tokens };
     old.blobs.close();
+    this.onReset?.();
     return true;
   }
 

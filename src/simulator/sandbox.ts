@@ -95,6 +95,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let hardware: SandboxHardware | undefined;
   try {
     if (wantsHardware) hardware = await startSandboxHardware(source, target, options.hardware || {});
+    // The machines and the Fuel master go back to the start with the source they serve.
+    if (hardware) source.onReset = hardware.reset;
   } catch (error) {
     await Promise.all(started.map((c) => c.close()));
     throw error;

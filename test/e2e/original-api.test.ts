@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { loadConfig } from '../../src/config/load.js';
 import { startApiServer, type ApiServer } from '../../src/server/server.js';
@@ -160,6 +161,23 @@ describe('the original API, as its own functional suite uses it', { timeout: 240
   test('the same events are on the SSE stream\'s journal, in the same order', () => {
     const journaled = server.journal.since(0).filter((e) => e.type === 'original').map((e) => e.type === 'original' ? [e.data.name, e.data.payload] : []);
     assert.deepEqual(journaled, bus.events.map((e) => [e.name, e.payload]));
+  });
+
+  test('a reset after the reassignment puts the host back in the source, with its machine and Fuel as at the start: it can be reassigned again', async () => {
+    const from = bus.events.length;
+    assert.equal((await call('POST', '/reset')).status, 201);
+    await bus.waitFor((events) => events.slice(from).filter((e) => e.name === 'reset completed').length === 2);
+    const again = await resources();
+    const hosts = (cloud: string) => again.filter((r) => r.type === 'host' && r.cloud === cloud).map((r) => `${r.id} ${r.data.status}`);
+    assert.deepEqual(hosts('source'), ['cmp-1 available', 'cmp-2 available', 'cmp-3 available']);
+    assert.deepEqual(hosts('destination'), ['node-4.domain.tld available', 'node-5.domain.tld available']);
+    assert.deepEqual(env.sandbox.hardware?.fuel.store.nodes.size, 5, 'Fuel holds its controllers and compute nodes only');
+    assert.ok(!existsSync(env.files.path('state.json')), 'the state of the world before the reset is set aside');
+    assert.ok(readdirSync(env.files.dir).some((f) => f.startsWith('state.json.reset-')));
+    const next = bus.events.length;
+    assert.equal((await call('DELETE', '/hosts/cmp-3')).status, 202);
+    const events = await eventsUntil(next, is('update', { type: 'host', cloud: 'destination', action: null }));
+    assert.deepEqual(events.filter((e) => e.name === 'delete' || e.name === 'create').map((e) => [e.name, e.payload.type, e.payload.cloud]), [['delete', 'host', 'source'], ['create', 'host', 'destination']]);
   });
 });
 
