@@ -16,6 +16,7 @@ export const ORIGINAL_NAMESPACE = '/events';
 export class OriginalHub {
   readonly socketIo = new SocketIoBus();
   private readonly translator = new OriginalTranslator();
+  private closed = false;
 
   constructor(private readonly bus: EventBus) {
     bus.on((event) => this.onEvent(event));
@@ -40,11 +41,14 @@ export class OriginalHub {
   applyId: string | undefined;
 
   emit(name: OriginalEventName, payload: Record<string, unknown>): void {
+    // The server is stopping: its journal is let go, nothing more is told.
+    if (this.closed) return;
     const what = [payload['type'], payload['cloud'], payload['id']].filter((p) => p !== undefined).join(' ');
     this.bus.emit({ type: 'original', level: 'info', message: `original API event: ${name}${what ? ` ${what}` : ''}`, data: { name, payload } });
   }
 
   close(): void {
+    this.closed = true;
     this.socketIo.close();
   }
 
