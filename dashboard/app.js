@@ -1,6 +1,9 @@
 // The Pumphouse dashboard: both clouds side by side, plans made from a pasted plan file, and
 // applies followed live on the API's event stream. Plain DOM, no framework, no build step: the
-// server hands these files out as they are (src/server/static.ts).
+// server hands these files out as they are (src/server/static.ts), with the formatters the CLI
+// uses too (src/render/format.ts, compiled, as /format.js): plans and copies read the same in both.
+
+import { clock, copyProgress, summaryLine } from './format.js';
 
 const TOKEN_KEY = 'pumphouse.token';
 const ACTION_GROUPS = ['create', 'update', 'migrate', 'conflict', 'host'];
@@ -174,22 +177,13 @@ async function onPlanSubmit(event) {
   }
 }
 
-/** The engine's one-line verdict (summaryLine in src/execution-plan/plan.ts), rebuilt from plan.summary. */
-function summaryLine(summary) {
-  const changes = summary.create + summary.update + summary.migrate + summary.conflict + summary.hostChanges;
-  if (changes === 0) return 'No changes.';
-  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const conflicts = summary.conflict > 0 ? ` ${plural(summary.conflict, 'conflict')} to resolve first.` : '';
-  return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.migrate} to migrate, ${plural(summary.hostsToUpgrade, 'host')} to upgrade.${conflicts}`;
-}
-
 function renderPlan(result, made) {
   const { plan } = made;
   const groups = ACTION_GROUPS.map((action) => changeGroup(action, plan.changes.filter((c) => c.action === action))).filter(Boolean);
   const unchanged = plan.changes.filter((c) => c.action === 'noop').length;
   const parts = [
     element('h3', {}, `Plan ${plan.plan.name}`),
-    paragraph(summaryLine(plan.summary), 'summary'),
+    paragraph(summaryLine(plan), 'summary'),
     unchanged > 0 ? paragraph(`${unchanged} already on the target as desired.`) : null,
     ...groups,
     blockers(plan),
@@ -315,54 +309,29 @@ function renderCounts() {
   byId('apply-counts').textContent = `${counts.running} running, ${counts.done} done, ${counts.failed} failed, ${counts.skipped} skipped${waiting ? `, ${waiting} not started` : ''}.`;
 }
 
-function formatBytes(bytes) {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-function formatSeconds(seconds) {
-  const s = Math.round(seconds);
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-}
-
-function transferText(data) {
-  if (data.bytes === undefined) return undefined;
-  const parts = [data.totalBytes ? `${formatBytes(data.bytes)} of ${formatBytes(data.totalBytes)} (${Math.floor((100 * data.bytes) / data.totalBytes)}%)` : formatBytes(data.bytes)];
-  if (data.bytesPerSecond) parts.push(`${formatBytes(data.bytesPerSecond)}/s`);
-  if (data.etaSeconds !== undefined) parts.push(`ETA ${formatSeconds(data.etaSeconds)}`);
-  return parts.join(', ');
-}
-
 function onStepProgress(data) {
   const change = {};
   if (data.phase) change.phase = data.phase;
-  const transfer = transferText(data);
-  if (transfer) change.transfer = transfer;
+  if (data.bytes !== undefined) change.transfer = copyProgress(data);
   updateStep(data.step, change);
 }
 
 function onStepFinished(data) {
   const state = data.outcome === 'already-done' ? 'done' : data.outcome;
-  const took = `${data.outcome === 'already-done' ? 'already done, ' : ''}${formatSeconds(data.ms / 1000)}`;
+  const took = `${data.outcome === 'already-done' ? 'already done, ' : ''}${clock(data.ms)}`;
   updateStep(data.step, { state, note: data.error ? `${took}: ${data.error}` : took });
 }
 
 function onServerDowntime(data) {
   const verb = data.outcome === 'migrated' ? 'was down' : 'was down, then restarted on the source, for';
-  byId('apply-status').textContent = `${live?.planName ? `Applying plan ${live.planName}. ` : ''}Server ${data.server} ${verb} ${formatSeconds(data.seconds)}.`;
+  byId('apply-status').textContent = `${live?.planName ? `Applying plan ${live.planName}. ` : ''}Server ${data.server} ${verb} ${clock(data.seconds * 1000)}.`;
 }
 
 function onApplyFinished(data) {
   const view = currentView();
   view.finished = true;
   const outcome = data.interrupted ? 'was interrupted' : data.failed > 0 ? 'failed' : 'finished';
-  byId('apply-status').textContent = `Apply of plan ${data.plan} ${outcome} in ${formatSeconds(data.ms / 1000)}: ${data.done} done, ${data.alreadyDone} already done, ${data.failed} failed, ${data.skipped} skipped, ${data.pending} pending.`;
+  byId('apply-status').textContent = `Apply of plan ${data.plan} ${outcome} in ${clock(data.ms)}: ${data.done} done, ${data.alreadyDone} already done, ${data.failed} failed, ${data.skipped} skipped, ${data.pending} pending.`;
   scheduleCloudsRefresh();
 }
 
@@ -370,7 +339,7 @@ const EVENT_HANDLERS = {
   apply_started: (data) => beginApplyView(data.plan, data.steps, data.resumed),
   step_started: (data) => updateStep(data.step, { state: 'running', note: data.attempt > 1 ? `attempt ${data.attempt}` : '' }),
   step_progress: onStepProgress,
-  step_retry: (data) => updateStep(data.step, { note: `attempt ${data.attempt} failed (${data.error}); retrying in ${formatSeconds(data.delayMs / 1000)}` }),
+  step_retry: (data) => updateStep(data.step, { note: `attempt ${data.attempt} failed (${data.error}); retrying in ${clock(data.delayMs)}` }),
   step_finished: onStepFinished,
   server_downtime: onServerDowntime,
   apply_finished: onApplyFinished,
@@ -454,7 +423,7 @@ async function followEvents(signal, query) {
       if (signal.aborted) return;
       if (error instanceof Unauthorized) return signedOut();
     }
-    setConnection(`Live events: connection lost; reconnecting in ${formatSeconds(delay / 1000)}…`);
+    setConnection(`Live events: connection lost; reconnecting in ${clock(delay)}…`);
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, RECONNECT_MAX_MS);
   }

@@ -2,7 +2,10 @@
  * The layer rule (docs/architecture.md §2), checked over every relative import in src/: a module
  * may import its own folder and any folder of a lower layer, never a higher one; folders of one
  * layer may import each other one way, never in a cycle; the simulator imports nothing but the
- * shared leaves (it must never test the client against itself).
+ * shared leaves (it must never test the client against itself); the front ends (cli, server)
+ * reach the engine only through its facade (src/engine/): their value imports go to `engine`,
+ * `render` and `errors` alone, and anything else they name is a type (`import type`, erased at
+ * build time: no behaviour, nothing loaded).
  * `npm run lint` runs it; test/unit/layers.test.ts shows a planted back-edge failing.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -21,12 +24,22 @@ export const LAYERS: Readonly<Record<string, number>> = {
   executor: 7,
   migrate: 8, hosts: 8,
   apply: 9,
-  render: 10,
-  cli: 11, server: 11, simulator: 11,
+  render: 10, simulator: 10,
+  engine: 11,
+  cli: 12, server: 12,
 };
 
 /** What the simulator may import besides itself: leaves that hold no client code. */
 const SIMULATOR_MAY_IMPORT = new Set(['errors', 'types']);
+
+/**
+ * What a front end may import for its behaviour: the engine's facade, the renderers and the error
+ * model every layer shares. The CLI also starts the API server (`pumphouse serve`), a peer front end.
+ */
+const FRONT_ENDS_MAY_IMPORT: Readonly<Record<string, ReadonlySet<string>>> = {
+  cli: new Set(['engine', 'render', 'errors', 'server']),
+  server: new Set(['engine', 'render', 'errors']),
+};
 
 /**
  * Folders of one layer that import none of each other: each client speaks to its own system over
@@ -39,6 +52,8 @@ export interface Edge {
   to: string;
   /** Where: "src/state/model.ts imports ../migrate/context.js". */
   where: string;
+  /** `import type` / `export type`, or every name imported is a type: nothing is loaded. */
+  typeOnly?: boolean;
 }
 
 /** Every import that breaks the rule: one going up the layers, one between folders kept apart, and every cycle between folders of one layer. */
@@ -53,6 +68,11 @@ export function layerProblems(edges: readonly Edge[]): string[] {
       continue;
     }
     const name = `${edge.from} -> ${edge.to}`;
+    const frontEnd = FRONT_ENDS_MAY_IMPORT[edge.from];
+    if (frontEnd && to <= from && !edge.typeOnly && !frontEnd.has(edge.to)) {
+      problems.push(`${edge.where}: ${name} bypasses the engine: ${edge.from} imports only the engine facade (src/engine/), render and errors, and types (\`import type\`) from elsewhere`);
+      continue;
+    }
     if (edge.from === 'simulator' ? !SIMULATOR_MAY_IMPORT.has(edge.to) : to > from) {
       problems.push(`${edge.where}: ${name} goes up the layers (${edge.from} is ${from}, ${edge.to} is ${to})`);
     } else if (APART.some((apart) => apart.includes(edge.from) && apart.includes(edge.to))) {
@@ -111,14 +131,28 @@ export function importEdges(srcDir: string): Edge[] {
   const part = (file: string) => relative(srcDir, file).split(sep)[0]!.replace(/\.(ts|js)$/, '');
   for (const file of sourceFiles(srcDir)) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const target = resolve(dirname(file), match[1]!);
+    for (const match of text.matchAll(IMPORT)) {
+      const path = match[3]!;
       const from = part(file);
-      const to = part(target);
-      if (from !== to) edges.push({ from, to, where: `${relative(join(srcDir, '..'), file)} imports ${match[1]}` });
+      const to = part(resolve(dirname(file), path));
+      if (from !== to) edges.push({ from, to, where: `${relative(join(srcDir, '..'), file)} imports ${path}`, typeOnly: isTypeOnly(match[1], match[2]) });
     }
   }
   return edges;
+}
+
+/**
+ * A relative import or re-export (group 1: `type` after import/export; group 2: the names in
+ * braces; group 3: the path), or a dynamic `import('…')` (group 3 only).
+ */
+const IMPORT = /(?:(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|[^'";]*?)\s*from\s*|import\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** `import type {…}`, or braces whose every name is `type X`. */
+function isTypeOnly(typeKeyword: string | undefined, names: string | undefined): boolean {
+  if (typeKeyword) return true;
+  if (names === undefined) return false;
+  const parts = names.split(',').map((n) => n.trim()).filter(Boolean);
+  return parts.length > 0 && parts.every((n) => n.startsWith('type '));
 }
 
 function sourceFiles(dir: string): string[] {

@@ -4,7 +4,7 @@ import { PumphouseError } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
 import { hostStepWorld } from '../hosts/world.js';
-import { discoverInventory } from '../inventory/index.js';
+import { connectCloud, discoverCloud } from '../inventory/clouds.js';
 import type { Inventory } from '../inventory/model.js';
 import { connect, type Cloud } from '../openstack/index.js';
 import type { StateStore } from '../state/store.js';
@@ -26,14 +26,11 @@ export interface ApplySession {
 
 /** Connects to both clouds and discovers them, keeping the connections for the apply. */
 export async function openApplySession(config: PumphouseConfig, events: EventSink): Promise<ApplySession> {
-  const { source, target, settings } = config;
-  const configs: [CloudConfig, CloudConfig] = [source, target];
-  const clouds = await settleAll(configs.map((c) => connect(c, { events, maxInFlight: settings.discovery.concurrency }))) as [Cloud, Cloud];
+  const configs: [CloudConfig, CloudConfig] = [config.source, config.target];
+  const clouds = await settleAll(configs.map((c) => connectCloud(config, c, events))) as [Cloud, Cloud];
   try {
-    const [sourceInventory, targetInventory] = await settleAll(clouds.map((cloud, i) => discoverInventory(cloud, {
-      label: configs[i]!.label, events, concurrency: settings.discovery.concurrency, pageSize: settings.discovery.pageSize,
-    })));
-    return { clouds, configs, inventories: { source: sourceInventory!, target: targetInventory! }, close: () => clouds.forEach((c) => c.close()) };
+    const [source, target] = await settleAll(clouds.map((cloud, i) => discoverCloud(config, cloud, configs[i]!.label, events)));
+    return { clouds, configs, inventories: { source: source!, target: target! }, close: () => clouds.forEach((c) => c.close()) };
   } catch (error) {
     clouds.forEach((c) => c.close());
     throw error;

@@ -29,6 +29,8 @@ export async function main(argv: string[], streams: Streams = { stdout: process.
     .scriptName('pumphouse')
     .usage('$0 <command> [options]\n\nForklift upgrades of OpenStack clouds: move workloads, then hypervisors, from a source cloud to a Fuel-managed target.')
     .option('config', { alias: 'c', type: 'string', default: env['PUMPHOUSE_CONFIG'] ?? 'pumphouse.yaml', describe: 'pumphouse.yaml naming the source and target clouds (env PUMPHOUSE_CONFIG)' })
+    .option('source-cloud', { type: 'string', describe: 'the source: this cloud of clouds.yaml (instead of pumphouse.yaml\'s; without pumphouse.yaml, OS_CLOUD names it)' })
+    .option('target-cloud', { type: 'string', describe: 'the target: this cloud of clouds.yaml (instead of pumphouse.yaml\'s)' })
     .option('output', { alias: 'o', choices: ['human', 'json', 'markdown'], default: 'human', describe: 'result format on stdout (markdown: for `plan` in pull requests)' })
     .option('color', { type: 'boolean', default: true, describe: 'colour in human output (--no-color or NO_COLOR turn it off)' })
     .option('debug', { type: 'boolean', default: false, describe: 'stack traces on errors' })
@@ -54,7 +56,8 @@ export async function main(argv: string[], streams: Streams = { stdout: process.
     const command = await entry.load();
     parser.command(command.name, entry.describe, command.builder, async (args) => {
       const { createContext } = await import('./context.js');
-      context = createContext(args as unknown as GlobalArgs, streams, env);
+      const configExplicit = env['PUMPHOUSE_CONFIG'] !== undefined || argv.some((a) => a === '--config' || a === '-c' || a.startsWith('--config='));
+      context = createContext({ ...(args as unknown as GlobalArgs), configExplicit }, streams, env);
       exitCode = await command.run(context, args);
     });
   }

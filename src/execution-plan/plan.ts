@@ -172,19 +172,6 @@ export function hasChanges(plan: Pick<ExecutionPlan, 'summary'>): boolean {
   return s.create + s.update + s.migrate + s.conflict + s.hostChanges > 0;
 }
 
-/**
- * The one-line verdict every renderer ends (human) or starts (markdown) with. A plan with errors
- * (a selector that matches nothing…) is no plan at all: never "No changes.".
- */
-export function summaryLine(plan: Pick<ExecutionPlan, 'summary' | 'diagnostics'>): string {
-  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0 && !hasChanges(plan)) return `No plan: ${errors} error${errors === 1 ? '' : 's'} to fix first.`;
-  if (!hasChanges(plan)) return 'No changes.';
-  const s = plan.summary;
-  const conflicts = s.conflict > 0 ? ` ${s.conflict} conflict${s.conflict === 1 ? '' : 's'} to resolve first.` : '';
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.migrate} to migrate, ${s.hostsToUpgrade} host${s.hostsToUpgrade === 1 ? '' : 's'} to upgrade.${conflicts}`;
-}
-
 /** Fills in each change's owning project from the source inventory, for grouping. */
 function withProjects(changes: readonly Change[], source: Inventory): Change[] {
   const projectOf = new Map(source.resources.filter((r) => r.project).map((r) => [r.address, r.project!.name]));

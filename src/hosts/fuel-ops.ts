@@ -10,12 +10,15 @@ import type { FuelNodeRef, FuelOps, FuelTaskRef } from './adapters.js';
  * by name to the environment's ids (they differ between node groups); a fixed layout is checked
  * whole against the node before either PUT is sent.
  */
+type LayoutOps = Pick<FuelOps, 'copyLayout' | 'fixedLayoutProblems' | 'applyFixedLayout'>;
+type TaskOps = Pick<FuelOps, 'provision' | 'deploy' | 'deployChanges' | 'task' | 'activeTask'>;
+
 export function fuelOps(client: FuelClient): FuelOps {
-  const networksOf = async (environmentId: number): Promise<Map<string, number>> => {
-    const environment = await client.cluster(environmentId);
-    return networksByName(await client.networkConfiguration(environmentId, environment.net_provider));
-  };
-  const hardwareOf = async (nodeId: number) => Promise.all([client.disks(nodeId), client.interfaces(nodeId)]);
+  return { ...nodeOps(client), ...layoutOps(client), ...taskOps(client) };
+}
+
+/** Environments and nodes: what is there, and which node goes where. */
+function nodeOps(client: FuelClient): Omit<FuelOps, keyof LayoutOps | keyof TaskOps> {
   return {
     async environmentId(name) {
       return (await client.clusterByName(name)).id;
@@ -38,22 +41,34 @@ export function fuelOps(client: FuelClient): FuelOps {
     async rename(nodeId, name) {
       await client.renameNode(nodeId, name);
     },
+  };
+}
+
+/** Disks and interfaces: a template node's copied, or the plan's fixed layout checked and applied. */
+function layoutOps(client: FuelClient): LayoutOps {
+  return {
     async copyLayout(nodeId, templateId, environmentId) {
       const [templateDisks, nodeDisks] = await Promise.all([client.disks(templateId), client.disks(nodeId)]);
       await client.setDisks(nodeId, layoutDisksFrom(templateDisks, nodeDisks));
-      const [templateNics, nodeNics, networks] = await Promise.all([client.interfaces(templateId), client.interfaces(nodeId), networksOf(environmentId)]);
+      const [templateNics, nodeNics, networks] = await Promise.all([client.interfaces(templateId), client.interfaces(nodeId), networksOf(client, environmentId)]);
       await client.setInterfaces(nodeId, assignNetworksFrom(templateNics, nodeNics, networks));
     },
     async fixedLayoutProblems(nodeId, layout, environmentId) {
-      const [[disks, nics], networks] = await Promise.all([hardwareOf(nodeId), networksOf(environmentId)]);
+      const [[disks, nics], networks] = await Promise.all([hardwareOf(client, nodeId), networksOf(client, environmentId)]);
       return fixedLayoutProblems(layout, disks, nics, networks);
     },
     async applyFixedLayout(nodeId, layout, environmentId) {
-      const [[disks, nics], networks] = await Promise.all([hardwareOf(nodeId), networksOf(environmentId)]);
+      const [[disks, nics], networks] = await Promise.all([hardwareOf(client, nodeId), networksOf(client, environmentId)]);
       const update = fixedLayoutFor(layout, disks, nics, networks);
       await client.setDisks(nodeId, update.disks);
       await client.setInterfaces(nodeId, update.interfaces);
     },
+  };
+}
+
+/** The tasks a host step starts and follows. */
+function taskOps(client: FuelClient): TaskOps {
+  return {
     async provision(environmentId, nodeId) {
       return taskRef(await client.provision(environmentId, [nodeId]));
     },
@@ -72,6 +87,16 @@ export function fuelOps(client: FuelClient): FuelOps {
       return latest ? taskRef(latest) : undefined;
     },
   };
+}
+
+/** The environment's network names → ids (they differ between node groups). */
+async function networksOf(client: FuelClient, environmentId: number): Promise<Map<string, number>> {
+  const environment = await client.cluster(environmentId);
+  return networksByName(await client.networkConfiguration(environmentId, environment.net_provider));
+}
+
+async function hardwareOf(client: FuelClient, nodeId: number) {
+  return Promise.all([client.disks(nodeId), client.interfaces(nodeId)]);
 }
 
 function nodeRef(node: FuelNode): FuelNodeRef {

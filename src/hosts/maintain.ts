@@ -10,16 +10,6 @@ import type { ComputeServiceView } from './adapters.js';
  * moved past maintenance (a resumed apply finds it so once the upgrade removed it): done.
  */
 export function maintainRunner(h: HostStepContext): StepRunner {
-  const service = async (address: string): Promise<ComputeServiceView> => {
-    const host = hostNameOf(address);
-    const found = await h.sourceNova.computeService(host);
-    if (!found) {
-      throw new PumphouseError(HOST_STEP_CODES.noComputeService, `${address}: the source has no nova-compute service on ${host}`, {
-        hint: 'check the name with `pumphouse hosts`; a host already removed from the source needs no maintenance',
-      });
-    }
-    return found;
-  };
   return {
     async observe(ctx) {
       const found = await h.sourceNova.computeService(hostNameOf(ctx.step.address));
@@ -27,11 +17,23 @@ export function maintainRunner(h: HostStepContext): StepRunner {
     },
     async run(ctx) {
       ctx.progress({ phase: 'disabling nova-compute on the source (no new servers land there)' });
-      await h.sourceNova.disableService(await service(ctx.step.address), `pumphouse: plan ${h.m.planName} is upgrading this host`);
+      await h.sourceNova.disableService(await computeServiceOf(h, ctx.step.address), `pumphouse: plan ${h.m.planName} is upgrading this host`);
     },
     async verify(ctx) {
       const now = await h.sourceNova.computeService(hostNameOf(ctx.step.address));
       if (now && now.status !== 'disabled') throw new Error(`${ctx.step.address}: nova-compute is still ${now.status}`);
     },
   };
+}
+
+/** @throws PH1660 when the source has no nova-compute on the host */
+async function computeServiceOf(h: HostStepContext, address: string): Promise<ComputeServiceView> {
+  const host = hostNameOf(address);
+  const found = await h.sourceNova.computeService(host);
+  if (!found) {
+    throw new PumphouseError(HOST_STEP_CODES.noComputeService, `${address}: the source has no nova-compute service on ${host}`, {
+      hint: 'check the name with `pumphouse hosts`; a host already removed from the source needs no maintenance',
+    });
+  }
+  return found;
 }

@@ -8,20 +8,14 @@ import type { ComputeServiceView, EvacuationMove, HostServerView, NovaHostOps, P
  */
 export function novaHostOps(cloud: Cloud): NovaHostOps {
   const client = () => cloud.compute();
-  const view = (s: compute.services.ComputeService): ComputeServiceView => ({
-    id: String(s.id), host: s.host, binary: s.binary, status: s.status, state: s.state, forcedDown: s.forced_down === true, disabledReason: s.disabled_reason,
-  });
-  const server = (s: compute.servers.Server): HostServerView => ({
-    id: s.id, name: s.name, status: s.status, taskState: s['OS-EXT-STS:task_state'] ?? null, host: s['OS-EXT-SRV-ATTR:host'] ?? null,
-  });
   return {
     async computeService(host) {
       const services = await collectAll(compute.services.list(await client(), { host, binary: 'nova-compute' }));
       const found = services.find((s) => s.host === host && s.binary === 'nova-compute');
-      return found ? view(found) : undefined;
+      return found ? serviceView(found) : undefined;
     },
     async services(host) {
-      return (await collectAll(compute.services.list(await client(), { host }))).filter((s) => s.host === host).map(view);
+      return (await collectAll(compute.services.list(await client(), { host }))).filter((s) => s.host === host).map(serviceView);
     },
     placementSnapshot: async () => placementSnapshot(await client()),
     async disableService(service, reason) {
@@ -34,11 +28,11 @@ export function novaHostOps(cloud: Cloud): NovaHostOps {
       await compute.services.remove(await client(), service.id);
     },
     async serversOn(host) {
-      return (await collectAll(compute.servers.list(await client(), { all_tenants: true, host }))).filter((s) => s['OS-EXT-SRV-ATTR:host'] === host).map(server);
+      return (await collectAll(compute.servers.list(await client(), { all_tenants: true, host }))).filter((s) => s['OS-EXT-SRV-ATTR:host'] === host).map(serverView);
     },
     async server(id) {
       try {
-        return server(await compute.servers.get(await client(), id));
+        return serverView(await compute.servers.get(await client(), id));
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -55,6 +49,14 @@ export function novaHostOps(cloud: Cloud): NovaHostOps {
       await compute.servers.confirmResize(await client(), id);
     },
   };
+}
+
+function serviceView(s: compute.services.ComputeService): ComputeServiceView {
+  return { id: String(s.id), host: s.host, binary: s.binary, status: s.status, state: s.state, forcedDown: s.forced_down === true, disabledReason: s.disabled_reason };
+}
+
+function serverView(s: compute.servers.Server): HostServerView {
+  return { id: s.id, name: s.name, status: s.status, taskState: s['OS-EXT-STS:task_state'] ?? null, host: s['OS-EXT-SRV-ATTR:host'] ?? null };
 }
 
 type ComputeClient = Awaited<ReturnType<Cloud['compute']>>;

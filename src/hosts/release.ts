@@ -19,17 +19,10 @@ import { requireFuel } from './upgrade.js';
 const MAPPED = /^fuel-node:(\d+)$/;
 
 export function releaseRunner(h: HostStepContext): StepRunner {
-  async function released(fuel: FuelOps, address: string): Promise<boolean> {
-    const id = MAPPED.exec(h.m.ledger.mapping(address) ?? '')?.[1];
-    if (id === undefined) return false;
-    const node = (await fuel.nodes()).find((n) => n.id === Number(id));
-    return node !== undefined && node.cluster === null;
-  }
-
   return {
     async observe(ctx) {
       const gone = (await h.sourceNova.services(hostNameOf(ctx.step.address))).length === 0;
-      return { done: gone && h.fuel !== undefined && (await released(h.fuel, ctx.step.address)) };
+      return { done: gone && h.fuel !== undefined && (await released(h, h.fuel, ctx.step.address)) };
     },
     async run(ctx) {
       const address = ctx.step.address;
@@ -47,7 +40,15 @@ export function releaseRunner(h: HostStepContext): StepRunner {
       return { targetId: `fuel-node:${node.id}` };
     },
     async verify(ctx) {
-      if (!(await released(requireFuel(h, ctx.step.address), ctx.step.address))) throw new Error(`${ctx.step.address}: its Fuel node is not an unassigned bootstrap node`);
+      if (!(await released(h, requireFuel(h, ctx.step.address), ctx.step.address))) throw new Error(`${ctx.step.address}: its Fuel node is not an unassigned bootstrap node`);
     },
   };
+}
+
+/** The state maps the host to a Fuel node that is in no environment. */
+async function released(h: HostStepContext, fuel: FuelOps, address: string): Promise<boolean> {
+  const id = MAPPED.exec(h.m.ledger.mapping(address) ?? '')?.[1];
+  if (id === undefined) return false;
+  const node = (await fuel.nodes()).find((n) => n.id === Number(id));
+  return node !== undefined && node.cluster === null;
 }

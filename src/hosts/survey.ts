@@ -6,8 +6,7 @@ import { computeServiceCollector } from '../inventory/collectors/compute-service
 import { flavorCollector } from '../inventory/collectors/flavors.js';
 import { hypervisorCollector } from '../inventory/collectors/hypervisors.js';
 import { serverCollector } from '../inventory/collectors/servers.js';
-import { discoverInventory } from '../inventory/index.js';
-import { connect } from '../openstack/index.js';
+import { connectCloud, discoverCloud } from '../inventory/clouds.js';
 import { checkHosts } from './check.js';
 import { hostReport, type HostReport } from './report.js';
 
@@ -17,13 +16,10 @@ import { hostReport, type HostReport } from './report.js';
  * with `check`, each BMC's power state and the host's Fuel node. Reads only.
  */
 export async function surveyHosts(config: PumphouseConfig, events: EventSink, options: { check: boolean }): Promise<HostReport> {
-  const cloud = await connect(config.source, { events, maxInFlight: config.settings.discovery.concurrency });
+  const cloud = await connectCloud(config, config.source, events);
   let report: HostReport;
   try {
-    const inventory = await discoverInventory(cloud, {
-      label: config.source.label, events, pageSize: config.settings.discovery.pageSize,
-      collectors: [flavorCollector, hypervisorCollector, computeServiceCollector, serverCollector],
-    });
+    const inventory = await discoverCloud(config, cloud, config.source.label, events, [flavorCollector, hypervisorCollector, computeServiceCollector, serverCollector]);
     report = hostReport(inventory, config.hosts, config.hostManagement);
   } finally {
     cloud.close();

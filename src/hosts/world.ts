@@ -2,12 +2,13 @@ import { managementOf, type PumphouseConfig } from '../config/load.js';
 import { PumphouseError } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { connectFuel, fuelConnectOptions, type FuelClient } from '../fuel/index.js';
+import type { BmcSpec } from '../config/types.js';
 import { HARDWARE_CODES, powerDriverFor, type PowerDriver } from '../hardware/index.js';
 import type { Cloud } from '../openstack/index.js';
 import type { HostStepWorld } from './context.js';
 import { fuelOps } from './fuel-ops.js';
 import { novaHostOps } from './nova-ops.js';
-import type { FuelOps } from './adapters.js';
+import type { FuelOps, PowerFor } from './adapters.js';
 
 /**
  * The host steps' world from pumphouse.yaml and the apply's two clouds. Fuel is reached only
@@ -15,8 +16,25 @@ import type { FuelOps } from './adapters.js';
  * each host's power driver is made once, when a step first needs it (a Fuel-managed host never).
  */
 export function hostStepWorld(config: PumphouseConfig, clouds: { source: Cloud; target: Cloud }, events: EventSink): HostStepWorld {
+  const fuel = config.fuel;
+  return {
+    sourceNova: novaHostOps(clouds.source),
+    targetNova: novaHostOps(clouds.target),
+    hardware: config.hosts,
+    management: (host) => managementOf(config, host),
+    power: powerFor(config),
+    ...(fuel ? {
+      fuel: lazyFuel(() => connectFuel(fuelConnectOptions(fuel, events))),
+      fuelEnvironment: fuel.environment,
+      ...(fuel.sourceEnvironment ? { fuelSourceEnvironment: fuel.sourceEnvironment } : {}),
+    } : {}),
+  };
+}
+
+/** Each host's BMC driver, made when first asked for, once. @throws PH1806 for a host pumphouse.yaml gives no BMC */
+export function powerFor(config: Pick<PumphouseConfig, 'hosts' | 'file'>, makeDriver: (bmc: BmcSpec) => PowerDriver = powerDriverFor): PowerFor {
   const drivers = new Map<string, PowerDriver>();
-  const power = (host: string): PowerDriver => {
+  return (host) => {
     const bmc = config.hosts[host]?.bmc;
     if (!bmc) {
       throw new PumphouseError(HARDWARE_CODES.noBmc, `pumphouse.yaml has no BMC for ${host}`, {
@@ -24,21 +42,8 @@ export function hostStepWorld(config: PumphouseConfig, clouds: { source: Cloud; 
       });
     }
     let driver = drivers.get(host);
-    if (!driver) drivers.set(host, (driver = powerDriverFor(bmc)));
+    if (!driver) drivers.set(host, (driver = makeDriver(bmc)));
     return driver;
-  };
-  const fuel = config.fuel;
-  return {
-    sourceNova: novaHostOps(clouds.source),
-    targetNova: novaHostOps(clouds.target),
-    hardware: config.hosts,
-    management: (host) => managementOf(config, host),
-    power,
-    ...(fuel ? {
-      fuel: lazyFuel(() => connectFuel(fuelConnectOptions(fuel, events))),
-      fuelEnvironment: fuel.environment,
-      ...(fuel.sourceEnvironment ? { fuelSourceEnvironment: fuel.sourceEnvironment } : {}),
-    } : {}),
   };
 }
 
@@ -49,7 +54,7 @@ const OPERATIONS = {
 } as const satisfies Record<keyof FuelOps, true>;
 
 /** FuelOps that connect on first use, once (a failed connection is tried again next time). */
-function lazyFuel(connect: () => Promise<FuelClient>): FuelOps {
+export function lazyFuel(connect: () => Promise<FuelClient>): FuelOps {
   let ops: Promise<FuelOps> | undefined;
   const get = (): Promise<FuelOps> => {
     if (!ops) {

@@ -31,9 +31,8 @@ import { waitForStatus } from './wait.js';
  * source server again (onFailed); until then a partial copy keeps its mark, so the next attempt
  * finds it instead of booting a second one. The boot: server-boot.ts; the read-back and the
  * roll-back: server-verify.ts; what follows the read-back: server-finish.ts. The clouds are
- * reached through `adapters` (adapters.ts), fakes in the unit tests.
+ * reached only through `a` (ServerStepAdapters, adapters.ts): fakes in the unit tests.
  */
-
 
 export function serverRunner(m: MigrationContext, a: ServerStepAdapters = serverStepAdapters(m)): StepRunner {
   /** What observe found, so run does not ask again in the same attempt. */

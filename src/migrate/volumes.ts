@@ -19,7 +19,7 @@ import { waitForStatus } from './wait.js';
  * The temporaries (snapshot, volume, two images) are recorded in the state before they are
  * used and removed once the copy is verified; `pumphouse cleanup` finds any a kill left behind.
  * Each phase saves its result in the step's checkpoint, so a resumed step picks up there
- * (volume-transfer.ts). The clouds are reached through `adapters` (adapters.ts).
+ * (volume-transfer.ts). The clouds are reached only through `a` (VolumeStepAdapters, adapters.ts).
  */
 
 const USABLE = ['available', 'in-use'];

@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EventBus } from '../events/sink.js';
+import { EventBus } from '../engine/index.js';
 import type { PumphouseEvent } from '../events/events.js';
-import { StateLock } from '../state/lock.js';
+import { StateLock } from '../engine/files.js';
 
 /**
  * The API's event stream. Every event the engine emits while the server runs is appended to a

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import YAML from 'yaml';
+import type { GranularAction } from '../engine/index.js';
+import { granularPlanText } from '../engine/granular.js';
 import { errorMessage } from '../errors.js';
 import { API_CODES, ApiError, sendJson } from './http.js';
-import { discoverBoth, discoverSource } from './original/discover.js';
 import { originalDocument } from './original/resources.js';
-import { canReset, resetCloud, setStateAside } from './original/sandbox-reset.js';
+import { canReset, resetCloud } from './original/sandbox-reset.js';
 import type { OriginalIntentKind } from './original/translate.js';
 import type { OriginalHub } from './original/hub.js';
 import type { Route, RouteContext } from './routes.js';
@@ -28,8 +28,8 @@ export const ORIGINAL_ROUTES: Route[] = [
   {
     method: 'GET', path: '/resources',
     async handle(ctx, _req, res) {
-      const [{ source, target }, reset] = await Promise.all([discoverBoth(ctx), canReset([ctx.config.source, ctx.config.target])]);
-      sendJson(res, 200, originalDocument(source, target, reset));
+      const [[source, target], reset] = await Promise.all([ctx.engine.discover('both'), canReset([ctx.config.source, ctx.config.target])]);
+      sendJson(res, 200, originalDocument(source!, target!, reset));
     },
   },
   {
@@ -40,7 +40,7 @@ export const ORIGINAL_ROUTES: Route[] = [
       }
       const running = ctx.work.allApplies().find((a) => a.status === 'running');
       if (running) throw new ApiError(409, API_CODES.busy, `apply ${running.id} is running on these clouds`, `wait for it (GET /v1/applies/${running.id}) or cancel it, then reset`);
-      setStateAside(ctx.statePath);
+      await ctx.engine.stateSetAside(ctx.statePath);
       sendJson(res, 201, {});
       const hub = ctx.original;
       hub?.emit('reset start', {});
@@ -51,25 +51,30 @@ export const ORIGINAL_ROUTES: Route[] = [
       }
     },
   },
-  action('POST', '/tenants/{id}', 'tenant', (id, maps) => ({ identity: { projects: [id] }, workloads: [{ projects: [id], strategy: 'rebuild' }], ...maps })),
-  action('POST', '/servers/{id}', 'server', (id, maps) => ({ workloads: [{ projects: ['*'], servers: { ids: [id] }, strategy: 'rebuild' }], ...maps })),
-  action('POST', '/hosts/{id}', 'evacuation', (id) => ({ hosts: [{ name: id, state: 'evacuated' }] })),
-  action('DELETE', '/hosts/{id}', 'reassignment', (id) => ({ hosts: [{ name: id, state: 'upgraded' }] })),
+  action('POST', '/tenants/{id}', 'tenant', (id, maps) => ({ action: 'migrate', kind: 'project', names: [id], strategy: 'rebuild', ...maps })),
+  action('POST', '/servers/{id}', 'server', (id, maps) => ({ action: 'migrate', kind: 'server', names: [id], strategy: 'rebuild', ...maps })),
+  action('POST', '/hosts/{id}', 'evacuation', (id) => ({ action: 'evacuate', hosts: [id] })),
+  action('DELETE', '/hosts/{id}', 'reassignment', (id) => ({ action: 'upgrade', hosts: [id] })),
 ];
 
-type Spec = (id: string, maps: { maps?: Record<string, unknown> }) => Record<string, unknown>;
+type Maps = { maps?: { networks?: Record<string, string>; volumeTypes?: Record<string, string> } };
 
-function action(method: Route['method'], path: string, kind: OriginalIntentKind, spec: Spec): Route {
+/**
+ * A route that makes the engine's plan of a granular action (as the CLI's `migrate …`,
+ * `evacuate`, `upgrade` do), servers rebuilt from their images as the original's default
+ * `provision_server: image` did, with serve's default maps, and applies it at once.
+ */
+function action(method: Route['method'], path: string, kind: OriginalIntentKind, granular: (id: string, maps: Maps) => GranularAction): Route {
   return {
     method, path,
     async handle(ctx: RouteContext, _req, res, params) {
       const id = params['id'] ?? '';
       if (ctx.original) settle(ctx, ctx.original);
       if (ctx.original?.busy) throw new ApiError(409, API_CODES.busy, 'another action of the original API is running', 'wait for its end event (action null), then try again');
-      const name = planName(`api-${method.toLowerCase()}-${path.split('/')[1]}-${id}`);
-      const text = YAML.stringify({ apiVersion: 'pumphouse/v1', kind: 'MigrationPlan', metadata: { name }, spec: spec(id, ctx.maps ? { maps: ctx.maps } : {}) });
-      const [made, source] = await Promise.all([ctx.work.createPlan(text), ctx.original ? discoverSource(ctx) : undefined]);
-      ctx.original?.begin({ kind, id }, made.plan, source?.resources ?? []);
+      const plan = await ctx.engine.granularPlan(granular(id, mapsOf(ctx.maps)));
+      const text = granularPlanText({ ...plan, name: planName(plan.name) });
+      const [made, source] = await Promise.all([ctx.work.createPlan(text), ctx.original ? ctx.engine.discover('source') : []]);
+      ctx.original?.begin({ kind, id }, made.plan, source[0]?.resources ?? []);
       let apply: ApiApply;
       try {
         apply = await ctx.work.startApply(made.id);
@@ -84,14 +89,23 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
   };
 }
 
+/** serve's default maps, in the form a granular action takes (external networks and volume types). */
+function mapsOf(maps: RouteContext['maps']): Maps {
+  if (!maps) return {};
+  const pick = (key: string) => (maps[key] && typeof maps[key] === 'object' ? (maps[key] as Record<string, string>) : undefined);
+  const networks = pick('networks');
+  const volumeTypes = pick('volumeTypes');
+  return networks || volumeTypes ? { maps: { ...(networks ? { networks } : {}), ...(volumeTypes ? { volumeTypes } : {}) } } : {};
+}
+
 /**
  * The plan's name marks what it creates (`pumphouse-plan=<name>`): Nova takes tags of at most 60
  * characters, so a long one (a tenant's 32-hex id) is cut and kept unique by a digest of it.
  */
 export function planName(wanted: string): string {
-  const clean = wanted.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const clean = wanted.replace(/[^a-z0-9-]+/g, '-');
   if (clean.length <= MAX_PLAN_NAME) return clean;
-  return `${clean.slice(0, MAX_PLAN_NAME - 9)}-${createHash('sha256').update(clean).digest('hex').slice(0, 8)}`;
+  return `${clean.slice(0, MAX_PLAN_NAME - 9).replace(/-+$/, "")}-${createHash('sha256').update(clean).digest('hex').slice(0, 8)}`;
 }
 
 const MAX_PLAN_NAME = 60 - 'pumphouse-plan='.length;

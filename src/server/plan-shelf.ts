@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, wri
 import { join } from 'node:path';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
 import { quoted } from '../errors.js';
-import { writePrivateFile } from '../state/private-files.js';
+import { writePrivateFile } from '../engine/files.js';
 import { API_CODES, ApiError } from './http.js';
 
 /**

@@ -1,9 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { shippedPath } from '../engine/files.js';
 import type { PumphouseConfig } from '../config/load.js';
-import { surveyHosts } from '../hosts/survey.js';
-import { discoverInventory } from '../inventory/index.js';
-import { connect } from '../openstack/index.js';
-import { readState } from '../state/store.js';
+import type { Engine } from '../engine/index.js';
 import type { EventJournal } from './events.js';
 import { quoted } from '../errors.js';
 import { API_CODES, ApiError, decodePathPart, readBody, readJson, sendJson } from './http.js';
@@ -16,6 +15,8 @@ import type { OriginalHub } from './original/hub.js';
  */
 export interface RouteContext {
   config: PumphouseConfig;
+  /** Every route reaches the engine through its facade, and only through it. */
+  engine: Engine;
   statePath: string;
   work: ApiWork;
   journal: EventJournal;
@@ -38,15 +39,7 @@ export const ROUTES: Route[] = [
   {
     method: 'GET', path: '/v1/clouds',
     async handle(ctx, _req, res) {
-      const clouds = await Promise.all([ctx.config.source, ctx.config.target].map(async (config) => {
-        const cloud = await connect(config, { events: ctx.journal.bus });
-        try {
-          return await cloud.describe();
-        } finally {
-          cloud.close();
-        }
-      }));
-      sendJson(res, 200, { clouds });
+      sendJson(res, 200, { clouds: await ctx.engine.clouds('both') });
     },
   },
   {
@@ -54,19 +47,14 @@ export const ROUTES: Route[] = [
     async handle(ctx, _req, res, params) {
       const which = params['cloud'];
       if (which !== 'source' && which !== 'target') throw new ApiError(404, API_CODES.notFound, `no cloud ${quoted(String(which))}`, 'use /v1/inventory/source or /v1/inventory/target');
-      const config = which === 'source' ? ctx.config.source : ctx.config.target;
-      const cloud = await connect(config, { events: ctx.journal.bus, maxInFlight: ctx.config.settings.discovery.concurrency });
-      try {
-        sendJson(res, 200, await discoverInventory(cloud, { label: config.label, events: ctx.journal.bus, concurrency: ctx.config.settings.discovery.concurrency, pageSize: ctx.config.settings.discovery.pageSize }));
-      } finally {
-        cloud.close();
-      }
+      const [inventory] = await ctx.engine.discover(which);
+      sendJson(res, 200, inventory);
     },
   },
   {
     method: 'GET', path: '/v1/hosts',
     async handle(ctx, _req, res, _params, url) {
-      sendJson(res, 200, await surveyHosts(ctx.config, ctx.journal.bus, { check: url.searchParams.get('check') === 'true' }));
+      sendJson(res, 200, await ctx.engine.hosts({ check: url.searchParams.get('check') === 'true' }));
     },
   },
   {
@@ -112,9 +100,17 @@ export const ROUTES: Route[] = [
   {
     method: 'GET', path: '/v1/state',
     async handle(ctx, _req, res) {
-      const state = await readState(ctx.statePath);
+      const state = await ctx.engine.stateRead(ctx.statePath);
       if (!state) throw new ApiError(404, API_CODES.notFound, `no state file at ${ctx.statePath} yet`, 'it is written by the first apply');
       sendJson(res, 200, state);
+    },
+  },
+  {
+    method: 'GET', path: '/v1/openapi.yaml',
+    handle(_ctx, _req, res) {
+      const body = readFileSync(shippedPath('schemas', 'openapi.yaml'));
+      res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-cache' });
+      res.end(body);
     },
   },
   {

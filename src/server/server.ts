@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { PumphouseConfig } from '../config/load.js';
 import { errorMessage, isPumphouseError, PumphouseError, quoted } from '../errors.js';
-import { STATE_CODES } from '../state/codes.js';
+import { Engine } from '../engine/index.js';
+import { ensureStateFolder } from '../engine/state.js';
 import { EventJournal } from './events.js';
 import { capConnections, DEFAULT_SERVE_LIMITS, serverTimeouts, type ServeLimits } from './connections.js';
 import { allowedHosts, checkBodyType, checkOrigin, checkToken, type GuardOptions } from './guard.js';
@@ -56,15 +56,12 @@ export function isLoopback(host: string): boolean {
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   checkTokenChoice(options);
-  try {
-    mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new PumphouseError(STATE_CODES.unwritable, `cannot create the folder of the state file ${options.statePath}: ${errorMessage(error)}`, { hint: 'check the path and its permissions, or name another with --state PATH' });
-  }
+  ensureStateFolder(options.statePath);
   const journal = new EventJournal(join(dirname(options.statePath), 'events.ndjson'));
-  const work = new ApiWork(options.config, options.statePath, journal.bus);
+  const engine = new Engine({ config: () => options.config, events: journal.bus });
+  const work = new ApiWork(engine, options.statePath);
   const original = new OriginalHub(journal.bus);
-  const ctx: RouteContext = { config: options.config, statePath: options.statePath, work, journal, original, ...(options.maps ? { maps: options.maps } : {}) };
+  const ctx: RouteContext = { config: options.config, engine, statePath: options.statePath, work, journal, original, ...(options.maps ? { maps: options.maps } : {}) };
   const guard: GuardOptions = { allowedHosts: new Set(), port: options.port, token: options.token };
   const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const server = createServer(serverTimeouts(limits), (req, res) => void serve(ctx, guard, req, res));

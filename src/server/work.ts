@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { ApplyReport } from '../apply/apply.js';
-import { applyInSession, checkStateClouds, openApplySession, type ApplySession } from '../apply/session.js';
-import { checkPlanFresh, startedByThisPlan } from '../apply/stale.js';
-import { DEFAULT_SETTINGS, type PumphouseConfig } from '../config/load.js';
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ApplyResult, Engine, EngineIo } from '../engine/index.js';
+import { InvalidPlanFile } from '../engine/check.js';
 import { errorMessage, isPumphouseError, quoted } from '../errors.js';
-import type { EventSink } from '../events/sink.js';
-import { makePlan } from '../execution-plan/make.js';
-import type { ExecutionPlan } from '../execution-plan/plan.js';
-import { loadPlanFile } from '../plan-file/index.js';
-import { configSecrets } from '../state/secrets.js';
-import { readState, StateStore } from '../state/store.js';
 import { confinePlanPaths } from './confine.js';
 import { API_CODES, ApiError } from './http.js';
-import { applyUserAddress } from '../diff/losses.js';
 import { PlanShelf, type ShelvedPlan } from './plan-shelf.js';
 
 /**
@@ -44,6 +36,8 @@ interface Running {
   done: Promise<void>;
 }
 
+const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
+
 export class ApiWork {
   private readonly shelf: PlanShelf;
   private readonly applies = new Map<string, ApiApply>();
@@ -51,8 +45,8 @@ export class ApiWork {
   /** An apply between its request and its start (locking the state, discovering the clouds). */
   private starting = false;
 
-  constructor(private readonly config: PumphouseConfig, private readonly statePath: string, private readonly events: EventSink) {
-    const serve = config.settings?.serve ?? DEFAULT_SETTINGS.serve;
+  constructor(private readonly engine: Engine, private readonly statePath: string) {
+    const serve = engine.settings().serve;
     this.shelf = new PlanShelf(join(dirname(statePath), 'api-plans'), { keep: serve.plansKept, maxAgeMs: serve.planMaxAgeMs });
   }
 
@@ -60,20 +54,14 @@ export class ApiWork {
   async createPlan(text: string): Promise<ApiPlan> {
     const { id, file } = this.shelf.draft(text);
     try {
-      const loaded = loadPlanFile(file);
-      if (!loaded.desired || hasErrors(loaded.diagnostics)) throw new PlanFileError(loaded.diagnostics);
-      confinePlanPaths(loaded.desired, dirname(this.statePath));
-      const session = await openApplySession(this.config, this.events);
-      try {
-        const state = await readState(this.statePath);
-        const applyUser = applyUserAddress(this.config.target.auth);
-        const plan = makePlan({ desired: loaded.desired, source: session.inventories.source, target: session.inventories.target, mappings: state?.mappings ?? {}, ...(applyUser ? { applyUser } : {}), now: new Date() }).plan;
-        const made: ApiPlan = { id, file, createdAt: new Date().toISOString(), plan };
-        await this.shelf.keep(made);
-        return made;
-      } finally {
-        session.close();
-      }
+      const plan = await this.engine.plan({ file, statePath: this.statePath }, (checked) => {
+        if (checked.desired) confinePlanPaths(checked.desired, dirname(this.statePath));
+      }).catch((error: unknown) => {
+        throw error instanceof InvalidPlanFile ? new PlanFileError(error.checked.diagnostics) : error;
+      });
+      const made: ApiPlan = { id, file, createdAt: new Date().toISOString(), plan };
+      await this.shelf.keep(made);
+      return made;
     } catch (error) {
       this.shelf.discard(id);
       throw error;
@@ -98,12 +86,12 @@ export class ApiWork {
     }
     this.starting = true;
     try {
-      const { store, session } = await this.openFresh(made);
-      const apply: ApiApply = { id: randomUUID(), planId, status: 'running', startedAt: new Date().toISOString() };
       const stop = new AbortController();
       const abort = new AbortController();
+      const { outcome } = await this.startEngineApply(made, stop.signal, abort.signal);
+      const apply: ApiApply = { id: randomUUID(), planId, status: 'running', startedAt: new Date().toISOString() };
       this.remember(apply);
-      this.running = { apply, stop, abort, done: this.run(apply, made.plan, store, session, stop.signal, abort.signal) };
+      this.running = { apply, stop, abort, done: this.run(apply, outcome) };
       return apply;
     } finally {
       this.starting = false;
@@ -137,29 +125,33 @@ export class ApiWork {
     await this.running.done;
   }
 
-  /** The state locked and both clouds discovered; a plan made before they changed is refused. */
-  private async openFresh(made: ApiPlan): Promise<{ store: StateStore; session: ApplySession }> {
-    const store = await StateStore.open(this.statePath, { command: `pumphouse serve: apply of plan ${made.id}` }, { secrets: configSecrets(this.config) });
-    let session: ApplySession | undefined;
+  /**
+   * Hands the plan to the engine, which locks the state, discovers both clouds, refuses a plan
+   * made before they changed (409) and then asks for approval: the request that started it is
+   * the approval, so the answer is yes, and from then on the apply runs on its own.
+   */
+  private async startEngineApply(made: ApiPlan, stop: AbortSignal, abort: AbortSignal): Promise<{ outcome: Promise<ApplyResult> }> {
+    let approved: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      approved = resolve;
+    });
+    const io: EngineIo = { approve: async () => (approved(), true) };
+    const outcome = this.engine.apply({ plan: { plan: made.plan }, statePath: this.statePath, command: `pumphouse serve: apply of plan ${made.id}`, stop, abort }, io);
     try {
-      session = await openApplySession(this.config, this.events);
-      checkPlanFresh(made.plan, { ...session.inventories, mappings: store.state.mappings }, startedByThisPlan(store.state, made.plan));
-      checkStateClouds(store, session);
-      return { store, session };
+      await Promise.race([started, outcome]);
     } catch (error) {
-      session?.close();
-      await store.close();
       if (isPumphouseError(error) && error.code === 'PH1602') {
         throw new ApiError(409, error.code, `plan ${made.id}: ${error.message}`, 'the clouds changed since it was made: POST the plan file to /v1/plans again, review the new plan, then apply that');
       }
       throw error;
     }
+    return { outcome };
   }
 
   /** Keeps the newest applies, as many as plans are kept (a running one is never dropped). */
   private remember(apply: ApiApply): void {
     this.applies.set(apply.id, apply);
-    const keep = (this.config.settings?.serve ?? DEFAULT_SETTINGS.serve).plansKept;
+    const keep = this.engine.settings().serve.plansKept;
     for (const [id, old] of this.applies) {
       if (this.applies.size <= keep) break;
       if (old.status !== 'running') this.applies.delete(id);
@@ -167,18 +159,14 @@ export class ApiWork {
   }
 
   /** The apply reads as ended only once the state is released and another may start. */
-  private async run(apply: ApiApply, plan: ExecutionPlan, store: StateStore, session: ApplySession, stop: AbortSignal, abort: AbortSignal): Promise<void> {
+  private async run(apply: ApiApply, outcome: Promise<ApplyResult>): Promise<void> {
     let ended: Pick<ApiApply, 'status' | 'report' | 'error'>;
     try {
-      const report = await applyInSession(this.config, session, plan, store, this.events, { stop, abort });
-      ended = { report, status: report.interrupted ? 'interrupted' : report.counts.failed > 0 ? 'failed' : 'done' };
+      const { report } = await outcome;
+      ended = !report ? { status: 'done' } : { report, status: report.interrupted ? 'interrupted' : report.counts.failed > 0 ? 'failed' : 'done' };
     } catch (error) {
       ended = { status: 'error', error: isPumphouseError(error) ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { message: errorMessage(error) } };
     }
-    session.close();
-    await store.close().catch((error: unknown) => {
-      ended = { ...ended, status: 'error', error: { message: errorMessage(error) } };
-    });
     this.running = undefined;
     Object.assign(apply, ended, { finishedAt: new Date().toISOString() });
   }

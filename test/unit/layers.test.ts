@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { importEdges, layerProblems, type Edge } from '../../scripts/check-layers.js';
@@ -46,4 +48,34 @@ test('the real tree planted with the old back-edges fails on each', () => {
   assert.ok(problems.some((p) => /state -> migrate goes up/.test(p)));
   assert.ok(problems.some((p) => p.startsWith('execution-plan <-> preflight')));
   assert.ok(problems.some((p) => /fuel -> openstack joins/.test(p)));
+});
+
+test('a front end that imports past the engine fails the rule; a type from anywhere, the engine and render pass', () => {
+  const bypass = [{ from: 'cli', to: 'openstack', where: 'src/cli/commands/x.ts imports ../../openstack/index.js' }];
+  assert.match(layerProblems(bypass)[0] ?? '', /cli -> openstack bypasses the engine/);
+  const server = [{ from: 'server', to: 'apply', where: 'src/server/x.ts imports ../apply/session.js' }];
+  assert.match(layerProblems(server)[0] ?? '', /server -> apply bypasses the engine/);
+  const fine = [
+    { from: 'cli', to: 'engine', where: 'src/cli/x.ts imports ../engine/index.js' },
+    { from: 'cli', to: 'render', where: 'src/cli/x.ts imports ../render/streams.js' },
+    { from: 'server', to: 'execution-plan', where: 'src/server/x.ts imports ../execution-plan/plan.js', typeOnly: true },
+  ];
+  assert.deepEqual(layerProblems(fine), []);
+});
+
+test('import type, and braces of types only, are told apart from imports that load a module', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'layers-'));
+  try {
+    mkdirSync(join(dir, 'cli'));
+    writeFileSync(join(dir, 'cli', 'x.ts'), [
+      "import type { A } from '../apply/a.js';",
+      "import { type B, type C } from '../state/b.js';",
+      "import { D } from '../openstack/d.js';",
+      "const e = await import('../inventory/e.js');",
+    ].join('\n'));
+    const edges = importEdges(dir).map((e) => `${e.to}:${e.typeOnly ? 'type' : 'value'}`);
+    assert.deepEqual(edges, ['apply:type', 'state:type', 'openstack:value', 'inventory:value']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

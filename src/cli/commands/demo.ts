@@ -2,20 +2,16 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { repoPath } from '../../schemas.js';
-import { writeSandboxConfig } from '../../simulator/sandbox.js';
+import { shippedPath } from '../../engine/files.js';
+import { SCENARIO_NAMES, startSandboxFor, writeSandboxFiles, type ScenarioName } from '../../engine/sandbox.js';
 import { renderCloudsHuman } from '../../render/human/clouds.js';
+import { renderHostsHuman } from '../../render/human/hosts.js';
 import { renderInventoryHuman } from '../../render/human/inventory.js';
 import { painter, writeLine } from '../../render/streams.js';
+import { applyFromCli } from '../apply-run.js';
 import { createContext, type CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
-import { describeClouds } from './clouds.js';
-import { discoverClouds } from './discover.js';
-import { applyCommand } from './apply.js';
-import { hostsCommand } from './hosts.js';
-import { planFromFile, printPlan } from './plan.js';
-import { startFromArgs } from './sandbox.js';
-import { SCENARIO_NAMES, type ScenarioName } from '../../simulator/scenarios/index.js';
+import { diagnosticsPrinter, printPlan } from '../output.js';
 
 interface DemoArgs {
   scenario: ScenarioName;
@@ -37,10 +33,10 @@ export const demoCommand: CliCommand<DemoArgs> = {
   run: async (context: CommandContext, args: DemoArgs) => {
     const c = painter(context.color);
     const out = context.streams.stdout;
-    const sandbox = await startFromArgs({ scenario: args.scenario, scale: 1, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, faultServiceLatency: '', tokenTtl: 3600, faultSeed: 1, sourceFuel: true });
+    const sandbox = await startSandboxFor({ scenario: args.scenario, scale: 1, portBase: 0, faultErrorRate: 0, faultLatencyMs: 0, faultServiceLatency: '', tokenTtl: 3600, faultSeed: 1, sourceFuel: true });
     const dir = mkdtempSync(join(tmpdir(), 'pumphouse-demo-'));
     try {
-      writeSandboxConfig(dir, sandbox);
+      await writeSandboxFiles(dir, sandbox);
       // An apply attaches its printers to the context's events: each apply gets a context of its own.
       const newContext = (): CommandContext => createContext(
         { config: join(dir, 'pumphouse.yaml'), output: context.format, color: context.color, debug: context.debug, verbose: context.verbose },
@@ -50,34 +46,34 @@ export const demoCommand: CliCommand<DemoArgs> = {
       const demo = newContext();
       writeLine(out, c.bold(`== sandbox (${args.scenario}): source ${sandbox.source.authUrl}, target ${sandbox.target.authUrl}`));
       writeLine(out, c.bold('\n== pumphouse clouds'));
-      const clouds = await describeClouds(demo, 'both');
+      const clouds = await demo.engine.clouds('both');
       writeLine(out, context.format === 'json' ? JSON.stringify({ clouds }) : renderCloudsHuman(clouds, context.color));
       writeLine(out, c.bold('\n== pumphouse discover'));
-      const inventories = await discoverClouds(demo, 'both');
+      const inventories = await demo.engine.discover('both');
       for (const inventory of inventories) {
         writeLine(out, context.format === 'json' ? JSON.stringify(inventory) : `${renderInventoryHuman(inventory, context.color)}\n`);
       }
       if (args.scenario === 'demo') {
         // The plans are copied next to the sandbox config so their passwords file is written there.
         const [plan, fuelPlan] = ['demo.yaml', 'fuel-source.yaml'].map((name) => {
-          copyFileSync(repoPath('plans', name), join(dir, name));
+          copyFileSync(shippedPath('plans', name), join(dir, name));
           return join(dir, name);
         }) as [string, string];
         const state = join(dir, 'state.json');
         writeLine(out, c.bold('\n== pumphouse hosts --check (cmp-1, cmp-2 and ctl-1 are nodes of the source\'s Fuel environment old-cloud; cmp-3 has a BMC)'));
-        await hostsCommand.run(demo, { check: true });
+        await showHosts(demo);
         writeLine(out, c.bold('\n== pumphouse plan plans/demo.yaml'));
-        printPlan(demo, await planFromFile(demo, plan, { targets: [], excludes: [] }, state), { showNoop: false });
+        printPlan(demo, await demo.engine.plan({ file: plan, statePath: state }, diagnosticsPrinter(demo)), { showNoop: false });
         writeLine(out, c.bold('\n== pumphouse apply plans/demo.yaml --auto-approve (cmp-3 through its BMC)'));
-        let code = await applyCommand.run(demo, { plan, autoApprove: true, state, failFast: false, target: [], exclude: [] });
+        let code = await applyFromCli(demo, { planFile: plan, statePath: state, autoApprove: true, request: { plan: { file: plan }, failFast: false } });
         if (code !== 0) return code;
         writeLine(out, c.bold('\n== pumphouse apply plans/fuel-source.yaml --auto-approve (cmp-1 through the source\'s Fuel: no BMC)'));
-        code = await applyCommand.run(newContext(), { plan: fuelPlan, autoApprove: true, state, failFast: false, target: [], exclude: [] });
+        code = await applyFromCli(newContext(), { planFile: fuelPlan, statePath: state, autoApprove: true, request: { plan: { file: fuelPlan }, failFast: false } });
         if (code !== 0) return code;
         writeLine(out, c.bold('\n== pumphouse hosts --check (cmp-3 and cmp-1 now serve the target as Fuel compute nodes)'));
-        await hostsCommand.run(demo, { check: true });
+        await showHosts(demo);
         writeLine(out, c.bold('\n== pumphouse plan plans/demo.yaml (again)'));
-        printPlan(demo, await planFromFile(demo, plan, { targets: [], excludes: [] }, state), { showNoop: false });
+        printPlan(demo, await demo.engine.plan({ file: plan, statePath: state }, diagnosticsPrinter(demo)), { showNoop: false });
       }
       writeLine(out, c.dim('\nNext: `pumphouse sandbox --write-config ./sandbox` keeps the clouds up to explore with pumphouse or the openstack CLI.'));
     } finally {
@@ -88,3 +84,9 @@ export const demoCommand: CliCommand<DemoArgs> = {
   },
 };
 
+/** `pumphouse hosts --check`, as the demo shows it (the exit code is the apply's business). */
+async function showHosts(context: CommandContext): Promise<void> {
+  const report = await context.engine.hosts({ check: true });
+  if (context.format === 'json') writeLine(context.streams.stdout, JSON.stringify(report, null, 2));
+  else writeLine(context.streams.stdout, renderHostsHuman(report, { color: context.color, checked: true }));
+}

@@ -1,14 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { PumphouseError } from '../../errors.js';
-import { discoverInventory } from '../../inventory/index.js';
-import type { Inventory } from '../../inventory/model.js';
-import { connect } from '../../openstack/index.js';
+import type { CloudChoice } from '../../engine/index.js';
 import { renderInventoryHuman } from '../../render/human/inventory.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
-import { cloudsFromArgs, settleAll, type CloudChoice } from './shared.js';
 
 interface DiscoverArgs {
   cloud: CloudChoice;
@@ -33,23 +30,10 @@ export const discoverCommand: CliCommand<DiscoverArgs> = {
         hint: 'run discover once per cloud: --cloud source, then --cloud target',
       });
     }
-    const inventories = await discoverClouds(context, choice);
+    const inventories = await context.engine.discover(choice);
     if (args.out) writeFileSync(args.out, `${JSON.stringify(inventories[0], null, 2)}\n`);
     if (context.format === 'json') writeLine(context.streams.stdout, JSON.stringify(inventories[0], null, 2));
     else writeLine(context.streams.stdout, inventories.map((inv) => renderInventoryHuman(inv, context.color)).join('\n\n'));
     return 0;
   },
 };
-
-export async function discoverClouds(context: CommandContext, choice: CloudChoice): Promise<Inventory[]> {
-  const { settings } = context.config();
-  return settleAll(cloudsFromArgs(context, choice).map(async (config) => {
-    const cloud = await connect(config, { events: context.events, maxInFlight: settings.discovery.concurrency });
-    return discoverInventory(cloud, {
-      label: config.label,
-      events: context.events,
-      concurrency: settings.discovery.concurrency,
-      pageSize: settings.discovery.pageSize,
-    });
-  }));
-}

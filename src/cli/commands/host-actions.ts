@@ -1,13 +1,12 @@
 import type { Argv } from 'yargs';
-import { PumphouseError } from '../../errors.js';
+import { writeGranularPlan, type EvacuationMethod } from '../../engine/granular.js';
 import { writeLine } from '../../render/streams.js';
+import { applyFromCli } from '../apply-run.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
-import { applyCommand } from './apply.js';
-import { planNameOf, writePlanFile } from './migrate.js';
 import { DEFAULT_STATE_PATH } from './shared.js';
 
-type Method = 'live' | 'cold' | 'evacuate' | 'target';
+type Method = EvacuationMethod;
 
 interface HostActionArgs {
   hosts: string[];
@@ -22,11 +21,11 @@ interface HostActionArgs {
 
 /**
  * `pumphouse evacuate HOST...` and `pumphouse upgrade HOST...`: the Hosts wave one host at a
- * time, as the original CLI offered it. Each writes the plan it stands for (spec.hosts, under
- * .pumphouse/migrate/) and applies it with the same engine and state as `pumphouse apply`.
+ * time, as the original CLI offered it. The engine makes the plan each stands for (spec.hosts, the
+ * same the API's original routes make), written under .pumphouse/migrate/ and applied with the
+ * same engine and state as `pumphouse apply`.
  */
 function hostAction(action: 'evacuate' | 'upgrade'): CliCommand<HostActionArgs> {
-  const state = action === 'evacuate' ? 'evacuated' : 'upgraded';
   return {
     name: `${action} <hosts..>`,
     builder: (yargs: Argv) => {
@@ -42,15 +41,11 @@ function hostAction(action: 'evacuate' | 'upgrade'): CliCommand<HostActionArgs> 
         .option('roles', { type: 'string', array: true, default: ['compute'], describe: 'Fuel roles to assign' });
     },
     run: async (context: CommandContext, args: HostActionArgs) => {
-      if (args.hosts.length === 0) throw new PumphouseError('PH0003', `${action}: name at least one host`, { hint: `e.g. pumphouse ${action} cmp-3 (the names \`pumphouse hosts\` lists)` });
-      if (args.method === 'target' && args.to.length > 0) throw new PumphouseError('PH0003', '--to names source hosts, and --method target moves the servers to the target cloud', { hint: 'drop --to, or pick --method live|cold|evacuate' });
-      const fuel = action === 'upgrade' && (args.environment || args.template || args.roles.join() !== 'compute')
-        ? { fuel: { roles: args.roles, ...(args.environment ? { environment: args.environment } : {}), ...(args.template ? { template: args.template } : {}) } }
-        : {};
-      const hosts = args.hosts.map((name) => ({ name, state, evacuate: args.method, ...(args.to.length > 0 ? { to: args.to } : {}), ...fuel }));
-      const file = writePlanFile(args.state, planNameOf([action, ...args.hosts]), { hosts }, `pumphouse ${action} ${args.hosts.join(' ')}`);
+      const fuel = { roles: args.roles, ...(args.environment ? { environment: args.environment } : {}), ...(args.template ? { template: args.template } : {}) };
+      const plan = await context.engine.granularPlan({ action, hosts: args.hosts, method: args.method, to: args.to, ...(action === 'upgrade' ? { fuel } : {}) });
+      const file = writeGranularPlan(args.state, plan);
       writeLine(context.streams.stderr, `The plan for this command is ${file}; apply it again with \`pumphouse apply ${file}\`.`);
-      return applyCommand.run(context, { plan: file, autoApprove: args.autoApprove, state: args.state, failFast: false, target: [], exclude: [] });
+      return applyFromCli(context, { planFile: file, statePath: args.state, autoApprove: args.autoApprove, request: { plan: { file }, failFast: false } });
     },
   };
 }

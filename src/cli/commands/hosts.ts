@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { surveyHosts } from '../../hosts/survey.js';
 import { renderHostsHuman } from '../../render/human/hosts.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
@@ -19,7 +18,7 @@ export const hostsCommand: CliCommand<HostsArgs> = {
   name: 'hosts',
   builder: (yargs: Argv) => yargs.option('check', { type: 'boolean', default: false, describe: 'ask the BMCs and the Fuel master (reads only)' }),
   run: async (context: CommandContext, args: HostsArgs) => {
-    const report = await surveyHosts(context.config(), context.events, { check: args.check });
+    const report = await context.engine.hosts({ check: args.check });
     if (context.format === 'json') writeLine(context.streams.stdout, JSON.stringify(report, null, 2));
     else writeLine(context.streams.stdout, renderHostsHuman(report, { color: context.color, checked: args.check }));
     const failed = report.hosts.some((h) => h.check?.powerError || h.check?.fuelError);

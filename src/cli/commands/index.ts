@@ -29,7 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Global options that take a value: the word after them is not the command. */
-const VALUED_OPTIONS = new Set(['--config', '-c', '--output', '-o']);
+const VALUED_OPTIONS = new Set(['--config', '-c', '--output', '-o', '--source-cloud', '--target-cloud']);
 
 /** The command argv names, if any: the first word that is neither an option nor an option's value. */
 export function commandWord(argv: readonly string[]): string | undefined {

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { PumphouseError } from '../../errors.js';
-import { startSandbox, writeSandboxConfig, type FaultConfig, type Sandbox, type ScenarioName } from '../../simulator/sandbox.js';
-import { SCENARIO_NAMES } from '../../simulator/scenarios/index.js';
+import { SCENARIO_NAMES, startSandboxFor, writeSandboxFiles, type ScenarioName } from '../../engine/sandbox.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
@@ -45,13 +43,13 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('bench-image-mib', { type: 'number', hidden: true, describe: 'add a public image bench-image of this many MiB to the source (bench:image)' })
       .option('transition-ms', { type: 'number', default: 50, describe: 'how long a status transition takes (BUILD → ACTIVE, queued → active, …); 0 = instant' }),
   run: async (context: CommandContext, args: SandboxArgs) => {
-    const sandbox = await startFromArgs(args);
+    const sandbox = await startSandboxFor(args);
     const out = context.streams.stdout;
     writeLine(out, `sandbox (${args.scenario}) serving on 127.0.0.1:`);
     for (const cloud of [sandbox.source, sandbox.target]) writeLine(out, `  ${cloud.name.padEnd(15)} ${cloud.authUrl}`);
     if (args.writeConfig) {
       const dir = resolve(args.writeConfig);
-      writeSandboxConfig(dir, sandbox);
+      await writeSandboxFiles(dir, sandbox);
       writeLine(out, `wrote ${dir}/clouds.yaml and ${dir}/pumphouse.yaml; try:`);
       writeLine(out, `  pumphouse --config ${dir}/pumphouse.yaml discover`);
       writeLine(out, `  OS_CLIENT_CONFIG_FILE=${dir}/clouds.yaml openstack --os-cloud sandbox-source server list --all-projects`);
@@ -63,60 +61,6 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
     return 0;
   },
 };
-
-export async function startFromArgs(args: Pick<SandboxArgs, 'scenario' | 'scale' | 'portBase' | 'faultErrorRate' | 'faultLatencyMs' | 'faultServiceLatency' | 'tokenTtl' | 'faultSeed' | 'transitionMs' | 'benchImageMib' | 'sourceFuel'>): Promise<Sandbox> {
-  if (!(args.faultErrorRate >= 0 && args.faultErrorRate <= 1)) {
-    throw new PumphouseError('PH0004', `--fault-error-rate ${args.faultErrorRate} is not between 0 and 1`, { hint: 'e.g. --fault-error-rate 0.05 for 5 %' });
-  }
-  if (args.transitionMs !== undefined && !(args.transitionMs >= 0)) {
-    throw new PumphouseError('PH0004', `--transition-ms ${args.transitionMs} is not a number of milliseconds`, { hint: 'e.g. --transition-ms 0 for instant transitions' });
-  }
-  if (!Number.isInteger(args.portBase) || args.portBase < 0 || args.portBase > 65534) {
-    throw new PumphouseError('PH0004', `--port-base ${args.portBase} is not a port number`, { hint: 'use 1024–65534, or 0 for free ports' });
-  }
-  const faults: Partial<FaultConfig> = {
-    errorRate: args.faultErrorRate,
-    latencyMs: args.faultLatencyMs,
-    tokenTtlSeconds: args.tokenTtl,
-    seed: args.faultSeed,
-    latencyMsByService: parseServiceLatency(args.faultServiceLatency),
-    ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
-  };
-  try {
-    return await startSandbox({
-      scenario: args.scenario, scale: args.scale, portBase: args.portBase, faults,
-      ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}),
-      ...(args.sourceFuel ? { hardware: { sourceFuel: true } } : {}),
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new PumphouseError('PH0005', `port ${args.portBase} or ${args.portBase + 1} on 127.0.0.1 is in use`, {
-        hint: 'choose another --port-base, or 0 for free ports',
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-const SERVICES = ['identity', 'compute', 'image', 'network', 'volume'] as const;
-
-/** "identity=100,compute=35" → { identity: 100, compute: 35 }. */
-export function parseServiceLatency(text: string | undefined): Partial<Record<(typeof SERVICES)[number], number>> {
-  const result: Partial<Record<(typeof SERVICES)[number], number>> = {};
-  for (const part of (text ?? '').split(',').filter(Boolean)) {
-    const [service, ms] = part.split('=');
-    const known = SERVICES.find((s) => s === service?.trim());
-    const value = Number(ms);
-    if (!known || !(value >= 0)) {
-      throw new PumphouseError('PH0004', `--fault-service-latency: "${part}" is not SERVICE=MS`, {
-        hint: `services: ${SERVICES.join(', ')}; e.g. compute=35,network=45`,
-      });
-    }
-    result[known] = value;
-  }
-  return result;
-}
 
 function untilSignalled(): Promise<void> {
   return new Promise((resolveSignal) => {

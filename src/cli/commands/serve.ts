@@ -38,8 +38,8 @@ export const serveCommand: CliCommand<ServeArgs> = {
     const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
     const given = context.env['PUMPHOUSE_API_TOKEN'] || undefined;
     const token = args.token ? given ?? randomBytes(24).toString('base64url') : undefined;
-    const config = context.config();
-    const maps = args.mapsFrom ? mapsFromPlanFile(args.mapsFrom) : config.maps;
+    const config = context.engine.config();
+    const maps = args.mapsFrom ? await mapsFromPlanFile(context.engine, args.mapsFrom) : config.maps;
     const server = await startApiServer({
       config, statePath: args.state, host, port: Number(match[2]), token, noToken: !args.token, allowHosts: args.allowHost, ...(maps ? { maps } : {}),
       limits: { maxConnections: config.settings.serve.maxConnections },

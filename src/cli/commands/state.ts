@@ -1,11 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { PumphouseError } from '../../errors.js';
 import { painter, writeLine } from '../../render/streams.js';
-import { STATE_CODES } from '../../state/codes.js';
-import { describeHolder, readHolder } from '../../state/lock.js';
 import type { ApplyState } from '../../state/model.js';
-import { readState } from '../../state/store.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 import { DEFAULT_STATE_PATH } from './shared.js';
@@ -25,29 +20,17 @@ export const stateCommand: CliCommand<StateArgs> = {
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file' })
       .option('force', { type: 'boolean', default: false, describe: 'unlock: really remove the lock' }),
   run: async (context: CommandContext, args: StateArgs) => {
-    const lockPath = `${args.state}.lock`;
     if (args.action === 'unlock') {
-      if (!existsSync(lockPath)) {
-        writeLine(context.streams.stdout, `${args.state} is not locked.`);
-        return 0;
-      }
-      const holder = describeHolder(readHolder(lockPath));
-      if (!args.force) {
-        throw new PumphouseError(STATE_CODES.unlockNeedsForce, `${args.state} is locked by ${holder}; not unlocking without --force`, {
-          hint: 'make sure that apply is not running (on any host), then run `pumphouse state unlock --force`',
-        });
-      }
-      rmSync(lockPath, { force: true });
-      writeLine(context.streams.stdout, `Removed the lock of ${args.state}, held by ${holder}.`);
+      const { removed } = await context.engine.stateUnlock(args.state, args.force);
+      writeLine(context.streams.stdout, removed === undefined ? `${args.state} is not locked.` : `Removed the lock of ${args.state}, held by ${removed}.`);
       return 0;
     }
-    const state = await readState(args.state);
-    if (!state) throw new PumphouseError(STATE_CODES.missing, `there is no state file at ${args.state}`, { hint: 'apply writes it; name another with --state PATH' });
+    const view = await context.engine.stateShow(args.state);
     if (context.format === 'json') {
-      writeLine(context.streams.stdout, JSON.stringify(state, null, 2));
+      writeLine(context.streams.stdout, JSON.stringify(view.state, null, 2));
       return 0;
     }
-    writeLine(context.streams.stdout, renderState(state, args.state, existsSync(lockPath) ? describeHolder(readHolder(lockPath)) : undefined, context.color));
+    writeLine(context.streams.stdout, renderState(view.state, args.state, view.lockedBy, context.color));
     return 0;
   },
 };

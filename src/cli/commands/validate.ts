@@ -1,19 +1,12 @@
 import type { Argv } from 'yargs';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { formatDiagnostic } from '../../diagnostics/format.js';
-import { loadPlanFile } from '../../plan-file/index.js';
+import type { CheckedPlanFile } from '../../engine/index.js';
 import { painter, writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
+import { diagnosticsPrinter } from '../output.js';
 
 interface ValidateArgs {
   plans: string[];
-}
-
-interface FileResult {
-  file: string;
-  valid: boolean;
-  diagnostics: Diagnostic[];
 }
 
 /**
@@ -25,22 +18,26 @@ export const validateCommand: CliCommand<ValidateArgs> = {
   name: 'validate <plans..>',
   builder: (yargs: Argv) => yargs.positional('plans', { type: 'string', array: true, describe: 'plan files (YAML)' }),
   run: async (context: CommandContext, args: ValidateArgs) => {
-    const results: FileResult[] = args.plans.map((file) => {
-      const loaded = loadPlanFile(file);
-      if (context.format !== 'json') {
-        for (const d of loaded.diagnostics) writeLine(context.streams.stderr, formatDiagnostic(d, loaded.source?.text));
-      }
-      return { file, valid: loaded.desired !== undefined, diagnostics: loaded.diagnostics };
-    });
-    if (context.format === 'json') writeLine(context.streams.stdout, JSON.stringify({ files: results }, null, 2));
-    else for (const result of results) writeLine(context.streams.stdout, verdict(result, context.color));
+    const show = diagnosticsPrinter(context);
+    const results: CheckedPlanFile[] = [];
+    for (const file of args.plans) {
+      const checked = await context.engine.validate(file);
+      if (context.format !== 'json') show(checked);
+      results.push(checked);
+    }
+    if (context.format === 'json') {
+      const files = results.map(({ file, valid, diagnostics }) => ({ file, valid, diagnostics }));
+      writeLine(context.streams.stdout, JSON.stringify({ files }, null, 2));
+    } else {
+      for (const result of results) writeLine(context.streams.stdout, verdict(result, context.color));
+    }
     return results.every((r) => r.valid) ? 0 : 1;
   },
 };
 
-function verdict(result: FileResult, color: boolean): string {
+function verdict(result: CheckedPlanFile, color: boolean): string {
   const c = painter(color);
-  const count = (severity: Diagnostic['severity']) => result.diagnostics.filter((d) => d.severity === severity).length;
+  const count = (severity: 'error' | 'warning') => result.diagnostics.filter((d) => d.severity === severity).length;
   const errors = count('error');
   const warnings = count('warning');
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -2,7 +2,8 @@ import type { ChalkInstance } from 'chalk';
 import type { PumphouseEvent } from '../../events/events.js';
 import type { LiveRegion } from '../live-region.js';
 import { painter, writeLine } from '../streams.js';
-import { applyEventLine, copyProgress } from './apply.js';
+import { clock, copyProgress } from '../format.js';
+import { applyEventLine } from './apply.js';
 
 /**
  * An apply in a terminal: finished steps, retries and downtimes scroll by as the same lines a
@@ -73,14 +74,6 @@ export class ApplyBoard {
     out.push(`  ${c.bold(counts.join(' · '))}`);
     return out;
   }
-}
-
-/** "9 s", "3 m 05 s", "1 h 02 m". */
-export function clock(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor(s / 60) % 60).padStart(2, '0')} m`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ApplyReport } from '../../apply/apply.js';
 import type { PumphouseEvent } from '../../events/events.js';
 import type { ChalkInstance } from 'chalk';
+import { copyProgress } from '../format.js';
 import { painter, writeLine } from '../streams.js';
 
 /**
@@ -46,11 +47,6 @@ export function applyEventLine(event: PumphouseEvent, c: ChalkInstance, options:
   }
 }
 
-/** "312.0 MiB of 1.0 GiB at 85.2 MiB/s, 8 s left", as much of it as is known. */
-export function copyProgress(d: { bytes?: number; totalBytes?: number; bytesPerSecond?: number; etaSeconds?: number }): string {
-  return `${bytes(d.bytes ?? 0)}${d.totalBytes ? ` of ${bytes(d.totalBytes)}` : ''}${d.bytesPerSecond ? ` at ${bytes(d.bytesPerSecond)}/s` : ''}${d.etaSeconds !== undefined ? `, ${d.etaSeconds} s left` : ''}`;
-}
-
 /** The closing summary: what was done, what failed and why, what to run next. */
 export function renderApplySummary(report: ApplyReport, options: { color: boolean; planFile: string; statePath: string; passwordsFile?: string | undefined }): string {
   const c = painter(options.color);
@@ -84,11 +80,4 @@ export function renderApplySummary(report: ApplyReport, options: { color: boolea
   else lines.push(`  pumphouse plan ${options.planFile}       should now say "No changes."`);
   lines.push(`  pumphouse state show${options.statePath === '.pumphouse/state.json' ? '' : ` --state ${options.statePath}`}     every step, mapping and downtime`);
   return lines.join('\n');
-}
-
-function bytes(n: number): string {
-  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
 }

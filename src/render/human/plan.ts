@@ -1,5 +1,6 @@
 import type { Change } from '../../diff/changes.js';
-import { hasChanges, summaryLine, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { hasChanges, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { formatBytes, formatDuration, summaryLine } from '../format.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { painter } from '../streams.js';
 
@@ -88,23 +89,6 @@ export function detail(change: Change): string {
 function show(value: unknown): string {
   const text = JSON.stringify(value) ?? 'null';
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 /** The "Will not survive" list: one line per loss, by object. */

@@ -1,5 +1,6 @@
-import { hasChanges, summaryLine, type ExecutionPlan } from '../../execution-plan/plan.js';
-import { detail, formatBytes, formatDuration, groupChanges, SYMBOLS } from '../human/plan.js';
+import { hasChanges, type ExecutionPlan } from '../../execution-plan/plan.js';
+import { formatBytes, formatDuration, summaryLine } from '../format.js';
+import { detail, groupChanges, SYMBOLS } from '../human/plan.js';
 
 /**
  * The plan as a pull-request comment: the verdict first, a small table, then one collapsible

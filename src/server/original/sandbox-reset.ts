@@ -1,6 +1,4 @@
-import { existsSync, renameSync } from 'node:fs';
 import type { CloudConfig } from '../../config/types.js';
-import { StateLock } from '../../state/lock.js';
 
 /**
  * The original's `POST /reset` (its CLOUDS_RESET) on `pumphouse sandbox`: each simulated cloud
@@ -49,19 +47,3 @@ export async function resetCloud(cloud: Pick<CloudConfig, 'auth'>): Promise<void
   await res.arrayBuffer();
 }
 
-/**
- * Sets the state file aside (`<state>.reset-<time>`) under its lock: its mappings and checkpoints
- * describe clouds, machines and Fuel nodes the reset takes away, and a later apply must not resume
- * from them. Returns where it went, or undefined when there was none.
- */
-export function setStateAside(statePath: string, now = new Date()): string | undefined {
-  const lock = StateLock.acquire(`${statePath}.lock`, `pumphouse serve: POST /reset (pid ${process.pid})`);
-  try {
-    if (!existsSync(statePath)) return undefined;
-    const aside = `${statePath}.reset-${now.toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(statePath, aside);
-    return aside;
-  } finally {
-    lock.release();
-  }
-}

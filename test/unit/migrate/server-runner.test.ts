@@ -4,7 +4,7 @@ import { SOURCE_STATUS_METADATA_KEY, SOURCE_TAG_PREFIX, VERIFIED_METADATA_KEY } 
 import type { ServerMove } from '../../../src/diff/changes.js';
 import type { InventoryResource } from '../../../src/inventory/model.js';
 import { serverRunner } from '../../../src/migrate/servers.js';
-import { FakeServerClouds, FakeStepContext, fakeContext } from '../../helpers/fake-migrate.js';
+import { FakeServerClouds, FakeStepContext, fakeContext, httpError } from '../../helpers/fake-migrate.js';
 import { demoSourceResources } from '../../helpers/small-inventory.js';
 
 // The server step (src/migrate/servers.ts) against fake clouds: what it does to each cloud, in
@@ -174,5 +174,30 @@ describe('server step', () => {
     (copies(clouds)[0] as { status: string }).status = 'SHUTOFF';
     assert.deepEqual(await runner.observe(next), { done: false }, 'a stopped copy of a running server is not done');
     await assert.rejects(runner.verify(next), /SHUTOFF on the target, not ACTIVE/);
+  });
+
+  test('an attempt that failed at the boot is resumed with the snapshot it took, not a second one', async () => {
+    const { clouds, ctx, runner } = setUp();
+    const boot = clouds.boot.bind(clouds);
+    clouds.boot = async () => {
+      throw httpError(409, '/servers');
+    };
+    await assert.rejects(runner.run(ctx), (error) => (error as { status?: number }).status === 409);
+    const snapshotId = ctx.checkpoint?.['snapshotId'];
+    assert.ok(typeof snapshotId === 'string' && clouds.sourceImages.images.has(snapshotId));
+    clouds.boot = boot;
+    await runner.run(ctx.next());
+    assert.equal(clouds.log.filter((line) => line.startsWith('source.servers.snapshot')).length, 1);
+    assert.equal(copies(clouds).length, 1);
+  });
+
+  test('a source Nova is stopping already (409 on the stop) is waited for, not failed', async () => {
+    const { clouds, ctx, runner } = setUp();
+    clouds.source.servers.failStop = () => {
+      (clouds.source.servers.servers.get(SOURCE_ID) as { status: string }).status = 'SHUTOFF';
+      return httpError(409, `/servers/${SOURCE_ID}/action`);
+    };
+    await runner.run(ctx);
+    assert.equal(copies(clouds).length, 1);
   });
 });

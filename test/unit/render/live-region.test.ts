@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PumphouseEvent } from '../../../src/events/events.js';
-import { ApplyBoard, clock, liveApplyPrinter } from '../../../src/render/human/apply-live.js';
+import { ApplyBoard, liveApplyPrinter } from '../../../src/render/human/apply-live.js';
+import { clock } from '../../../src/render/format.js';
 import { LiveRegion, truncate } from '../../../src/render/live-region.js';
 import { painter, writeLine } from '../../../src/render/streams.js';
 

@@ -9,6 +9,7 @@ import { loopbackOrigin } from '../../../src/server/original/sandbox-reset.js';
 import { planName } from '../../../src/server/original.js';
 import { mapsFromPlanFile } from '../../../src/server/original/maps.js';
 import { tempFiles } from '../../helpers/tmp.js';
+import { Engine } from '../../../src/engine/index.js';
 
 const host: InventoryResource = { kind: 'hypervisor', address: 'hypervisor:cmp-3', id: 'h-3', name: 'cmp-3', refs: {}, attributes: { serviceHost: 'cmp-3' } };
 const server: InventoryResource = { kind: 'server', address: 'server:p/s-1', id: 'src-1', name: 's-1', project: { id: 'p-src', name: 'p' }, refs: {}, attributes: {} };
@@ -107,11 +108,12 @@ describe('Socket.IO 0.9 payloads, the sandbox probe, plan names', () => {
     assert.equal(planName('api-post-hosts-cmp-3'), 'api-post-hosts-cmp-3');
   });
 
-  test('serve --maps-from takes a plan file\'s non-empty maps, and refuses one with errors (PH4030)', () => {
-    assert.deepEqual(mapsFromPlanFile('plans/maps.yaml')['networks'], { public: 'admin_floating_net' });
+  test('serve --maps-from takes a plan file\'s non-empty maps, and refuses one with errors (PH4030)', async () => {
+    const engine = new Engine({ config: () => { throw new Error('validate needs no config'); } });
+    assert.deepEqual((await mapsFromPlanFile(engine, 'plans/maps.yaml'))['networks'], { public: 'admin_floating_net' });
     const t = tempFiles({ 'bad.yaml': 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nspec: { mapz: {} }\n' });
     try {
-      assert.throws(() => mapsFromPlanFile(t.path('bad.yaml')), (error: Error & { code?: string }) => error.code === 'PH4030' && /bad\.yaml: the plan file has errors/.test(error.message));
+      await assert.rejects(mapsFromPlanFile(engine, t.path('bad.yaml')), (error: Error & { code?: string }) => error.code === 'PH4030' && /bad\.yaml: the plan file has errors/.test(error.message));
     } finally {
       t.cleanup();
     }
