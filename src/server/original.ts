@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { GranularAction } from '../engine/index.js';
 import { granularPlanText } from '../engine/granular.js';
 import { errorMessage } from '../errors.js';
@@ -72,7 +71,7 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
       if (ctx.original) settle(ctx, ctx.original);
       if (ctx.original?.busy) throw new ApiError(409, API_CODES.busy, 'another action of the original API is running', 'wait for its end event (action null), then try again');
       const plan = await ctx.engine.granularPlan(granular(id, mapsOf(ctx.maps)));
-      const text = granularPlanText({ ...plan, name: planName(plan.name) });
+      const text = granularPlanText(plan);
       const [made, source] = await Promise.all([ctx.work.createPlan(text), ctx.original ? ctx.engine.discover('source') : []]);
       ctx.original?.begin({ kind, id }, made.plan, source[0]?.resources ?? []);
       let apply: ApiApply;
@@ -97,18 +96,6 @@ function mapsOf(maps: RouteContext['maps']): Maps {
   const volumeTypes = pick('volumeTypes');
   return networks || volumeTypes ? { maps: { ...(networks ? { networks } : {}), ...(volumeTypes ? { volumeTypes } : {}) } } : {};
 }
-
-/**
- * The plan's name marks what it creates (`pumphouse-plan=<name>`): Nova takes tags of at most 60
- * characters, so a long one (a tenant's 32-hex id) is cut and kept unique by a digest of it.
- */
-export function planName(wanted: string): string {
-  const clean = wanted.replace(/[^a-z0-9-]+/g, '-');
-  if (clean.length <= MAX_PLAN_NAME) return clean;
-  return `${clean.slice(0, MAX_PLAN_NAME - 9).replace(/-+$/, "")}-${createHash('sha256').update(clean).digest('hex').slice(0, 8)}`;
-}
-
-const MAX_PLAN_NAME = 60 - 'pumphouse-plan='.length;
 
 /** The original's end event follows the apply's end, whatever ended it. */
 function watchEnd(ctx: RouteContext, applyId: string): void {

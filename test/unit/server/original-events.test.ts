@@ -6,7 +6,7 @@ import type { InventoryResource } from '../../../src/inventory/model.js';
 import { OriginalTranslator } from '../../../src/server/original/translate.js';
 import { decodePayload, encodePayload } from '../../../src/server/original/socketio.js';
 import { loopbackOrigin } from '../../../src/server/original/sandbox-reset.js';
-import { planName } from '../../../src/server/original.js';
+import { granularPlan } from '../../../src/engine/granular.js';
 import { mapsFromPlanFile } from '../../../src/server/original/maps.js';
 import { tempFiles } from '../../helpers/tmp.js';
 import { Engine } from '../../../src/engine/index.js';
@@ -100,12 +100,13 @@ describe('Socket.IO 0.9 payloads, the sandbox probe, plan names', () => {
     assert.equal(loopbackOrigin({ auth: { auth_url: 'http://10.0.0.5:5000/v3' } as never }), undefined);
   });
 
-  test('plan names fit a 60-character Nova tag with their prefix, and stay distinct', () => {
-    const a = planName('api-post-tenants-adae9c89bec442d655f8e6969f24d19a');
-    const b = planName('api-post-tenants-adae9c89bec442d655f8e6969f24d19b');
-    assert.ok(`pumphouse-plan=${a}`.length <= 60);
+  test('the plans of the original API\'s actions have names that fit a 60-character Nova tag with their prefix, and stay distinct', () => {
+    const a = granularPlan({ action: 'migrate', kind: 'project', names: ['adae9c89bec442d655f8e6969f24d19a'] }).name;
+    const b = granularPlan({ action: 'migrate', kind: 'project', names: ['adae9c89bec442d655f8e6969f24d19b'] }).name;
+    const server = granularPlan({ action: 'migrate', kind: 'server', names: ['2c2b40df-b081-4a36-9595-da64b132f2c8'] }).name;
+    for (const name of [a, b, server]) assert.ok(`pumphouse-plan=${name}`.length <= 60, name);
     assert.notEqual(a, b);
-    assert.equal(planName('api-post-hosts-cmp-3'), 'api-post-hosts-cmp-3');
+    assert.equal(granularPlan({ action: 'upgrade', hosts: ['cmp-3'] }).name, 'upgrade-cmp-3');
   });
 
   test('serve --maps-from takes a plan file\'s non-empty maps, and refuses one with errors (PH4030)', async () => {
