@@ -1,7 +1,7 @@
 import type { GranularAction } from '../engine/index.js';
 import { granularPlanText } from '../engine/granular.js';
-import { errorMessage } from '../errors.js';
-import { API_CODES, ApiError, sendJson } from './http.js';
+import { errorMessage, PumphouseError } from '../errors.js';
+import { API_CODES, sendJson } from './http.js';
 import { originalDocument } from './original/resources.js';
 import { canReset, resetCloud } from './original/sandbox-reset.js';
 import type { OriginalIntentKind } from './original/translate.js';
@@ -35,10 +35,10 @@ export const ORIGINAL_ROUTES: Route[] = [
     method: 'POST', path: '/reset',
     async handle(ctx, _req, res) {
       if (!(await canReset([ctx.config.source, ctx.config.target]))) {
-        throw new ApiError(404, API_CODES.notFound, 'there is nothing to reset: the clouds are not a `pumphouse sandbox`', 'POST /reset resets the sandbox\'s simulated clouds only');
+        throw new PumphouseError(API_CODES.notFound, 'there is nothing to reset: the clouds are not a `pumphouse sandbox`', { hint: 'POST /reset resets the sandbox\'s simulated clouds only' });
       }
       const running = ctx.work.allApplies().find((a) => a.status === 'running');
-      if (running) throw new ApiError(409, API_CODES.busy, `apply ${running.id} is running on these clouds`, `wait for it (GET /v1/applies/${running.id}) or cancel it, then reset`);
+      if (running) throw new PumphouseError(API_CODES.busy, `apply ${running.id} is running on these clouds`, { hint: `wait for it (GET /v1/applies/${running.id}) or cancel it, then reset` });
       await ctx.engine.stateSetAside(ctx.statePath);
       sendJson(res, 201, {});
       const hub = ctx.original;
@@ -69,7 +69,7 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
     async handle(ctx: RouteContext, _req, res, params) {
       const id = params['id'] ?? '';
       if (ctx.original) settle(ctx, ctx.original);
-      if (ctx.original?.busy) throw new ApiError(409, API_CODES.busy, 'another action of the original API is running', 'wait for its end event (action null), then try again');
+      if (ctx.original?.busy) throw new PumphouseError(API_CODES.busy, 'another action of the original API is running', { hint: 'wait for its end event (action null), then try again' });
       const plan = await ctx.engine.granularPlan(granular(id, mapsOf(ctx.maps)));
       const text = granularPlanText(plan);
       const [made, source] = await Promise.all([ctx.work.createPlan(text), ctx.original ? ctx.engine.discover('source') : []]);

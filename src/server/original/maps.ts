@@ -12,7 +12,7 @@ export async function mapsFromPlanFile(engine: Engine, file: string): Promise<Re
   const checked = await engine.validate(file);
   const first = checked.diagnostics.find((d) => d.severity === 'error');
   if (!checked.desired || first) {
-    throw new PumphouseError(ORIGINAL_API_CODES.badMapsFile, `--maps-from ${file}: the plan file has errors${first ? ` (first: ${first.code} ${first.summary})` : ''}`, {
+    throw new PumphouseError(ORIGINAL_API_CODES.badMapsFile, `--maps-from ${file}: the plan file has errors${first ? ` (first: ${first.code} ${first.message})` : ''}`, {
       hint: `run \`pumphouse validate ${file}\` and fix what it says, or name another plan file`,
     });
   }
