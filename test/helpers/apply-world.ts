@@ -10,6 +10,7 @@ import type { ExecutionPlan } from '../../src/execution-plan/plan.js';
 import { connect } from '../../src/openstack/index.js';
 import { loadPlanFile } from '../../src/plan-file/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/simulator/sandbox.js';
+import { planText } from './plan-text.js';
 import { privateSandbox } from './sandbox.js';
 
 /**
@@ -55,7 +56,7 @@ export async function applyWorld(options: { state?: MemoryDocument; sandbox?: Sa
     sandbox: env.sandbox, config, state, events,
     async plan(spec, narrowing = {}) {
       const file = env.files.path(`plan-${++plans}.yaml`);
-      writeFileSync(file, `apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: world }\nspec:\n${spec.replace(/^(?=.)/gm, '  ')}`);
+      writeFileSync(file, planText('world', spec.replace(/^(?=.)/gm, '  ')));
       const loaded = loadPlanFile(file);
       if (!loaded.desired) throw new Error(`the test plan is invalid: ${JSON.stringify(loaded.diagnostics)}`);
       const desired = loaded.desired;
