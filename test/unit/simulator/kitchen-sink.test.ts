@@ -9,25 +9,10 @@ import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { KS_FIXED_MAC } from '../../../src/simulator/scenarios/kitchen-sink.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
 import type { CloudStore } from '../../../src/simulator/store.js';
-import { login, originOf } from './helpers.js';
+import { login, originOf, sender } from './helpers.js';
 import { eventually } from '../../helpers/eventually.js';
 
-interface Reply { status: number; body: any }
-
-async function send(method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const res = await fetch(url, {
-    method, headers: { 'x-auth-token': token, 'openstack-api-version': 'compute 2.79', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // HTML error pages stay text
-  }
-  return { status: res.status, body: parsed };
-}
+const send = sender({ 'openstack-api-version': 'compute 2.79' });
 
 const idOf = (store: CloudStore, table: 'networks' | 'subnets' | 'routers' | 'images' | 'ports' | 'volumes', name: string): string => {
   const row = (store[table].all() as Array<{ id: string; name: string }>).find((r) => r.name === name);

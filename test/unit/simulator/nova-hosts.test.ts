@@ -7,20 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
 import type { CloudStore, Server } from '../../../src/simulator/store.js';
-import { login, originOf } from './helpers.js';
+import { login, originOf, sender, type Reply } from './helpers.js';
 import { eventually } from '../../helpers/eventually.js';
 
-interface Reply { status: number; body: any }
-
-async function send(method: string, url: string, token: string, body?: unknown, version = '2.87'): Promise<Reply> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'x-auth-token': token, 'OpenStack-API-Version': `compute ${version}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const http = sender();
+const send = (method: string, url: string, token: string, body?: unknown, version = '2.87'): Promise<Reply> =>
+  http(method, url, token, body, { 'OpenStack-API-Version': `compute ${version}` });
 
 describe('simulator: nova hosts', () => {
   let sandbox: Sandbox;

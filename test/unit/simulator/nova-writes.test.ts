@@ -7,27 +7,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
 import type { CloudStore, Port, Volume } from '../../../src/simulator/store.js';
-import { login, originOf } from './helpers.js';
+import { login, originOf, sender } from './helpers.js';
 import { eventually } from '../../helpers/eventually.js';
-
-interface Reply { status: number; headers: Headers; body: any }
 
 const V287 = { 'OpenStack-API-Version': 'compute 2.87' };
 
-async function send(method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = V287): Promise<Reply> {
-  const res = await fetch(url, {
-    method, headers: { 'x-auth-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // HTML error pages stay text
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+const send = sender(V287);
 
 /** The md5 fingerprint Nova computes: of the base64-decoded key blob, colon-separated. */
 function md5Fingerprint(publicKey: string): string {
