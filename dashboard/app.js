@@ -200,20 +200,20 @@ function changeGroup(action, changes) {
 
 /** What keeps a plan from being applied: its error diagnostics and failed pre-flight checks. */
 function blockers(plan) {
-  const errors = plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `${placeOf(d)} ${d.code}: ${d.summary}`);
-  const failedChecks = plan.preflight.filter((c) => c.status === 'failed').map((c) => `${c.check}: ${c.message}${c.hint ? ` (${c.hint})` : ''}`);
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `${placeOf(d)} ${d.code}: ${d.message}`);
+  const failedChecks = plan.preflight.filter((c) => c.status === 'failed').map((c) => `${c.code ? `${c.code} ` : ''}${c.check}: ${c.message}${c.hint ? ` (${c.hint})` : ''}`);
   const lines = [...errors, ...failedChecks];
   if (lines.length === 0) return null;
   return titledRegion(4, 'plan-blockers', 'Problems', element('ul', {}, ...lines.map((line) => element('li', {}, line))));
 }
 
 function placeOf(diagnostic) {
-  const source = diagnostic.source;
+  const source = diagnostic.location;
   return source ? `${source.file.split('/').pop()}:${source.line}:${source.col}` : '(plan file)';
 }
 
 function renderDiagnostics(result, error) {
-  const rows = error.diagnostics.map((d) => [placeOf(d), d.code, d.severity, d.summary + (d.hint ? ` (${d.hint})` : '')]);
+  const rows = error.diagnostics.map((d) => [placeOf(d), d.code, d.severity, d.message + (d.hint ? ` (${d.hint})` : '')]);
   result.replaceChildren(
     paragraph(`The plan file has problems: ${error.message}`, 'error'),
     titledRegion(4, 'plan-diagnostics', `Diagnostics (${rows.length})`, table(['Where', 'Code', 'Severity', 'Message'], rows)),

@@ -1,7 +1,8 @@
 /**
  * The project's error type. Every error an operator can meet is a PumphouseError: it says what
  * failed, where (a file position, a flag, or the API call), and what to do about it. The CLI
- * prints `message` and `hint` and exits 1; a stack trace only with `--debug`.
+ * prints `message` and `hint` and exits with its code's exit code (src/errors/codes.ts); a stack
+ * trace only with `--debug`.
  *
  * Invariant: no message, hint or detail ever contains a secret (password, token, application
  * credential secret, BMC password). Code that builds messages from foreign text (HTTP bodies,
@@ -9,31 +10,64 @@
  * not write (a damaged file, a name from a cloud, a request header) with `quoted()`; renderers
  * pass every message through `escapeControls()` all the same.
  */
+import { CODES, type PhCode } from './errors/codes.js';
+
+export { CODES, exitCodeOf, httpStatusOf, isPhCode, type CodeInfo, type PhCode, type ProblemKind } from './errors/codes.js';
+
 export interface SourceLocation {
   file: string;
   line: number;
   col: number;
 }
 
+/**
+ * The one shape of "a problem": a registered code, what is wrong (naming what and where), what
+ * to do, and where in an input file when it is about one. Thrown as a PumphouseError, recorded
+ * as a step's error in the state file, answered as an API error body, listed as a pre-flight
+ * check or an inventory diagnostic.
+ */
+export interface Problem {
+  code: PhCode;
+  message: string;
+  /** What the operator can do about it, one sentence. */
+  hint?: string;
+  location?: ProblemLocation;
+}
+
+/** A position in an input file, with the YAML path there when known ("source.auth.auth_url"). */
+export interface ProblemLocation extends SourceLocation {
+  path?: string;
+}
+
 export interface PumphouseErrorOptions {
   /** What the operator can do about it, one sentence. */
   hint?: string;
   /** A position in an input file the error is about. */
-  location?: SourceLocation;
+  location?: ProblemLocation;
   cause?: unknown;
+  /** Whether another attempt may succeed, when this error knows better than its code (an HTTP 503 does). */
+  retryable?: boolean;
 }
 
 export class PumphouseError extends Error {
-  readonly code: string;
+  readonly code: PhCode;
   readonly hint: string | undefined;
-  readonly location: SourceLocation | undefined;
+  readonly location: ProblemLocation | undefined;
+  /** Another attempt of the same work may succeed; the executor retries a step only then. */
+  readonly retryable: boolean;
 
-  constructor(code: string, message: string, options: PumphouseErrorOptions = {}) {
+  constructor(code: PhCode, message: string, options: PumphouseErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PumphouseError';
     this.code = code;
     this.hint = options.hint;
     this.location = options.location;
+    this.retryable = options.retryable ?? CODES[code].retryable;
+  }
+
+  /** The error as the common problem shape (no cause, no stack: those are for --debug). */
+  toProblem(): Problem {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}), ...(this.location ? { location: this.location } : {}) };
   }
 }
 
@@ -47,6 +81,17 @@ export class InternalError extends PumphouseError {
 
 export function isPumphouseError(error: unknown): error is PumphouseError {
   return error instanceof PumphouseError;
+}
+
+/** Any thrown value as a problem: a PumphouseError as itself, anything else as the bug it is (PH0001). */
+export function problemOf(error: unknown): Problem {
+  if (isPumphouseError(error)) return error.toProblem();
+  return new InternalError(errorMessage(error)).toProblem();
+}
+
+/** Whether another attempt may succeed: only errors that say so (the clients mark theirs). */
+export function isRetryable(error: unknown): boolean {
+  return isPumphouseError(error) && error.retryable;
 }
 
 /** Text of any thrown value, for wrapping foreign errors. */

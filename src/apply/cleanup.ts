@@ -3,7 +3,7 @@ import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/lent-
 import { temporaryIdsByName } from '../migrate/temporaries.js';
 import { waitForStatus } from '../migrate/wait.js';
 import { blockStorage, image, isNotFound, type Cloud } from '../openstack/index.js';
-import { PumphouseError } from '../errors.js';
+import { type Problem, problemOf, PumphouseError } from '../errors.js';
 import type { TemporaryObject } from '../state/model.js';
 import type { StateStore } from '../state/store.js';
 
@@ -19,7 +19,8 @@ export interface CleanupResult {
   temporary: TemporaryObject;
   /** The objects removed (ids); [] for an intent whose create never happened. */
   removed: string[];
-  error?: string;
+  /** Why it could not be removed (it stays in the state for the next cleanup). */
+  error?: Problem;
 }
 
 /** Snapshots go after the clones made from them; images and clones first; Pumphouse's own access last. */
@@ -41,7 +42,7 @@ export async function removeTemporaries(store: StateStore, clouds: { source: Clo
       });
       results.push({ temporary, removed: ids });
     } catch (error) {
-      results.push({ temporary, removed: [], error: error instanceof Error ? error.message : String(error) });
+      results.push({ temporary, removed: [], error: problemOf(error) });
     }
   }
   return results;

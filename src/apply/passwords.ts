@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
-import { errorMessage, PumphouseError, quoted } from '../errors.js';
+import { errorMessage, PumphouseError, quoted, type PhCode } from '../errors.js';
 import type { Change } from '../diff/changes.js';
 import type { EventSink } from '../events/sink.js';
 import type { StepRecord } from '../state/model.js';
@@ -16,7 +16,7 @@ export const PASSWORDS_CODES = {
   unusable: 'PH1607',
   /** Warning: a user is on the target but its password is not in the file. */
   userWithoutPassword: 'PH1609',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 const HEADER = '# Passwords Pumphouse set on the target for copied users. Hand them over, then delete this file.\n';
 
@@ -126,7 +126,7 @@ export function warnUsersWithoutPasswords(input: PasswordCheckInput): void {
 /** Refuses passwords: for plans that move no users (an unexpected call is a bug, not a leak). */
 export const noPasswords: PasswordSink = {
   async record(user: string): Promise<void> {
-    throw new Error(`a password was generated for ${user} but the plan names no passwords file`);
+    throw new PumphouseError('PH1686', `a password was generated for ${user} but the plan names no passwords file`, { hint: 'this is a bug in pumphouse: run again with --debug and report the output' });
   },
   known: () => undefined,
 };

@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { isPumphouseError, InternalError, PumphouseError } from '../errors.js';
+import { exitCodeOf, isPumphouseError, InternalError, PumphouseError } from '../errors.js';
 import { errorToJson, formatErrorHuman } from '../render/human/errors.js';
 import type { Streams } from '../render/streams.js';
 import { writeLine } from '../render/streams.js';
@@ -75,5 +75,6 @@ function reportError(error: unknown, options: { streams: Streams; debug: boolean
   if (options.json) writeLine(options.streams.stdout, JSON.stringify(errorToJson(known)));
   else writeLine(options.streams.stderr, formatErrorHuman(known, options.color));
   if (options.debug) writeLine(options.streams.stderr, (known.cause instanceof Error ? known.cause.stack : undefined) ?? known.stack ?? '');
-  return 1;
+  // The registry's exit code; a warning's code (0) never ends a command, so it cannot exit 0 here.
+  return exitCodeOf(known.code) || 1;
 }

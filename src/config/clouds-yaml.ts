@@ -63,9 +63,9 @@ function cloudsOf(source: YamlSource): Record<string, Record<string, unknown>> {
   const problems = checkAgainstSchema('clouds', source, 'PH1213');
   const first = problems[0];
   if (first) {
-    throw new PumphouseError(first.code, `${source.file}: ${first.summary}`, {
+    throw new PumphouseError(first.code, `${source.file}: ${first.message}`, {
       ...(first.hint ? { hint: first.hint } : { hint: 'see the OpenStack client configuration docs for the clouds.yaml format' }),
-      ...(first.source ? { location: first.source } : {}),
+      ...(first.location ? { location: first.location } : {}),
     });
   }
   const clouds = (source.value as { clouds?: Record<string, Record<string, unknown>> }).clouds;

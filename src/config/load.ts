@@ -63,9 +63,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const first = problems[0];
   if (first) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new PumphouseError(first.code, `${first.summary}${more}`, {
+    throw new PumphouseError(first.code, `${first.message}${more}`, {
       hint: first.hint ?? 'see samples/config.yaml for every key',
-      ...(first.source ? { location: first.source } : {}),
+      ...(first.location ? { location: first.location } : {}),
     });
   }
   const value = interpolateEnv(source, env) as RawConfig;

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceLocation } from '../errors.js';
+import type { SourceLocation, PhCode } from '../errors.js';
 import { compareAddresses } from '../inventory/address.js';
 import { InventoryLookup, refList } from '../inventory/lookup.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
@@ -19,7 +19,7 @@ import type { MovePolicy, SelectedResource, Selection } from './selection.js';
  * Warnings:
  *   PH1404  a named volume is attached to a server that stays (its copy is crash-consistent)
  */
-export const RESOLVE_CODES = { nothing: 'PH1401', ambiguous: 'PH1402', twice: 'PH1403', liveVolume: 'PH1404' } as const;
+export const RESOLVE_CODES = { nothing: 'PH1401', ambiguous: 'PH1402', twice: 'PH1403', liveVolume: 'PH1404' } as const satisfies Record<string, PhCode>;
 
 /** The defaults for servers that leave a host evacuated to the target (no workload names them). */
 export const HOST_EVACUATION_MOVE: MovePolicy = { strategy: 'snapshot', volumes: 'attached', source: 'delete' };
@@ -117,9 +117,9 @@ class Resolver {
       this.diagnostics.push({
         severity: 'error',
         code: RESOLVE_CODES.twice,
-        summary: `${server.address} is selected by ${existing.reason.split(':')[0]} and by ${by}`,
+        message: `${server.address} is selected by ${existing.reason.split(':')[0]} and by ${by}`,
         hint: 'narrow one of the selectors so each server moves one way',
-        ...(workload ? { source: { ...workload.location, path: `spec.workloads[${workload.index}]` } } : {}),
+        ...(workload ? { location: { ...workload.location, path: `spec.workloads[${workload.index}]` } } : {}),
       });
       return;
     }
@@ -172,9 +172,9 @@ class Resolver {
         if (staying.length > 0) {
           this.diagnostics.push({
             severity: 'warning', code: RESOLVE_CODES.liveVolume,
-            summary: `${volume.address} is attached to ${staying.join(', ')}, which stays: its copy is taken from a snapshot while the server runs (crash-consistent)`,
+            message: `${volume.address} is attached to ${staying.join(', ')}, which stays: its copy is taken from a snapshot while the server runs (crash-consistent)`,
             hint: 'move the server too (a workload, or `pumphouse migrate server`), or detach the volume first, for a consistent copy',
-            source: { ...spec.location, path: 'spec.volumes' },
+            location: { ...spec.location, path: 'spec.volumes' },
           });
         }
       }
@@ -212,12 +212,12 @@ class Resolver {
   }
 
   private checkHits(hits: readonly InventoryResource[], pattern: string, path: string, location: SourceLocation | undefined, single: boolean): void {
-    const source = location ? { source: { ...location, path } } : {};
+    const located = location ? { location: { ...location, path } } : {};
     if (hits.length === 0) {
-      this.diagnostics.push({ severity: 'error', code: RESOLVE_CODES.nothing, summary: `${path}: "${pattern}" matches nothing on the source cloud`, hint: 'check the spelling against `pumphouse discover --cloud source`, or remove it', ...source });
+      this.diagnostics.push({ severity: 'error', code: RESOLVE_CODES.nothing, message: `${path}: "${pattern}" matches nothing on the source cloud`, hint: 'check the spelling against `pumphouse discover --cloud source`, or remove it', ...located });
     } else if (single && hits.length > 1) {
       const candidates = hits.slice(0, 5).map((h) => `${h.address} (${h.id})`).join(', ');
-      this.diagnostics.push({ severity: 'error', code: RESOLVE_CODES.ambiguous, summary: `${path}: "${pattern}" matches ${hits.length} objects: ${candidates}`, hint: 'name one by its id, or write a glob to mean all of them', ...source });
+      this.diagnostics.push({ severity: 'error', code: RESOLVE_CODES.ambiguous, message: `${path}: "${pattern}" matches ${hits.length} objects: ${candidates}`, hint: 'name one by its id, or write a glob to mean all of them', ...located });
     }
   }
 

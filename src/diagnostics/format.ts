@@ -2,17 +2,17 @@ import { escapeControls } from '../errors.js';
 import type { Diagnostic } from './diagnostic.js';
 
 /**
- * `file:line:col: error PH1102: summary — hint` followed, when the source text is at hand, by a
+ * `file:line:col: error PH1102: message — hint` followed, when the source text is at hand, by a
  * two-line code frame with a caret under the column. Pure: colouring is the caller's business.
  */
 export function formatDiagnostic(diagnostic: Diagnostic, sourceText?: string): string {
-  const where = diagnostic.source
-    ? `${diagnostic.source.file}:${diagnostic.source.line}:${diagnostic.source.col}: `
+  const where = diagnostic.location
+    ? `${diagnostic.location.file}:${diagnostic.location.line}:${diagnostic.location.col}: `
     : '';
   const hint = diagnostic.hint ? ` — ${diagnostic.hint}` : '';
-  const head = escapeControls(`${where}${diagnostic.severity} ${diagnostic.code}: ${diagnostic.summary}${hint}`);
-  if (!diagnostic.source || sourceText === undefined) return head;
-  return `${head}\n${codeFrame(sourceText, diagnostic.source.line, diagnostic.source.col)}`;
+  const head = escapeControls(`${where}${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}${hint}`);
+  if (!diagnostic.location || sourceText === undefined) return head;
+  return `${head}\n${codeFrame(sourceText, diagnostic.location.line, diagnostic.location.col)}`;
 }
 
 /** The offending line with its number and a caret under `col` (both 1-based). */

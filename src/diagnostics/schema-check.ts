@@ -4,6 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { loadSchema, repoPath, type SchemaName } from '../schemas.js';
 import type { Diagnostic } from './diagnostic.js';
 import { locate, type YamlSource } from './yaml-source.js';
+import type { PhCode } from '../errors.js';
 
 /**
  * Validates YAML-sourced data against one of our JSON Schemas and turns every ajv error into a
@@ -35,7 +36,7 @@ function compiled(name: SchemaName): ValidateFunction {
   return ajv.compile(loadSchema(name));
 }
 
-export function checkAgainstSchema(name: SchemaName, source: YamlSource, code: string, value: unknown = source.value): Diagnostic[] {
+export function checkAgainstSchema(name: SchemaName, source: YamlSource, code: PhCode, value: unknown = source.value): Diagnostic[] {
   const validate = validatorFor(name);
   if (validate(value)) return [];
   return simplify(validate.errors ?? []).map((error) => toDiagnostic(error, source, code, EXAMPLES[name]));
@@ -91,7 +92,7 @@ function pathOf(instancePath: string): string[] {
   return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function toDiagnostic(error: ErrorObject, source: YamlSource, code: string, examples: string | undefined): Diagnostic {
+function toDiagnostic(error: ErrorObject, source: YamlSource, code: PhCode, examples: string | undefined): Diagnostic {
   const path: Array<string | number> = pathOf(error.instancePath).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   const dotted = path.join('.') || '(top level)';
   let summary: string;
@@ -140,7 +141,7 @@ function toDiagnostic(error: ErrorObject, source: YamlSource, code: string, exam
     default:
       summary = `${dotted} ${error.message ?? 'is invalid'}`;
   }
-  const diagnostic: Diagnostic = { severity: 'error', code, summary, source: { ...locate(source, at, preferKey), path: dotted } };
+  const diagnostic: Diagnostic = { severity: 'error', code, message: summary, location: { ...locate(source, at, preferKey), path: dotted } };
   if (hint !== undefined) diagnostic.hint = hint;
   return diagnostic;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import YAML, { LineCounter, isCollection, type Document } from 'yaml';
-import { PumphouseError, type SourceLocation } from '../errors.js';
+import { type PhCode, PumphouseError, type SourceLocation } from '../errors.js';
 
 /**
  * A YAML file parsed with its node positions kept, so later checks (schema, semantic rules) can
@@ -24,10 +24,21 @@ export const MAX_YAML_BYTES = 4 * 1024 * 1024;
 const MAX_ALIAS_COUNT = 100;
 
 export interface LoadYamlOptions {
-  /** Error code prefix family: PHxx00 + n. e.g. 1100 for pumphouse.yaml, 1200 for clouds.yaml. */
-  codeBase: number;
+  /** Error code family: PHxx01 (unreadable), PHxx02 (not text, too big), PHxx03 (not YAML); 1100 for pumphouse.yaml, 1200 for clouds.yaml, 1300 for plan files. */
+  codeBase: keyof typeof YAML_FILE_CODES;
   /** What the file is, for messages: "config file", "clouds.yaml". */
   what: string;
+}
+
+/** The codes of each family of YAML files, by their offset from the family's base. */
+const YAML_FILE_CODES = {
+  1100: { 1: 'PH1101', 2: 'PH1102', 3: 'PH1103' },
+  1200: { 1: 'PH1201', 2: 'PH1202', 3: 'PH1203' },
+  1300: { 1: 'PH1301', 2: 'PH1302', 3: 'PH1303' },
+} as const satisfies Record<number, Record<1 | 2 | 3, PhCode>>;
+
+function yamlCode(options: LoadYamlOptions, offset: 1 | 2 | 3): PhCode {
+  return YAML_FILE_CODES[options.codeBase][offset];
 }
 
 export function readYamlFile(file: string, options: LoadYamlOptions): YamlSource {
@@ -40,10 +51,10 @@ export function readYamlFile(file: string, options: LoadYamlOptions): YamlSource
       code === 'ENOENT' ? ['no such file', 'check the path, or create the file (samples/ and plans/ have examples)']
       : code === 'EISDIR' ? ['it is a directory', 'name a file in it']
       : [code ?? (error as Error).message, 'check the path and its permissions'];
-    throw new PumphouseError(`PH${options.codeBase + 1}`, `${options.what} ${file} cannot be read: ${why}`, { hint });
+    throw new PumphouseError(yamlCode(options, 1), `${options.what} ${file} cannot be read: ${why}`, { hint });
   }
   if (bytes.length > MAX_YAML_BYTES) {
-    throw new PumphouseError(`PH${options.codeBase + 2}`, `${options.what} ${file} is bigger than the ${MAX_YAML_BYTES / 1024 / 1024} MiB limit`, {
+    throw new PumphouseError(yamlCode(options, 2), `${options.what} ${file} is bigger than the ${MAX_YAML_BYTES / 1024 / 1024} MiB limit`, {
       hint: 'operator files are small: check that the right file is named',
       location: { file, line: 1, col: 1 },
     });
@@ -77,7 +88,7 @@ export function parseYaml(bytes: Buffer | string, file: string, options: LoadYam
   const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   const nul = buffer.indexOf(0);
   if (nul >= 0) {
-    throw new PumphouseError(`PH${options.codeBase + 2}`, `${options.what} ${file} is not text (a NUL byte at offset ${nul})`, {
+    throw new PumphouseError(yamlCode(options, 2), `${options.what} ${file} is not text (a NUL byte at offset ${nul})`, {
       hint: 'name a YAML file',
       location: locationOfOffset(file, buffer.subarray(0, nul).toString('utf8'), nul),
     });
@@ -88,7 +99,7 @@ export function parseYaml(bytes: Buffer | string, file: string, options: LoadYam
   const first = document.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);
-    throw new PumphouseError(`PH${options.codeBase + 3}`, `${options.what} is not valid YAML: ${firstLine(first.message)}`, {
+    throw new PumphouseError(yamlCode(options, 3), `${options.what} is not valid YAML: ${firstLine(first.message)}`, {
       hint: 'fix the YAML syntax at the position shown',
       location: { file, line: pos.line, col: pos.col },
     });
@@ -97,7 +108,7 @@ export function parseYaml(bytes: Buffer | string, file: string, options: LoadYam
   try {
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new PumphouseError(`PH${options.codeBase + 3}`, `${options.what} ${file} cannot be expanded: ${firstLine((error as Error).message)}`, {
+    throw new PumphouseError(yamlCode(options, 3), `${options.what} ${file} cannot be expanded: ${firstLine((error as Error).message)}`, {
       hint: 'YAML aliases are limited to 100 expansions; write the values out',
       location: { file, line: 1, col: 1 },
     });

@@ -14,6 +14,7 @@ import { TargetMatcher, type StateMappings } from './match.js';
 import { describeLosses, losesData, type LossContext } from './losses.js';
 import { isUnmarkedCopy, macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
+import type { PhCode } from '../errors.js';
 
 export type { StateMappings } from './match.js';
 
@@ -65,7 +66,7 @@ export function diffState(input: DiffInput): ChangeSet {
   return { changes: [...changes, ...hosts.changes], diagnostics };
 }
 
-export const MAPPING_CODES = { distrusted: 'PH1413' } as const;
+export const MAPPING_CODES = { distrusted: 'PH1413' } as const satisfies Record<string, PhCode>;
 
 /** A warning per state mapping the matcher set aside: the plan matched those objects by mark or key instead. */
 function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Diagnostic[] {
@@ -74,7 +75,7 @@ function distrustedMappings(matcher: TargetMatcher, source: InventoryLookup): Di
     return {
       severity: 'warning' as const,
       code: MAPPING_CODES.distrusted,
-      summary: `the state maps ${d.address} to ${d.targetAddress} (${d.targetId}) on the target, which ${other ? `is the copy of ${other}` : 'carries no Pumphouse mark'}: that mapping is ignored`,
+      message: `the state maps ${d.address} to ${d.targetAddress} (${d.targetId}) on the target, which ${other ? `is the copy of ${other}` : 'carries no Pumphouse mark'}: that mapping is ignored`,
       hint: `the state file was edited or belongs to another plan; this plan finds ${d.address} by its mark or natural key, and the next apply records the right mapping`,
     };
   });

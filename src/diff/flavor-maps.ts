@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Maps } from '../desired/model.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { AttributeComparison } from './attributes.js';
+import type { PhCode } from '../errors.js';
 
 /**
  * A flavor `spec.maps.flavors` maps to one of the target's: the target's own flavor, used as it is
@@ -10,7 +11,7 @@ import type { AttributeComparison } from './attributes.js';
  * resized — the plan warns, showing both:
  *   PH1420  (warning) a mapped flavor differs from the source's: its sizes, and what else differs
  */
-export const FLAVOR_MAP_CODES = { differs: 'PH1420' } as const;
+export const FLAVOR_MAP_CODES = { differs: 'PH1420' } as const satisfies Record<string, PhCode>;
 
 export function isMappedFlavor(resource: InventoryResource, maps: Maps): boolean {
   return resource.kind === 'flavor' && maps.flavors[resource.name] !== undefined;
@@ -28,7 +29,7 @@ export function mappedFlavorWarning(source: InventoryResource, target: Inventory
   return {
     severity: 'warning',
     code: FLAVOR_MAP_CODES.differs,
-    summary: `spec.maps.flavors: ${what}${others.length > 0 ? `; ${target.name} has its own ${others.join(', ')}` : ''}`,
+    message: `spec.maps.flavors: ${what}${others.length > 0 ? `; ${target.name} has its own ${others.join(', ')}` : ''}`,
     hint: resized ? `fine if the resize is intended; otherwise map ${source.name} to a flavor of the same size` : `fine if intended; the target's flavor is used as it is, never changed`,
   };
 }

@@ -8,6 +8,7 @@ import type { InventoryResource } from '../inventory/model.js';
 import type { Change, HostChange, Impact } from './changes.js';
 import { placeLeavingServers, type PlacementInput } from './host-placement.js';
 import type { StateMappings } from './match.js';
+import type { PhCode } from '../errors.js';
 
 /**
  * Host changes: where each host named in spec.hosts stands now, and what must happen for it to
@@ -23,7 +24,7 @@ import type { StateMappings } from './match.js';
  * and when a server leaving a host has nowhere to go that keeps its server group's rule and has
  * room (PH1412).
  */
-export const HOST_CODES = { unknown: 'PH1410', lastController: 'PH1411', noDestination: 'PH1412' } as const;
+export const HOST_CODES = { unknown: 'PH1410', lastController: 'PH1411', noDestination: 'PH1412' } as const satisfies Record<string, PhCode>;
 
 type CurrentState = HostChange['current'];
 const RANK: Record<CurrentState, number> = { active: 0, maintenance: 1, evacuated: 2, released: 3, upgraded: 4, decommissioned: 4 };
@@ -55,20 +56,20 @@ export function diffHosts(input: HostDiffInput): { changes: Change[]; diagnostic
     diagnostics.push({
       severity: 'error',
       code: HOST_CODES.unknown,
-      summary: `spec.hosts: ${host.name} is not a host of the source cloud`,
+      message: `spec.hosts: ${host.name} is not a host of the source cloud`,
       hint: 'use the name `pumphouse hosts` lists (a hypervisor, or a controller\'s Nova service host)',
-      source: { ...host.location, path: 'spec.hosts' },
+      location: { ...host.location, path: 'spec.hosts' },
     });
   }
   for (const [change, reason] of lastControllerConflicts(input, changes, specs)) refuse(change, reason, diagnostics);
   for (const [change, reason] of placementConflicts(input, changes)) refuse(change, reason, diagnostics);
   return { changes, diagnostics };
 
-  function refuse(change: Change, reason: { code: string; summary: string; hint: string }, into: Diagnostic[]): void {
+  function refuse(change: Change, reason: { code: PhCode; summary: string; hint: string }, into: Diagnostic[]): void {
     const spec = specs.get(change) as HostSpec;
     change.action = 'conflict';
     change.reason = change.reason.startsWith('refused:') ? `${change.reason}; ${reason.summary}` : `refused: ${reason.summary}`;
-    into.push({ severity: 'error', code: reason.code, summary: `spec.hosts: ${reason.summary}`, hint: reason.hint, source: { ...spec.location, path: 'spec.hosts' } });
+    into.push({ severity: 'error', code: reason.code, message: `spec.hosts: ${reason.summary}`, hint: reason.hint, location: { ...spec.location, path: 'spec.hosts' } });
   }
 }
 
@@ -156,7 +157,7 @@ function impactOf(state: HostState, evacuate: HostSpec['evacuate'], servers: num
 }
 
 interface Refusal {
-  code: string;
+  code: PhCode;
   summary: string;
   hint: string;
 }

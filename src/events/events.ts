@@ -1,3 +1,4 @@
+import type { PhCode } from '../errors.js';
 /**
  * The engine never prints: it emits typed events to an EventSink. Only cli/, server/ and
  * render/ turn them into text, NDJSON or HTTP. Events are plain JSON (schemas/events.schema.json);
@@ -25,7 +26,7 @@ export interface RetryEvent extends EventBase {
 /** Something the operator must know but that does not stop the run (e.g. TLS verify disabled). */
 export interface WarningEvent extends EventBase {
   type: 'warning';
-  data: { code: string; cloud?: string; hint?: string };
+  data: { code: PhCode; cloud?: string; hint?: string };
 }
 
 export interface DiscoverStartedEvent extends EventBase {
@@ -74,7 +75,7 @@ export interface StepRetryEvent extends EventBase {
  */
 export interface StepFinishedEvent extends EventBase {
   type: 'step_finished';
-  data: { step: string; outcome: 'done' | 'already-done' | 'failed' | 'skipped'; ms: number; targetId?: string; error?: string; code?: string };
+  data: { step: string; outcome: 'done' | 'already-done' | 'failed' | 'skipped'; ms: number; targetId?: string; error?: string; code?: PhCode };
 }
 
 /** A server was stopped on the source and its verified copy runs on the target (or it runs again on the source). */

@@ -1,11 +1,11 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, type Problem, PumphouseError, problemOf } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import type { Step } from '../graph/steps.js';
 import { sleep } from '../wait.js';
 import type { StepJournal } from './journal.js';
 import { Limits } from './limits.js';
 import { isRetryableStepError } from './retryable.js';
-import { UnsupportedStepError, type ProgressReport, type StepContext, type StepRunner } from './runner.js';
+import type { ProgressReport, StepContext, StepRunner } from './runner.js';
 
 /**
  * Walks the step DAG: a step starts once every step it depends on is done, within the global
@@ -21,11 +21,8 @@ import { UnsupportedStepError, type ProgressReport, type StepContext, type StepR
 
 export type StepOutcome = 'done' | 'already-done' | 'failed' | 'skipped' | 'pending';
 
-export interface StepError {
-  code?: string;
-  message: string;
-  hint?: string;
-}
+/** A step's failure as the state, the events and the closing summary carry it: always with a registered code. */
+export type StepError = Problem;
 
 export interface ExecuteOptions {
   /** In topological order. */
@@ -60,9 +57,9 @@ export interface ExecutionResult {
 }
 
 /** Thrown by runners (or the executor) when the hard stop fires mid-step. */
-export class StepAbortedError extends Error {
+export class StepAbortedError extends PumphouseError {
   constructor() {
-    super('stopped by the operator');
+    super('PH1683', 'stopped by the operator', { hint: 'apply again with the same state file: the step is observed again and resumes' });
     this.name = 'StepAbortedError';
   }
 }
@@ -172,7 +169,7 @@ class Execution {
         const failure = describeError(error);
         this.errors.set(step.id, failure);
         this.o.journal.note(step.id, {
-          status: 'failed', attempts, finishedAt: new Date(this.now()).toISOString(), error: { ...(failure.code ? { code: failure.code } : {}), message: failure.message },
+          status: 'failed', attempts, finishedAt: new Date(this.now()).toISOString(), error: stateError(failure),
         });
         this.failedOnce = true;
         return this.finish(step, 'failed', this.now() - started, undefined, failure);
@@ -245,7 +242,7 @@ class Execution {
     const message = outcome === 'failed' ? `${step.id}: failed: ${error?.message}` : `${step.id}: ${outcome}`;
     this.o.events.emit({
       type: 'step_finished', level, message,
-      data: { step: step.id, outcome, ms, ...(targetId ? { targetId } : {}), ...(error ? { error: error.message, ...(error.code ? { code: error.code } : {}) } : {}) },
+      data: { step: step.id, outcome, ms, ...(targetId ? { targetId } : {}), ...(error ? { error: error.message, code: error.code } : {}) },
     });
     if (outcome === 'failed') {
       this.skipDownstream(step.id);
@@ -265,21 +262,26 @@ class Execution {
       const id = queue.shift() as string;
       if (this.outcomes.get(id) !== 'pending') continue;
       this.outcomes.set(id, 'skipped');
-      const message = `upstream failed: ${failedId}`;
-      this.errors.set(id, { message });
-      this.o.journal.note(id, { status: 'skipped', error: { message } });
-      this.o.events.emit({ type: 'step_finished', level: 'warn', message: `${id}: skipped (${message})`, data: { step: id, outcome: 'skipped', ms: 0, error: message } });
+      const skipped: StepError = { code: 'PH1682', message: `upstream failed: ${failedId}`, hint: `see why ${failedId} failed; apply again once it is fixed` };
+      this.errors.set(id, skipped);
+      this.o.journal.note(id, { status: 'skipped', error: stateError(skipped) });
+      this.o.events.emit({
+        type: 'step_finished', level: 'warn', message: `${id}: skipped (${skipped.message})`, data: { step: id, outcome: 'skipped', ms: 0, error: skipped.message, code: skipped.code },
+      });
       queue.push(...(this.dependents.get(id) ?? []));
     }
   }
 }
 
+/**
+ * A runner's failure as a problem: runners throw PumphouseErrors; anything else (a TypeError)
+ * is a bug and recorded as PH0001, so every failure in the state file carries a code.
+ */
 function describeError(error: unknown): StepError {
-  if (error instanceof UnsupportedStepError) return { code: 'PH1610', message: error.message, hint: error.hint };
-  const e = error as { code?: unknown; hint?: unknown };
-  return {
-    message: errorMessage(error),
-    ...(typeof e?.code === 'string' && /^PH\d+$/.test(e.code) ? { code: e.code } : {}),
-    ...(typeof e?.hint === 'string' ? { hint: e.hint } : {}),
-  };
+  return problemOf(error);
+}
+
+/** What the state file keeps of a failure: the code, the message and the hint (no stack, no cause). */
+function stateError(failure: StepError): { code: string; message: string; hint?: string } {
+  return { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
 }

@@ -1,12 +1,12 @@
-import { HttpConnectionError, HttpError } from '../http/errors.js';
+import { isRetryable } from '../errors.js';
 
 /**
- * Whether a failed step attempt is worth another: the transport already retried idempotent
- * calls, so what reaches here is a write that failed (5xx, 429, a reset) or a 409 from an object
- * busy in another task. Another attempt starts with observe, so it never duplicates the write.
+ * Whether a failed step attempt is worth another. The error says so itself (`retryable`, from
+ * its code's registry entry or from the client that made it: a 5xx, a 429, a 409 from an object
+ * busy in another task, a reset connection); the executor knows no client. The transport already
+ * retried idempotent calls, so what reaches here is a write that failed; another attempt starts
+ * with observe, so it never duplicates the write.
  */
 export function isRetryableStepError(error: unknown): boolean {
-  if (error instanceof HttpConnectionError) return error.failure !== 'tls' && error.failure !== 'dns';
-  if (error instanceof HttpError) return error.status >= 500 || error.status === 429 || error.status === 409;
-  return (error as { retryable?: unknown } | undefined)?.retryable === true;
+  return isRetryable(error);
 }

@@ -1,3 +1,4 @@
+import { PumphouseError } from '../errors.js';
 import type { Step } from '../graph/steps.js';
 
 /**
@@ -48,9 +49,12 @@ export interface StepContext {
 }
 
 /** The step is not something this build can carry out (e.g. a host step without pumphouse.yaml's hosts). */
-export class UnsupportedStepError extends Error {
-  constructor(readonly step: Step, readonly hint: string) {
-    super(`${step.action} of ${step.kind} is not supported yet`);
+export class UnsupportedStepError extends PumphouseError {
+  /** Always set: what to do instead (exclude the step, or do it by hand). */
+  declare readonly hint: string;
+
+  constructor(readonly step: Step, hint: string) {
+    super('PH1610', `${step.action} of ${step.kind} is not supported yet`, { hint });
     this.name = 'UnsupportedStepError';
   }
 }

@@ -1,4 +1,4 @@
-import { PumphouseError } from '../errors.js';
+import { type PhCode, PumphouseError } from '../errors.js';
 import { HttpConnectionError, HttpError, type RequestDescription } from '../http/errors.js';
 import { FUEL_CODES } from './codes.js';
 
@@ -82,7 +82,7 @@ export function asFuelError(error: unknown, call: string): unknown {
   return error;
 }
 
-function codeForStatus(req: RequestDescription, status: number): string {
+function codeForStatus(req: RequestDescription, status: number): PhCode {
   if (status === 401) return FUEL_CODES.authFailed;
   if (req.service === FUEL_KEYSTONE_SERVICE && (status === 400 || status === 403)) return FUEL_CODES.authFailed;
   if (status === 400) return FUEL_CODES.invalid;

@@ -1,6 +1,6 @@
 import { closest } from '../diagnostics/schema-check.js';
 import { isGlob, matchesPattern } from '../desired/patterns.js';
-import { PumphouseError } from '../errors.js';
+import { PumphouseError, type PhCode } from '../errors.js';
 import type { Step } from './steps.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Step } from './steps.js';
  * (`server:demo/web-*`). An ADDR that names no change of the plan is an error (PH1502): a typo
  * must not silently plan nothing, or everything.
  */
-export const NARROW_CODE = 'PH1502';
+export const NARROW_CODE = 'PH1502' satisfies PhCode;
 
 export interface Narrowing {
   target: readonly string[];

@@ -1,4 +1,4 @@
-import { PumphouseError } from '../errors.js';
+import { PumphouseError, type PhCode } from '../errors.js';
 import type { Step } from './steps.js';
 
 /**
@@ -6,7 +6,7 @@ import type { Step } from './steps.js';
  * deterministic and the sort stays O((V + E) log V) for plans of tens of thousands of steps.
  * A cycle is an error naming the steps around it (PH1501).
  */
-export const CYCLE_CODE = 'PH1501';
+export const CYCLE_CODE = 'PH1501' satisfies PhCode;
 
 export function topologicalOrder(steps: readonly Step[]): Step[] {
   const byId = new Map(steps.map((s) => [s.id, s]));

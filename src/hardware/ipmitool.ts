@@ -1,4 +1,4 @@
-import { InternalError, PumphouseError, errorMessage } from '../errors.js';
+import { InternalError, PumphouseError, errorMessage, type PhCode } from '../errors.js';
 import { redact } from '../http/redact.js';
 import { backoffDelay, type RetryPolicy } from '../http/retry.js';
 import { done, pending, sleep, waitFor } from '../wait.js';
@@ -226,7 +226,7 @@ export class IpmitoolDriver implements PowerDriver {
     });
   }
 
-  private error(code: string, message: string, options: { hint: string; cause?: unknown }): PumphouseError {
+  private error(code: PhCode, message: string, options: { hint: string; cause?: unknown }): PumphouseError {
     return new PumphouseError(code, `${this.description}: ${this.clean(message)}`, options);
   }
 

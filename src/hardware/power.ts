@@ -1,3 +1,4 @@
+import type { PhCode } from '../errors.js';
 /**
  * A host's BMC, whatever speaks to it: `ipmitool` (IPMI v2 / RMCP+ through the `ipmitool`
  * binary, as OpenStack's bare-metal service does) or `redfish` (HTTP). The host steps need
@@ -40,4 +41,4 @@ export const HARDWARE_CODES = {
   toolMissing: 'PH1805',
   /** pumphouse.yaml names no BMC for this host. */
   noBmc: 'PH1806',
-} as const;
+} as const satisfies Record<string, PhCode>;

@@ -1,6 +1,6 @@
 import type { HostHardware, HostManagement } from '../config/types.js';
 import type { HostChange } from '../diff/changes.js';
-import { PumphouseError } from '../errors.js';
+import { PumphouseError, type PhCode } from '../errors.js';
 import { StepAbortedError } from '../executor/executor.js';
 import type { StepContext } from '../executor/runner.js';
 import { done, pending, waitFor } from '../wait.js';
@@ -69,7 +69,7 @@ export const HOST_STEP_CODES = {
   sourcePending: 'PH1670',
   noSourceNode: 'PH1671',
   noDestination: 'PH1672',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 export function hostNameOf(address: string): string {
   return address.slice('hypervisor:'.length);
@@ -77,12 +77,12 @@ export function hostNameOf(address: string): string {
 
 export function hostChangeOf(h: HostStepContext, address: string): HostChange {
   const change = h.m.change(address)?.host;
-  if (!change) throw new PumphouseError('PH1610', `${address}: the plan has no host change for it`, { hint: 're-plan, then apply the new plan' });
+  if (!change) throw new PumphouseError('PH1680', `${address}: the plan has no host change for it`, { hint: 're-plan, then apply the new plan' });
   return change;
 }
 
 /** Polls `probe` until it returns a value; `what` says what is awaited, for the timeout message. */
-export function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: string; what: string; hint: string }): Promise<T> {
+export function pollUntil<T>(ctx: StepContext, h: HostStepContext, probe: () => Promise<T | undefined>, options: { timeoutMs: number; code: PhCode; what: string; hint: string }): Promise<T> {
   const poll = async () => {
     const value = await probe();
     return value === undefined ? pending(undefined) : done(value);

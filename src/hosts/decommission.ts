@@ -1,3 +1,4 @@
+import { PumphouseError } from '../errors.js';
 import type { StepRunner } from '../executor/runner.js';
 import { hostNameOf, type HostStepContext } from './context.js';
 import { removeSourceServices } from './source-services.js';
@@ -26,7 +27,7 @@ export function decommissionRunner(h: HostStepContext): StepRunner {
     async verify(ctx) {
       const host = hostNameOf(ctx.step.address);
       const left = await h.sourceNova.services(host);
-      if (left.length > 0) throw new Error(`${ctx.step.address}: the source still lists ${left.map((s) => s.binary).join(', ')} on ${host}`);
+      if (left.length > 0) throw new PumphouseError('PH1685', `${ctx.step.address}: the source still lists ${left.map((s) => s.binary).join(', ')} on ${host}`, { hint: `remove them from the source by hand (openstack compute service delete), then apply again` });
     },
   };
 }

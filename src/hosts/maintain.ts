@@ -21,7 +21,7 @@ export function maintainRunner(h: HostStepContext): StepRunner {
     },
     async verify(ctx) {
       const now = await h.sourceNova.computeService(hostNameOf(ctx.step.address));
-      if (now && now.status !== 'disabled') throw new Error(`${ctx.step.address}: nova-compute is still ${now.status}`);
+      if (now && now.status !== 'disabled') throw new PumphouseError('PH1685', `${ctx.step.address}: nova-compute is still ${now.status}`, { hint: 'something enabled it again: find out what, then apply again' });
     },
   };
 }

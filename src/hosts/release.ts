@@ -40,7 +40,7 @@ export function releaseRunner(h: HostStepContext): StepRunner {
       return { targetId: `fuel-node:${node.id}` };
     },
     async verify(ctx) {
-      if (!(await released(h, requireFuel(h, ctx.step.address), ctx.step.address))) throw new Error(`${ctx.step.address}: its Fuel node is not an unassigned bootstrap node`);
+      if (!(await released(h, requireFuel(h, ctx.step.address), ctx.step.address))) throw new PumphouseError('PH1685', `${ctx.step.address}: its Fuel node is not an unassigned bootstrap node`, { hint: 'see the node in Fuel (fuel node --node-id ID): it must be out of its environment and booted into bootstrap' });
     },
   };
 }

@@ -50,7 +50,7 @@ export function upgradeRunner(h: HostStepContext): StepRunner {
     },
     async verify(ctx) {
       const mapped = h.m.ledger.mapping(ctx.step.address);
-      if (!mapped || !(await serves(h, mapped, rolesOf(h, ctx.step.address)))) throw new Error(`${ctx.step.address}: its node does not serve the target yet`);
+      if (!mapped || !(await serves(h, mapped, rolesOf(h, ctx.step.address)))) throw new PumphouseError('PH1685', `${ctx.step.address}: its node does not serve the target yet`, { hint: 'see the deployment in Fuel and the target\'s compute services; apply again once it serves' });
     },
   };
 }

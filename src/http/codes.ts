@@ -1,3 +1,5 @@
+import type { PhCode } from '../errors.js';
+
 /**
  * Error and warning codes of the HTTP layer every client builds on (OpenStack, Fuel, Redfish):
  * TLS, the connection and unexpected statuses. They are part of the PH2xxx range of the OpenStack
@@ -15,4 +17,4 @@ export const HTTP_CODES = {
   httpStatus: 'PH2100',
   badResponse: 'PH2131',
   responseTooLarge: 'PH2132',
-} as const;
+} as const satisfies Record<string, PhCode>;

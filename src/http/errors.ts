@@ -1,4 +1,4 @@
-import { PumphouseError } from '../errors.js';
+import { type PhCode, PumphouseError } from '../errors.js';
 import { HTTP_CODES } from './codes.js';
 
 /**
@@ -40,12 +40,12 @@ export class HttpError extends PumphouseError {
   constructor(
     req: RequestDescription,
     res: { status: number; statusText: string; requestId?: string; serverMessage?: string; expected: readonly number[] },
-    code: string = HTTP_CODES.httpStatus,
+    code: PhCode = HTTP_CODES.httpStatus,
     hint: string = hintForStatus(req, res.status),
   ) {
     const rid = res.requestId ? ` (request ${res.requestId})` : '';
     const msg = res.serverMessage ? `: ${res.serverMessage}` : '';
-    super(code, `${req.service} ${req.method} ${req.path} failed: ${res.status} ${res.statusText}${rid}${msg}`, { hint });
+    super(code, `${req.service} ${req.method} ${req.path} failed: ${res.status} ${res.statusText}${rid}${msg}`, { hint, retryable: isRetryableStatus(res.status) });
     this.name = 'HttpError';
     this.cloud = req.cloud;
     this.service = req.service;
@@ -80,7 +80,7 @@ export class HttpConnectionError extends PumphouseError {
   readonly errno: string | undefined;
 
   constructor(req: RequestDescription, failure: ConnectionFailure, errno: string | undefined, detail: string, timeoutMs?: number) {
-    const what: Record<ConnectionFailure, [string, string, string]> = {
+    const what: Record<ConnectionFailure, [PhCode, string, string]> = {
       refused: [HTTP_CODES.connectionRefused, 'connection refused', 'is the service running and listening on that host and port? Is the endpoint URL in the catalog (or auth_url) right?'],
       dns: [HTTP_CODES.hostNotFound, 'host not found', 'check the host name in the endpoint URL (or auth_url) and this machine\'s DNS'],
       timeout: [HTTP_CODES.timeout, `no answer within ${timeoutMs ?? '?'} ms`, 'the service is slow or unreachable (firewall?); if it is just slow, raise settings.timeout_seconds (per attempt) or settings.http.deadline_seconds (per call) in pumphouse.yaml'],
@@ -89,7 +89,8 @@ export class HttpConnectionError extends PumphouseError {
       other: [HTTP_CODES.connectionFailed, 'connection failed', 'check network access from this machine to the endpoint'],
     };
     const [code, summary, hint] = what[failure];
-    super(code, `${req.service} ${req.method} ${req.url} failed: ${summary} (${errno ?? 'no code'}: ${detail})`, { hint });
+    // A wrong host name or certificate stays wrong; a refused, reset or timed-out connection may not.
+    super(code, `${req.service} ${req.method} ${req.url} failed: ${summary} (${errno ?? 'no code'}: ${detail})`, { hint, retryable: failure !== 'tls' && failure !== 'dns' });
     this.name = 'HttpConnectionError';
     this.cloud = req.cloud;
     this.service = req.service;
@@ -102,6 +103,14 @@ export class HttpConnectionError extends PumphouseError {
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message, hint: this.hint, url: this.url, failure: this.failure, errno: this.errno };
   }
+}
+
+/**
+ * Whether a call answered with `status` may succeed when the step runs again: the service failed
+ * (5xx), it rate-limited us (429), or the object was busy in another task (409).
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 409;
 }
 
 export function hintForStatus(req: RequestDescription, status: number): string {

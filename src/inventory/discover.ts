@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { errorMessage, isPumphouseError } from '../errors.js';
+import { errorMessage, isPumphouseError, type PhCode } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { nullSink } from '../events/sink.js';
 import { AuthenticationError, DEFAULT_PAGE_SIZE, isStatus, type Cloud } from '../openstack/index.js';
@@ -30,7 +30,7 @@ export interface DiscoverOptions {
   collectors?: readonly AnyCollector[];
 }
 
-export const DISCOVERY_CODES = { collectorFailed: 'PH3101', dependencyFailed: 'PH3102' } as const;
+export const DISCOVERY_CODES = { collectorFailed: 'PH3101', dependencyFailed: 'PH3102' } as const satisfies Record<string, PhCode>;
 
 /** A collector could not run because one it needs (users for keypairs) failed. */
 class DependencyError extends Error {

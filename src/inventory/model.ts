@@ -1,3 +1,4 @@
+import type { Problem } from '../errors.js';
 /**
  * The normalised, cloud-agnostic picture of one cloud that discovery produces and the diff
  * consumes (schemas/inventory.schema.json). Plain JSON data: no classes, no functions.
@@ -62,15 +63,13 @@ export interface InventoryResource {
   attributes: Record<string, unknown>;
 }
 
-export interface InventoryDiagnostic {
+/** A collector that could not read its kind completely: the common problem shape, with where it failed. */
+export interface InventoryDiagnostic extends Problem {
   severity: 'error' | 'warning';
-  code: string;
   /** The service that failed (compute, image, ...) or "inventory". */
   service: string;
   /** The collector (resource kind) that could not be read completely. */
   collector?: string;
-  message: string;
-  hint?: string;
 }
 
 export interface Inventory {

@@ -2,6 +2,7 @@ import type { StepContext, StepRunner } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { MigrationContext } from './context.js';
 import { type CopyReader, leftToOtherSteps, verifyReadBack } from './read-back.js';
+import { PumphouseError } from '../errors.js';
 
 /**
  * The shape of most create steps: find the copy on the target (by the id mapping, then by its
@@ -49,7 +50,7 @@ export function copyRunner(m: MigrationContext, kind: CopyKind, read?: CopyReade
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const id = m.ledger.mapping(source.address) ?? (await kind.find(m, source));
-      if (!id) throw new Error(`${source.address}: its copy is not on the target after the step`);
+      if (!id) throw new PumphouseError('PH1633', `${source.address}: its copy is not on the target after the step`, { hint: 'apply again: the step copies it again; if it fails again, look for who deletes it on the target' });
       const copy = await verifyReadBack(m, source, id, leftToOtherSteps(source.kind, ctx.step.action), read);
       kind.verify?.(source, copy);
     },

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StepContext } from '../executor/runner.js';
-import { PumphouseError } from '../errors.js';
+import { errorMessage, isPumphouseError, PumphouseError } from '../errors.js';
+import { HTTP_CODES } from '../http/codes.js';
 import { image, type Cloud } from '../openstack/index.js';
+import { StepAbortedError } from '../executor/executor.js';
 
 /**
  * Streams one image's data from a Glance to another: the download's body is piped into the
@@ -33,7 +35,7 @@ export async function transferImageData(from: Cloud, sourceImageId: string, to: 
   });
   const body = new PassThrough();
   const onAbort = (): void => {
-    download.data.destroy(new Error('stopped by the operator'));
+    download.data.destroy(new StepAbortedError());
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -44,15 +46,28 @@ export async function transferImageData(from: Cloud, sourceImageId: string, to: 
   } catch (error) {
     download.data.destroy();
     body.destroy();
-    throw error;
+    throw asTransferError(error, sourceImageId, from.label, to.label);
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }
   const digest = md5.digest('hex');
   if (source.checksum && source.checksum !== digest) {
-    throw Object.assign(new PumphouseError('PH1641', `image ${sourceImageId}: the bytes read from ${from.label} have md5 ${digest}, but Glance recorded ${source.checksum}`, {
+    throw new PumphouseError('PH1641', `image ${sourceImageId}: the bytes read from ${from.label} have md5 ${digest}, but Glance recorded ${source.checksum}`, {
       hint: 'the source image may be corrupt in its store; the copy on the target is removed and the step retried',
-    }), { retryable: true });
+    });
   }
   return { bytes, md5: digest };
 }
+
+/**
+ * A stream that broke mid-transfer (a reset socket, a premature close) as the coded error it is.
+ * Not retried within this apply, as before: the half-written copy is for the next apply to find.
+ */
+function asTransferError(error: unknown, imageId: string, from: string, to: string): unknown {
+  if (isPumphouseError(error)) return error;
+  return new PumphouseError(HTTP_CODES.connectionFailed, `image ${imageId}: the transfer from ${from} to ${to} broke off: ${errorMessage(error)}`, {
+    hint: 'apply again: the step finds the unfinished copy on the target and copies its data again (or removes it if Glance killed it)',
+    retryable: false,
+  });
+}
+

@@ -48,7 +48,7 @@ export async function ensureImageCopy(m: MigrationContext, sourceImageId: string
   }
   if (copy.status === 'killed' || copy.status === 'deactivated') {
     await image.images.remove(client, copy.id);
-    throw Object.assign(new PumphouseError('PH1642', `${what} was ${copy.status}: removed, the copy starts again`), { retryable: true });
+    throw new PumphouseError('PH1642', `${what} was ${copy.status}: removed, the copy starts again`);
   }
   const copyId = copy.id;
   const done = await waitForStatus(() => image.images.get(client, copyId), {
@@ -57,7 +57,7 @@ export async function ensureImageCopy(m: MigrationContext, sourceImageId: string
   const source = await image.images.get(await m.source.image(), sourceImageId);
   if (source.checksum && done.checksum !== source.checksum) {
     await image.images.remove(client, done.id);
-    throw Object.assign(new PumphouseError('PH1643', `${what} has checksum ${done.checksum}, the source ${source.checksum}: removed, the copy starts again`), { retryable: true });
+    throw new PumphouseError('PH1643', `${what} has checksum ${done.checksum}, the source ${source.checksum}: removed, the copy starts again`);
   }
   return done.id;
 }

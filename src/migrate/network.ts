@@ -5,6 +5,7 @@ import { collectAll, isConflict, isStatus, network, type ServiceClient } from '.
 import type { MigrationContext } from './context.js';
 import type { CopyKind } from './copy.js';
 import { createPortKeepingAddresses } from './port-create.js';
+import { PumphouseError } from '../errors.js';
 
 /**
  * Neutron copies: networks, subnets, routers (gateway through `maps`, interfaces), ports (MAC and
@@ -49,7 +50,7 @@ async function findUnmarkedCopy(m: MigrationContext, source: InventoryResource):
 
 /** The copy, as read back after its step, carries the source's mark (so the next plan finds it). */
 function verifyMarked(source: InventoryResource, copy: InventoryResource): void {
-  if (markedSourceId(copy) !== source.id) throw new Error(`${source.address}: its copy ${copy.id} on the target does not carry its mark`);
+  if (markedSourceId(copy) !== source.id) throw new PumphouseError('PH1684', `${source.address}: its copy ${copy.id} on the target does not carry its mark`, { hint: 'the target dropped the pumphouse-source tag (is the tag extension enabled?): tag it by hand, or remove the copy and apply again' });
 }
 
 /** Sets the mark tags (Neutron takes tags only after the create). */

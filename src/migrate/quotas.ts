@@ -4,6 +4,7 @@ import { SETTABLE_LIMITS } from '../model/kinds/quota.js';
 import type { QuotaOps } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { targetQuotas } from './openstack-adapters.js';
+import { PumphouseError } from '../errors.js';
 
 /**
  * Quotas: the source project's limits set on the target project. Only the keys each API still
@@ -35,7 +36,7 @@ export function quotaRunner(m: MigrationContext, quotas: QuotaOps = targetQuotas
       await quotas.setLimits(service, m.targetProjectOf(source), limits);
     },
     async verify(ctx) {
-      if (await differs(ctx.step.address)) throw new Error(`${ctx.step.address}: the target's limits still differ after the update`);
+      if (await differs(ctx.step.address)) throw new PumphouseError('PH1684', `${ctx.step.address}: the target's limits still differ after the update`, { hint: 'the target may cap the limit (a quota driver or a policy): compare them with `openstack quota show`' });
     },
   };
 }

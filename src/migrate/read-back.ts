@@ -1,6 +1,6 @@
 import { compareAttributes, type Translate } from '../diff/attributes.js';
 import type { AttributeDifference } from '../diff/changes.js';
-import { InternalError, PumphouseError } from '../errors.js';
+import { InternalError, PumphouseError, type PhCode } from '../errors.js';
 import type { StepAction } from '../graph/steps.js';
 import { ALL_COLLECTORS, RefBuilder, type AnyCollector, type ResolveContext } from '../inventory/collectors/index.js';
 import type { InventoryResource, ProjectRef, ResourceKind } from '../inventory/model.js';
@@ -18,7 +18,7 @@ import type { MigrationContext } from './context.js';
  * a silent success.
  */
 
-export const VERIFY_CODES = { inconsistent: 'PH1632', gone: 'PH1633' } as const;
+export const VERIFY_CODES = { inconsistent: 'PH1632', gone: 'PH1633' } as const satisfies Record<string, PhCode>;
 
 /** The collector that reads objects of `source`'s kind (quotas: the one of its service). */
 function collectorOf(source: InventoryResource): AnyCollector | undefined {

@@ -91,7 +91,7 @@ export async function findCopy(m: MigrationContext, a: ServerStepAdapters, sourc
 async function moveServer(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext, source: InventoryResource, copy: ServerView | undefined): Promise<string> {
   if (copy?.status === 'ERROR') {
     await a.target.servers.remove(copy.id);
-    throw Object.assign(new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`), { retryable: true });
+    throw new PumphouseError('PH1652', `${source.address}: its copy went to ERROR on the target (${copy.id}): removed, the boot starts again`);
   }
   let copyId = copy?.id;
   if (!copyId) {
@@ -124,6 +124,10 @@ async function verifyFinishedMove(m: MigrationContext, a: ServerStepAdapters, ct
   const source = m.sourceObject(ctx.step.address);
   const copy = await findCopy(m, a, source);
   const want = copy ? statusBeforeMove(m, source.address, copy) : 'ACTIVE';
-  if (copy?.status !== want) throw new Error(`${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`);
+  if (copy?.status !== want) {
+    throw new PumphouseError('PH1684', `${source.address}: its copy is ${copy?.status ?? 'missing'} on the target, not ${want} as the source was`, {
+      hint: `bring the copy to ${want} on the target (openstack server ${want === 'ACTIVE' ? 'start' : 'stop'}), then apply again`,
+    });
+  }
   await verifyServerCopy(m, a, source, copy.id);
 }

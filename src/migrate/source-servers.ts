@@ -3,6 +3,7 @@ import { isConflict } from '../openstack/index.js';
 import type { ServerOps, ServerView } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { waitForStatus } from './wait.js';
+import { PumphouseError } from '../errors.js';
 
 /**
  * The source side of a server's downtime, shared by the server step and the steps of the volumes
@@ -22,7 +23,11 @@ export async function ensureSourceStopped(m: MigrationContext, servers: ServerOp
     return live;
   }
   if (live.status !== 'ACTIVE') {
-    throw Object.assign(new Error(`source server ${serverAddress} is ${live.status}: it must be ACTIVE or SHUTOFF to move`), { retryable: live.status !== 'ERROR' });
+    // A transitional status passes; ERROR stays until someone repairs the server.
+    throw new PumphouseError('PH1681', `source server ${serverAddress} is ${live.status}: it must be ACTIVE or SHUTOFF to move`, {
+      hint: live.status === 'ERROR' ? `repair it on the source (openstack server set --state active), or exclude it with --exclude ${serverAddress}` : 'apply again once its task has finished',
+      retryable: live.status !== 'ERROR',
+    });
   }
   // A server started again after an earlier failure begins a new downtime.
   const stoppedAt = record?.stoppedAt && !record.restartedAt ? record.stoppedAt : new Date().toISOString();

@@ -1,5 +1,5 @@
 import { markMetadata } from '../diff/marks.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, PumphouseError } from '../errors.js';
 import type { StepContext, StepRunner } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
@@ -53,7 +53,7 @@ export function volumeRunner(m: MigrationContext, a: VolumeStepAdapters = volume
     async verify(ctx) {
       const source = m.sourceObject(ctx.step.address);
       const copy = await findCopy(a, source);
-      if (!copy || !USABLE.includes(copy.status)) throw new Error(`${source.address}: no usable copy on the target after the step`);
+      if (!copy || !USABLE.includes(copy.status)) throw new PumphouseError('PH1684', `${source.address}: no usable copy on the target after the step (${copy ? `status ${copy.status}` : 'none found'})`, { hint: 'a copy in error is removed by the next attempt: apply again; look in Cinder\'s logs if it fails again' });
       await verifyReadBack(m, source, copy.id, [], (s, id) => a.readBack(s, id));
     },
     async onFailed(ctx) {

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { checkAgainstSchema } from '../diagnostics/schema-check.js';
 import { locate, readYamlFile, type YamlSource } from '../diagnostics/yaml-source.js';
-import { isPumphouseError } from '../errors.js';
+import { isPumphouseError, type PhCode } from '../errors.js';
 import {
   PLAN_API_VERSION,
   type DesiredState,
@@ -26,7 +26,7 @@ import { checkRules } from './rules.js';
  * Codes: PH1301 unreadable, PH1302 binary or too big, PH1303 YAML syntax or alias bomb (from
  * yaml-source.ts), PH1304 schema, PH1305 not a mapping; PH1320+ semantic rules (rules.ts).
  */
-export const PLAN_FILE_CODES = { schema: 'PH1304', notMapping: 'PH1305' } as const;
+export const PLAN_FILE_CODES = { schema: 'PH1304', notMapping: 'PH1305' } as const satisfies Record<string, PhCode>;
 
 export interface LoadedPlan {
   /** Present when there is no error (warnings allowed). */
@@ -42,12 +42,12 @@ export function loadPlanFile(file: string): LoadedPlan {
     source = readYamlFile(file, { codeBase: 1300, what: 'plan file' });
   } catch (error) {
     if (!isPumphouseError(error)) throw error;
-    return { diagnostics: [{ severity: 'error', code: error.code, summary: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.location ? { source: error.location } : {}) }] };
+    return { diagnostics: [{ severity: 'error', code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.location ? { location: error.location } : {}) }] };
   }
   if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
     return {
       source,
-      diagnostics: [{ severity: 'error', code: PLAN_FILE_CODES.notMapping, summary: `plan file ${file} must be a mapping with apiVersion, kind, metadata and spec`, hint: 'start from plans/demo.yaml', source: locate(source, []) }],
+      diagnostics: [{ severity: 'error', code: PLAN_FILE_CODES.notMapping, message: `plan file ${file} must be a mapping with apiVersion, kind, metadata and spec`, hint: 'start from plans/demo.yaml', location: locate(source, []) }],
     };
   }
   const schemaProblems = checkAgainstSchema('plan', source, PLAN_FILE_CODES.schema);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locate, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { DesiredState, HostSpec, IdentitySpec, Maps, WorkloadSpec } from '../desired/model.js';
+import type { PhCode } from '../errors.js';
 
 /**
  * Semantic rules of a plan file, checked offline after the schema: the mistakes a schema cannot
@@ -29,17 +30,17 @@ export const RULES = {
   layoutAndTemplate: 'PH1337',
   layoutContradiction: 'PH1338',
   abandonUnused: 'PH1339',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 type Path = Array<string | number>;
-type Report = (severity: Diagnostic['severity'], code: string, path: Path, summary: string, hint: string, preferKey?: boolean) => void;
+type Report = (severity: Diagnostic['severity'], code: PhCode, path: Path, summary: string, hint: string, preferKey?: boolean) => void;
 /** The keys as written: some rules are about a key being present, not about its default. */
 type RawSpec = { identity?: Record<string, unknown>; workloads?: Array<Record<string, unknown>>; hosts?: Array<Record<string, unknown>> };
 
 export function checkRules(desired: DesiredState, source: YamlSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (severity, code, path, summary, hint, preferKey = false) =>
-    out.push({ severity, code, summary, hint, source: { ...locate(source, path, preferKey), path: path.join('.') } });
+    out.push({ severity, code, message: summary, hint, location: { ...locate(source, path, preferKey), path: path.join('.') } });
   const raw = (source.value as { spec: RawSpec }).spec;
 
   if (!desired.identity && desired.workloads.length === 0 && desired.hosts.length === 0 && desired.images === 'referenced' && desired.flavors === 'referenced' && !desired.volumes) {

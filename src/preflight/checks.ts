@@ -1,12 +1,18 @@
 import type { DesiredState } from '../desired/model.js';
 import type { Change } from '../diff/changes.js';
 import type { Inventory, InventoryResource } from '../inventory/model.js';
+import type { Problem } from '../errors.js';
 
-/** One pre-flight check's verdict, as the plan document records it. */
-export interface PreflightCheck {
+/**
+ * One pre-flight check's verdict, as the plan document records it: a check that passed says what
+ * it saw; one that warns or fails is a problem (code, message, hint) like every other.
+ */
+export type PreflightCheck = PassedCheck | (Problem & { check: string; status: 'warning' | 'failed' });
+
+interface PassedCheck {
   /** e.g. "target-capacity", "target-quota", "maps", "api-features". */
   check: string;
-  status: 'ok' | 'warning' | 'failed';
+  status: 'ok';
   message: string;
   hint?: string;
 }
@@ -90,10 +96,10 @@ function targetCapacity(input: PreflightInput): PreflightCheck | undefined {
   const wanted = `${need.instances} servers need ${need.vcpus} vCPUs, ${need.ramMb} MB RAM, ${need.diskGb} GB disk`;
   const free = `${hypervisors} enabled hypervisors have ${freeVcpus} vCPUs, ${freeRam} MB RAM, ${freeDisk} GB disk free`;
   if (need.ramMb > freeRam || need.diskGb > freeDisk) {
-    return { check: 'target-capacity', status: 'failed', message: `${wanted}; ${free}`, hint: 'upgrade hosts into the target first (spec.hosts), or move fewer servers in this wave' };
+    return { check: 'target-capacity', status: 'failed', code: 'PH1760', message: `${wanted}; ${free}`, hint: 'upgrade hosts into the target first (spec.hosts), or move fewer servers in this wave' };
   }
   if (need.vcpus > freeVcpus) {
-    return { check: 'target-capacity', status: 'warning', message: `${wanted}; ${free}: vCPUs are overcommitted`, hint: 'fine if the target allows a cpu_allocation_ratio above 1' };
+    return { check: 'target-capacity', status: 'warning', code: 'PH1761', message: `${wanted}; ${free}: vCPUs are overcommitted`, hint: 'fine if the target allows a cpu_allocation_ratio above 1' };
   }
   return { check: 'target-capacity', status: 'ok', message: `${wanted}; ${free}` };
 }
@@ -123,7 +129,7 @@ function targetQuotas(input: PreflightInput): PreflightCheck | undefined {
       if (limit !== undefined && limit >= 0 && have + wanted > limit) problems.push(`${project}: ${key} ${have} used + ${wanted} arriving > quota ${limit}${whose}`);
     }
   }
-  if (problems.length > 0) return { check: 'target-quota', status: 'failed', message: problems.join('; '), hint: 'raise the quota the plan leaves too low: the target project\'s, or the source project\'s that the plan copies' };
+  if (problems.length > 0) return { check: 'target-quota', status: 'failed', code: 'PH1762', message: problems.join('; '), hint: 'raise the quota the plan leaves too low: the target project\'s, or the source project\'s that the plan copies' };
   return { check: 'target-quota', status: 'ok', message: `quotas allow the servers of ${byProject.size} project(s)${planned.size > 0 ? ', with the quotas this plan sets' : ''}` };
 }
 
@@ -158,7 +164,7 @@ function availabilityZones(input: PreflightInput): PreflightCheck | undefined {
     if (!onTarget.has(mapped)) missing.add(zone);
   }
   if (missing.size > 0) {
-    return { check: 'maps', status: 'failed', message: `availability zone(s) ${[...missing].join(', ')} do not exist on the target`, hint: `add spec.maps.availabilityZones, e.g. ${[...missing][0]}: nova` };
+    return { check: 'maps', status: 'failed', code: 'PH1763', message: `availability zone(s) ${[...missing].join(', ')} do not exist on the target`, hint: `add spec.maps.availabilityZones, e.g. ${[...missing][0]}: nova` };
   }
   return { check: 'maps', status: 'ok', message: 'every availability zone of the moving servers and volumes exists on the target' };
 }
@@ -174,7 +180,7 @@ function volumeTypes(input: PreflightInput): PreflightCheck | undefined {
     if (!onTarget.has(input.desired.maps.volumeTypes[type] ?? type)) missing.add(type);
   }
   if (missing.size > 0) {
-    return { check: 'volume-types', status: 'failed', message: `volume type(s) ${[...missing].join(', ')} do not exist on the target`, hint: 'add spec.maps.volumeTypes naming a target type for each' };
+    return { check: 'volume-types', status: 'failed', code: 'PH1764', message: `volume type(s) ${[...missing].join(', ')} do not exist on the target`, hint: 'add spec.maps.volumeTypes naming a target type for each' };
   }
   return { check: 'volume-types', status: 'ok', message: `the ${volumes.length} moving volume(s) have a volume type on the target` };
 }
@@ -185,7 +191,7 @@ function apiFeatures(input: PreflightInput): PreflightCheck | undefined {
   if (!max || migratingServers(input).length === 0) return undefined;
   const minor = Number(max.split('.')[1] ?? 0);
   if (minor < 52) {
-    return { check: 'api-features', status: 'warning', message: `the target's Nova goes up to ${max}: server tags cannot be set at boot (2.52)`, hint: 'tags are added after boot instead' };
+    return { check: 'api-features', status: 'warning', code: 'PH1765', message: `the target's Nova goes up to ${max}: server tags cannot be set at boot (2.52)`, hint: 'tags are added after boot instead' };
   }
   return { check: 'api-features', status: 'ok', message: `the target's Nova (up to ${max}) has every feature the copies use` };
 }
@@ -208,7 +214,7 @@ function hostTemplates(input: PreflightInput): PreflightCheck | undefined {
   if (templates.size === 0) return { check: 'host-templates', status: 'ok', message: `upgraded hosts copy the layout of a ready node of their Fuel environment with the same roles${fixedNote}` };
   const missing = [...templates].filter((t) => !targetHosts.has(t)).sort();
   if (missing.length > 0) {
-    return { check: 'host-templates', status: 'failed', message: `template node(s) ${missing.join(', ')} are not nodes of the target`, hint: `name a target hypervisor or controller in spec.hosts[].fuel.template (the target has ${[...targetHosts].sort().join(', ') || 'none'})` };
+    return { check: 'host-templates', status: 'failed', code: 'PH1766', message: `template node(s) ${missing.join(', ')} are not nodes of the target`, hint: `name a target hypervisor or controller in spec.hosts[].fuel.template (the target has ${[...targetHosts].sort().join(', ') || 'none'})` };
   }
   return { check: 'host-templates', status: 'ok', message: `the template node(s) ${[...templates].sort().join(', ')} are nodes of the target${fixedNote}` };
 }

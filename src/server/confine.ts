@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { DesiredState } from '../desired/model.js';
-import { API_CODES, ApiError } from './http.js';
+import { PumphouseError } from '../errors.js';
+import { API_CODES } from './http.js';
 
 /**
  * A plan posted to the API names files the server will write (the passwords file). Those must
@@ -15,7 +16,7 @@ export function confinePlanPaths(desired: DesiredState, root: string): void {
   const home = realpathSync(root);
   const where = relative(home, realPath(file));
   if (where === '' || where.startsWith('..') || isAbsolute(where)) {
-    throw new ApiError(400, API_CODES.pathOutside, `spec.identity.passwordsFile (${file}) is outside the server's folder`, `a plan posted to the API writes only under ${home}: name a file there, relative to ${join(home, 'api-plans')} (e.g. ../${desired.name}.passwords.yaml), or leave passwordsFile out`);
+    throw new PumphouseError(API_CODES.pathOutside, `spec.identity.passwordsFile (${file}) is outside the server's folder`, { hint: `a plan posted to the API writes only under ${home}: name a file there, relative to ${join(home, 'api-plans')} (e.g. ../${desired.name}.passwords.yaml), or leave passwordsFile out` });
   }
 }
 

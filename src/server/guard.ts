@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { quoted } from '../errors.js';
-import { API_CODES, ApiError } from './http.js';
+import { PumphouseError, quoted } from '../errors.js';
+import { API_CODES } from './http.js';
 
 /**
  * What every request to `serve` must pass before any route runs, so that a web page open in the
@@ -31,12 +31,12 @@ const BODY_TYPES = new Set(['application/json', 'application/yaml', 'application
 export function checkOrigin(req: IncomingMessage, options: GuardOptions): void {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!options.allowedHosts.has(host)) {
-    throw new ApiError(403, API_CODES.hostRefused, `Host ${quoted(host)} is not this server`, `use http://127.0.0.1:${options.port}/ (or the address serve listens on)`);
+    throw new PumphouseError(API_CODES.hostRefused, `Host ${quoted(host)} is not this server`, { hint: `use http://127.0.0.1:${options.port}/ (or the address serve listens on)` });
   }
   const origin = req.headers.origin;
   if (origin === undefined || !CHANGES.has(req.method ?? 'GET')) return;
   if (origin.toLowerCase() !== `http://${host}`) {
-    throw new ApiError(403, API_CODES.originRefused, `a ${req.method} from origin ${quoted(origin)} is refused: only the server's own pages may change anything`, 'call the API from a script or curl, or from the dashboard this server serves');
+    throw new PumphouseError(API_CODES.originRefused, `a ${req.method} from origin ${quoted(origin)} is refused: only the server's own pages may change anything`, { hint: 'call the API from a script or curl, or from the dashboard this server serves' });
   }
 }
 
@@ -46,7 +46,7 @@ export function checkBodyType(req: IncomingMessage): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (type === '' ? !hasBody : BODY_TYPES.has(type)) return;
-  throw new ApiError(415, API_CODES.unsupportedMediaType, `a ${req.method} with ${type ? `content type ${quoted(type)}` : 'a body of no content type'} is refused`, 'send application/json (or application/yaml for a plan file)');
+  throw new PumphouseError(API_CODES.unsupportedMediaType, `a ${req.method} with ${type ? `content type ${quoted(type)}` : 'a body of no content type'} is refused`, { hint: 'send application/json (or application/yaml for a plan file)' });
 }
 
 export function checkToken(req: IncomingMessage, options: GuardOptions): void {
@@ -55,7 +55,7 @@ export function checkToken(req: IncomingMessage, options: GuardOptions): void {
   const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
   const expected = Buffer.from(options.token);
   if (given.length === expected.length && timingSafeEqual(given, expected)) return;
-  throw new ApiError(401, API_CODES.unauthorized, 'a bearer token is needed', 'send "Authorization: Bearer <token>": the one in PUMPHOUSE_API_TOKEN, or the one `pumphouse serve` printed when it started');
+  throw new PumphouseError(API_CODES.unauthorized, 'a bearer token is needed', { hint: 'send "Authorization: Bearer <token>": the one in PUMPHOUSE_API_TOKEN, or the one `pumphouse serve` printed when it started' });
 }
 
 /**

@@ -1,18 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { escapeControls, isPumphouseError, quoted } from '../errors.js';
+import type { PhCode } from '../errors.js';
+import { escapeControls, httpStatusOf, isPumphouseError, type Problem, PumphouseError, quoted } from '../errors.js';
 
 /**
  * The API's HTTP plumbing: JSON answers, JSON errors with a code (never a stack trace, never a
  * secret), bodies read with a size limit and a content-type check.
  */
 
-/** An error the API answers with its own status; `code` is a PH40xx (or the engine's PHxxxx). */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly hint?: string) {
-    super(message);
-  }
-}
-
+/** The API's own codes (PH40xx); their statuses are in the registry (src/errors/codes.ts) like every code's. */
 export const API_CODES = {
   unauthorized: 'PH4001',
   notFound: 'PH4002',
@@ -25,14 +20,14 @@ export const API_CODES = {
   originRefused: 'PH4013',
   pathOutside: 'PH4014',
   internal: 'PH4099',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 /** A part of a request's path, %-decoded; a malformed escape is the client's mistake (400). */
 export function decodePathPart(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new ApiError(400, API_CODES.badRequest, `the path part ${quoted(part)} has a malformed % escape`, 'write a literal % as %25');
+    throw new PumphouseError(API_CODES.badRequest, `the path part ${quoted(part)} has a malformed % escape`, { hint: 'write a literal % as %25' });
   }
 }
 
@@ -45,47 +40,43 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** The JSON error body every failure gets: `{ error: { status, code, message, hint? } }`. */
-export function sendError(res: ServerResponse, error: unknown): void {
+/**
+ * The JSON error body every failure gets: `{ error: { status, code, message, hint?, location? } }`,
+ * the common problem shape with the status its code has in the registry. Anything not a
+ * PumphouseError is the server's own bug: PH4099, with no detail (the server log has it).
+ */
+export function sendError(res: ServerResponse, error: unknown, extra: Record<string, unknown> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (error instanceof ApiError) {
-    sendJson(res, error.status, { error: { status: error.status, code: error.code, message: escapeControls(error.message), ...(error.hint ? { hint: escapeControls(error.hint) } : {}) } });
-  } else if (isPumphouseError(error)) {
-    const status = statusOfEngineError(error.code);
-    sendJson(res, status, { error: { status, code: error.code, message: escapeControls(error.message), ...(error.hint ? { hint: escapeControls(error.hint) } : {}) } });
-  } else {
-    sendJson(res, 500, { error: { status: 500, code: API_CODES.internal, message: 'internal error: the server log has the details' } });
-  }
+  const problem: Problem = isPumphouseError(error) ? error.toProblem() : { code: API_CODES.internal, message: 'internal error: the server log has the details' };
+  sendJson(res, httpStatusOf(problem.code), { error: errorBody(problem, extra) });
 }
 
-/**
- * The status of an engine error reaching the API: the state held by another apply is a conflict;
- * a plan file or what it selects is the client's to fix; a cloud, a BMC or Fuel failing is a bad
- * gateway; anything else is the server's own failure (its message is still safe to show).
- */
-export function statusOfEngineError(code: string): number {
-  if (code === 'PH1710' || code === 'PH1712') return 409;
-  if (/^PH1[34]\d\d$/.test(code) || code === 'PH1601' || code === 'PH1602') return 400;
-  if (/^PH(2\d|18|19)\d\d$/.test(code)) return 502;
-  return 500;
+/** A problem as an API error body: its status from the registry, its text made safe for a terminal. */
+export function errorBody(problem: Problem, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    status: httpStatusOf(problem.code), code: problem.code, message: escapeControls(problem.message),
+    ...(problem.hint ? { hint: escapeControls(problem.hint) } : {}),
+    ...(problem.location ? { location: problem.location } : {}),
+    ...extra,
+  };
 }
 
 /** The body as text, refused when too large or not one of `types`. */
 export async function readBody(req: IncomingMessage, types: readonly string[]): Promise<string> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!types.includes(type)) {
-    throw new ApiError(415, API_CODES.unsupportedMediaType, `content type ${quoted(type || 'none')} is not accepted here`, `send ${types.join(' or ')}`);
+    throw new PumphouseError(API_CODES.unsupportedMediaType, `content type ${quoted(type || 'none')} is not accepted here`, { hint: `send ${types.join(' or ')}` });
   }
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, API_CODES.tooLarge, `the body is ${declared} bytes; at most ${MAX_BODY_BYTES} are accepted`);
+  if (declared > MAX_BODY_BYTES) throw new PumphouseError(API_CODES.tooLarge, `the body is ${declared} bytes; at most ${MAX_BODY_BYTES} are accepted`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, API_CODES.tooLarge, `the body is over ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new PumphouseError(API_CODES.tooLarge, `the body is over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -98,6 +89,6 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch (error) {
-    throw new ApiError(400, API_CODES.badRequest, `the body is not a JSON object: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PumphouseError(API_CODES.badRequest, `the body is not a JSON object: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
-import { quoted } from '../errors.js';
+import { PumphouseError, quoted } from '../errors.js';
 import { writePrivateFile } from '../engine/files.js';
-import { API_CODES, ApiError } from './http.js';
+import { API_CODES } from './http.js';
 
 /**
  * The plans posted to the API, on disk in `api-plans/` beside the state: `<id>.yaml` is the plan
@@ -73,7 +73,7 @@ export class PlanShelf {
       }
     }
     const { keep, maxAgeMs } = this.retention;
-    throw new ApiError(404, API_CODES.notFound, `no plan ${quoted(id)}: it never existed here or has expired (the newest ${keep} plans are kept, for at most ${maxAgeMs / 3_600_000} h)`, 'POST the plan file to /v1/plans again');
+    throw new PumphouseError(API_CODES.notFound, `no plan ${quoted(id)}: it never existed here or has expired (the newest ${keep} plans are kept, for at most ${maxAgeMs / 3_600_000} h)`, { hint: 'POST the plan file to /v1/plans again' });
   }
 
   /** Removes what is beyond the newest `keep` or older than `maxAgeMs`. */

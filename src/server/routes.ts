@@ -4,8 +4,8 @@ import { shippedPath } from '../engine/files.js';
 import type { PumphouseConfig } from '../config/load.js';
 import type { Engine } from '../engine/index.js';
 import type { EventJournal } from './events.js';
-import { quoted } from '../errors.js';
-import { API_CODES, ApiError, decodePathPart, readBody, readJson, sendJson } from './http.js';
+import { PumphouseError, quoted } from '../errors.js';
+import { API_CODES, decodePathPart, readBody, readJson, sendJson } from './http.js';
 import type { ApiWork } from './work.js';
 
 /**
@@ -41,7 +41,7 @@ export const ROUTES: Route[] = [
     method: 'GET', path: '/v1/inventory/{cloud}',
     async handle(ctx, _req, res, params) {
       const which = params['cloud'];
-      if (which !== 'source' && which !== 'target') throw new ApiError(404, API_CODES.notFound, `no cloud ${quoted(String(which))}`, 'use /v1/inventory/source or /v1/inventory/target');
+      if (which !== 'source' && which !== 'target') throw new PumphouseError(API_CODES.notFound, `no cloud ${quoted(String(which))}`, { hint: 'use /v1/inventory/source or /v1/inventory/target' });
       const [inventory] = await ctx.engine.discover(which);
       sendJson(res, 200, inventory);
     },
@@ -70,7 +70,7 @@ export const ROUTES: Route[] = [
     method: 'POST', path: '/v1/applies',
     async handle(ctx, req, res) {
       const body = await readJson(req);
-      if (typeof body['planId'] !== 'string') throw new ApiError(400, API_CODES.badRequest, 'the body needs "planId": the id POST /v1/plans answered');
+      if (typeof body['planId'] !== 'string') throw new PumphouseError(API_CODES.badRequest, 'the body needs "planId": the id POST /v1/plans answered');
       sendJson(res, 202, await ctx.work.startApply(body['planId']));
     },
   },
@@ -96,7 +96,7 @@ export const ROUTES: Route[] = [
     method: 'GET', path: '/v1/state',
     async handle(ctx, _req, res) {
       const state = await ctx.engine.stateRead(ctx.statePath);
-      if (!state) throw new ApiError(404, API_CODES.notFound, `no state file at ${ctx.statePath} yet`, 'it is written by the first apply');
+      if (!state) throw new PumphouseError(API_CODES.notFound, `no state file at ${ctx.statePath} yet`, { hint: 'it is written by the first apply' });
       sendJson(res, 200, state);
     },
   },
@@ -137,6 +137,6 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
     pathKnown = true;
     if (route.method === method) return { route, params };
   }
-  if (pathKnown) throw new ApiError(405, API_CODES.methodNotAllowed, `${quoted(method)} is not allowed on ${quoted(pathname)}`);
-  throw new ApiError(404, API_CODES.notFound, `no route ${quoted(method)} ${quoted(pathname)}`, 'the routes are in schemas/openapi.yaml');
+  if (pathKnown) throw new PumphouseError(API_CODES.methodNotAllowed, `${quoted(method)} is not allowed on ${quoted(pathname)}`);
+  throw new PumphouseError(API_CODES.notFound, `no route ${quoted(method)} ${quoted(pathname)}`, { hint: 'the routes are in schemas/openapi.yaml' });
 }

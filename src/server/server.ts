@@ -7,7 +7,7 @@ import { ensureStateFolder } from '../engine/state.js';
 import { EventJournal } from './events.js';
 import { capConnections, DEFAULT_SERVE_LIMITS, serverTimeouts, type ServeLimits } from './connections.js';
 import { allowedHosts, checkBodyType, checkOrigin, checkToken, type GuardOptions } from './guard.js';
-import { API_CODES, ApiError, sendError } from './http.js';
+import { API_CODES, sendError } from './http.js';
 import { matchRoute, ROUTES, type RouteContext } from './routes.js';
 import { ORIGINAL_ROUTES } from './original.js';
 import { serveStatic } from './static.js';
@@ -122,14 +122,8 @@ async function serve(ctx: RouteContext, guard: GuardOptions, req: IncomingMessag
   } catch (error) {
     // A refused request's body may still be on its way: close the connection rather than read it.
     if (!req.complete) res.shouldKeepAlive = false;
-    if (!(error instanceof ApiError) && !isPumphouseError(error)) logInternal(ctx, req, error);
-    if (error instanceof PlanFileError && !res.headersSent) {
-      const body = JSON.stringify({ error: { status: 400, code: error.code, message: error.message, hint: error.hint, diagnostics: error.diagnostics } });
-      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(body);
-      return;
-    }
-    sendError(res, error);
+    if (!isPumphouseError(error)) logInternal(ctx, req, error);
+    sendError(res, error, error instanceof PlanFileError ? { diagnostics: error.diagnostics } : {});
   }
 }
 

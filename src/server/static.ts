@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { quoted } from '../errors.js';
+import { PumphouseError, quoted } from '../errors.js';
 import { shippedPath } from '../engine/files.js';
-import { API_CODES, ApiError, decodePathPart } from './http.js';
+import { API_CODES, decodePathPart } from './http.js';
 
 /**
  * The dashboard's files (`dashboard/` in the repository: plain HTML, CSS and ES modules, no
@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
 export function serveStatic(res: ServerResponse, pathname: string): void {
   const file = SHARED.get(pathname) ?? dashboardFile(pathname);
   if (!file || !existsSync(file) || !statSync(file).isFile()) {
-    throw new ApiError(404, API_CODES.notFound, `no file ${quoted(pathname)}`, 'the dashboard is at /; the API under /v1');
+    throw new PumphouseError(API_CODES.notFound, `no file ${quoted(pathname)}`, { hint: 'the dashboard is at /; the API under /v1' });
   }
   const body = readFileSync(file);
   res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });

@@ -4,9 +4,9 @@ import type { ApplyReport } from '../apply/apply.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ApplyResult, Engine, EngineIo } from '../engine/index.js';
 import { InvalidPlanFile } from '../engine/check.js';
-import { errorMessage, isPumphouseError, quoted } from '../errors.js';
+import { isPumphouseError, type Problem, problemOf, PumphouseError, quoted } from '../errors.js';
 import { confinePlanPaths } from './confine.js';
-import { API_CODES, ApiError } from './http.js';
+import { API_CODES } from './http.js';
 import { PlanShelf, type ShelvedPlan } from './plan-shelf.js';
 
 /**
@@ -26,7 +26,7 @@ export interface ApiApply {
   /** The apply's summary once it ended: counts, problems, downtime. */
   report?: ApplyReport;
   /** Why it could not run (connection, stale plan), when it never got to its steps. */
-  error?: { code?: string; message: string; hint?: string };
+  error?: Problem;
 }
 
 interface Running {
@@ -79,10 +79,10 @@ export class ApiWork {
   async startApply(planId: string): Promise<ApiApply> {
     const made = this.plan(planId);
     const busy = this.running?.apply.id;
-    if (busy || this.starting) throw new ApiError(409, API_CODES.busy, `apply ${busy ?? '(starting)'} is still running`, busy ? `wait for it (GET /v1/applies/${busy}) or cancel it` : 'try again in a moment');
+    if (busy || this.starting) throw new PumphouseError(API_CODES.busy, `apply ${busy ?? '(starting)'} is still running`, { hint: busy ? `wait for it (GET /v1/applies/${busy}) or cancel it` : 'try again in a moment' });
     if (!made.plan.applyable) {
       if (hasErrors(made.plan.diagnostics)) throw new PlanFileError(made.plan.diagnostics);
-      throw new ApiError(400, API_CODES.badRequest, `plan ${planId} cannot be applied: it has conflicts or failed pre-flight checks`, 'the plan (GET /v1/plans/{id}) says which; fix the plan file or the clouds, then POST it again');
+      throw new PumphouseError(API_CODES.badRequest, `plan ${planId} cannot be applied: it has conflicts or failed pre-flight checks`, { hint: 'the plan (GET /v1/plans/{id}) says which; fix the plan file or the clouds, then POST it again' });
     }
     this.starting = true;
     try {
@@ -100,7 +100,7 @@ export class ApiWork {
 
   apply(id: string): ApiApply {
     const found = this.applies.get(id);
-    if (!found) throw new ApiError(404, API_CODES.notFound, `no apply ${quoted(id)}`, 'GET /v1/applies lists them');
+    if (!found) throw new PumphouseError(API_CODES.notFound, `no apply ${quoted(id)}`, { hint: 'GET /v1/applies lists them' });
     return found;
   }
 
@@ -111,7 +111,7 @@ export class ApiWork {
   /** As Ctrl-C: the first cancel lets running steps finish, the second stops them at a safe point. */
   cancel(id: string): ApiApply {
     const apply = this.apply(id);
-    if (this.running?.apply !== apply) throw new ApiError(409, API_CODES.busy, `apply ${id} is not running (${apply.status})`);
+    if (this.running?.apply !== apply) throw new PumphouseError(API_CODES.busy, `apply ${id} is not running (${apply.status})`);
     if (this.running.stop.signal.aborted) this.running.abort.abort();
     else this.running.stop.abort();
     return apply;
@@ -141,7 +141,7 @@ export class ApiWork {
       await Promise.race([started, outcome]);
     } catch (error) {
       if (isPumphouseError(error) && error.code === 'PH1602') {
-        throw new ApiError(409, error.code, `plan ${made.id}: ${error.message}`, 'the clouds changed since it was made: POST the plan file to /v1/plans again, review the new plan, then apply that');
+        throw new PumphouseError(error.code, `plan ${made.id}: ${error.message}`, { hint: 'the clouds changed since it was made: POST the plan file to /v1/plans again, review the new plan, then apply that' });
       }
       throw error;
     }
@@ -165,7 +165,7 @@ export class ApiWork {
       const { report } = await outcome;
       ended = !report ? { status: 'done' } : { report, status: report.interrupted ? 'interrupted' : report.counts.failed > 0 ? 'failed' : 'done' };
     } catch (error) {
-      ended = { status: 'error', error: isPumphouseError(error) ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { message: errorMessage(error) } };
+      ended = { status: 'error', error: problemOf(error) };
     }
     this.running = undefined;
     Object.assign(apply, ended, { finishedAt: new Date().toISOString() });
@@ -173,8 +173,10 @@ export class ApiWork {
 }
 
 /** A plan file with errors: answered 400 with every diagnostic (file, line, column, code). */
-export class PlanFileError extends ApiError {
+export class PlanFileError extends PumphouseError {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(400, diagnostics.find((d) => d.severity === 'error')?.code ?? API_CODES.badRequest, `the plan file has ${diagnostics.filter((d) => d.severity === 'error').length} error(s)`, 'fix them (the diagnostics say where), then POST it again');
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(errors[0]?.code ?? API_CODES.badRequest, `the plan file has ${errors.length} error(s)`, { hint: 'fix them (the diagnostics say where), then POST it again' });
+    this.name = 'PlanFileError';
   }
 }

@@ -1,3 +1,5 @@
+import type { PhCode } from '../errors.js';
+
 /**
  * The state file's error codes (PH17xx), in one place so the README table and the code agree.
  * Warnings carry theirs in the event's `data.code`.
@@ -27,4 +29,4 @@ export const STATE_CODES = {
   unlockNeedsForce: 'PH1711',
   /** The lock could not be taken though nobody seemed to hold it (a race lost twice). */
   lockContended: 'PH1712',
-} as const;
+} as const satisfies Record<string, PhCode>;

@@ -9,7 +9,8 @@ export interface StepRecord {
   attempts: number;
   startedAt?: string;
   finishedAt?: string;
-  error?: { code?: string; message: string };
+  /** Written with a registered code (a PhCode) and the hint; records of older versions may lack both. */
+  error?: { code?: string; message: string; hint?: string };
   checkpoint?: Record<string, unknown>;
 }
 

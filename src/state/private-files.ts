@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PumphouseError } from '../errors.js';
+import { PumphouseError, type PhCode } from '../errors.js';
 
 /**
  * Files only their owner may read (the state file, the passwords file), replaced atomically in a
@@ -16,7 +16,7 @@ export interface PrivateFileOptions {
   /** "the passwords file", "the state file". */
   what: string;
   /** The code of the refusal (a symbolic link, an unsafe folder). */
-  code: string;
+  code: PhCode;
   /** Refuse a path that is a symbolic link (its target would be read, and replaced by a rename). */
   refuseSymlink: boolean;
   /** fsync the file and its folder: it must survive a crash. */

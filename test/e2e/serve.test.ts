@@ -126,7 +126,7 @@ describe('pumphouse serve', () => {
     const broken = await call('POST', '/v1/plans', { body: PLAN.replace('servers:', 'servrs:'), type: 'application/yaml' });
     assert.equal(broken.status, 400);
     assert.equal(broken.body.error.diagnostics[0].code, 'PH1304');
-    assert.equal(broken.body.error.diagnostics[0].source.line, 7, 'the diagnostic points into the posted file');
+    assert.equal(broken.body.error.diagnostics[0].location.line, 7, 'the diagnostic points into the posted file');
     const unknown = await call('GET', '/v1/plans/00000000-0000-0000-0000-000000000000');
     assert.equal(unknown.status, 404);
     const noPlan = await call('POST', '/v1/applies', { body: '{}', type: 'application/json' });

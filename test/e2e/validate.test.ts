@@ -15,7 +15,7 @@ const validate = (...args: string[]) => runCli(['validate', ...args], { cwd: fil
 const demo = join(REPO_ROOT, 'plans', 'demo.yaml');
 
 interface JsonReport {
-  files: Array<{ file: string; valid: boolean; diagnostics: Array<{ severity: string; code: string; summary: string; hint?: string; source: { file: string; line: number; col: number } }> }>;
+  files: Array<{ file: string; valid: boolean; diagnostics: Array<{ severity: string; code: string; message: string; hint?: string; location: { file: string; line: number; col: number } }> }>;
 }
 
 describe('pumphouse validate', () => {
@@ -43,8 +43,8 @@ describe('pumphouse validate', () => {
     const report = JSON.parse(result.stdout) as JsonReport;
     assert.deepEqual(report.files.map((f) => [f.file, f.valid, f.diagnostics.length]), [['bad-plan.yaml', false, 1], ['warned.yaml', true, 1]]);
     const d = report.files[0]!.diagnostics[0]!;
-    assert.deepEqual([d.severity, d.code, d.source.file, d.source.line, d.source.col, d.hint], ['error', 'PH1304', 'bad-plan.yaml', 7, 7, 'did you mean "strategy"?']);
-    assert.match(d.summary, /stratgy/);
+    assert.deepEqual([d.severity, d.code, d.location.file, d.location.line, d.location.col, d.hint], ['error', 'PH1304', 'bad-plan.yaml', 7, 7, 'did you mean "strategy"?']);
+    assert.match(d.message, /stratgy/);
     assert.equal(report.files[1]!.diagnostics[0]!.severity, 'warning');
   });
 

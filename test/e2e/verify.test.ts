@@ -31,7 +31,7 @@ async function apply(w: { env: Env; plan: string; state: string }, narrow: strin
   return { code: run.code, output: `${run.stdout}\n${run.stderr}` };
 }
 
-const planJson = async (w: { env: Env; plan: string; state: string }): Promise<{ changes: Array<{ address: string; action: string; differences: Array<{ path: string }> }>; diagnostics: Array<{ code: string; severity: string; summary: string }> }> => {
+const planJson = async (w: { env: Env; plan: string; state: string }): Promise<{ changes: Array<{ address: string; action: string; differences: Array<{ path: string }> }>; diagnostics: Array<{ code: string; severity: string; message: string }> }> => {
   const planned = await runCli(['--config', w.env.config, '--output', 'json', 'plan', w.plan, ...WEB, '--state', w.state]);
   assert.equal(planned.code, 0, planned.stderr);
   return JSON.parse(planned.stdout);
@@ -119,7 +119,7 @@ describe('verification after apply', () => {
       assert.equal(replanned.changes.find((c) => c.address === 'server:demo/web-1')?.action, 'migrate', 'web-1 is not taken for moved');
       const warning = replanned.diagnostics.find((d) => d.code === 'PH1413');
       assert.equal(warning?.severity, 'warning');
-      assert.match(warning?.summary ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(.*\) on the target, which is the copy of another source object/);
+      assert.match(warning?.message ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(.*\) on the target, which is the copy of another source object/);
 
       const web1 = await apply(w, WEB);
       assert.equal(web1.code, 0, web1.output.slice(-3000));

@@ -31,7 +31,7 @@ export class InProcessEngine {
   static async open(configFile: string, planFile: string, statePath: string, options: { pollMs?: number } = {}): Promise<InProcessEngine> {
     const config = loadConfig(configFile);
     const loaded = loadPlanFile(planFile);
-    if (!loaded.desired || hasErrors(loaded.diagnostics)) throw new Error(`${planFile}: ${loaded.diagnostics.map((d) => `${d.code} ${d.summary}`).join('; ')}`);
+    if (!loaded.desired || hasErrors(loaded.diagnostics)) throw new Error(`${planFile}: ${loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
     const store = await StateStore.open(statePath, { command: 'in-process engine (test)' }, { secrets: configSecrets(config) });
     return new InProcessEngine(config, loaded.desired, store, options.pollMs ?? 20);
   }

@@ -18,7 +18,7 @@ test('quoted() quotes and escapes control characters and bidirectional controls,
 });
 
 test('an error reaches the terminal with no raw control character, whatever its message holds', () => {
-  const rendered = formatErrorHuman(new PumphouseError('PH0000', `bad ${HOSTILE}`, { hint: `hint ${HOSTILE}` }), false);
+  const rendered = formatErrorHuman(new PumphouseError('PH0001', `bad ${HOSTILE}`, { hint: `hint ${HOSTILE}` }), false);
   assert.doesNotMatch(rendered, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
   assert.equal(escapeControls('line one\nline two'), 'line one\nline two', 'a newline the message meant stays');
 });

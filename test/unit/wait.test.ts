@@ -36,7 +36,7 @@ function scripted<T, S>(clock: Clock, answers: Poll<T, S>[]): { probe: () => Pro
   };
 }
 
-const timeoutError = (state: unknown, elapsedMs: number) => new PumphouseError('PH1450', `still ${String(state)} after ${elapsedMs} ms`);
+const timeoutError = (state: unknown, elapsedMs: number) => new PumphouseError('PH1631', `still ${String(state)} after ${elapsedMs} ms`);
 
 describe('waitFor', () => {
   test('returns the value the probe is done with; the pause starts short and doubles up to the interval', async () => {
@@ -66,7 +66,7 @@ describe('waitFor', () => {
       () => assert.fail('resolved'),
       (e: unknown) => e as PumphouseError,
     );
-    assert.equal(error.code, 'PH1450');
+    assert.equal(error.code, 'PH1631');
     assert.deepEqual(clock.pauses, [300, 300, 300, 100]);
     assert.equal(clock.elapsed(), 1000);
     assert.equal(error.message, 'still step 5 after 1000 ms');

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { escapeControls } from '../../errors.js';
 import type { TemporaryObject } from '../../state/model.js';
 import { writeLine } from '../../render/streams.js';
 import type { CommandContext } from '../context.js';
@@ -29,7 +30,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
       return 0;
     }
     for (const r of results) {
-      if (r.error) writeLine(context.streams.stderr, `could not remove ${describe(r.temporary)}: ${r.error}`);
+      if (r.error) writeLine(context.streams.stderr, escapeControls(`could not remove ${describe(r.temporary)}: ${r.error.code} ${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}`));
       else writeLine(out, `removed ${describe(r.temporary)}${r.temporary.id ? '' : `: ${r.removed.length === 0 ? 'never created' : r.removed.join(', ')}`} (${r.temporary.purpose})`);
     }
     return results.some((r) => r.error) ? 1 : 0;

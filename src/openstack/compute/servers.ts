@@ -167,7 +167,7 @@ export async function createImage(client: ServiceClient, id: string, name: strin
     body: { createImage: { name, metadata } }, okCodes: [202],
   });
   const imageId = res.data?.image_id ?? res.headers['location']?.split('/').pop();
-  if (!imageId) throw new Error(`compute createImage of server ${id}: the answer names no image`);
+  if (!imageId) throw new PumphouseError(OPENSTACK_CODES.badResponse, `compute createImage of server ${id}: the answer names no image`, { hint: 'Nova answered without a Location header or image_id: look for the request in its logs' });
   return imageId;
 }
 

@@ -1,3 +1,4 @@
+import type { PhCode } from '../../errors.js';
 import { HTTP_CODES } from '../../http/codes.js';
 
 /**
@@ -13,6 +14,6 @@ export const OPENSTACK_CODES = {
   versionDiscovery: 'PH2120',
   microversionUnsupported: 'PH2121',
   paginationLoop: 'PH2130',
-} as const;
+} as const satisfies Record<string, PhCode>;
 
 export type OpenStackCode = (typeof OPENSTACK_CODES)[keyof typeof OPENSTACK_CODES];

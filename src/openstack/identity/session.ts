@@ -1,3 +1,4 @@
+import { InternalError } from '../../errors.js';
 import type { TokenSource } from '../../http/transport.js';
 import type { AuthResult, TokenInfo } from './auth.js';
 
@@ -28,7 +29,7 @@ export class Session implements TokenSource {
 
   /** The current token's details. @throws Error before the first token() */
   get info(): TokenInfo {
-    if (!this.current) throw new Error('session not authenticated yet');
+    if (!this.current) throw new InternalError('the session is used before it authenticated');
     return this.current.info;
   }
 

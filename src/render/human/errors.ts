@@ -32,14 +32,7 @@ function safeFrame(file: string, line: number, col: number): string | undefined 
   }
 }
 
-/** The JSON form of an error, as printed with --output json. */
+/** The JSON form of an error, as printed with --output json: the common problem shape. */
 export function errorToJson(error: PumphouseError): Record<string, unknown> {
-  return {
-    error: {
-      code: error.code,
-      message: error.message,
-      ...(error.hint ? { hint: error.hint } : {}),
-      ...(error.location ? { location: error.location } : {}),
-    },
-  };
+  return { error: error.toProblem() };
 }

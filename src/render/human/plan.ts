@@ -38,7 +38,7 @@ export function renderPlanHuman(plan: ExecutionPlan, options: { color: boolean; 
     out.push('', c.bold('Pre-flight checks'));
     for (const check of plan.preflight) {
       const mark = check.status === 'ok' ? c.green('ok  ') : check.status === 'warning' ? c.yellow('warn') : c.red('FAIL');
-      out.push(`  ${mark} ${check.check}: ${check.message}${check.hint ? c.dim(` — ${check.hint}`) : ''}`);
+      out.push(`  ${mark} ${check.status === 'ok' ? '' : `${check.code} `}${check.check}: ${check.message}${check.hint ? c.dim(` — ${check.hint}`) : ''}`);
     }
   }
   const lost = lostLines(plan);

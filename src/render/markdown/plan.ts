@@ -19,8 +19,8 @@ export function renderPlanMarkdown(plan: ExecutionPlan): string {
     `| ${s.create} | ${s.update} | ${s.migrate} | ${s.conflict} | ${s.hostsToUpgrade} | ${formatBytes(s.bytes)} | ${formatDuration(s.downtimeSeconds)} |`,
   );
   for (const d of plan.diagnostics) {
-    const where = d.source ? ` (\`${d.source.file}:${d.source.line}:${d.source.col}\`)` : '';
-    out.push('', `- **${d.severity} ${d.code}**${where}: ${escapeMarkdown(d.summary)}${d.hint ? ` — ${escapeMarkdown(d.hint)}` : ''}`);
+    const where = d.location ? ` (\`${d.location.file}:${d.location.line}:${d.location.col}\`)` : '';
+    out.push('', `- **${d.severity} ${d.code}**${where}: ${escapeMarkdown(d.message)}${d.hint ? ` — ${escapeMarkdown(d.hint)}` : ''}`);
   }
   if (hasChanges(plan)) {
     for (const [group, changes] of groupChanges(plan.changes, false)) {
@@ -34,7 +34,7 @@ export function renderPlanMarkdown(plan: ExecutionPlan): string {
   }
   if (plan.preflight.length > 0) {
     out.push('', '<details><summary>Pre-flight checks</summary>', '', '| check | status | result |', '|---|---|---|');
-    for (const c of plan.preflight) out.push(`| ${c.check} | ${c.status === 'ok' ? '✅ ok' : c.status === 'warning' ? '⚠️ warning' : '❌ failed'} | ${escapeMarkdown(c.message)}${c.hint ? ` — ${escapeMarkdown(c.hint)}` : ''} |`);
+    for (const c of plan.preflight) out.push(`| ${c.check} | ${c.status === 'ok' ? '✅ ok' : c.status === 'warning' ? '⚠️ warning' : '❌ failed'} | ${c.status === 'ok' ? '' : `${c.code}: `}${escapeMarkdown(c.message)}${c.hint ? ` — ${escapeMarkdown(c.hint)}` : ''} |`);
     out.push('', '</details>');
   }
   const lost = plan.changes.filter((c) => c.willNotSurvive.length > 0);

@@ -64,33 +64,33 @@ describe('plan file loading', () => {
   test('a misspelt key is located with a suggestion', () => {
     const d = only('spec:\n  workloads:\n    - projects: [demo]\n      stratgy: snapshot\n');
     assert.equal(d.code, 'PH1304');
-    assert.deepEqual([d.source?.line, d.source?.col], [7, 7]);
-    assert.match(d.summary, /unknown key "stratgy"/);
+    assert.deepEqual([d.location?.line, d.location?.col], [7, 7]);
+    assert.match(d.message, /unknown key "stratgy"/);
     assert.equal(d.hint, 'did you mean "strategy"?');
   });
 
   test('wrong values name what is allowed', () => {
     const d = only('spec:\n  hosts:\n    - name: cmp-1\n      state: upgradde\n');
-    assert.match(d.summary, /must be one of: maintenance, evacuated, released, upgraded, decommissioned/);
-    assert.equal(d.source?.line, 7);
+    assert.match(d.message, /must be one of: maintenance, evacuated, released, upgraded, decommissioned/);
+    assert.equal(d.location?.line, 7);
     assert.equal(only('spec:\n  workloads: []\n  parallelism: { global: 0 }\n').code, 'PH1304');
     const typo = only('spec:\n  workloads:\n    - projects: [demo]\n      strategy: snapshoot\n');
-    assert.deepEqual([typo.source?.line, typo.source?.col, typo.hint], [7, 17, 'did you mean "snapshot"?']);
-    assert.match(only('spec:\n  identity: { projects: [demo], passwords: keystone-db }\n').summary, /spec\.identity\.passwords must be one of: reset, skip/);
+    assert.deepEqual([typo.location?.line, typo.location?.col, typo.hint], [7, 17, 'did you mean "snapshot"?']);
+    assert.match(only('spec:\n  identity: { projects: [demo], passwords: keystone-db }\n').message, /spec\.identity\.passwords must be one of: reset, skip/);
   });
 
   test('a value no alternative accepts gives one message listing them; a value of the right shape, its own errors', () => {
     const wrong = only('spec:\n  images: referencd\n');
-    assert.deepEqual([wrong.summary, wrong.source?.line, wrong.source?.col], ['spec.images must be referenced, all, an array or an object', 5, 11]);
+    assert.deepEqual([wrong.message, wrong.location?.line, wrong.location?.col], ['spec.images must be referenced, all, an array or an object', 5, 11]);
     const inner = load(`${HEAD}spec:\n  flavors: { nmes: [m1.small] }\n`).diagnostics;
-    assert.deepEqual(inner.map((d) => d.summary), ['spec.flavors is missing the required key "names"', 'unknown key "nmes" in spec.flavors']);
+    assert.deepEqual(inner.map((d) => d.message), ['spec.flavors is missing the required key "names"', 'unknown key "nmes" in spec.flavors']);
     assert.equal(inner[1]?.hint, 'did you mean "names"?');
-    assert.equal(only('spec:\n  images: [cirros, 3]\n').summary, 'spec.images.1 must be a string');
+    assert.equal(only('spec:\n  images: [cirros, 3]\n').message, 'spec.images.1 must be a string');
   });
 
   test('header mistakes say what to write', () => {
     const got = load('apiVersion: pumphouse/v2\nkind: Plan\nmetadata: { name: Wave_1 }\nspec: {}\n').diagnostics;
-    assert.deepEqual(got.map((d) => [d.source?.line, d.summary.split(' (')[0]]), [
+    assert.deepEqual(got.map((d) => [d.location?.line, d.message.split(' (')[0]]), [
       [1, 'apiVersion must be "pumphouse/v1"'],
       [2, 'kind must be "MigrationPlan"'],
       [3, 'metadata.name does not match the expected form ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'],
@@ -111,11 +111,11 @@ describe('plan file loading', () => {
       const started = performance.now();
       const loaded = load(input);
       assert.equal(loaded.diagnostics[0]?.code, code, JSON.stringify(loaded.diagnostics[0]));
-      assert.ok(loaded.diagnostics[0]?.source?.file, 'located');
+      assert.ok(loaded.diagnostics[0]?.location?.file, 'located');
       assert.ok(performance.now() - started < 2000, 'fails fast');
     }
     assert.equal(loadPlanFile(files.path('missing.yaml')).diagnostics[0]?.code, 'PH1301');
-    assert.match(loadPlanFile(files.dir).diagnostics[0]?.summary ?? '', /cannot be read: it is a directory/);
+    assert.match(loadPlanFile(files.dir).diagnostics[0]?.message ?? '', /cannot be read: it is a directory/);
     if (existsSync('/dev/zero')) assert.equal(loadPlanFile('/dev/zero').diagnostics[0]?.code, 'PH1302', 'an endless file is cut off at the limit');
   });
 

@@ -12,7 +12,7 @@ function diagnostics(spec: string, name = `rules-${n++}.yaml`) {
   const path = files.path(name);
   writeFileSync(path, `${HEAD}spec:\n${spec}`);
   const loaded = loadPlanFile(path);
-  return loaded.diagnostics.map((d) => ({ severity: d.severity, code: d.code, at: [d.source?.line, d.source?.col], summary: d.summary, hint: d.hint, desired: loaded.desired !== undefined }));
+  return loaded.diagnostics.map((d) => ({ severity: d.severity, code: d.code, at: [d.location?.line, d.location?.col], message: d.message, hint: d.hint, desired: loaded.desired !== undefined }));
 }
 const FUEL = 'fuel: { environment: mos, template: node-4 }';
 const LAYOUT = 'layout: { disks: [{ name: sda, volumes: [{ name: os, size: rest }] }], interfaces: [{ name: eth0, networks: [fuelweb_admin] }] }';
@@ -53,7 +53,7 @@ describe('plan file rules', () => {
       const got = diagnostics(spec);
       assert.equal(got.length, 1, JSON.stringify(got));
       const d = got[0]!;
-      assert.deepEqual([d.severity, d.code, d.at], [severity, code, at], d.summary);
+      assert.deepEqual([d.severity, d.code, d.at], [severity, code, at], d.message);
       assert.ok(d.hint, 'says what to do');
       assert.equal(d.desired, severity === 'warning', 'a desired state only when there is no error');
     });
@@ -66,7 +66,7 @@ describe('plan file rules', () => {
 
   test('a maintenance host gets one warning per setting that would move servers', () => {
     const got = diagnostics('  hosts:\n    - { name: cmp-1, state: maintenance, evacuate: live, to: [cmp-2], parallelism: 1 }\n');
-    assert.deepEqual(got.map((d) => [d.code, d.severity, d.summary.split(' ')[0]]), [
+    assert.deepEqual(got.map((d) => [d.code, d.severity, d.message.split(' ')[0]]), [
       [RULES.movingUnused, 'warning', 'spec.hosts[0].evacuate'],
       [RULES.movingUnused, 'warning', 'spec.hosts[0].to'],
       [RULES.movingUnused, 'warning', 'spec.hosts[0].parallelism'],
@@ -76,7 +76,7 @@ describe('plan file rules', () => {
   test('a disk with two volumes of size rest contradicts itself; a fixed layout without a template is fine', () => {
     const layout = (volumes: string) => `  hosts:\n    - name: cmp-1\n      state: upgraded\n      fuel:\n        layout:\n          disks: [{ name: sda, volumes: [${volumes}] }]\n          interfaces: [{ name: eth0, networks: [fuelweb_admin] }]\n`;
     assert.deepEqual(diagnostics(layout('{ name: os, size: 51200 }, { name: vm, size: rest }')), []);
-    assert.deepEqual(diagnostics(layout('{ name: os, size: rest }, { name: vm, size: rest }')).map((d) => [d.code, d.summary]), [[RULES.layoutContradiction, 'spec.hosts[0].fuel.layout: disk sda has more than one volume of size "rest"']]);
+    assert.deepEqual(diagnostics(layout('{ name: os, size: rest }, { name: vm, size: rest }')).map((d) => [d.code, d.message]), [[RULES.layoutContradiction, 'spec.hosts[0].fuel.layout: disk sda has more than one volume of size "rest"']]);
   });
 
   test('every rule has a case above', () => {

@@ -68,7 +68,7 @@ describe('diff', () => {
     assert.equal(flavor?.action, 'noop', 'neither a conflict nor an update of the target’s own flavor');
     assert.deepEqual(flavor?.target, { address: 'flavor:m1.medium', id: '3', matchedBy: 'natural-key' });
     assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1420']]);
-    assert.equal(result.diagnostics[0]?.summary,
+    assert.equal(result.diagnostics[0]?.message,
       'spec.maps.flavors: servers of flavor m1.small (1 vCPU, 2048 MB RAM, 20 GB disk) are resized to m1.medium (2 vCPUs, 4096 MB RAM, 40 GB disk) on the target; m1.medium has its own extraSpecs');
 
     // Once moved, a server compares by the mapped name: its copy runs m1.medium, as desired.
@@ -126,13 +126,13 @@ describe('diff', () => {
     assert.equal(changes.get('server:demo/web-1')?.target, undefined);
     assert.equal(changes.get('server:demo/web-2')?.action, 'noop', 'web-2 is still matched, by its mark');
     assert.deepEqual(result.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'PH1413']]);
-    assert.match(result.diagnostics[0]?.summary ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(t-web-2\) on the target, which is the copy of server:demo\/web-2: that mapping is ignored/);
+    assert.match(result.diagnostics[0]?.message ?? '', /maps server:demo\/web-1 to server:demo\/web-2 \(t-web-2\) on the target, which is the copy of server:demo\/web-2: that mapping is ignored/);
 
     // A copy is always created with its mark: an unmarked object of the same name is not web-1's copy.
     const impostor = owned('server', 'demo', 'web-1', { id: 't-impostor', attributes: { tags: [], flavor: { name: 'm1.small' }, bootFromVolume: false, metadata: {} } });
     const byKey = diff(webOnly, targetWith(impostor), { 'server:demo/web-1': 't-impostor' });
     assert.equal(byAddress(byKey.changes).get('server:demo/web-1')?.target?.matchedBy, 'natural-key');
-    assert.match(byKey.diagnostics[0]?.summary ?? '', /carries no Pumphouse mark/);
+    assert.match(byKey.diagnostics[0]?.message ?? '', /carries no Pumphouse mark/);
 
     // A project adopted by its name carries no mark: its mapping is kept, silently.
     const adopted = diff(webOnly, targetWith(), { 'project:demo': 't-demo' });
@@ -169,7 +169,7 @@ describe('diff', () => {
     assert.deepEqual(changes.get('hypervisor:cmp-2')?.host?.servers, [], 'maintenance moves no server');
     assert.equal(changes.get('hypervisor:cmp-2')?.impact, 'metadata');
     assert.equal(result.diagnostics[0]?.code, 'PH1410');
-    assert.match(result.diagnostics[0]?.summary ?? '', /cmp-9 is not a host of the source cloud/);
+    assert.match(result.diagnostics[0]?.message ?? '', /cmp-9 is not a host of the source cloud/);
     // Once upgraded, the host is gone from the source and the state file names its node.
     const gone = demoSource();
     gone.resources = gone.resources.filter((r) => r.address !== 'hypervisor:cmp-1');

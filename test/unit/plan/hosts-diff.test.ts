@@ -36,7 +36,7 @@ describe('host changes at plan time', () => {
     assert.equal(change?.action, 'conflict');
     const d = changeSet.diagnostics.find((x) => x.code === 'PH1412');
     assert.equal(d?.severity, 'error');
-    assert.equal(d?.summary, 'spec.hosts: server web-1 (server group web-anti, anti-affinity) has nowhere to go from cmp-1: cmp-2 runs web-2 of its anti-affinity group web-anti');
+    assert.equal(d?.message, 'spec.hosts: server web-1 (server group web-anti, anti-affinity) has nowhere to go from cmp-1: cmp-2 runs web-2 of its anti-affinity group web-anti');
     assert.match(d?.hint ?? '', /web-anti/);
     assert.deepEqual(steps.filter((s) => s.address === 'hypervisor:cmp-1'), [], 'a conflict has no step');
   });
@@ -55,7 +55,7 @@ describe('host changes at plan time', () => {
     const web2Alone = source();
     web2Alone.resources = web2Alone.resources.filter((r) => r.address !== 'server:demo/web-2');
     const { changeSet } = plan({ hosts: [hostOnly('cmp-1', { state: 'evacuated' }), hostOnly('cmp-2', { state: 'maintenance' })] }, {}, web2Alone);
-    assert.match(changeSet.diagnostics[0]?.summary ?? '', /web-1 .* cmp-2 is taken out by this plan \(maintenance\)/);
+    assert.match(changeSet.diagnostics[0]?.message ?? '', /web-1 .* cmp-2 is taken out by this plan \(maintenance\)/);
   });
 
   test('a controller is upgraded with controller by default, nothing to disable or move, after every other step', () => {
@@ -76,7 +76,7 @@ describe('host changes at plan time', () => {
   test('taking the last controller while the source keeps workloads is refused, naming them; moving or abandoning them lifts it', () => {
     const refused = plan({ hosts: [host('ctl-1', { fuel: { roles: ['controller'] } })] });
     const d = refused.changeSet.diagnostics.find((x) => x.code === 'PH1411');
-    assert.match(d?.summary ?? '', /taking ctl-1, the source's last controller, would strand 3 workload\(s\) the plan neither moves nor abandons: server demo\/web-1, server demo\/web-2, volume demo\/web-data/);
+    assert.match(d?.message ?? '', /taking ctl-1, the source's last controller, would strand 3 workload\(s\) the plan neither moves nor abandons: server demo\/web-1, server demo\/web-2, volume demo\/web-data/);
     assert.equal(refused.changeSet.changes.find((c) => c.address === 'hypervisor:ctl-1')?.action, 'conflict');
     assert.deepEqual(plan({ hosts: [host('ctl-1', { abandon: ['web-*', 'demo/web-data'] })] }).changeSet.diagnostics, []);
     assert.deepEqual(plan({ workloads: [workload(0)], hosts: [host('ctl-1')] }).changeSet.diagnostics, [], 'the plan moves every server and volume');

@@ -77,4 +77,12 @@ describe('pre-flight checks', () => {
     assert.equal(preflight(everything, freshTarget([node('node-4', 64_000)]), '2.38').get('api-features')?.status, 'warning');
     assert.equal(preflight(everything, freshTarget([node('node-4', 64_000)]), '2.90').get('api-features')?.status, 'ok');
   });
+
+  test('a check that warns or fails is a problem with its registered code', () => {
+    const unmapped = desired({ ...everything, maps: { ...everything.maps, volumeTypes: {} } });
+    const volumeTypes = preflight(unmapped, freshTarget([node('node-4', 64_000)])).get('volume-types');
+    assert.deepEqual([volumeTypes?.status, volumeTypes?.status === 'ok' ? undefined : volumeTypes?.code], ['failed', 'PH1764']);
+    const features = preflight(everything, freshTarget([node('node-4', 64_000)]), '2.38').get('api-features');
+    assert.deepEqual([features?.status, features?.status === 'ok' ? undefined : features?.code], ['warning', 'PH1765']);
+  });
 });

@@ -43,11 +43,11 @@ describe('resolution', () => {
     assert.equal(sel.diagnostics.length, 1);
     const [d] = sel.diagnostics;
     assert.equal(d?.code, 'PH1401');
-    assert.match(d?.summary ?? '', /spec\.workloads\[2\]\.servers\.names: "wbe-1" matches nothing/);
-    assert.equal(d?.source?.line, 12);
+    assert.match(d?.message ?? '', /spec\.workloads\[2\]\.servers\.names: "wbe-1" matches nothing/);
+    assert.equal(d?.location?.line, 12);
     const projects = resolveSelection(desired({ identity: { projects: ['nope-*'], passwords: 'reset', passwordsFile: 'p.passwords.yaml', location: { file: 'p.yaml', line: 3, col: 5 } } }), demoSource());
     assert.equal(projects.diagnostics[0]?.code, 'PH1401');
-    assert.match(projects.diagnostics[0]?.summary ?? '', /"nope-\*"/);
+    assert.match(projects.diagnostics[0]?.message ?? '', /"nope-\*"/);
   });
 
   test('a plain name matching two objects is ambiguous; a glob is not', () => {
@@ -55,7 +55,7 @@ describe('resolution', () => {
     const source = inventory('source', [...demoSourceResources(), twin]);
     const plain = resolveSelection(desired({ workloads: [workload(0, { servers: { names: ['web-1'], ids: [], tags: [], hosts: [] } })] }), source);
     assert.equal(plain.diagnostics[0]?.code, 'PH1402');
-    assert.match(plain.diagnostics[0]?.summary ?? '', /matches 2 objects/);
+    assert.match(plain.diagnostics[0]?.message ?? '', /matches 2 objects/);
     const glob = resolveSelection(desired({ workloads: [workload(0, { servers: { names: ['web-1*'], ids: [], tags: [], hosts: [] } })] }), source);
     assert.deepEqual(glob.diagnostics, []);
   });
@@ -63,7 +63,7 @@ describe('resolution', () => {
   test('a server selected by two workloads is an error', () => {
     const sel = resolveSelection(desired({ workloads: [workload(0), workload(1, { strategy: 'rebuild', servers: { names: ['web-2'], ids: [], tags: [], hosts: [] } })] }), demoSource());
     assert.equal(sel.diagnostics[0]?.code, 'PH1403');
-    assert.match(sel.diagnostics[0]?.summary ?? '', /server:demo\/web-2 is selected by workloads\[0\] and by workloads\[1\]/);
+    assert.match(sel.diagnostics[0]?.message ?? '', /server:demo\/web-2 is selected by workloads\[0\] and by workloads\[1\]/);
   });
 
   test('identity: a project brings its grants, users, roles and quotas, not its servers', () => {
@@ -112,8 +112,8 @@ describe('resolution', () => {
     assert.equal(alone.diagnostics.length, 1);
     assert.equal(alone.diagnostics[0]?.severity, 'warning');
     assert.equal(alone.diagnostics[0]?.code, 'PH1404');
-    assert.match(alone.diagnostics[0]?.summary ?? '', /server:demo\/web-1, which stays/);
-    assert.equal(alone.diagnostics[0]?.source?.line, 7);
+    assert.match(alone.diagnostics[0]?.message ?? '', /server:demo\/web-1, which stays/);
+    assert.equal(alone.diagnostics[0]?.location?.line, 7);
     const withServer = resolveSelection(desired({ workloads: [workload(0)], volumes: { names: ['web-data'], location } }), demoSource());
     assert.deepEqual(withServer.diagnostics, [], 'no warning when its server moves too');
     const missing = resolveSelection(desired({ volumes: { names: ['nope'], location } }), demoSource());

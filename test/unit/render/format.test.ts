@@ -10,7 +10,7 @@ import { serveStatic } from '../../../src/server/static.js';
 // The formatters the terminal, Markdown and the dashboard share, and how the dashboard gets them.
 
 const none: PlanSummary = { create: 0, update: 0, migrate: 0, conflict: 0, noop: 3, hostsToUpgrade: 0, hostChanges: 0, bytes: 0, downtimeSeconds: 0, worstImpact: 'none' };
-const error = { severity: 'error' as const, code: 'PH1201', summary: 'no project matches it' };
+const error = { severity: 'error' as const, code: 'PH1201' as const, message: 'no project matches it' };
 
 describe('formatters', () => {
   test('bytes, durations and clocks', () => {
@@ -69,7 +69,7 @@ describe('the dashboard\'s copy of them', () => {
   });
 
   test('nothing else outside dashboard/ is served', () => {
-    assert.throws(() => get('/../package.json'), { status: 404 });
-    assert.throws(() => get('/render/format.js'), { status: 404 });
+    assert.throws(() => get('/../package.json'), { code: 'PH4002' });
+    assert.throws(() => get('/render/format.js'), { code: 'PH4002' });
   });
 });

@@ -35,11 +35,11 @@ test('a client that disconnects mid-stream is forgotten; event ids go on across 
     client.destroy();
     for (let i = 0; i < 50 && server.journal.listeners > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(server.journal.listeners, 0, 'the gone client costs nothing');
-    for (let i = 0; i < 3; i++) server.journal.bus.emit({ type: 'warning', level: 'warn', message: `event ${i}`, data: { code: 'PH0000' } });
+    for (let i = 0; i < 3; i++) server.journal.bus.emit({ type: 'warning', level: 'warn', message: `event ${i}`, data: { code: 'PH0001' } });
     assert.deepEqual(server.journal.since(0).map((e) => e.seq), [1, 2, 3]);
     await server.close();
     server = await startApiServer({ config: CONFIG, statePath, host: '127.0.0.1', port: 0, token: TOKEN });
-    server.journal.bus.emit({ type: 'warning', level: 'warn', message: 'after the restart', data: { code: 'PH0000' } });
+    server.journal.bus.emit({ type: 'warning', level: 'warn', message: 'after the restart', data: { code: 'PH0001' } });
     assert.deepEqual(server.journal.since(2).map((e) => [e.seq, e.message]), [[3, 'event 2'], [4, 'after the restart']]);
   } finally {
     await server.close();
@@ -76,12 +76,12 @@ test('a torn last line of the journal is cut off at start: replays work and ids 
   const files = tempFiles({});
   const statePath = files.path('state.json');
   const journal = files.path('events.ndjson');
-  const event = (seq: number): string => JSON.stringify({ type: 'warning', level: 'warn', message: `event ${seq}`, data: { code: 'PH0000' }, seq, time: '2026-01-01T00:00:00.000Z' });
+  const event = (seq: number): string => JSON.stringify({ type: 'warning', level: 'warn', message: `event ${seq}`, data: { code: 'PH0001' }, seq, time: '2026-01-01T00:00:00.000Z' });
   writeFileSync(journal, `${event(1)}\n${event(2)}\n${event(3)}\n${event(4).slice(0, 25)}`); // killed mid-append
   const server = await startApiServer({ config: CONFIG, statePath, host: '127.0.0.1', port: 0, token: TOKEN });
   try {
     assert.deepEqual(await replay(server.url, 1, 2), [2, 3], 'a reconnecting client gets what it missed, not an empty reply');
-    server.journal.bus.emit({ type: 'warning', level: 'warn', message: 'after the repair', data: { code: 'PH0000' } });
+    server.journal.bus.emit({ type: 'warning', level: 'warn', message: 'after the repair', data: { code: 'PH0001' } });
     const lines = readFileSync(journal, 'utf8').trimEnd().split('\n');
     assert.deepEqual(lines.map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2, 3, 4], 'the torn line is gone; the new event is a line of its own, numbered after the last good one');
     assert.deepEqual(await replay(server.url, 3, 1), [4]);

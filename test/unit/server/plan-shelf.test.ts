@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import type { ExecutionPlan } from '../../../src/execution-plan/plan.js';
-import { ApiError } from '../../../src/server/http.js';
+import { httpStatusOf, PumphouseError } from '../../../src/errors.js';
 import { PlanShelf } from '../../../src/server/plan-shelf.js';
 import { tempFiles } from '../../helpers/tmp.js';
 
@@ -16,12 +16,12 @@ function fakePlan(name: string): ExecutionPlan {
   return { plan: { name, file: `${name}.yaml`, fileHash: `hash-${name}` }, steps: [], changes: [] } as unknown as ExecutionPlan;
 }
 
-function notFound(work: () => unknown): ApiError {
+function notFound(work: () => unknown): PumphouseError {
   try {
     work();
   } catch (error) {
-    assert.ok(error instanceof ApiError, String(error));
-    assert.equal(error.status, 404);
+    assert.ok(error instanceof PumphouseError, String(error));
+    assert.equal(httpStatusOf(error.code), 404);
     return error;
   }
   assert.fail('expected a 404');
