@@ -1,5 +1,6 @@
 import type { FaultConfig, Sandbox, ScenarioName } from '../simulator/sandbox.js';
 import { PumphouseError } from '../errors.js';
+import { parseByteRate } from '../simulator/bandwidth.js';
 
 /**
  * How the front ends reach the simulator, a peer of theirs: `sandbox` serves it until Ctrl-C,
@@ -17,6 +18,8 @@ export interface SandboxRequest {
   faultErrorRate: number;
   faultLatencyMs: number;
   faultServiceLatency?: string | undefined;
+  /** Image and volume data rate: `100MiB` for each cloud, or `source=100MiB,target=1GiB`. */
+  faultBandwidth?: string | undefined;
   tokenTtl: number;
   faultSeed: number;
   /** ms per asynchronous status transition (BUILD → ACTIVE, …); 0 = instant. */
@@ -51,9 +54,14 @@ export async function startSandboxFor(args: SandboxRequest): Promise<Sandbox> {
     latencyMsByService: parseServiceLatency(args.faultServiceLatency),
     ...(args.transitionMs !== undefined ? { transitionMs: args.transitionMs } : {}),
   };
+  const bandwidth = parseBandwidth(args.faultBandwidth);
   try {
     return await startSandbox({
       scenario: args.scenario, scale: args.scale, portBase: args.portBase, faults,
+      faultsByCloud: {
+        ...(bandwidth.source !== undefined ? { source: { bandwidthBytesPerSecond: bandwidth.source } } : {}),
+        ...(bandwidth.target !== undefined ? { target: { bandwidthBytesPerSecond: bandwidth.target } } : {}),
+      },
       ...(args.benchImageMib ? { benchImageBytes: Math.round(args.benchImageMib * (1 << 20)) } : {}),
       ...(args.sourceFuel ? { hardware: { sourceFuel: true } } : {}),
     });
@@ -83,6 +91,23 @@ export function parseServiceLatency(text: string | undefined): Partial<Record<(t
       });
     }
     result[known] = value;
+  }
+  return result;
+}
+
+/** "100MiB" → both clouds at 100 MiB/s; "source=100MiB,target=1GiB" → each its own (bytes per second). */
+export function parseBandwidth(text: string | undefined): { source?: number; target?: number } {
+  const result: { source?: number; target?: number } = {};
+  for (const part of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [left = '', right] = part.split('=');
+    const clouds = right === undefined ? (['source', 'target'] as const) : ([left.trim()] as const);
+    const rate = parseByteRate(right ?? left);
+    if (rate === undefined || !clouds.every((c) => c === 'source' || c === 'target')) {
+      throw new PumphouseError('PH0004', `--fault-bandwidth: "${part}" is not a rate like 100MiB or CLOUD=RATE`, {
+        hint: 'e.g. --fault-bandwidth 100MiB, or --fault-bandwidth source=100MiB,target=1GiB (units B, KiB, MiB, GiB, kB, MB, GB; 0 = unlimited)',
+      });
+    }
+    for (const cloud of clouds as readonly ('source' | 'target')[]) result[cloud] = rate;
   }
   return result;
 }

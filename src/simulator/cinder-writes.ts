@@ -84,7 +84,7 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     if (image) {
       call.ctx.lifecycle.later('volume', volume.name, () => {
         volume.status = 'downloading';
-        call.ctx.lifecycle.later('volume', volume.name, finish, 1 + (image!.sizeBytes ?? 0) / GIB);
+        call.ctx.lifecycle.later('volume', volume.name, finish, 1 + (image!.sizeBytes ?? 0) / GIB, image!.sizeBytes ?? 0);
       });
     } else {
       call.ctx.lifecycle.later('volume', volume.name, finish);
@@ -118,7 +118,7 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
           call.store.blobs.copy(`volume:${volume.id}`, `image:${image.id}`);
           Object.assign(image, { status: 'active', sizeBytes: info?.size ?? 0, virtualSizeBytes: info?.size ?? 0, checksum: info?.md5 ?? null, osHashAlgo: 'sha512', osHashValue: info?.sha512 ?? null, updatedAt: Date.now() });
           volume.status = previous;
-        }, 1 + (info?.size ?? 0) / GIB);
+        }, 1 + (info?.size ?? 0) / GIB, info?.size ?? 0);
       });
       return json(202, { 'os-volume_upload_image': {
         id: volume.id, updated_at: new Date(now).toISOString(), status: 'uploading', display_description: volume.description, size: volume.sizeGb,
@@ -205,8 +205,10 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     if (!volume) return err(404, `Volume ${String(b['volume_id'])} could not be found.`);
     if (volume.status === 'in-use' && b['force'] !== true && b['force'] !== 'true') return err(400, `Invalid volume: Volume ${volume.id} status must be available, but current status is: in-use.`);
     const now = Date.now();
+    // Cinder makes the snapshot in the caller's project (context.project_id), as Nova's snapshots of
+    // boot-from-volume servers are: an admin's snapshot of another project's volume is the admin's.
     const snapshot = call.store.snapshots.insert({
-      id: randomUUID(), name: String(b['name'] ?? ''), volumeId: volume.id, projectId: volume.projectId, userId: call.caller.token.userId, sizeGb: volume.sizeGb,
+      id: randomUUID(), name: String(b['name'] ?? ''), volumeId: volume.id, projectId: call.caller.projectId ?? volume.projectId, userId: call.caller.token.userId, sizeGb: volume.sizeGb,
       status: 'creating', description: typeof b['description'] === 'string' ? b['description'] : null,
       metadata: isObject(b['metadata']) ? Object.fromEntries(Object.entries(b['metadata']).map(([k, v]) => [k, String(v)])) : {}, createdAt: now, updatedAt: now,
     });

@@ -1,7 +1,7 @@
 /**
- * One simulated OpenStack cloud on one loopback port: a node:http server that routes by path
- * prefix to the service modules (devstack layout), applies faults, stamps request ids, and
- * serves the `/_sandbox/faults` control route.
+ * One simulated OpenStack cloud on one loopback port: the five services (devstack layout) mounted
+ * on the one simulator pipeline (pipeline.ts), which applies the cloud's faults, stamps request
+ * ids and serves the `/_sandbox/faults` control route.
  *
  * Invariants:
  * - binds 127.0.0.1 only; the control route additionally refuses non-loopback peers;
@@ -9,26 +9,22 @@
  *   `X-Compute-Request-Id`), including injected faults and 404s;
  * - `close()` resolves only after every socket is closed (keep-alive ones included).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { cinder } from './cinder.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { glance } from './glance.js';
-import { json, listenOnLoopback, readBodyText, webobHtml, type SimRequest, type SimResponse } from './http.js';
-import { newRequestId } from './ids.js';
+import { webobHtml, type SimRequest, type SimResponse } from './http.js';
 import { keystone } from './keystone.js';
 import { Lifecycle } from './lifecycle.js';
 import { neutron } from './neutron.js';
 import { nova } from './nova.js';
+import { parseJsonBody, SimServer, type RequestLogEntry, type SimService } from './pipeline.js';
 import type { ServiceApi, ServiceContext } from './service.js';
 import type { CloudStore } from './store.js';
 import { TokenService } from './tokens.js';
 
-const SERVICES: readonly ServiceApi[] = [keystone, nova, glance, neutron, cinder];
-export const FAULTS_PATH = '/_sandbox/faults';
-const MAX_BODY_BYTES = 1 << 20;
+export { FAULTS_PATH, type RequestLogEntry } from './pipeline.js';
 
-/** One line per request, for the sandbox's verbose mode. Never contains headers or bodies. */
-export interface RequestLogEntry { cloud: string; method: string; path: string; status: number; ms: number; requestId: string; fault?: string }
+const SERVICES: readonly ServiceApi[] = [keystone, nova, glance, neutron, cinder];
 
 export interface SimCloudOptions {
   store: CloudStore;
@@ -42,37 +38,35 @@ export class SimCloud {
   readonly faults: FaultInjector;
   readonly tokens: TokenService;
   readonly lifecycle: Lifecycle;
-  private readonly server: Server;
-  private readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
-  private boundPort: number | undefined;
+  private readonly server: SimServer;
   private readonly context: ServiceContext;
 
   constructor(options: SimCloudOptions) {
     this.store = options.store;
     this.faults = new FaultInjector(options.faults);
     this.tokens = new TokenService(this.store);
-    this.onRequest = options.onRequest;
     this.lifecycle = new Lifecycle(this.faults);
     this.context = { store: this.store, tokens: this.tokens, faults: this.faults, lifecycle: this.lifecycle, origin: () => this.origin };
-    this.server = createServer((req, res) => {
-      this.serve(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
+    this.server = new SimServer({
+      name: this.store.meta.name,
+      services: SERVICES.map((api) => this.mount(api)),
+      faults: this.faults,
+      notFound: () => webobHtml(404, 'Not Found', 'The resource could not be found.'),
+      headers: (requestId) => ({ 'x-openstack-request-id': requestId }),
+      onFaultsChanged: () => this.lifecycle.release(),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
-    // Short keep-alive so clients that forget to close do not hold stop() up for long.
-    this.server.keepAliveTimeout = 2000;
   }
 
   /** Listens on 127.0.0.1:`port` (0 = ephemeral) and resolves with the actual port. */
   async listen(port: number): Promise<number> {
-    this.boundPort = await listenOnLoopback(this.server, port);
-    return this.boundPort;
+    return this.server.listen(port);
   }
 
   get port(): number {
-    if (this.boundPort === undefined) throw new Error(`cloud ${this.store.meta.name} is not listening`);
-    return this.boundPort;
+    const port = this.server.port;
+    if (port === undefined) throw new Error(`cloud ${this.store.meta.name} is not listening`);
+    return port;
   }
 
   /** `http://127.0.0.1:<port>`: the base of every URL in the catalog and in links. */
@@ -88,112 +82,23 @@ export class SimCloud {
   async close(): Promise<void> {
     this.lifecycle.stop();
     this.store.blobs.close();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await this.server.close();
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const requestId = newRequestId();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const method = req.method ?? 'GET';
-    const service = SERVICES.find((s) => url.pathname === s.prefix || url.pathname.startsWith(`${s.prefix}/`));
-    let result: SimResponse;
-    let fault: string | undefined;
-    // Binary uploads (image data, possibly gigabytes) reach the service as a stream.
-    const binary = (req.headers['content-type'] ?? '').startsWith('application/octet-stream');
-    const bodyText = binary ? '' : await readBodyText(req, MAX_BODY_BYTES);
-
-    if (url.pathname.replace(/\/+$/, '') === FAULTS_PATH) {
-      result = this.controlFaults(req, method, bodyText);
-    } else if (!service) {
-      result = webobHtml(404, 'Not Found', 'The resource could not be found.');
-    } else {
-      const simReq: SimRequest = {
-        method, path: url.pathname.slice(service.prefix.length) || '/', query: url.searchParams, headers: req.headers,
-        body: undefined, origin: this.origin, prefix: service.prefix, params: {}, ...(binary ? { stream: req as AsyncIterable<Buffer> } : {}),
-      };
-      const decision = this.faults.decide(method, url.pathname, service.name);
-      if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
-      if (decision.failStatus !== undefined) {
-        fault = decision.reason;
-        result = service.error(simReq, decision.failStatus, decision.reason ?? 'fault injection');
-      } else if (bodyText === null) {
-        result = service.error(simReq, 413, 'Request body too large.');
-      } else {
-        result = await this.dispatch(service, simReq, bodyText);
-      }
-      result = { ...result, headers: { ...service.requestIdHeaders(requestId), ...(result.headers ?? {}) } };
-    }
-    if (binary) req.resume(); // whatever the handler did not read (an error answer) is drained
-    writeResponse(res, method, result, requestId);
-    this.onRequest?.({ cloud: this.store.meta.name, method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started), requestId, ...(fault ? { fault } : {}) });
+  /** One OpenStack service on the pipeline: JSON bodies parsed first, binary uploads (image data) as streams. */
+  private mount(api: ServiceApi): SimService {
+    return {
+      name: api.name, prefix: api.prefix, streamsUploads: true,
+      handle: (req) => this.dispatch(api, req),
+      error: (req, status, message) => api.error(req, status, message),
+      headers: (requestId) => api.requestIdHeaders(requestId),
+    };
   }
 
-  private async dispatch(service: ServiceApi, req: SimRequest, bodyText: string): Promise<SimResponse> {
-    if (bodyText !== '') {
-      try {
-        req.body = JSON.parse(bodyText);
-      } catch {
-        return service.error(req, 400, 'Malformed request body: the body is not valid JSON.');
-      }
-    }
-    try {
-      return await service.handle(req, this.context);
-    } catch (error) {
-      return service.error(req, 500, `The simulator failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  private async dispatch(api: ServiceApi, req: SimRequest): Promise<SimResponse> {
+    const problem = parseJsonBody(req);
+    if (problem === 'too-large') return api.error(req, 413, 'Request body too large.');
+    if (problem === 'malformed') return api.error(req, 400, 'Malformed request body: the body is not valid JSON.');
+    return api.handle(req, this.context);
   }
-
-  /** GET: current faults. POST: merge a partial FaultConfig, or `{"reset": true}`. */
-  private controlFaults(req: IncomingMessage, method: string, bodyText: string | null): SimResponse {
-    if (!isLoopback(req.socket.remoteAddress)) return json(403, { error: 'the fault control route answers on loopback only' });
-    if (method === 'GET' || method === 'HEAD') return json(200, { faults: this.faults.current });
-    if (method !== 'POST') return json(405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
-    try {
-      const patch = JSON.parse(bodyText || '{}') as Partial<FaultConfig> & { reset?: boolean };
-      if (patch.reset) {
-        this.faults.reset();
-        delete patch.reset;
-      }
-      const faults = this.faults.update(patch);
-      this.lifecycle.release();
-      return json(200, { faults });
-    } catch (error) {
-      return json(400, { error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
-
-
-function writeResponse(res: ServerResponse, method: string, result: SimResponse, requestId: string): void {
-  const headers: Record<string, string | string[]> = { 'x-openstack-request-id': requestId, ...(result.headers ?? {}) };
-  if (result.stream) {
-    res.writeHead(result.status, headers);
-    if (method === 'HEAD') {
-      res.end();
-      return;
-    }
-    const stream = result.stream;
-    // Either side may go away mid-transfer (a client that disconnects): end the other quietly.
-    stream.on('error', () => res.destroy());
-    res.on('error', () => (stream as { destroy?: () => void }).destroy?.());
-    res.on('close', () => (stream as { destroy?: () => void }).destroy?.());
-    stream.pipe(res);
-    return;
-  }
-  let body = '';
-  if (result.text !== undefined) body = result.text;
-  else if (result.json !== undefined) {
-    body = JSON.stringify(result.json);
-    headers['content-type'] ??= 'application/json';
-  }
-  headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(result.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
 }

@@ -1,7 +1,8 @@
 /**
  * Glance's write side: image records (create, JSON-patch, delete), image data (upload streamed
- * to the blob store, download streamed from it, with Glance's statuses: queued → saving →
- * active, back to queued when an upload breaks) and tags; members are in glance-members.ts.
+ * to the blob store, download streamed from it, both at the cloud's bandwidth, with Glance's
+ * statuses: queued → saving → active, back to queued when an upload breaks) and tags; members
+ * are in glance-members.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimResponse } from './http.js';
@@ -121,7 +122,8 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     if (!image.diskFormat || !image.containerFormat) return glanceError(req, 400, 'Properties disk_format, container_format must be set prior to saving data.');
     image.status = 'saving';
     try {
-      const info = await call.ctx.store.blobs.write(`image:${image.id}`, req.stream);
+      // Read no faster than the cloud's bandwidth: the client's socket is back-pressured.
+      const info = await call.ctx.store.blobs.write(`image:${image.id}`, call.ctx.faults.link.pace(req.stream));
       const virtualSize = inspectedVirtualSize(image.diskFormat, await call.ctx.store.blobs.head(`image:${image.id}`, QCOW2_HEADER_BYTES), info.size);
       const finish = (): void => {
         Object.assign(image, { status: 'active', sizeBytes: info.size, virtualSizeBytes: virtualSize, checksum: info.md5, osHashAlgo: 'sha512', osHashValue: info.sha512, updatedAt: Date.now() });
@@ -146,7 +148,7 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     return {
       status: 200,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(info.size), 'content-md5': Buffer.from(info.md5, 'hex').toString('base64') },
-      stream: call.ctx.store.blobs.read(`image:${image.id}`),
+      stream: call.ctx.faults.link.throttle(call.ctx.store.blobs.read(`image:${image.id}`)),
     };
   });
 

@@ -2,9 +2,8 @@
  * The simulator's tiny HTTP toolkit: a request/response model detached from node:http (so
  * handlers are plain functions), a path router with `:param` segments, and body helpers.
  *
- * Invariant: handlers never touch sockets; only the servers (`cloud.ts`, the Fuel and Redfish
- * simulators) read from and write to node's IncomingMessage/ServerResponse, through the two
- * socket helpers at the end of this file.
+ * Invariant: handlers never touch sockets; only the one pipeline (pipeline.ts), which every
+ * simulated server uses, reads from and writes to node's IncomingMessage/ServerResponse.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
@@ -15,8 +14,10 @@ export interface SimRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON body, or undefined when there was none. */
+  /** Parsed JSON body (see pipeline.ts `parseJsonBody`), or undefined when there was none. */
   body: unknown;
+  /** The body as text; null when it exceeded the service's limit; undefined for a stream. */
+  bodyText?: string | null;
   /** `http://127.0.0.1:<port>`: what this server calls itself in links. */
   origin: string;
   /** The service prefix the request arrived under, e.g. `/compute`. */

@@ -4,8 +4,9 @@
  * same: a handler records the transitional state and schedules the rest here.
  *
  * Invariants:
- * - a transition runs after `faults.transitionMs` × `factor` (0 → the next macrotask), never
- *   inside the request that scheduled it, so a client always sees the transitional state once;
+ * - a transition runs after `faults.transitionMs` × `factor` (0 → the next macrotask), plus the
+ *   time the cloud's link takes to carry the `bytes` it copies (bandwidth.ts), never inside the
+ *   request that scheduled it, so a client always sees the transitional state once;
  * - a `hang` fault holds a matching object in its transitional state (as when a compute host
  *   stops reporting back); the transition goes on once the fault is lifted (`release()`);
  * - `stop()` drops every pending transition (the cloud is closing).
@@ -14,22 +15,25 @@ import type { FaultInjector, LifecycleKind } from './faults.js';
 
 export class Lifecycle {
   private readonly pending = new Set<NodeJS.Timeout>();
-  private held: Array<{ kind: LifecycleKind; name: string; transition: () => void; factor: number }> = [];
+  private held: Array<{ kind: LifecycleKind; name: string; transition: () => void; factor: number; bytes: number }> = [];
   private stopped = false;
 
   constructor(private readonly faults: FaultInjector) {}
 
-  /** Runs `transition` later unless a hang fault holds the object `kind`/`name`. */
-  later(kind: LifecycleKind, name: string, transition: () => void, factor = 1): void {
+  /**
+   * Runs `transition` later unless a hang fault holds the object `kind`/`name`. `bytes`: the data
+   * the transition copies (a volume made from an image, …), claimed on the link when it starts.
+   */
+  later(kind: LifecycleKind, name: string, transition: () => void, factor = 1, bytes = 0): void {
     if (this.stopped) return;
     if (this.faults.hangs(kind, name)) {
-      this.held.push({ kind, name, transition, factor });
+      this.held.push({ kind, name, transition, factor, bytes });
       return;
     }
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       if (!this.stopped) transition();
-    }, this.faults.transitionMs * factor);
+    }, this.faults.transitionMs * factor + this.faults.link.reserve(bytes));
     this.pending.add(timer);
   }
 
@@ -37,7 +41,7 @@ export class Lifecycle {
   release(): void {
     const held = this.held;
     this.held = [];
-    for (const h of held) this.later(h.kind, h.name, h.transition, h.factor);
+    for (const h of held) this.later(h.kind, h.name, h.transition, h.factor, h.bytes);
   }
 
   stop(): void {

@@ -140,13 +140,14 @@ function snapshotLocalDisk(call: Call, server: Server, name: string, metadata: R
     if (!store.images.get(image.id)) return;
     image.status = 'saving';
     image.updatedAt = Date.now();
+    // The compute host uploads the whole disk to Glance: that takes the cloud's bandwidth.
     call.ctx.lifecycle.later('image', image.name, () => {
       finishUpload(store, server, image, base).catch(() => {
         // Glance marks an image whose upload failed `killed`; the server's task ends either way.
         image.status = 'killed';
         if (live(store, server) && server.taskState === 'image_snapshot') touch(server, { taskState: null });
       });
-    });
+    }, 1, base?.sizeBytes ?? 0);
   });
   return image;
 }

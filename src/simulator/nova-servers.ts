@@ -426,9 +426,9 @@ function schedule(ctx: ServiceContext, server: Server, build: Build): void {
 function spawn(ctx: ServiceContext, server: Server, build: Build): void {
   const store = ctx.store;
   if (!stillBuilding(store, server, 'networking')) return;
-  prepareDevices(store, server, build.devices);
+  const copied = prepareDevices(store, server, build.devices);
   touch(server, { taskState: 'spawning' });
-  ctx.lifecycle.later('server', server.name, () => activate(ctx, server));
+  ctx.lifecycle.later('server', server.name, () => activate(ctx, server), 1, copied);
 }
 
 /** spawning → ACTIVE: running, ports ACTIVE, volumes in-use. */

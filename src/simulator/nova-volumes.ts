@@ -144,9 +144,11 @@ function newVolume(store: CloudStore, server: Server, spec: { name: string; size
 /**
  * The compute host's block-device step: volumes Nova must create (from an image, a snapshot, or
  * blank) are created, every volume goes `attaching`, and each mapping gets its device name
- * (root `/dev/vda`, then `/dev/vdb`… unless the request named one).
+ * (root `/dev/vda`, then `/dev/vdb`… unless the request named one). Returns the bytes Cinder
+ * copies from Glance into the new volumes (the build waits for them at the cloud's bandwidth).
  */
-export function prepareDevices(store: CloudStore, server: Server, devices: readonly PlannedDevice[]): void {
+export function prepareDevices(store: CloudStore, server: Server, devices: readonly PlannedDevice[]): number {
+  let copied = 0;
   const mappings = server.volumeMappings ?? [];
   const taken = devicesInUse(store, server);
   for (const d of devices) {
@@ -160,6 +162,7 @@ export function prepareDevices(store: CloudStore, server: Server, devices: reado
       });
       const blobs = blobsOf(store);
       if (d.source === 'image' && blobs?.has(`image:${d.uuid}`)) blobs.copy(`image:${d.uuid}`, `volume:${volume.id}`);
+      if (d.source === 'image') copied += store.images.get(d.uuid ?? '')?.sizeBytes ?? 0;
       mapping = { id: randomUUID(), volumeId: volume.id, device: d.deviceName ?? '', bootIndex: d.bootIndex, deleteOnTermination: d.deleteOnTermination, tag: d.tag };
       mappings.push(mapping);
     }
@@ -171,6 +174,7 @@ export function prepareDevices(store: CloudStore, server: Server, devices: reado
     taken.add(mapping.device);
   }
   server.volumeMappings = mappings;
+  return copied;
 }
 
 /** Attaches one mapped volume: `in-use`, with an attachment Cinder and Nova both show. */

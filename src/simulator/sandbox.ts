@@ -44,8 +44,13 @@ export interface SandboxOptions {
   scale?: number;
   /** Source listens on portBase, target on portBase + 1; 0 gives both ephemeral ports. @default 0 */
   portBase?: number;
-  /** Initial faults, applied to both clouds (each keeps its own counters and PRNG). */
+  /**
+   * Initial faults, applied to both clouds (each keeps its own counters, PRNG and link), e.g.
+   * `{ bandwidthBytesPerSecond: 100 * 2 ** 20 }` for 100 MiB/s of image and volume data each.
+   */
   faults?: Partial<FaultConfig>;
+  /** Faults of one cloud only, over `faults` (e.g. a slower target: `{ target: { bandwidthBytesPerSecond } }`). */
+  faultsByCloud?: { source?: Partial<FaultConfig>; target?: Partial<FaultConfig> };
   /** Lifetime of issued tokens; overrides `faults.tokenTtlSeconds`. @default 3600 */
   tokenTtlSeconds?: number;
   /** Observes every request (method, path, status, timing; never headers or bodies). */
@@ -74,10 +79,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scenario = SCENARIOS[options.scenario ?? 'demo'];
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
-  const make = (store: SimCloud['store']): SimCloud => new SimCloud({ store, faults, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
-  const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}));
+  const make = (store: SimCloud['store'], own: Partial<FaultConfig> = {}): SimCloud =>
+    new SimCloud({ store, faults: { ...faults, ...own }, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+  const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.source);
   if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
-  const target = make(scenario.target('sandbox-target'));
+  const target = make(scenario.target('sandbox-target'), options.faultsByCloud?.target);
   const started: SimCloud[] = [];
   try {
     await source.listen(portBase);

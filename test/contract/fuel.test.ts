@@ -305,7 +305,7 @@ describe('fuel client ↔ simulator: error answers', () => {
 
   test('a 500 on a route surfaces as PH1906 with Fuel\'s message; GETs are retried first', async () => {
     const { client, sim } = fx;
-    sim.failRoute({ method: 'GET', path: '/tasks/', status: 500, message: 'DeploymentAlreadyStarted', times: 5 });
+    sim.faults.update({ failCalls: [{ route: 'GET /api/v1/tasks', nth: 1, status: 500, message: 'DeploymentAlreadyStarted', times: 5 }] });
     await rejectsWith(client.tasks(), FUEL_CODES.serverError, 'GET /api/v1/tasks/', '500', 'DeploymentAlreadyStarted');
     sim.clearFaults();
     assert.ok(Array.isArray(await client.tasks()));

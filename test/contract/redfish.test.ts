@@ -172,7 +172,7 @@ describe('Redfish driver against the simulated BMC', () => {
 
   it('reports a BMC that never answers as PH1802 within timeoutMs', async () => {
     const bmc = await machineWithBmc('cmp-1', 'on');
-    bmc.hang = true;
+    bmc.faults.update({ unresponsive: true });
     const timeoutMs = 400;
     const started = performance.now();
     const error = await rejectsWith(driverFor(bmc, { timeoutMs }).bootFromNetwork(), HARDWARE_CODES.unreachable);
@@ -195,11 +195,11 @@ describe('Redfish driver against the simulated BMC', () => {
   it('retries reads on 503 but never a Reset, and logs out after a failure', async () => {
     const bmc = await machineWithBmc('cmp-1', 'on');
     const driver = driverFor(bmc);
-    bmc.failNext({ status: 503, times: 2, method: 'GET', path: SYSTEM });
+    bmc.faults.update({ failCalls: [{ route: `GET ~${SYSTEM.source}`, nth: 1, times: 2, status: 503 }] });
     assert.equal(await driver.powerState(), 'on');
     assert.deepEqual(requestsTo(bmc, 'GET', SYSTEM).map((r) => r.status), [503, 503, 200]);
 
-    bmc.failNext({ status: 503, method: 'POST', path: RESET, message: 'The BMC is busy updating its firmware.' });
+    bmc.faults.update({ failCalls: [{ route: `POST ~${RESET.source}`, nth: 1, status: 503, message: 'The BMC is busy updating its firmware.' }] });
     const error = await rejectsWith(driver.bootFromNetwork(), HARDWARE_CODES.commandFailed);
     assert.match(error.message, /POST \/redfish\/v1\/Systems\/1\/Actions\/ComputerSystem\.Reset answered 503: The BMC is busy updating its firmware\./);
     assert.equal(requestsTo(bmc, 'POST', RESET).length, 1, 'a Reset is not repeated: two would boot twice');
@@ -209,7 +209,7 @@ describe('Redfish driver against the simulated BMC', () => {
 
   it('shows the Redfish message of a refusal, with the password masked if the BMC echoes it', async () => {
     const bmc = await machineWithBmc('cmp-1', 'on');
-    bmc.failNext({ status: 400, method: 'PATCH', message: `Property Password (value ${PASSWORD}) is not valid here.` });
+    bmc.faults.update({ failCalls: [{ route: 'PATCH /**', nth: 1, status: 400, message: `Property Password (value ${PASSWORD}) is not valid here.` }] });
     const error = await rejectsWith(driverFor(bmc).bootFromNetwork(), HARDWARE_CODES.commandFailed);
     assert.match(error.message, /PATCH \/redfish\/v1\/Systems\/1 answered 400: Property Password \(value \*\*\*\) is not valid here\./);
     assert.equal(requestsTo(bmc, 'POST', RESET).length, 0, 'no reset without the override');
@@ -237,7 +237,7 @@ describe('Redfish driver against the simulated BMC', () => {
 
   it('serialises two drivers of one BMC: never two requests in flight', async () => {
     const bmc = await machineWithBmc('cmp-1', 'on');
-    bmc.responseDelayMs = 10;
+    bmc.faults.update({ latencyMs: 10 });
     await Promise.all([driverFor(bmc).bootFromNetwork(), driverFor(bmc).bootFromNetwork()]);
     assert.equal(bmc.maxInFlight, 1);
     assert.deepEqual(boots.map((b) => `${b.device}/${b.cause}`), ['pxe/reset', 'pxe/reset']);
@@ -245,7 +245,7 @@ describe('Redfish driver against the simulated BMC', () => {
 
   it('detects overlap when the queue is bypassed (the check above can fail)', async () => {
     const bmc = await machineWithBmc('cmp-1', 'on');
-    bmc.responseDelayMs = 10;
+    bmc.faults.update({ latencyMs: 10 });
     const separateQueues = (): RedfishDriver => driverFor(bmc, {}, { ...FAST_RETRY, queue: new OneAtATime() });
     await Promise.all([separateQueues().powerState(), separateQueues().powerState()]);
     assert.ok(bmc.maxInFlight >= 2, `max in flight ${bmc.maxInFlight}`);
@@ -254,7 +254,7 @@ describe('Redfish driver against the simulated BMC', () => {
   it('talks to different BMCs in parallel', async () => {
     const one = await machineWithBmc('cmp-1', 'on');
     const two = await machineWithBmc('cmp-2', 'off');
-    one.responseDelayMs = two.responseDelayMs = 10;
+    for (const bmc of [one, two]) bmc.faults.update({ latencyMs: 10 });
     await Promise.all([driverFor(one).bootFromNetwork(), driverFor(two).bootFromNetwork()]);
     assert.equal(one.maxInFlight, 1);
     assert.equal(two.maxInFlight, 1);

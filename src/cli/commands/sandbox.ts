@@ -13,6 +13,8 @@ interface SandboxArgs {
   faultErrorRate: number;
   faultLatencyMs: number;
   faultServiceLatency?: string;
+  /** Image and volume data rate: `100MiB` for each cloud, or `source=100MiB,target=1GiB`. */
+  faultBandwidth?: string;
   tokenTtl: number;
   faultSeed: number;
   /** ms per asynchronous status transition (BUILD → ACTIVE, …); 0 = instant. */
@@ -37,6 +39,7 @@ export const sandboxCommand: CliCommand<SandboxArgs> = {
       .option('fault-error-rate', { type: 'number', default: 0, describe: 'fraction of API calls answered 500/503 (0–1)' })
       .option('fault-latency-ms', { type: 'number', default: 0, describe: 'extra latency on every API call' })
       .option('fault-service-latency', { type: 'string', describe: 'extra latency per service, e.g. identity=100,compute=35,network=45' })
+      .option('fault-bandwidth', { type: 'string', describe: 'image and volume data per second in each cloud (Glance up/downloads, Cinder image↔volume copies, Nova snapshots), e.g. 100MiB, or per cloud: source=100MiB,target=1GiB; units B, KiB, MiB, GiB, kB, MB, GB' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'seed of the random faults, for repeatable runs' })
       .option('token-ttl', { type: 'number', default: 3600, describe: 'seconds a token lives' })
       .option('source-fuel', { type: 'boolean', default: false, describe: 'make the source partly Fuel-built: its controllers and every hypervisor but the last are nodes of Fuel environment old-cloud, managed by Fuel (pumphouse.yaml says so); the last stays BMC-managed' })

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { FaultInjector, type FaultConfig } from '../faults.js';
 import type { HardwareWorld, Machine } from '../hardware/world.js';
-import { header, json, listenOnLoopback, readBodyText, type SimRequest, type SimResponse } from '../http.js';
+import { header, json, type SimRequest, type SimResponse } from '../http.js';
+import { parseJsonBody, SimServer, type SimService } from '../pipeline.js';
 import { leaseAdminIp, type AgentIps } from './ips.js';
 import { agentBody } from './agent.js';
 import { clusterJson, createCluster, type ClusterSpec } from './clusters.js';
@@ -16,7 +17,8 @@ import { resetVolumes } from './volumes.js';
 /**
  * A simulated Fuel master (Nailgun behind nginx) on one loopback port: `/api` and `/api/v1`,
  * `/keystone/v2.0/tokens`, tasks on a timer, and the bootstrap agent of every machine of an
- * attached HardwareWorld that PXE-boots. See SPEC.md for what it models.
+ * attached HardwareWorld that PXE-boots. See SPEC.md for what it models. HTTP and its faults
+ * (`faults`, the `/_sandbox/faults` route) are the simulator's one pipeline (pipeline.ts).
  *
  * Invariants: binds 127.0.0.1 only; never imports the client (src/fuel); `close()` resolves once
  * every socket is closed and stops every timer it started.
@@ -45,21 +47,8 @@ export interface FuelSimulatorOptions {
   /** A node not heard from for this long is offline (the assassin). @default 180000 */
   keepaliveTimeoutMs?: number;
   now?: () => number;
-}
-
-/** A route answered with an injected failure instead of the real handler. */
-export interface RouteFault {
-  method?: string;
-  /** Matched against the path below the /api prefix (`/nodes/7/disks`). */
-  path: string | RegExp;
-  /** @default 500 */
-  status?: number;
-  /** @default "Injected failure" */
-  message?: string;
-  /** Wait before answering (a timeout, when longer than the client's). */
-  delayMs?: number;
-  /** How many requests it hits. @default forever */
-  times?: number;
+  /** HTTP faults from the start (failCalls on `/api/v1/…` paths, latency, unresponsive…). */
+  faults?: Partial<FaultConfig>;
 }
 
 export interface NodeReadyEvent {
@@ -80,15 +69,16 @@ export class FuelSimulator {
   readonly store: FuelStore;
   readonly orchestrator: Orchestrator;
   errorFormat: ErrorFormat;
+  /** HTTP faults of this master, as every simulated server has them (faults.ts). */
+  readonly faults: FaultInjector;
   /** Every bootstrap-agent action of world machines, for tests. */
   readonly agentEvents: AgentEvent[] = [];
   private readonly keystone: FakeKeystone;
   private readonly authRequired: boolean;
   private readonly routes: FuelRoutes;
   private readonly context: FuelContext;
-  private readonly server: Server;
+  private readonly server: SimServer;
   private readonly readyListeners: ((event: NodeReadyEvent) => void)[] = [];
-  private readonly routeFaults: RouteFault[] = [];
   private readonly failingNodes = new Map<string, 'provision' | 'deploy'>();
   private readonly silentMachines = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -96,7 +86,6 @@ export class FuelSimulator {
   private world: HardwareWorld | undefined;
   private discoverDelayMs = 1000;
   private registerTwice = false;
-  private boundPort: number | undefined;
   private readonly fuelVersion: string;
 
   constructor(options: FuelSimulatorOptions = {}) {
@@ -122,35 +111,34 @@ export class FuelSimulator {
     });
     this.routes = fuelRoutes({ versionPublic: options.versionPublic ?? true });
     this.context = { store: this.store, orchestrator: this.orchestrator, version: () => this.versionJson() };
-    this.server = createServer((req, res) => {
-      this.serve(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
+    this.faults = new FaultInjector(options.faults);
+    const api = (prefix: string): SimService => ({ name: 'fuel', prefix, handle: (req) => this.answerApi(req), error: (_req, status, message) => this.fail(status, message) });
+    this.server = new SimServer({
+      name: 'fuel',
+      services: [{ name: 'fuel', prefix: '/keystone/v2.0', handle: (req) => this.answerKeystone(req), error: keystoneError }, api('/api/v1'), api('/api')],
+      faults: this.faults,
+      notFound: () => ({ status: 404, text: '404 Not Found', headers: { 'content-type': 'text/plain' } }),
+      // Nailgun's responses are never cached (handlers/base.py sets these on every answer).
+      headers: () => ({ 'cache-control': 'store, no-cache, must-revalidate, post-check=0, pre-check=0', pragma: 'no-cache' }),
     });
-    this.server.keepAliveTimeout = 2000;
   }
 
   /** Listens on 127.0.0.1:`port` (0 = ephemeral) and resolves with the actual port. */
   async listen(port = 0): Promise<number> {
-    this.boundPort = await listenOnLoopback(this.server, port);
-    return this.boundPort;
+    return this.server.listen(port);
   }
 
   /** `http://127.0.0.1:<port>`: the Fuel URL clients are given (the master's :8000). */
   get url(): string {
-    if (this.boundPort === undefined) throw new Error('the Fuel simulator is not listening');
-    return `http://127.0.0.1:${this.boundPort}`;
+    if (this.server.port === undefined) throw new Error('the Fuel simulator is not listening');
+    return this.server.origin;
   }
 
   async close(): Promise<void> {
     this.orchestrator.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    if (!this.server.listening) return;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await this.server.close();
   }
 
   // ---- seeding -------------------------------------------------------------------------------
@@ -214,11 +202,6 @@ export class FuelSimulator {
     this.keystone.expireAll();
   }
 
-  /** Answers matching requests with `status` (or after `delayMs`). */
-  failRoute(fault: RouteFault): void {
-    this.routeFaults.push({ ...fault });
-  }
-
   /** The machine's agent never registers (the host did not really PXE-boot), and it reads offline. */
   silenceAgent(machine: string): void {
     this.silentMachines.add(machine);
@@ -229,8 +212,9 @@ export class FuelSimulator {
     this.registerTwice = on;
   }
 
+  /** No HTTP fault (`faults` reset) and no node, agent or registration fault. */
   clearFaults(): void {
-    this.routeFaults.length = 0;
+    this.faults.reset();
     this.failingNodes.clear();
     this.silentMachines.clear();
     this.registerTwice = false;
@@ -288,43 +272,22 @@ export class FuelSimulator {
     this.world.reset(machine.name);
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const method = req.method ?? 'GET';
-    const text = await readBodyText(req, MAX_BODY_BYTES);
-    const result = await this.answer(req, url, method, text);
-    write(res, method, result);
+  /** `POST /keystone/v2.0/tokens`, fake mode's Keystone. */
+  private answerKeystone(req: SimRequest): SimResponse {
+    if (req.path.replace(/\/+$/, '') !== '/tokens') return { status: 404, text: '404 Not Found', headers: { 'content-type': 'text/plain' } };
+    if (req.method !== 'POST') return keystoneError(req, 405, 'Use POST');
+    if (parseJsonBody(req) !== undefined || req.body === undefined) return keystoneError(req, 400, 'Malformed request body');
+    const [status, answer] = this.keystone.issue(req.body);
+    return json(status, answer);
   }
 
-  private async answer(req: IncomingMessage, url: URL, method: string, text: string | null): Promise<SimResponse> {
-    const pathname = url.pathname;
-    if (/^\/keystone\/v2\.0\/tokens\/?$/.test(pathname)) {
-      if (method !== 'POST') return json(405, { error: { code: 405, title: 'Method Not Allowed', message: 'Use POST' } });
-      let body: unknown;
-      try {
-        body = JSON.parse(text ?? '');
-      } catch {
-        return json(400, { error: { code: 400, title: 'Bad Request', message: 'Malformed request body' } });
-      }
-      const [status, answer] = this.keystone.issue(body);
-      return json(status, answer);
-    }
-    const prefix = /^\/api(\/v1)?(?=\/|$)/.exec(pathname)?.[0];
-    if (prefix === undefined) return { status: 404, text: '404 Not Found', headers: { 'content-type': 'text/plain' } };
-    const path = pathname.slice(prefix.length) || '/';
+  /** Nailgun below `/api` or `/api/v1`: content type, size, route, token, JSON, in that order. */
+  private async answerApi(req: SimRequest): Promise<SimResponse> {
     const contentType = req.headers['content-type'];
     // A missing Content-Type is treated as JSON; anything else but JSON is refused.
     if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) return this.fail(415, 'Unsupported Media Type');
-    if (text === null) return this.fail(413, 'Request body too large');
-
-    const fault = this.routeFaults.find((f) => (f.method === undefined || f.method === method) && (typeof f.path === 'string' ? f.path.replace(/\/+$/, '') === path.replace(/\/+$/, '') : f.path.test(path)));
-    if (fault) {
-      if (fault.times !== undefined && (fault.times -= 1) <= 0) this.routeFaults.splice(this.routeFaults.indexOf(fault), 1);
-      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      return this.fail(fault.status ?? 500, fault.message ?? 'Injected failure');
-    }
-
-    const match = this.routes.router.match(method, path);
+    if (req.bodyText === null) return this.fail(413, 'Request body too large');
+    const match = this.routes.router.match(req.method, req.path);
     if (match.kind === 'not-found') return this.fail(404, 'Not Found');
     if (match.kind === 'method-not-allowed') return { ...this.fail(405, 'Method Not Allowed'), headers: { allow: match.allowed.join(', '), 'content-type': 'application/json' } };
     if (this.authRequired && !this.routes.isPublic(match.handler) && !this.keystone.valid(tokenOf(req))) {
@@ -332,16 +295,10 @@ export class FuelSimulator {
         'www-authenticate': `Keystone uri='${this.url}/keystone/v2.0'`,
       });
     }
-    const simReq: SimRequest = { method, path, query: url.searchParams, headers: req.headers, body: undefined, origin: this.url, prefix, params: match.params };
-    if (text !== '') {
-      try {
-        simReq.body = JSON.parse(text);
-      } catch {
-        return this.fail(400, 'Invalid JSON data'); // inferred text (BasicValidator.validate_json)
-      }
-    }
+    req.params = match.params;
+    if (parseJsonBody(req) === 'malformed') return this.fail(400, 'Invalid JSON data'); // inferred text (BasicValidator.validate_json)
     try {
-      return await match.handler(simReq, this.context);
+      return await match.handler(req, this.context);
     } catch (error) {
       if (error instanceof FuelApiError) return this.fail(error.status, error.message);
       return this.fail(500, error instanceof Error ? error.message : String(error));
@@ -355,26 +312,15 @@ export class FuelSimulator {
   }
 }
 
-function tokenOf(req: IncomingMessage): string | undefined {
-  const fromHeader = header({ headers: req.headers } as SimRequest, 'x-auth-token');
+function tokenOf(req: SimRequest): string | undefined {
+  const fromHeader = header(req, 'x-auth-token');
   if (fromHeader) return fromHeader;
   const cookie = /(?:^|;\s*)token=([^;]+)/.exec(req.headers.cookie ?? '');
   return cookie?.[1];
 }
 
-const MAX_BODY_BYTES = 1 << 20;
-
-
-function write(res: ServerResponse, method: string, result: SimResponse): void {
-  // Nailgun's responses are never cached (handlers/base.py sets these on every answer).
-  const headers: Record<string, string | string[]> = { 'cache-control': 'store, no-cache, must-revalidate, post-check=0, pre-check=0', pragma: 'no-cache', ...(result.headers ?? {}) };
-  let body = '';
-  if (result.text !== undefined) body = result.text;
-  else if (result.json !== undefined) {
-    body = JSON.stringify(result.json);
-    headers['content-type'] ??= 'application/json';
-  }
-  headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(result.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
+/** Keystone v2.0's error body. */
+function keystoneError(_req: SimRequest, status: number, message: string): SimResponse {
+  const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 405: 'Method Not Allowed' };
+  return json(status, { error: { code: status, title: titles[status] ?? 'Error', message } });
 }

@@ -5,6 +5,9 @@
  * service root at /redfish/v1, a BMC is addressed by host and port only (BmcSpec has no base
  * path), and drivers serialise calls per `address:port`: one port per BMC keeps all three true.
  *
+ * HTTP, TLS and faults (`bmc.faults`, the `/_sandbox/faults` route) are the simulator's one
+ * pipeline (pipeline.ts); this module is the Redfish service behind it.
+ *
  * Invariants:
  * - binds 127.0.0.1 only; `close()` resolves after every socket is closed, hung ones included;
  * - the world is the only state of a machine: PowerState and Boot are read from it on every
@@ -13,9 +16,9 @@
  * - errors have Redfish's shape: `{"error":{"code","message","@Message.ExtendedInfo":[…]}}`.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
-import { json, header, listenOnLoopback, readBodyText, Router, type SimRequest, type SimResponse } from '../http.js';
+import { FaultInjector, type FaultConfig } from '../faults.js';
+import { json, header, Router, type SimRequest, type SimResponse } from '../http.js';
+import { parseJsonBody, SimServer } from '../pipeline.js';
 import type { BootDevice, HardwareWorld, Machine } from './world.js';
 
 export interface RedfishBmcOptions {
@@ -33,17 +36,8 @@ export interface RedfishBmcOptions {
   bootTargets?: string[];
   /** Serve https with this key and certificate (PEM), as real BMCs do (self-signed). @default plain http */
   tls?: { key: string | Buffer; cert: string | Buffer };
-}
-
-/** A canned failure: the next `times` requests that match answer `status` in Redfish's shape. */
-export interface BmcFault {
-  status: number;
-  /** @default 1 */
-  times?: number;
-  method?: string;
-  path?: RegExp;
-  /** The ExtendedInfo message. @default "The request failed due to an internal service error." */
-  message?: string;
+  /** HTTP faults from the start (faults.ts): `unresponsive`, `latencyMs`, `failCalls`, … */
+  faults?: Partial<FaultConfig>;
 }
 
 export interface RecordedRequest {
@@ -76,21 +70,20 @@ export class SimulatedRedfishBmc {
   readonly bootTargets: readonly string[];
   sessionService: boolean;
   requireIfMatch: boolean;
-  /** Accept requests and never answer them (a wedged BMC). */
-  hang = false;
-  /** Added before every answer, so that overlapping requests are observable. */
-  responseDelayMs = 0;
+  /**
+   * HTTP faults of this BMC (faults.ts): `unresponsive` accepts requests and never answers them
+   * (a wedged BMC), `latencyMs` delays every answer, `failCalls` fails matching requests in
+   * Redfish's shape.
+   */
+  readonly faults: FaultInjector;
   /** Every request, in arrival order. */
   readonly requests: RecordedRequest[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
   sessionsCreated = 0;
   /** token → session id */
   private readonly sessions = new Map<string, string>();
-  private readonly faults: (BmcFault & { times: number; message: string })[] = [];
   private readonly listeners: ((request: RecordedRequest) => void)[] = [];
-  private readonly server: Server | TlsServer;
-  private boundPort: number | undefined;
+  private readonly records = new WeakMap<SimRequest, RecordedRequest>();
+  private readonly server: SimServer;
 
   constructor(
     readonly world: HardwareWorld,
@@ -105,20 +98,35 @@ export class SimulatedRedfishBmc {
     this.requireIfMatch = options.requireIfMatch ?? false;
     this.systemId = options.systemId ?? '1';
     this.bootTargets = options.bootTargets ?? ['None', 'Pxe', 'Hdd'];
-    const handler = (req: IncomingMessage, res: ServerResponse): void => {
-      this.serve(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    };
+    this.faults = new FaultInjector(options.faults);
     this.scheme = options.tls ? 'https' : 'http';
-    this.server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
-    this.server.keepAliveTimeout = 2000;
+    this.server = new SimServer({
+      name: machineName,
+      services: [{ name: 'redfish', prefix: '', maxBodyBytes: MAX_BODY_BYTES, handle: (req) => this.route(req), error: (_req, status, message) => redfishError(status, 'InternalError', message) }],
+      faults: this.faults,
+      notFound: (req) => missing(req.path),
+      headers: () => ({ 'odata-version': '4.0' }),
+      jsonContentType: 'application/json; charset=utf-8',
+      ...(options.tls ? { tls: options.tls } : {}),
+      onInFlight: inFlightHook,
+      onArrival: (req) => this.record(req),
+      onAnswer: (req, result) => this.answered(req, result),
+    });
   }
 
   get port(): number {
-    if (this.boundPort === undefined) throw new Error(`the BMC of ${this.machineName} is not listening`);
-    return this.boundPort;
+    const port = this.server.port;
+    if (port === undefined) throw new Error(`the BMC of ${this.machineName} is not listening`);
+    return port;
+  }
+
+  /** Requests being served now, and the most at once (> 1 shows two drivers overlapped). */
+  get inFlight(): number {
+    return this.server.inFlight;
+  }
+
+  get maxInFlight(): number {
+    return this.server.maxInFlight;
   }
 
   get origin(): string {
@@ -138,24 +146,17 @@ export class SimulatedRedfishBmc {
     return `${ROOT}/Systems/${this.systemId}`;
   }
 
-  failNext(fault: BmcFault): void {
-    this.faults.push({ ...fault, times: fault.times ?? 1, message: fault.message ?? 'The request failed due to an internal service error.' });
-  }
-
   /** Called after each answer, before the client can read it. */
   onRequest(listener: (request: RecordedRequest) => void): void {
     this.listeners.push(listener);
   }
 
   async listen(): Promise<number> {
-    this.boundPort = await listenOnLoopback(this.server, 0);
-    return this.boundPort;
+    return this.server.listen(0);
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await this.server.close();
   }
 
   get machine(): Machine {
@@ -197,36 +198,22 @@ export class SimulatedRedfishBmc {
     return [...this.sessions.values()];
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.inFlight += 1;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    this.inFlightHook(1);
-    res.once('close', () => {
-      this.inFlight -= 1;
-      this.inFlightHook(-1);
-    });
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const method = req.method ?? 'GET';
-    const record: RecordedRequest = { method, path: url.pathname, status: undefined, auth: 'none', ifMatch: headerOf(req, 'if-match') };
+  /** Every request is recorded as it arrives: a hung or failed one too. */
+  private record(req: SimRequest): void {
+    const record: RecordedRequest = { method: req.method, path: req.path, status: undefined, auth: 'none', ifMatch: header(req, 'if-match') };
+    this.records.set(req, record);
     this.requests.push(record);
-    const bodyText = await readBodyText(req, MAX_BODY_BYTES);
-    if (this.hang) return; // the socket stays open until the client gives up or close()
-    if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
+  }
 
-    const fault = this.takeFault(method, url.pathname);
-    let result: SimResponse;
-    if (fault) {
-      result = redfishError(fault.status, 'InternalError', fault.message);
-    } else {
-      const simReq: SimRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: undefined, origin: this.origin, prefix: '', params: {} };
-      result = this.route(simReq, bodyText, record);
-    }
+  private answered(req: SimRequest, result: SimResponse): void {
+    const record = this.records.get(req);
+    if (!record) return;
     record.status = result.status;
-    writeResponse(res, method, result);
     for (const listener of this.listeners) listener(record);
   }
 
-  private route(req: SimRequest, bodyText: string | null, record: RecordedRequest): SimResponse {
+  private route(req: SimRequest): SimResponse {
+    const record = this.records.get(req) as RecordedRequest;
     const match = ROUTES.match(req.method, req.path);
     if (match.kind === 'not-found') return redfishError(404, 'ResourceMissingAtURI', `The resource at the URI ${req.path} was not found.`);
     if (match.kind === 'method-not-allowed') {
@@ -235,14 +222,9 @@ export class SimulatedRedfishBmc {
     record.auth = this.authenticate(req);
     const open = req.path.replace(/\/+$/, '') === ROOT || req.path.replace(/\/+$/, '') === '/redfish' || (req.method === 'POST' && isSessionsPath(req.path));
     if (!open && (record.auth === 'refused' || record.auth === 'none')) return unauthorized(req.path);
-    if (bodyText === null) return redfishError(413, 'GeneralError', 'The request body is too large.');
-    if (bodyText !== '') {
-      try {
-        req.body = JSON.parse(bodyText);
-      } catch {
-        return redfishError(400, 'MalformedJSON', 'The request body submitted was malformed JSON and could not be parsed by the receiving service.');
-      }
-    }
+    const problem = parseJsonBody(req);
+    if (problem === 'too-large') return redfishError(413, 'GeneralError', 'The request body is too large.');
+    if (problem === 'malformed') return redfishError(400, 'MalformedJSON', 'The request body submitted was malformed JSON and could not be parsed by the receiving service.');
     req.params = match.params;
     return match.handler(req, { bmc: this, auth: record.auth }) as SimResponse;
   }
@@ -257,15 +239,6 @@ export class SimulatedRedfishBmc {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return decoded.slice(0, colon) === this.username && decoded.slice(colon + 1) === this.password ? 'basic' : 'refused';
-  }
-
-  private takeFault(method: string, path: string): { status: number; message: string } | undefined {
-    const index = this.faults.findIndex((f) => (f.method === undefined || f.method === method) && (f.path === undefined || f.path.test(path)));
-    if (index < 0) return undefined;
-    const fault = this.faults[index] as BmcFault & { times: number; message: string };
-    fault.times -= 1;
-    if (fault.times <= 0) this.faults.splice(index, 1);
-    return fault;
   }
 }
 
@@ -518,19 +491,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function uuidOf(serial: string): string {
   const hex = createHash('sha256').update(serial).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-function headerOf(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-
-function writeResponse(res: ServerResponse, method: string, result: SimResponse): void {
-  const headers: Record<string, string | string[]> = { 'odata-version': '4.0', ...(result.headers ?? {}) };
-  const body = result.json !== undefined ? JSON.stringify(result.json) : (result.text ?? '');
-  if (result.json !== undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
-  headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(result.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
 }
