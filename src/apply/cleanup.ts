@@ -1,6 +1,6 @@
 import { revokeTemporaryGrant, TEMPORARY_GRANT_KIND } from '../migrate/access.js';
 import { removeTemporaryKeypair, TEMPORARY_KEYPAIR_KIND } from '../migrate/lent-keys.js';
-import { temporaryIdsByName } from '../migrate/temporaries.js';
+import { temporariesByName } from '../migrate/temporaries.js';
 import { waitForStatus } from '../migrate/wait.js';
 import { blockStorage, image, isNotFound, type Cloud } from '../openstack/index.js';
 import { type Problem, problemOf, PumphouseError } from '../errors.js';
@@ -35,7 +35,7 @@ export async function removeTemporaries(store: StateStore, clouds: { source: Clo
   for (const [key, temporary] of recordedTemporaries(store)) {
     const cloud = temporary.cloud === 'source' ? clouds.source : clouds.target;
     try {
-      const ids = temporary.id ? [temporary.id] : await temporaryIdsByName(cloud, temporary.kind, temporary.name ?? '');
+      const ids = temporary.id ? [temporary.id] : await namedIds(cloud, temporary.kind, temporary.name ?? '');
       for (const id of ids) await removeOne(cloud, temporary.kind, id);
       await store.update((s) => {
         delete s.temporaries[key];
@@ -48,6 +48,11 @@ export async function removeTemporaries(store: StateStore, clouds: { source: Clo
   return results;
 }
 
+/** Everything an intent's name finds, failed objects included: all of it is Pumphouse's. */
+async function namedIds(cloud: Cloud, kind: string, name: string): Promise<string[]> {
+  const named = await temporariesByName(cloud, kind, name);
+  return [...named.usable, ...named.failed];
+}
 
 async function removeOne(cloud: Cloud, kind: string, id: string): Promise<void> {
   if (kind === TEMPORARY_GRANT_KIND) await revokeTemporaryGrant(await cloud.identity(), id);

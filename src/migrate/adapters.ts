@@ -1,7 +1,7 @@
 import type { StepContext } from '../executor/runner.js';
 import type { InventoryResource } from '../inventory/model.js';
 import type { blockStorage, compute, image, network } from '../openstack/index.js';
-import type { TemporarySpec } from './temporaries.js';
+import type { NamedTemporaries, TemporarySpec } from './temporaries.js';
 
 /**
  * What the server and volume steps need of the clouds, each as a small interface: Nova servers,
@@ -86,8 +86,8 @@ export interface CopyOps {
   readBack(source: InventoryResource, targetId: string): Promise<InventoryResource | undefined>;
   /** Makes sure the target holds an active, checksum-equal copy of a source image (images.ts); its id. */
   copyImage(ctx: StepContext, sourceImageId: string, record: () => image.images.ImageCreate): Promise<string>;
-  /** The live objects of a temporary's kind named `spec.name` on its cloud (temporaries.ts). */
-  temporaryIds(spec: TemporarySpec): Promise<string[]>;
+  /** The objects of a temporary's kind named `spec.name` on its cloud, usable and failed (temporaries.ts). */
+  temporaries(spec: TemporarySpec): Promise<NamedTemporaries>;
 }
 
 /** The server step's view of both clouds. */

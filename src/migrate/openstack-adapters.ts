@@ -5,7 +5,7 @@ import type { MigrationContext } from './context.js';
 import { ensureImageCopy, findImageCopy } from './images.js';
 import { bootSession } from './owner-session.js';
 import { readBack } from './read-back.js';
-import { temporaryIdsByName } from './temporaries.js';
+import { temporariesByName } from './temporaries.js';
 
 /** The adapters of adapters.ts over the OpenStack client: one call of the client each. */
 
@@ -82,11 +82,11 @@ export function cinderSnapshots(cloud: Cloud): SnapshotOps {
   };
 }
 
-function copyOps(m: MigrationContext): Pick<ServerStepAdapters, 'readBack' | 'copyImage' | 'temporaryIds'> {
+function copyOps(m: MigrationContext): Pick<ServerStepAdapters, 'readBack' | 'copyImage' | 'temporaries'> {
   return {
     readBack: (source, targetId) => readBack(m, source, targetId),
     copyImage: (ctx, sourceImageId, record) => ensureImageCopy(m, sourceImageId, record, ctx),
-    temporaryIds: (spec) => temporaryIdsByName(spec.cloud === 'source' ? m.source : m.target, spec.kind, spec.name),
+    temporaries: (spec) => temporariesByName(spec.cloud === 'source' ? m.source : m.target, spec.kind, spec.name),
   };
 }
 

@@ -42,7 +42,7 @@ export async function transferToTarget(m: MigrationContext, a: VolumeStepAdapter
   if (!uploadImageId) {
     ctx.progress({ phase: 'uploading the volume to an image on the source' });
     // A kill right after this call leaves a full-size image: its intent is on disk first.
-    uploadImageId = await createTemporary(m, temporary('source', 'image', source), () => a.source.volumes.uploadToImage(volumeId, `${TEMP}-${source.id}`), (spec) => a.temporaryIds(spec));
+    uploadImageId = await createTemporary(m, temporary('source', 'image', source), () => a.source.volumes.uploadToImage(volumeId, `${TEMP}-${source.id}`), (spec) => a.temporaries(spec));
     await ctx.saveCheckpoint({ uploadImageId });
   }
   const uid = uploadImageId;
@@ -70,7 +70,7 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   if (!snapshotId) {
     ctx.progress({ phase: 'snapshotting the attached volume on the source' });
     snapshotId = await createTemporary(m, temporary('source', 'volume-snapshot', source),
-      async () => (await snapshots.create({ volume_id: source.id, name: `${TEMP}-${source.id}`, force: true, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaryIds(spec));
+      async () => (await snapshots.create({ volume_id: source.id, name: `${TEMP}-${source.id}`, force: true, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaries(spec));
     await ctx.saveCheckpoint({ snapshotId });
   }
   const sid = snapshotId;
@@ -78,7 +78,7 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   let cloneId = checkpoint['cloneId'] as string | undefined;
   if (!cloneId) {
     cloneId = await createTemporary(m, temporary('source', 'volume', source),
-      async () => (await volumes.create({ size: live.size, snapshot_id: sid, name: `${TEMP}-${source.id}`, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaryIds(spec));
+      async () => (await volumes.create({ size: live.size, snapshot_id: sid, name: `${TEMP}-${source.id}`, metadata: { [TEMP]: source.id } })).id, (spec) => a.temporaries(spec));
     await ctx.saveCheckpoint({ cloneId });
   }
   const cid = cloneId;
@@ -86,30 +86,40 @@ async function uploadableVolume(m: MigrationContext, a: VolumeStepAdapters, ctx:
   return cid;
 }
 
-/** Removes the temporaries the checkpoint names, newest first; one still in use is left for `pumphouse cleanup`. */
+/**
+ * Removes the temporaries the checkpoint names, newest first; one still in use is left for
+ * `pumphouse cleanup`. Cinder deletes in the background, so a volume or snapshot is forgotten
+ * only once it is gone: one that fails to go (error_deleting) stays on record for cleanup.
+ */
 export async function removeTemporaries(m: MigrationContext, a: VolumeStepAdapters, ctx: StepContext): Promise<void> {
   const c = ctx.checkpoint ?? {};
+  const wait = waiter(m, ctx);
   const removals: Array<[string, () => Promise<void>]> = [];
   if (typeof c['targetImageId'] === 'string') removals.push([`image:${c['targetImageId']}`, () => a.target.images.remove(c['targetImageId'] as string)]);
   if (typeof c['uploadImageId'] === 'string') removals.push([`image:${c['uploadImageId']}`, () => a.source.images.remove(c['uploadImageId'] as string)]);
   if (typeof c['cloneId'] === 'string') {
     const cloneId = c['cloneId'];
-    removals.push([`volume:${cloneId}`, async () => {
-      await a.source.volumes.remove(cloneId);
-      // The snapshot it was made from can go only once the clone is gone.
-      await waiter(m, ctx)(`temporary volume ${cloneId} being deleted`, () => a.source.volumes.get(cloneId).catch((error: unknown) => {
-        if (isNotFound(error)) return { status: 'deleted' };
-        throw error;
-      }), ['deleted']);
-    }]);
+    // The snapshot it was made from can go only once the clone is gone.
+    removals.push([`volume:${cloneId}`, () => removeUntilGone(wait, `temporary volume ${cloneId}`, () => a.source.volumes.remove(cloneId), () => a.source.volumes.get(cloneId))]);
   }
-  if (typeof c['snapshotId'] === 'string') removals.push([`volume-snapshot:${c['snapshotId']}`, () => a.source.snapshots.remove(c['snapshotId'] as string)]);
+  if (typeof c['snapshotId'] === 'string') {
+    const snapshotId = c['snapshotId'];
+    removals.push([`volume-snapshot:${snapshotId}`, () => removeUntilGone(wait, `temporary snapshot ${snapshotId}`, () => a.source.snapshots.remove(snapshotId), () => a.source.snapshots.get(snapshotId))]);
+  }
   for (const [key, remove] of removals) {
     try {
       await remove();
       await m.ledger.removeTemporary(key);
     } catch {
-      // Still in use (a snapshot being deleted with its clone): left for `pumphouse cleanup`.
+      // Still in use (a snapshot being deleted with its clone), or not gone: left for `pumphouse cleanup`.
     }
   }
+}
+
+async function removeUntilGone(wait: Wait, what: string, remove: () => Promise<void>, get: () => Promise<{ status: string }>): Promise<void> {
+  await remove();
+  await wait(`${what} being deleted`, () => get().catch((error: unknown) => {
+    if (isNotFound(error)) return { status: 'deleted' };
+    throw error;
+  }), ['deleted']);
 }

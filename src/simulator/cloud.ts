@@ -31,7 +31,16 @@ export interface SimCloudOptions {
   faults?: Partial<FaultConfig>;
   /** Called after each response; the simulator itself never prints. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Called once a request is served and before its answer is written: a test that stops its
+   * client here hits, every time, the window where the cloud has done the work and the client
+   * cannot know (`onRequest` comes after the answer, which a fast client may already have read).
+   */
+  beforeAnswer?: (entry: AnswerEntry) => void;
 }
+
+/** A request about to be answered: its full path, as `RequestLogEntry` gives it. */
+export interface AnswerEntry { cloud: string; method: string; path: string; status: number }
 
 export class SimCloud {
   readonly store: CloudStore;
@@ -55,6 +64,7 @@ export class SimCloud {
       headers: (requestId) => ({ 'x-openstack-request-id': requestId }),
       onFaultsChanged: () => this.lifecycle.release(),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      ...(options.beforeAnswer ? { onAnswer: answerHook(this.store.meta.name, options.beforeAnswer) } : {}),
     });
   }
 
@@ -101,4 +111,8 @@ export class SimCloud {
     if (problem === 'malformed') return api.error(req, 400, 'Malformed request body: the body is not valid JSON.');
     return api.handle(req, this.context);
   }
+}
+
+function answerHook(cloud: string, hook: (entry: AnswerEntry) => void): (req: SimRequest, res: SimResponse) => void {
+  return (req, res) => hook({ cloud, method: req.method, path: `${req.prefix}${req.path}`, status: res.status });
 }

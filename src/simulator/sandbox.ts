@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { syntheticInfo } from './blobs.js';
-import { SimCloud, type RequestLogEntry } from './cloud.js';
+import { SimCloud, type AnswerEntry, type RequestLogEntry } from './cloud.js';
 import type { FaultConfig } from './faults.js';
 import { SANDBOX_ADMIN_PASSWORD } from './scenarios/builder.js';
 import { SCENARIOS, type ScenarioName } from './scenarios/index.js';
@@ -55,6 +55,8 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** Observes every request (method, path, status, timing; never headers or bodies). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Sees every request once it is served, before its answer is written (see SimCloudOptions). */
+  beforeAnswer?: (entry: AnswerEntry) => void;
   /** Adds a public image `bench-image` of this many bytes to the source (for bench:image). */
   benchImageBytes?: number;
   /**
@@ -80,7 +82,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
   const make = (store: SimCloud['store'], own: Partial<FaultConfig> = {}): SimCloud =>
-    new SimCloud({ store, faults: { ...faults, ...own }, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+    new SimCloud({
+      store, faults: { ...faults, ...own }, ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.beforeAnswer ? { beforeAnswer: options.beforeAnswer } : {}),
+    });
   const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.source);
   if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
   const target = make(scenario.target('sandbox-target', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.target);

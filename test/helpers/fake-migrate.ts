@@ -10,7 +10,7 @@ import type {
   FloatingIpOps, ImageOps, PortOps, ImageView, ServerOps, ServerStepAdapters, ServerView, SnapshotOps, SnapshotView, VolumeOps, VolumeStepAdapters, VolumeView,
 } from '../../src/migrate/adapters.js';
 import { MigrationContext } from '../../src/migrate/context.js';
-import type { TemporarySpec } from '../../src/migrate/temporaries.js';
+import type { NamedTemporaries, TemporarySpec } from '../../src/migrate/temporaries.js';
 import { HttpError } from '../../src/http/errors.js';
 import type { Cloud } from '../../src/openstack/index.js';
 import { freshTarget, inventory } from './small-inventory.js';
@@ -265,8 +265,8 @@ export class FakeServerClouds implements ServerStepAdapters {
   async findImageCopy(sourceImageId: string): Promise<{ id: string } | undefined> {
     return [...this.targetImages.images.values()].find(marked(sourceImageId));
   }
-  async temporaryIds(): Promise<string[]> {
-    return [];
+  async temporaries(): Promise<NamedTemporaries> {
+    return { usable: [], failed: [] };
   }
 }
 
@@ -293,9 +293,10 @@ export class FakeVolumeClouds implements VolumeStepAdapters {
     return this.targetImages.add({ name: String(record()['name']) }).id;
   }
   /** What a killed run left under the temporary's name. */
-  async temporaryIds(spec: TemporarySpec): Promise<string[]> {
-    if (spec.cloud === 'source' && spec.kind === 'volume-snapshot') return [...this.source.snapshots.snapshots.values()].filter((s) => s.name === spec.name).map((s) => s.id);
-    return [];
+  async temporaries(spec: TemporarySpec): Promise<NamedTemporaries> {
+    if (spec.cloud !== 'source' || spec.kind !== 'volume-snapshot') return { usable: [], failed: [] };
+    const named = [...this.source.snapshots.snapshots.values()].filter((s) => s.name === spec.name);
+    return { usable: named.filter((s) => s.status !== 'error').map((s) => s.id), failed: named.filter((s) => s.status === 'error').map((s) => s.id) };
   }
 }
 

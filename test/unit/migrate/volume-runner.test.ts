@@ -81,6 +81,19 @@ describe('volume step', () => {
     assert.equal(m.ledger.downtime(WEB_1)?.wasActive, true, 'recorded, so a failure starts it again');
   });
 
+  test('a snapshot Cinder fails to delete stays on record for `pumphouse cleanup`; the rest is forgotten once gone', async () => {
+    const { m, clouds, ctx, runner } = setUp({ attached: true });
+    const snapshots = clouds.source.snapshots;
+    // Cinder accepts the delete (202) and fails it in the background.
+    snapshots.remove = async (id) => {
+      (snapshots.snapshots.get(id) as { status: string }).status = 'error_deleting';
+    };
+    await runner.run(ctx);
+    const snapshotId = ctx.checkpoint?.['snapshotId'] as string;
+    assert.equal(snapshots.snapshots.get(snapshotId)?.status, 'error_deleting');
+    assert.deepEqual(Object.keys(m.ledger.temporaries()), [`volume-snapshot:${snapshotId}`]);
+  });
+
   test('the volume of a server that stays is copied without stopping it', async () => {
     const { clouds, ctx, runner } = setUp({ attached: true, serverMoves: false });
     await runner.run(ctx);
@@ -94,6 +107,16 @@ describe('volume step', () => {
     await clouds.source.snapshots.create({ volume_id: VOLUME_ID, name: `pumphouse-temp-${VOLUME_ID}` });
     await runner.run(ctx);
     assert.equal(clouds.log.filter((line) => line.startsWith('source.snapshots.create')).length, 1);
+  });
+
+  test('a snapshot a killed attempt left in error is never adopted, but goes on record for `pumphouse cleanup`', async () => {
+    const { m, clouds, ctx, runner } = setUp({ attached: true });
+    const snapshots = clouds.source.snapshots;
+    const failed = await snapshots.create({ volume_id: VOLUME_ID, name: `pumphouse-temp-${VOLUME_ID}` });
+    (snapshots.snapshots.get(failed.id) as { status: string }).status = 'error';
+    await runner.run(ctx);
+    assert.notEqual(ctx.checkpoint?.['snapshotId'], failed.id, 'a new snapshot carries the copy');
+    assert.deepEqual(Object.keys(m.ledger.temporaries()), [`volume-snapshot:${failed.id}`], 'the failed one is on record until cleanup removes it');
   });
 
   test("Cinder's record of the transfer image is replaced by the source's, its image named by the image's copy", async () => {
