@@ -129,7 +129,7 @@ async function loadClouds() {
     const answer = await api('/resources');
     if (!answer.ok) throw new Error(apiErrorText(answer));
     renderCloud(byId('cloud-source'), 'Source', answer.data.source);
-    renderCloud(byId('cloud-target'), 'Target', answer.data.target);
+    renderCloud(byId('cloud-target'), 'Target', answer.data.destination);
     status.textContent = `Updated at ${new Date().toLocaleTimeString()}.`;
   } catch (error) {
     report(error, status);

@@ -36,6 +36,8 @@ export interface PumphouseConfig {
   hosts: Record<string, HostHardware>;
   /** How a source host is managed unless `hosts.<name>.management` says (pumphouse.yaml `host_management`). @default "bmc" */
   hostManagement: HostManagement;
+  /** pumphouse.yaml `maps`: the default spec.maps of the plans `serve` makes for the original API. */
+  maps?: Record<string, Record<string, string>>;
 }
 
 /** How `host` is managed: its own entry's `management`, else the config's default. */
@@ -82,6 +84,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     hostManagement: value.host_management ?? 'bmc',
   };
   if (value.fuel) config.fuel = { ...fuelOf(value.fuel), timeoutMs: settings.timeoutMs, ...settings.http };
+  if (value.maps) config.maps = value.maps;
   if (clouds?.path) config.cloudsFile = clouds.path;
   return config;
 }
@@ -159,6 +162,7 @@ interface RawConfig {
   };
   fuel?: { url: string; username?: string; password?: string; environment: string; source_environment?: string; verify?: boolean };
   host_management?: HostManagement;
+  maps?: Record<string, Record<string, string>>;
   hosts?: Record<string, {
     management?: HostManagement;
     bmc?: { driver: 'ipmitool' | 'redfish'; address: string; port?: number; username: string; password: string; cipher_suite?: number; scheme?: 'https' | 'http'; verify?: boolean; timeout_seconds?: number };

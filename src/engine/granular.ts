@@ -134,8 +134,12 @@ export function planNameOf(words: readonly string[]): string {
   return `${fitted.slice(0, MAX_NAME - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
 
-/** metadata.name's longest form (schemas/plan.schema.json). */
-const MAX_NAME = 63;
+/**
+ * metadata.name's longest form here: apply marks the servers it boots with the tag
+ * `pumphouse-plan=<name>`, and Nova takes tags of at most 60 characters (a project's 32-hex id
+ * in `migrate-project-<id>` overflowed them: the boot was refused with 400).
+ */
+const MAX_NAME = 60 - 'pumphouse-plan='.length;
 
 /** SOURCE=TARGET pairs of a `--map-…` flag. */
 export function parseMaps(flag: string, pairs: readonly string[]): Record<string, string> {

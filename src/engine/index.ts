@@ -136,6 +136,11 @@ export class Engine {
     return (await import('./state.js')).unlockState(path, force);
   }
 
+  /** The state file set aside (`<state>.reset-<time>`) after the sandbox's reset; where it went, if there was one. */
+  async stateSetAside(path: string): Promise<string | undefined> {
+    return (await import('./state-aside.js')).setStateAside(path);
+  }
+
   /** The plan behind a granular action (`migrate …`, `evacuate`, `upgrade`, the original API's routes). */
   async granularPlan(action: GranularAction): Promise<GranularPlan> {
     return (await import('./granular.js')).granularPlan(action);

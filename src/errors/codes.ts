@@ -272,6 +272,7 @@ const API = {
   PH4012: error('the API: a Host header that is not the server', 403),
   PH4013: error('the API: a state-changing request from a foreign Origin', 403),
   PH4014: error("the API: a posted plan names a file outside the server's folder", BAD_REQUEST),
+  PH4030: error('`serve --maps-from`: the plan file has errors'),
   PH4099: internal('the API: an internal error (logged by `serve`)'),
 } as const;
 

@@ -90,6 +90,18 @@ export interface ApplyFinishedEvent extends EventBase {
   data: { plan: string; done: number; alreadyDone: number; failed: number; skipped: number; pending: number; interrupted: boolean; ms: number };
 }
 
+/**
+ * An event of the original Pumphouse's event bus (`create`, `update`, `delete`, `log`,
+ * `reset start`, `reset completed`), derived by `serve` from the engine's events for the
+ * original API's clients (src/server/original/): `payload` is what the original emitted.
+ */
+export interface OriginalApiEvent extends EventBase {
+  type: 'original';
+  data: { name: OriginalEventName; payload: Record<string, unknown> };
+}
+
+export type OriginalEventName = 'create' | 'update' | 'delete' | 'log' | 'reset start' | 'reset completed';
+
 export type PumphouseEvent =
   | RetryEvent
   | WarningEvent
@@ -102,7 +114,8 @@ export type PumphouseEvent =
   | StepRetryEvent
   | StepFinishedEvent
   | ServerDowntimeEvent
-  | ApplyFinishedEvent;
+  | ApplyFinishedEvent
+  | OriginalApiEvent;
 
 export type EventType = PumphouseEvent['type'];
 

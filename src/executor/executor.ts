@@ -1,6 +1,7 @@
 import { errorMessage, type Problem, PumphouseError, problemOf } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import type { Step } from '../graph/steps.js';
+import { sleep } from '../wait.js';
 import type { StepJournal } from './journal.js';
 import { Limits } from './limits.js';
 import { isRetryableStepError } from './retryable.js';
@@ -174,7 +175,8 @@ class Execution {
         if (tries < maxAttempts && isRetryableStepError(error) && !this.stopping()) {
           const delayMs = Math.round((this.o.retryBaseMs ?? 1000) * 2 ** (tries - 1) * (0.5 + Math.random() / 2));
           this.o.events.emit({ type: 'step_retry', level: 'warn', message: `${step.id}: ${errorMessage(error)}; attempt ${attempts + 1} in ${delayMs} ms`, data: { step: step.id, attempt: attempts + 1, delayMs, error: errorMessage(error) } });
-          await sleep(delayMs, this.o.abort ?? this.neverAborted);
+          // An abort ends the pause early; the next attempt's check sees it.
+          await sleep(delayMs, this.o.abort).catch(() => undefined);
           continue;
         }
         await this.o.runnerFor(step).onFailed?.(this.contextFor(step, attempts), error).catch(() => undefined);
@@ -308,14 +310,4 @@ function describeError(error: unknown): StepError {
 /** What the state file keeps of a failure: the code, the message and the hint (no stack, no cause). */
 function stateError(failure: StepError): { code: string; message: string; hint?: string } {
   return { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

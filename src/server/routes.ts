@@ -7,6 +7,7 @@ import type { EventJournal } from './events.js';
 import { PumphouseError, quoted } from '../errors.js';
 import { API_CODES, decodePathPart, readBody, readJson, sendJson } from './http.js';
 import type { ApiWork } from './work.js';
+import type { OriginalHub } from './original/hub.js';
 
 /**
  * The API's routes under /v1 (schemas/openapi.yaml describes each; a test keeps the two the same).
@@ -19,6 +20,10 @@ export interface RouteContext {
   statePath: string;
   work: ApiWork;
   journal: EventJournal;
+  /** The original API's events (its Socket.IO bus and the translation of ours). */
+  original?: OriginalHub;
+  /** The default `spec.maps` of the plans the original API's actions make (`serve --maps-from`). */
+  maps?: Record<string, unknown>;
 }
 
 export interface Route {

@@ -10,6 +10,8 @@ import { allowedHosts, checkBodyType, checkOrigin, checkToken, type GuardOptions
 import { API_CODES, sendError } from './http.js';
 import { matchRoute, ROUTES, type RouteContext } from './routes.js';
 import { ORIGINAL_ROUTES } from './original.js';
+import { OriginalHub } from './original/hub.js';
+import { SocketIoBus } from './original/socketio.js';
 import { serveStatic } from './static.js';
 import { PlanFileError, ApiWork } from './work.js';
 
@@ -32,6 +34,8 @@ export interface ApiServerOptions {
   allowHosts?: readonly string[];
   /** Connection cap and request timeouts (settings.serve). */
   limits?: Partial<ServeLimits>;
+  /** The default `spec.maps` of the original API's migrations (`serve --maps-from PLAN`). */
+  maps?: Record<string, unknown>;
 }
 
 export interface ApiServer {
@@ -44,7 +48,7 @@ export const SERVE_CODES = { tokenNeeded: 'PH4010', badListen: 'PH4011' } as con
 
 /** Every route: /v1, then the original project's. */
 export const ALL_ROUTES = [...ROUTES, ...ORIGINAL_ROUTES];
-const ORIGINAL_PREFIXES = ['/resources', '/tenants', '/servers', '/hosts'];
+const ORIGINAL_PREFIXES = ['/resources', '/reset', '/tenants', '/servers', '/hosts', '/socket.io'];
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -56,7 +60,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const journal = new EventJournal(join(dirname(options.statePath), 'events.ndjson'));
   const engine = new Engine({ config: () => options.config, events: journal.bus });
   const work = new ApiWork(engine, options.statePath);
-  const ctx: RouteContext = { config: options.config, engine, statePath: options.statePath, work, journal };
+  const original = new OriginalHub(journal.bus);
+  const ctx: RouteContext = { config: options.config, engine, statePath: options.statePath, work, journal, original, ...(options.maps ? { maps: options.maps } : {}) };
   const guard: GuardOptions = { allowedHosts: new Set(), port: options.port, token: options.token };
   const limits: ServeLimits = { ...DEFAULT_SERVE_LIMITS, ...options.limits };
   const server = createServer(serverTimeouts(limits), (req, res) => void serve(ctx, guard, req, res));
@@ -64,6 +69,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   try {
     await listen(server, options.host, options.port);
   } catch (error) {
+    original.close();
     journal.close();
     throw error;
   }
@@ -74,7 +80,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return {
     url: `http://${host}:${address.port}`,
     journal,
-    close: () => closeServer(server, journal, work),
+    close: () => closeServer(server, journal, work, original),
   };
 }
 
@@ -110,13 +116,16 @@ async function serve(ctx: RouteContext, guard: GuardOptions, req: IncomingMessag
     const api = url.pathname.startsWith('/v1/') || ORIGINAL_PREFIXES.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`));
     // The dashboard's files hold nothing secret: the page asks for the token and sends it to the API.
     if (!api && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(res, url.pathname);
-    checkBodyType(req);
+    // The Socket.IO transports post their packets as text/plain, as every 0.9 client does; they
+    // only reach a session whose id the token-guarded handshake gave, and change nothing.
+    if (!SocketIoBus.isPacketPost(req.method, url.pathname)) checkBodyType(req);
     try {
       checkToken(req, guard);
     } catch (error) {
       res.setHeader('www-authenticate', 'Bearer realm="pumphouse"');
       throw error;
     }
+    if (ctx.original && SocketIoBus.handles(url.pathname)) return await ctx.original.socketIo.handle(req, res, url);
     const { route, params } = matchRoute(ALL_ROUTES, req.method ?? 'GET', url.pathname);
     await route.handle(ctx, req, res, params, url);
   } catch (error) {
@@ -136,8 +145,9 @@ function logInternal(ctx: RouteContext, req: IncomingMessage, error: unknown): v
   });
 }
 
-async function closeServer(server: Server, journal: EventJournal, work: ApiWork): Promise<void> {
+async function closeServer(server: Server, journal: EventJournal, work: ApiWork, original: OriginalHub): Promise<void> {
   await work.close();
+  original.close();
   journal.close();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());

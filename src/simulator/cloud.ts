@@ -1,7 +1,7 @@
 /**
  * One simulated OpenStack cloud on one loopback port: the five services (devstack layout) mounted
  * on the one simulator pipeline (pipeline.ts), which applies the cloud's faults, stamps request
- * ids and serves the `/_sandbox/faults` control route.
+ * ids and serves the `/_sandbox/faults` and `/_sandbox/reset` control routes.
  *
  * Invariants:
  * - binds 127.0.0.1 only; the control route additionally refuses non-loopback peers;
@@ -12,7 +12,7 @@
 import { cinder } from './cinder.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { glance } from './glance.js';
-import { webobHtml, type SimRequest, type SimResponse } from './http.js';
+import { json, webobHtml, type SimRequest, type SimResponse } from './http.js';
 import { keystone } from './keystone.js';
 import { Lifecycle } from './lifecycle.js';
 import { neutron } from './neutron.js';
@@ -23,6 +23,8 @@ import type { CloudStore } from './store.js';
 import { TokenService } from './tokens.js';
 
 export { FAULTS_PATH, type RequestLogEntry } from './pipeline.js';
+/** POST: the cloud back to its scenario's start (a fresh store; tokens issued before are forgotten). */
+export const RESET_PATH = '/_sandbox/reset';
 
 const SERVICES: readonly ServiceApi[] = [keystone, nova, glance, neutron, cinder];
 
@@ -37,23 +39,29 @@ export interface SimCloudOptions {
    * cannot know (`onRequest` comes after the answer, which a fast client may already have read).
    */
   beforeAnswer?: (entry: AnswerEntry) => void;
+  /** Builds the store afresh, as at the start: what `/_sandbox/reset` puts back. */
+  rebuild?: () => CloudStore;
 }
 
 /** A request about to be answered: its full path, as `RequestLogEntry` gives it. */
 export interface AnswerEntry { cloud: string; method: string; path: string; status: number }
 
 export class SimCloud {
-  readonly store: CloudStore;
+  store: CloudStore;
   readonly faults: FaultInjector;
-  readonly tokens: TokenService;
+  tokens: TokenService;
   readonly lifecycle: Lifecycle;
   private readonly server: SimServer;
-  private readonly context: ServiceContext;
+  private context: ServiceContext;
+  private readonly rebuild: (() => CloudStore) | undefined;
+  /** Runs after a reset (the sandbox resets its machines and Fuel master with the source). */
+  onReset: (() => void) | undefined;
 
   constructor(options: SimCloudOptions) {
     this.store = options.store;
     this.faults = new FaultInjector(options.faults);
     this.tokens = new TokenService(this.store);
+    this.rebuild = options.rebuild;
     this.lifecycle = new Lifecycle(this.faults);
     this.context = { store: this.store, tokens: this.tokens, faults: this.faults, lifecycle: this.lifecycle, origin: () => this.origin };
     this.server = new SimServer({
@@ -63,6 +71,7 @@ export class SimCloud {
       notFound: () => webobHtml(404, 'Not Found', 'The resource could not be found.'),
       headers: (requestId) => ({ 'x-openstack-request-id': requestId }),
       onFaultsChanged: () => this.lifecycle.release(),
+      controls: { [RESET_PATH]: (req) => this.controlReset(req) },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       ...(options.beforeAnswer ? { onAnswer: answerHook(this.store.meta.name, options.beforeAnswer) } : {}),
     });
@@ -89,6 +98,18 @@ export class SimCloud {
     return `${this.origin}/identity/v3`;
   }
 
+  /** Back to the scenario's start: a fresh store from `rebuild`; false when the cloud has none. */
+  reset(): boolean {
+    if (!this.rebuild) return false;
+    const old = this.store;
+    this.store = this.rebuild();
+    this.tokens = new TokenService(this.store);
+    this.context = { ...this.context, store: this.store, tokens: this.tokens };
+    old.blobs.close();
+    this.onReset?.();
+    return true;
+  }
+
   async close(): Promise<void> {
     this.lifecycle.stop();
     this.store.blobs.close();
@@ -103,6 +124,11 @@ export class SimCloud {
       error: (req, status, message) => api.error(req, status, message),
       headers: (requestId) => api.requestIdHeaders(requestId),
     };
+  }
+
+  private controlReset(req: SimRequest): SimResponse {
+    if (req.method !== 'POST') return json(405, { error: 'use POST' }, { allow: 'POST' });
+    return this.reset() ? json(200, { reset: true }) : json(404, { error: 'this cloud was not started from a scenario it can be rebuilt from' });
   }
 
   private async dispatch(api: ServiceApi, req: SimRequest): Promise<SimResponse> {

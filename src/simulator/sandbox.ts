@@ -81,13 +81,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scenario = SCENARIOS[options.scenario ?? 'demo'];
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
-  const make = (store: SimCloud['store'], own: Partial<FaultConfig> = {}): SimCloud =>
+  const make = (rebuild: () => SimCloud['store'], own: Partial<FaultConfig> = {}): SimCloud =>
     new SimCloud({
-      store, faults: { ...faults, ...own }, ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.beforeAnswer ? { beforeAnswer: options.beforeAnswer } : {}),
+      store: rebuild(), rebuild, faults: { ...faults, ...own },
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.beforeAnswer ? { beforeAnswer: options.beforeAnswer } : {}),
     });
-  const source = make(scenario.source('sandbox-source', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.source);
-  if (options.benchImageBytes) addBenchImage(source.store, options.benchImageBytes);
-  const target = make(scenario.target('sandbox-target', options.scale ? { scale: options.scale } : {}), options.faultsByCloud?.target);
+  const scale = options.scale ? { scale: options.scale } : {};
+  const source = make(() => {
+    const store = scenario.source('sandbox-source', scale);
+    if (options.benchImageBytes) addBenchImage(store, options.benchImageBytes);
+    return store;
+  }, options.faultsByCloud?.source);
+  const target = make(() => scenario.target('sandbox-target', scale), options.faultsByCloud?.target);
   const started: SimCloud[] = [];
   try {
     await source.listen(portBase);
@@ -102,6 +107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let hardware: SandboxHardware | undefined;
   try {
     if (wantsHardware) hardware = await startSandboxHardware(source, target, options.hardware || {});
+    // The machines and the Fuel master go back to the start with the source they serve.
+    if (hardware) source.onReset = hardware.reset;
   } catch (error) {
     await Promise.all(started.map((c) => c.close()));
     throw error;

@@ -131,7 +131,7 @@ describe('the dashboard in headless Chromium', { timeout: 120_000 }, () => {
   test('signs in from #token=, drops it from the address bar, and shows both clouds with their counts', async () => {
     const resources = await call('GET', '/resources');
     assert.equal(resources.status, 200);
-    const { source, target } = resources.body as { source: CloudSummary; target: CloudSummary };
+    const { source, destination: target } = resources.body as { source: CloudSummary; destination: CloudSummary };
 
     await page.goto(`${base}/#token=${TOKEN}`);
     assert.equal(new URL(page.url()).hash, '', 'the token is not left in the address bar');

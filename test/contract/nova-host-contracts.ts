@@ -8,6 +8,7 @@ import type { ComputeService } from '../../src/openstack/compute/services.js';
 import type { Server } from '../../src/openstack/compute/servers.js';
 import * as migrations from '../../src/openstack/compute/migrations.js';
 import { collectAll, compute, connect, image, isNotFound, HttpError } from '../helpers/openstack.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * Freeing a hypervisor, as any Zed-like cloud must answer it: disable with a reason, live and
@@ -41,15 +42,8 @@ export function defineNovaHostContracts(target: HostContractTarget): void {
     let spare: ComputeService;
     let serverId: string | undefined;
 
-    async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-      const deadline = Date.now() + target.timeoutMs;
-      for (;;) {
-        const found = await probe();
-        if (found !== undefined) return found;
-        if (Date.now() > deadline) throw new Error(`${target.name}: timed out after ${target.timeoutMs} ms waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, target.pollMs));
-      }
-    }
+    const until = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> =>
+      eventually(`${what} on ${target.name}`, probe, { timeoutMs: target.timeoutMs, intervalMs: target.pollMs });
 
     /** Waits until the server has no task in flight and `done` says so; an ERROR ends the wait at once. */
     async function settled(what: string, done: (s: Server) => boolean): Promise<Server> {

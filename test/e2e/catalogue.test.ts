@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { syntheticInfo } from '../../src/simulator/blobs.js';
 import type { CloudStore, Image, Project } from '../../src/simulator/store.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { planText } from '../helpers/plan-text.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // Flavors and images carried with everything the source gives them (issue 10, "Fidelity"): a
@@ -57,7 +58,7 @@ const statuses = (image: Image): Record<string, string> => Object.fromEntries(im
 async function catalogueWorld(planYaml: string) {
   const env = await privateSandbox({ hardware: false });
   const plan = env.files.path('catalogue.yaml');
-  writeFileSync(plan, `apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: catalogue }\nspec:\n${planYaml}`);
+  writeFileSync(plan, planText('catalogue', planYaml));
   const state = env.files.path('state.json');
   const cli = (command: 'plan' | 'apply', ...flags: string[]): Promise<CliResult> =>
     runCli(['--config', env.config, ...flags, command, plan, '--state', state, ...(command === 'apply' ? ['--auto-approve'] : [])], { timeoutMs: 120_000, env: { PUMPHOUSE_POLL_MS: '50' } });

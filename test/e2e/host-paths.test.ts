@@ -5,6 +5,7 @@ import { validatorFor } from '../../src/diagnostics/schema-check.js';
 import type { HostReport } from '../../src/hosts/report.js';
 import type { Sandbox } from '../../src/simulator/sandbox.js';
 import { runCli } from '../helpers/cli.js';
+import { planText } from '../helpers/plan-text.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // The host paths beyond a compute upgrade, through the real CLI on the sandbox: a source controller
@@ -16,11 +17,10 @@ import { privateSandbox } from '../helpers/sandbox.js';
 const FAST_HARDWARE = { hardware: { discoverDelayMs: 200, tickMs: 40, tickCount: 5 } };
 const FUEL_WORLD = { hardware: { ...FAST_HARDWARE.hardware, sourceFuel: true } };
 const ENV = { PUMPHOUSE_POLL_MS: '20' };
-const HEAD = 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: wave-hosts }\nspec:\n';
 
 async function apply(env: Awaited<ReturnType<typeof privateSandbox>>, spec: string, extra: string[] = []) {
   const plan = env.files.path('hosts.yaml');
-  writeFileSync(plan, HEAD + spec);
+  writeFileSync(plan, planText('wave-hosts', spec));
   const state = env.files.path('state.json');
   const result = await runCli(['--config', env.config, ...extra, 'apply', plan, '--auto-approve', '--state', state], { env: ENV, timeoutMs: 100_000 });
   return { ...result, plan, state };
@@ -167,7 +167,7 @@ describe('host paths', () => {
       const before = snapshot(env.sandbox);
       const spec = '  hosts:\n    - { name: cmp-1, state: evacuated, evacuate: evacuate }\n    - { name: cmp-3, state: maintenance }\n';
       const plan = env.files.path('hosts.yaml');
-      writeFileSync(plan, HEAD + spec);
+      writeFileSync(plan, planText('wave-hosts', spec));
       const planned = await runCli(['--config', env.config, 'plan', plan]);
       const text = planned.stdout + planned.stderr;
       assert.match(text, /PH1412/);
@@ -185,7 +185,7 @@ describe('host paths', () => {
     const env = await privateSandbox(FAST_HARDWARE);
     try {
       const plan = env.files.path('hosts.yaml');
-      writeFileSync(plan, `${HEAD}  hosts:\n    - { name: cmp-1, state: evacuated, evacuate: evacuate }\n`);
+      writeFileSync(plan, planText('wave-hosts', '  hosts:\n    - { name: cmp-1, state: evacuated, evacuate: evacuate }\n'));
       const saved = env.files.path('plan.json');
       const planned = await runCli(['--config', env.config, 'plan', plan, '--out', saved]);
       assert.equal(planned.code, 0, planned.stdout + planned.stderr);

@@ -219,7 +219,7 @@ describe('pumphouse serve', () => {
     assert.ok(resources.body.source.projects.some((p: { name: string }) => p.name === 'demo'));
     assert.ok(resources.body.source.servers.some((s: { name: string; status: string; host: string }) => s.name === 'web-1' && s.status === 'ACTIVE' && s.host));
     assert.deepEqual(resources.body.source.hosts.map((h: { name: string }) => h.name), ['cmp-1', 'cmp-2', 'cmp-3']);
-    assert.ok(Array.isArray(resources.body.target.projects));
+    assert.ok(Array.isArray(resources.body.destination.projects));
     const denied = await call('GET', '/resources', { token: null });
     assert.equal(denied.status, 401, 'the original routes want the token too');
 

@@ -3,8 +3,8 @@ import { applyInSession, openApplySession, type ApplySession } from '../../src/a
 import { loadConfig, type PumphouseConfig } from '../../src/config/load.js';
 import type { DesiredState } from '../../src/desired/model.js';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
+import { planFrom, planInputs } from '../../src/engine/plan.js';
 import { nullSink } from '../../src/events/sink.js';
-import { makePlan } from '../../src/execution-plan/make.js';
 import type { ExecutionPlan } from '../../src/execution-plan/plan.js';
 import { loadPlanFile } from '../../src/plan-file/index.js';
 import { configSecrets } from '../../src/state/secrets.js';
@@ -39,8 +39,12 @@ export class InProcessEngine {
   /** Discovers both clouds and plans against them and the state's mappings (`pumphouse plan`). */
   async plan(): Promise<PlannedNow> {
     const session = await openApplySession(this.config, nullSink);
-    const plan = makePlan({ desired: this.desired, source: session.inventories.source, target: session.inventories.target, mappings: this.store.state.mappings, now: new Date() }).plan;
-    return { plan, session };
+    try {
+      return { plan: planFrom(this.desired, await planInputs(this.config, session, this.store.state.mappings)), session };
+    } catch (error) {
+      session.close();
+      throw error;
+    }
   }
 
   /** Applies a plan made by `plan()` in its session, then closes the session. */

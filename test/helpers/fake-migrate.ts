@@ -13,16 +13,15 @@ import { MigrationContext } from '../../src/migrate/context.js';
 import type { NamedTemporaries, TemporarySpec } from '../../src/migrate/temporaries.js';
 import { HttpError } from '../../src/http/errors.js';
 import type { Cloud } from '../../src/openstack/index.js';
+import { CallLog } from './call-log.js';
 import { freshTarget, inventory } from './small-inventory.js';
 
 /**
  * In-memory stand-ins for the clouds behind the migrate steps' adapters (src/migrate/adapters.ts):
  * each keeps its objects, changes them as OpenStack would (a stop makes SHUTOFF, a remove makes
- * the object gone: its GET is a 404), and writes every call to one shared log, so a test can
+ * the object gone: its GET is a 404), and writes every call to one CallLog (call-log.ts), so a test can
  * check what a runner did, in which order, and what the clouds hold afterwards.
  */
-
-export type CallLog = string[];
 
 export function httpError(status: 404 | 409, path: string): HttpError {
   return new HttpError(
@@ -59,36 +58,36 @@ export class FakeServers implements ServerOps {
     return structuredClone(this.must(id));
   }
   async listMarked(sourceId: string): Promise<ServerView[]> {
-    this.log.push(`${this.name}.listMarked ${sourceId}`);
+    this.log.record(`${this.name}.listMarked ${sourceId}`);
     return [...this.servers.values()].filter(marked(sourceId)).map((s) => structuredClone(s));
   }
   async remove(id: string): Promise<void> {
-    this.log.push(`${this.name}.remove ${id}`);
+    this.log.record(`${this.name}.remove ${id}`);
     this.servers.delete(id);
   }
   async start(id: string): Promise<void> {
-    this.log.push(`${this.name}.start ${id}`);
+    this.log.record(`${this.name}.start ${id}`);
     this.must(id).status = 'ACTIVE';
   }
   async stop(id: string): Promise<void> {
-    this.log.push(`${this.name}.stop ${id}`);
+    this.log.record(`${this.name}.stop ${id}`);
     if (this.failStop) throw this.failStop();
     this.must(id).status = 'SHUTOFF';
   }
   async lock(id: string): Promise<void> {
-    this.log.push(`${this.name}.lock ${id}`);
+    this.log.record(`${this.name}.lock ${id}`);
     this.must(id).locked = true;
   }
   async unlock(id: string): Promise<void> {
-    this.log.push(`${this.name}.unlock ${id}`);
+    this.log.record(`${this.name}.unlock ${id}`);
     this.must(id).locked = false;
   }
   async addMetadata(id: string, metadata: Record<string, string>): Promise<void> {
-    this.log.push(`${this.name}.addMetadata ${id} ${Object.keys(metadata).join(',')}`);
+    this.log.record(`${this.name}.addMetadata ${id} ${Object.keys(metadata).join(',')}`);
     Object.assign(this.must(id).metadata, metadata);
   }
   async snapshot(id: string, name: string, metadata: Record<string, string>): Promise<string> {
-    this.log.push(`${this.name}.snapshot ${id}`);
+    this.log.record(`${this.name}.snapshot ${id}`);
     this.must(id);
     if (!this.images) throw new Error('no images on this fake cloud');
     return this.images.add({ name, properties: { ...metadata } }).id;
@@ -115,13 +114,13 @@ export class FakeImages implements ImageOps {
     return [...this.images.values()].filter((i) => i.properties[key] === value);
   }
   async setProperties(id: string, properties: Record<string, string>): Promise<void> {
-    this.log.push(`${this.name}.setProperties ${id}`);
+    this.log.record(`${this.name}.setProperties ${id}`);
     const image = this.images.get(id);
     if (!image) throw httpError(404, `/images/${id}`);
     Object.assign(image.properties, properties);
   }
   async remove(id: string): Promise<void> {
-    this.log.push(`${this.name}.remove ${id}`);
+    this.log.record(`${this.name}.remove ${id}`);
     this.images.delete(id);
   }
 }
@@ -133,7 +132,7 @@ export class FakeFloatingIps implements FloatingIpOps {
     return this.ports.get(id) ?? null;
   }
   async setPort(id: string, portId: string): Promise<void> {
-    this.log.push(`target.floatingIps.setPort ${id} ${portId}`);
+    this.log.record(`target.floatingIps.setPort ${id} ${portId}`);
     this.ports.set(id, portId);
   }
 }
@@ -171,29 +170,29 @@ export class FakeVolumes implements VolumeOps {
     return [...this.volumes.values()].filter((v) => v.metadata?.[SOURCE_METADATA_KEY] === sourceId).map((v) => structuredClone(v));
   }
   async create(body: Parameters<VolumeOps['create']>[0]): Promise<VolumeView> {
-    this.log.push(`${this.name}.create ${body.name ?? ''}`);
+    this.log.record(`${this.name}.create ${body.name ?? ''}`);
     return this.add({ size: body.size, name: body.name ?? null, metadata: { ...body.metadata }, bootable: body.imageRef ? 'true' : 'false' });
   }
   async remove(id: string): Promise<void> {
-    this.log.push(`${this.name}.remove ${id}`);
+    this.log.record(`${this.name}.remove ${id}`);
     this.volumes.delete(id);
   }
   async uploadToImage(id: string, imageName: string): Promise<string> {
-    this.log.push(`${this.name}.uploadToImage ${id}`);
+    this.log.record(`${this.name}.uploadToImage ${id}`);
     if (!this.images) throw new Error('no images on this fake cloud');
     return this.images.add({ name: imageName, properties: { from_volume: id } }).id;
   }
   async setBootable(id: string, bootable: boolean): Promise<void> {
-    this.log.push(`${this.name}.setBootable ${id} ${bootable}`);
+    this.log.record(`${this.name}.setBootable ${id} ${bootable}`);
     (this.volumes.get(id) as VolumeView).bootable = String(bootable);
   }
   async setImageMetadata(id: string, metadata: Record<string, string>): Promise<void> {
-    this.log.push(`${this.name}.setImageMetadata ${id}`);
+    this.log.record(`${this.name}.setImageMetadata ${id}`);
     const volume = this.volumes.get(id) as VolumeView;
     volume.volume_image_metadata = { ...volume.volume_image_metadata, ...metadata };
   }
   async unsetImageMetadata(id: string, key: string): Promise<void> {
-    this.log.push(`${this.name}.unsetImageMetadata ${id} ${key}`);
+    this.log.record(`${this.name}.unsetImageMetadata ${id} ${key}`);
     delete (this.volumes.get(id) as VolumeView).volume_image_metadata?.[key];
   }
 }
@@ -208,13 +207,13 @@ export class FakeSnapshots implements SnapshotOps {
     return structuredClone(snapshot);
   }
   async create(body: { volume_id: string; name: string }): Promise<SnapshotView> {
-    this.log.push(`source.snapshots.create ${body.volume_id}`);
+    this.log.record(`source.snapshots.create ${body.volume_id}`);
     const snapshot = { id: `source-snapshot-${++this.next}`, status: 'available', name: body.name };
     this.snapshots.set(snapshot.id, snapshot);
     return snapshot;
   }
   async remove(id: string): Promise<void> {
-    this.log.push(`source.snapshots.remove ${id}`);
+    this.log.record(`source.snapshots.remove ${id}`);
     this.snapshots.delete(id);
   }
 }
@@ -240,7 +239,7 @@ function fakeReadBack(exists: (source: InventoryResource, id: string) => ServerV
 
 /** Both fake clouds as the server step sees them, with the log of every call. */
 export class FakeServerClouds implements ServerStepAdapters {
-  readonly log: CallLog = [];
+  readonly log = new CallLog();
   readonly drift: Drift = new Map();
   readonly sourceImages = new FakeImages('source.images', this.log);
   readonly targetImages = new FakeImages('target.images', this.log);
@@ -253,12 +252,12 @@ export class FakeServerClouds implements ServerStepAdapters {
   readBack = fakeReadBack((source, id) => (source.kind === 'server' ? this.target.servers.servers.get(id) ?? false : true), this.drift);
 
   async boot(_ctx: StepContext, _source: InventoryResource, projectId: string, body: Parameters<ServerStepAdapters['boot']>[3]): Promise<string> {
-    this.log.push(`target.boot ${body.name}`);
+    this.log.record(`target.boot ${body.name}`);
     this.boots.push({ ...structuredClone(body), projectId });
     return this.target.servers.create({ name: body.name, status: this.bootsInto, metadata: { ...body.metadata }, tags: [...(body.tags ?? [])], locked: false });
   }
   async copyImage(_ctx: StepContext, sourceImageId: string, record: () => Record<string, unknown>): Promise<string> {
-    this.log.push(`copyImage ${sourceImageId}`);
+    this.log.record(`copyImage ${sourceImageId}`);
     const fields = record();
     return this.targetImages.add({ name: String(fields['name']), tags: fields['tags'] as string[], properties: {} }).id;
   }
@@ -272,7 +271,7 @@ export class FakeServerClouds implements ServerStepAdapters {
 
 /** Both fake clouds as the volume step sees them. */
 export class FakeVolumeClouds implements VolumeStepAdapters {
-  readonly log: CallLog = [];
+  readonly log = new CallLog();
   readonly drift: Drift = new Map();
   readonly sourceImages = new FakeImages('source.images', this.log);
   readonly targetImages = new FakeImages('target.images', this.log);
@@ -289,7 +288,7 @@ export class FakeVolumeClouds implements VolumeStepAdapters {
     return this.target.volumes.create(body);
   }
   async copyImage(_ctx: StepContext, sourceImageId: string, record: () => Record<string, unknown>): Promise<string> {
-    this.log.push(`copyImage ${sourceImageId}`);
+    this.log.record(`copyImage ${sourceImageId}`);
     return this.targetImages.add({ name: String(record()['name']) }).id;
   }
   /** What a killed run left under the temporary's name. */

@@ -8,45 +8,16 @@ import type { HostApplyContext, HostStepContext } from '../../src/hosts/context.
 import type {
   ComputeServiceView, EvacuationMove, FixedLayoutRef, FuelEnvironmentRef, FuelNodeRef, FuelOps, FuelTaskName, FuelTaskRef, HostServerView, NovaHostOps, PlacementSnapshot,
 } from '../../src/hosts/adapters.js';
+import { CallLog } from './call-log.js';
 
 /**
  * In-memory fakes of the host steps' adapters (src/hosts/adapters.ts): Nova's host operations, the Fuel master
- * and a BMC, all writing to one journal, so a test reads the order of every call across them.
+ * and a BMC, all writing to one call log (call-log.ts), so a test reads the order of every call across them.
  * Each fake behaves as the real thing does where the runners depend on it: a move ends with the
  * server elsewhere, a Fuel task runs then ends and changes the node, a PXE boot makes the host
  * register. Scripts and hooks change that for the failure paths; `journal.killAt` throws at a
  * chosen call, as a kill of the apply would stop it there.
  */
-
-export class KilledError extends Error {
-  constructor(at: string) {
-    super(`killed at ${at}`);
-    this.name = 'KilledError';
-  }
-}
-
-export class Journal {
-  readonly calls: string[] = [];
-  private kill: { pattern: RegExp; left: number } | undefined;
-
-  /** The `occurrence`-th call matching `pattern` throws KilledError (before it takes effect). */
-  killAt(pattern: RegExp, occurrence = 1): void {
-    this.kill = { pattern, left: occurrence };
-  }
-
-  record(call: string): void {
-    if (this.kill && this.kill.pattern.test(call) && --this.kill.left === 0) {
-      this.kill = undefined;
-      throw new KilledError(call);
-    }
-    this.calls.push(call);
-  }
-
-  /** The calls matching `pattern`, in order. */
-  matching(pattern: RegExp): string[] {
-    return this.calls.filter((c) => pattern.test(c));
-  }
-}
 
 export function service(host: string, binary = 'nova-compute', over: Partial<ComputeServiceView> = {}): ComputeServiceView {
   return { id: `svc-${binary}-${host}`, host, binary, status: 'enabled', state: 'up', forcedDown: false, disabledReason: null, ...over };
@@ -66,7 +37,7 @@ export class FakeNova implements NovaHostOps {
   readonly scripts = new Map<string, ServerScript>();
   placement: PlacementSnapshot = { hypervisors: [], servers: [], groups: [] };
 
-  constructor(private readonly journal: Journal, private readonly name: string, private readonly destination = 'cmp-9') {}
+  constructor(private readonly journal: CallLog, private readonly name: string, private readonly destination = 'cmp-9') {}
 
   add(...servers: HostServerView[]): this {
     for (const s of servers) this.servers.set(s.id, { ...s });
@@ -166,7 +137,7 @@ export class FakeFuel implements FuelOps {
   private nextNodeId = 20;
   private nextTaskId = 100;
 
-  constructor(private readonly journal: Journal) {}
+  constructor(private readonly journal: CallLog) {}
 
   addNode(node: FuelNodeRef): FuelNodeRef {
     this.nodeMap.set(node.id, { ...node });
@@ -315,7 +286,7 @@ export class FakeBmc implements PowerDriver {
   /** What the host does once it PXE-boots (registers with Fuel, or not). */
   onNetworkBoot: () => void = () => undefined;
 
-  constructor(private readonly journal: Journal, readonly host: string) {
+  constructor(private readonly journal: CallLog, readonly host: string) {
     this.description = `fake-bmc ${host}`;
   }
 
@@ -355,7 +326,7 @@ export class FakeStep {
   readonly progress: string[] = [];
   checkpoint: Record<string, unknown> = {};
 
-  constructor(private readonly journal: Journal, readonly action: HostStepAction, readonly address: string) {}
+  constructor(private readonly journal: CallLog, readonly action: HostStepAction, readonly address: string) {}
 
   context(): StepContext {
     const step = { id: `${this.action}:${this.address}`, action: this.action, kind: 'hypervisor' as const, address: this.address, dependsOn: [] };
@@ -402,7 +373,7 @@ export interface HostWorldOptions {
 
 /** One source host with its world of fakes, ready for a host step's runner. */
 export class HostWorld {
-  readonly journal = new Journal();
+  readonly journal = new CallLog();
   readonly host: string;
   readonly address: string;
   readonly sourceNova: FakeNova;

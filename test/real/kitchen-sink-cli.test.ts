@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startSandbox, writeSandboxConfig, type Sandbox } from '../../src/simulator/sandbox.js';
 import { KS_FIXED_MAC } from '../../src/simulator/scenarios/kitchen-sink.js';
 import type { CloudStore } from '../../src/simulator/store.js';
-import { openstackBatch } from '../helpers/openstack-cli.js';
+import { batchRunner } from '../helpers/openstack-cli.js';
 import { tempFiles } from '../helpers/tmp.js';
 
 /**
@@ -68,8 +68,10 @@ describe('the openstack CLI on the kitchen-sink sandbox', () => {
   test('lists and shows every object, with the fields the scenario sets', async () => {
     const wanted = commands(sandbox.clouds.source.store);
     const names = Object.keys(wanted);
-    // 2.79: server descriptions, tags, kernel and user data; the CLI's default (2.1) shows none of them.
-    const answers = await openstackBatch('sandbox-source', { OS_CLIENT_CONFIG_FILE: files.path('clouds.yaml') }, Object.values(wanted), ['--os-compute-api-version', '2.79']);
+    // batchRunner asks for Nova 2.79 (CLI_ENV): server descriptions, tags, kernel and user data;
+    // the CLI's default (2.1) shows none of them.
+    const openstack = batchRunner({ env: { OS_CLIENT_CONFIG_FILE: files.path('clouds.yaml') } });
+    const answers = await Promise.all(Object.values(wanted).map((command) => openstack('sandbox-source', command.split(' '))));
     const got = Object.fromEntries(names.map((n, i) => [n, answers[i] as Row]));
     for (const list of names.filter((n) => n.includes(' list'))) assert.ok(Array.isArray(got[list]) && got[list].length > 0, `${list} lists something`);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startSandbox, writeSandboxConfig, type Sandbox } from '../../src/simulator/sandbox.js';
 import { runCli } from '../helpers/cli.js';
-import { openstackBatch } from '../helpers/openstack-cli.js';
+import { batchRunner } from '../helpers/openstack-cli.js';
 import { tempFiles } from '../helpers/tmp.js';
 import { realSourceName } from './real-clouds.js';
 
@@ -45,9 +45,12 @@ interface Inventory {
 
 async function compare(configPath: string, cloud: string, env: NodeJS.ProcessEnv): Promise<void> {
   const kinds = Object.keys(LISTINGS);
+  // The CLI's own microversion (the process's OS_COMPUTE_API_VERSION, if any), as the hypervisor
+  // column above expects: not the 2.79 batchRunner sets by default.
+  const openstack = batchRunner({ env: { ...env, OS_COMPUTE_API_VERSION: process.env['OS_COMPUTE_API_VERSION'] } });
   const [discovered, listed] = await Promise.all([
     runCli(['--config', configPath, 'discover', '--output', 'json'], { env }),
-    openstackBatch(cloud, env, kinds.map((kind) => LISTINGS[kind]!.args)).then((v) => v as Array<Array<Record<string, unknown>>>),
+    Promise.all(kinds.map((kind) => openstack(cloud, LISTINGS[kind]!.args.split(' ')))).then((v) => v as Array<Array<Record<string, unknown>>>),
   ]);
   assert.equal(discovered.code, 0, discovered.stderr);
   const inventory = JSON.parse(discovered.stdout) as Inventory;

@@ -7,12 +7,14 @@ import { SERVE_CODES, startApiServer } from '../../server/server.js';
 import type { CommandContext } from '../context.js';
 import type { CliCommand } from '../main.js';
 import { DEFAULT_STATE_PATH } from './shared.js';
+import { mapsFromPlanFile } from '../../server/original/maps.js';
 
 interface ServeArgs {
   listen: string;
   state: string;
   token: boolean;
   allowHost: string[];
+  mapsFrom?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export const serveCommand: CliCommand<ServeArgs> = {
       .option('listen', { type: 'string', default: '127.0.0.1:8080', describe: 'HOST:PORT' })
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file (shared with pumphouse apply)' })
       .option('token', { type: 'boolean', default: true, describe: 'require a bearer token (PUMPHOUSE_API_TOKEN, or one generated and printed); --no-token only for old clients that cannot send one, loopback only' })
+      .option('maps-from', { type: 'string', describe: 'a plan file whose spec.maps the original API\'s migrations (POST /tenants, /servers) use, e.g. for a target whose external network is named otherwise (default: pumphouse.yaml maps)' })
       .option('allow-host', { type: 'string', array: true, default: [], describe: 'another name clients reach this server by (the Host header), e.g. behind a reverse proxy; repeatable' }),
   run: async (context: CommandContext, args: ServeArgs) => {
     const match = /^(.*):(\d+)$/.exec(args.listen);
@@ -36,8 +39,9 @@ export const serveCommand: CliCommand<ServeArgs> = {
     const given = context.env['PUMPHOUSE_API_TOKEN'] || undefined;
     const token = args.token ? given ?? randomBytes(24).toString('base64url') : undefined;
     const config = context.engine.config();
+    const maps = args.mapsFrom ? await mapsFromPlanFile(context.engine, args.mapsFrom) : config.maps;
     const server = await startApiServer({
-      config, statePath: args.state, host, port: Number(match[2]), token, noToken: !args.token, allowHosts: args.allowHost,
+      config, statePath: args.state, host, port: Number(match[2]), token, noToken: !args.token, allowHosts: args.allowHost, ...(maps ? { maps } : {}),
       limits: { maxConnections: config.settings.serve.maxConnections },
     });
     const stderr = context.streams.stderr;

@@ -130,6 +130,12 @@ export class Sequences {
     for (const [table, value] of Object.entries(start)) this.next.set(table, value);
   }
 
+  /** Every table back to `start` (a master reset to its first state). */
+  restart(start: Record<string, number>): void {
+    this.next.clear();
+    for (const [table, value] of Object.entries(start)) this.next.set(table, value);
+  }
+
   take(table: string): number {
     const id = this.next.get(table) ?? 1;
     this.next.set(table, id + 1);

@@ -65,6 +65,8 @@ export interface AgentEvent {
   nodeId: number;
 }
 
+const FIRST_AGENT_IP = 131;
+
 export class FuelSimulator {
   readonly store: FuelStore;
   readonly orchestrator: Orchestrator;
@@ -82,7 +84,7 @@ export class FuelSimulator {
   private readonly failingNodes = new Map<string, 'provision' | 'deploy'>();
   private readonly silentMachines = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly ips: AgentIps = { next: 131 };
+  private readonly ips: AgentIps = { next: FIRST_AGENT_IP };
   private world: HardwareWorld | undefined;
   private discoverDelayMs = 1000;
   private registerTwice = false;
@@ -139,6 +141,16 @@ export class FuelSimulator {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.server.close();
+  }
+
+  /** Back to an empty master (the sandbox seeds it again): no task runs on, no agent registers late. */
+  reset(): void {
+    this.orchestrator.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.store.clear();
+    this.ips.next = FIRST_AGENT_IP;
+    this.agentEvents.length = 0;
   }
 
   // ---- seeding -------------------------------------------------------------------------------

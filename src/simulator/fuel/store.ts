@@ -18,16 +18,26 @@ export interface StoreSettings {
   machinePowered: (machine: string) => boolean | undefined;
 }
 
+const FIRST_IDS = { network: 2, nic: 1, node: 1, cluster: 1, task: 1, group: 1 };
+
 export class FuelStore {
   readonly release: SimRelease;
   readonly clusters = new Map<number, SimCluster>();
   readonly nodes = new Map<number, SimNode>();
   readonly tasks = new Map<number, SimTask>();
   /** Network ids 1 is the admin network; node groups share the sequence of clusters' ids. */
-  readonly seq = new Sequences({ network: 2, nic: 1, node: 1, cluster: 1, task: 1, group: 1 });
+  readonly seq = new Sequences(FIRST_IDS);
 
   constructor(readonly settings: StoreSettings) {
     this.release = defaultRelease(settings.fuelVersion);
+  }
+
+  /** Empty, as a freshly installed master: no environment, node or task, ids from the start. */
+  clear(): void {
+    this.clusters.clear();
+    this.nodes.clear();
+    this.tasks.clear();
+    this.seq.restart(FIRST_IDS);
   }
 
   cluster(id: number): SimCluster {

@@ -52,6 +52,8 @@ export interface SandboxHardware {
   fuelConfig: { url: string; username: string; password: string; environment: string; sourceEnvironment?: string };
   /** What pumphouse.yaml's `hosts` section says, by source hypervisor. */
   hosts: Record<string, SandboxHost>;
+  /** Machines and Fuel back to the start (with the clouds' `/_sandbox/reset`); BMCs keep their addresses. */
+  reset(): void;
   stop(): Promise<void>;
 }
 
@@ -61,12 +63,21 @@ export async function startSandboxHardware(source: SimCloud, target: SimCloud, o
   const bmcs = new RedfishBmcSimulator(world);
   try {
     await fuel.listen(0);
-    const environment = Number(fuel.addEnvironment(SANDBOX_FUEL_ENVIRONMENT)['id']);
-    for (let n = 1; n <= CONTROLLERS; n++) fuel.addReadyNode(world.add(machine(`node-${n}.${DNS_DOMAIN}`, 0x20 + n)), environment, ['controller']);
-    for (const hypervisor of target.store.hypervisors.all().sort((a, b) => a.hostname.localeCompare(b.hostname))) {
-      fuel.addReadyNode(world.add(machine(hypervisor.hostname, 0x40 + hypervisor.legacyId, hypervisor)), environment, ['compute']);
-    }
-    const hosts = await addSourceMachines(source, world, bmcs, options.sourceFuel ? fuel : undefined);
+    const controllers = Array.from({ length: CONTROLLERS }, (_, i) => world.add(machine(`node-${i + 1}.${DNS_DOMAIN}`, 0x21 + i)));
+    const computes = target.store.hypervisors.all().sort((a, b) => a.hostname.localeCompare(b.hostname)).map((h) => world.add(machine(h.hostname, 0x40 + h.legacyId, h)));
+    const { hosts, fuelNodes } = await addSourceMachines(source, world, bmcs, options.sourceFuel === true);
+    // Fuel's environments and ready nodes, in the same order every time (node ids match the target's node-N hosts).
+    const seed = (): number => {
+      const environment = Number(fuel.addEnvironment(SANDBOX_FUEL_ENVIRONMENT)['id']);
+      for (const m of controllers) fuel.addReadyNode(m, environment, ['controller']);
+      for (const m of computes) fuel.addReadyNode(m, environment, ['compute']);
+      if (options.sourceFuel) {
+        const sourceEnvironment = Number(fuel.addEnvironment(SANDBOX_SOURCE_FUEL_ENVIRONMENT)['id']);
+        for (const node of fuelNodes) fuel.addReadyNode(node.machine, sourceEnvironment, node.roles, node.machine.name);
+      }
+      return environment;
+    };
+    let environment = seed();
     fuel.attachWorld(world, { discoverDelayMs: options.discoverDelayMs ?? 2000 });
     world.onBoot(({ machine: booted }) => leaveSource(source.store, booted.name));
     fuel.onNodeReady(({ node, machine: name }) => {
@@ -78,6 +89,11 @@ export async function startSandboxHardware(source: SimCloud, target: SimCloud, o
     return {
       world, fuel, bmcs, hosts,
       fuelConfig: { url: fuel.url, ...SANDBOX_FUEL_CREDENTIALS, environment: SANDBOX_FUEL_ENVIRONMENT, ...(options.sourceFuel ? { sourceEnvironment: SANDBOX_SOURCE_FUEL_ENVIRONMENT } : {}) },
+      reset: () => {
+        fuel.reset();
+        world.resetMachines();
+        environment = seed();
+      },
       stop: async () => {
         await Promise.all([bmcs.close(), fuel.close()]);
       },
@@ -92,22 +108,23 @@ const DNS_DOMAIN = 'domain.tld';
 const CONTROL_BINARIES = new Set(['nova-conductor', 'nova-scheduler']);
 
 /**
- * A machine and a BMC per source hypervisor and controller. With `fuel` (the Fuel-built source),
- * the controllers and every hypervisor but the last become ready nodes of `old-cloud` named after
- * their hosts, and are Fuel-managed; the others are BMC-managed.
+ * A machine and a BMC per source hypervisor and controller. With `sourceFuel` (the Fuel-built
+ * source), the controllers and every hypervisor but the last are to be ready nodes of `old-cloud`
+ * named after their hosts (`fuelNodes`: the seeding adds them), and are Fuel-managed; the others
+ * are BMC-managed.
  */
-async function addSourceMachines(source: SimCloud, world: HardwareWorld, bmcs: RedfishBmcSimulator, fuel: FuelSimulator | undefined): Promise<Record<string, SandboxHost>> {
+async function addSourceMachines(source: SimCloud, world: HardwareWorld, bmcs: RedfishBmcSimulator, sourceFuel: boolean): Promise<{ hosts: Record<string, SandboxHost>; fuelNodes: Array<{ machine: Machine; roles: string[] }> }> {
   const hypervisors = source.store.hypervisors.all();
   const controllers = [...new Set(source.store.computeServices.all().filter((s) => CONTROL_BINARIES.has(s.binary)).map((s) => s.host))]
     .filter((host) => !hypervisors.some((h) => h.hostname === host)).sort();
-  const sourceEnvironment = fuel ? Number(fuel.addEnvironment(SANDBOX_SOURCE_FUEL_ENVIRONMENT)['id']) : undefined;
-  const byFuel = new Set(fuel ? [...controllers, ...hypervisors.slice(0, -1).map((h) => h.hostname)] : []);
+  const byFuel = new Set(sourceFuel ? [...controllers, ...hypervisors.slice(0, -1).map((h) => h.hostname)] : []);
   const hosts: Record<string, SandboxHost> = {};
+  const fuelNodes: Array<{ machine: Machine; roles: string[] }> = [];
   const add = async (name: string, index: number, sized: { vcpus: number; memoryMb: number } | undefined, roles: string[]): Promise<void> => {
     const m = world.add(machine(name, index, sized));
     const bmc = await bmcs.addBmc(m.name, SANDBOX_BMC_CREDENTIALS);
-    if (fuel && sourceEnvironment !== undefined && byFuel.has(name)) {
-      fuel.addReadyNode(m, sourceEnvironment, roles, name);
+    if (byFuel.has(name)) {
+      fuelNodes.push({ machine: m, roles });
       hosts[name] = { management: 'fuel', pxeMacs: [] };
     } else {
       hosts[name] = { management: 'bmc', bmc: bmc.spec as NonNullable<SandboxHost['bmc']>, pxeMacs: m.nics.filter((nic) => nic.pxe).map((nic) => nic.mac) };
@@ -115,7 +132,7 @@ async function addSourceMachines(source: SimCloud, world: HardwareWorld, bmcs: R
   };
   for (const [index, hypervisor] of hypervisors.entries()) await add(hypervisor.hostname, 0x10 + index, hypervisor, ['compute']);
   for (const [index, controller] of controllers.entries()) await add(controller, 0x30 + index, undefined, ['controller']);
-  return hosts;
+  return { hosts, fuelNodes };
 }
 
 /**

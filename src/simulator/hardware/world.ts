@@ -60,6 +60,11 @@ export class HardwareWorld {
     return full;
   }
 
+  /** Every machine on, booting from disk, as when it was added. */
+  resetMachines(): void {
+    for (const machine of this.machines.values()) Object.assign(machine, { power: 'on', bootOverride: 'none', boots: 0 });
+  }
+
   get(name: string): Machine | undefined {
     return this.machines.get(name);
   }

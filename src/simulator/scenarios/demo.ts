@@ -2,7 +2,7 @@
  * The `demo` SOURCE cloud: a small but complete workload estate that exercises every kind of
  * object Pumphouse migrates (see SPEC.md, "Scenarios", for the full inventory).
  */
-import type { CloudStore, Hypervisor, Project, SecurityGroup, Subnet, User } from '../store.js';
+import type { CloudStore, Hypervisor, Image, Network, Project, SecurityGroup, Subnet, User } from '../store.js';
 import { CloudBuilder, baseIdentity } from './builder.js';
 
 /** The secret of alice's application credential `ci-deployer` in the demo scenario. */
@@ -119,8 +119,33 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   b.volume(finance, 'fin-archive', { user: dave, sizeGb: 50 });
   b.snapshot(dbData, 'db-data-nightly');
 
+  addOriginalTestTenant(b, { cirros, external, m1tiny: 'm1.tiny', hosts: [host(1), host(2)] });
+
   b.setQuota(finance, { compute: { instances: 20, cores: 40, ram: 102_400 }, volume: { gigabytes: 2000 } });
   b.setQuota(demo, { network: { port: 100, floatingip: 10 } });
   b.store.checkReferences();
   return b.store;
+}
+
+/**
+ * The tenant the original Pumphouse's functional tests look for (a `pumphouse-` name): its user,
+ * network and router, and two servers with floating IPs on two hosts. Built last, so nothing of
+ * the estate above moves (addresses, instance names, times).
+ */
+function addOriginalTestTenant(b: CloudBuilder, from: { cirros: Image; external: { network: Network; subnet: Subnet }; m1tiny: string; hosts: Hypervisor[] }): void {
+  const project = b.project('pumphouse-1', { description: 'Pumphouse test tenant' });
+  const user = b.user('pumphouse-user-1', { defaultProject: project });
+  b.grant(user, 'member', project);
+  b.keypair(user, `${user.name}-key`);
+  const subnet = b.subnet(b.network(project, 'pumphouse-1-net'), 'pumphouse-1-subnet', '10.5.0.0/24', { dns: ['8.8.8.8'] });
+  b.dhcpPort(subnet, 'ctl-1');
+  const router = b.router(project, 'pumphouse-1-router', from.external, [subnet], 'ctl-1');
+  const group = b.defaultSecurityGroup(project);
+  from.hosts.forEach((host, i) => {
+    const made = b.server(project, `pumphouse-1-server-${i}`, {
+      user, flavor: b.flavorNamed(from.m1tiny), image: from.cirros, host, subnets: [subnet], securityGroups: [group], keyName: `${user.name}-key`,
+    });
+    const port = made.ports[0];
+    if (port) b.floatingIp(project, from.external, { port, routerId: router.id });
+  });
 }

@@ -184,6 +184,7 @@ test('samples/config.yaml is valid and documents a working configuration', () =>
   assert.equal(config.hosts['cmp-4']?.bmc?.password, 'b');
   assert.deepEqual(Object.values(config.hosts).map((h) => h.management), ['bmc', 'bmc', 'fuel', 'bmc']);
   assert.deepEqual(config.hosts['cmp-5'], { name: 'cmp-5', management: 'fuel', pxeMacs: [] }, 'a Fuel-managed host needs no BMC and no PXE MAC');
+  assert.deepEqual(config.maps, { networks: { public: 'admin_floating_net' } }, 'the default maps of the original API\'s migrations');
 });
 
 test('settings.http and settings.serve: limits applied to both clouds; the deadline defaults to twice the timeout', () => {

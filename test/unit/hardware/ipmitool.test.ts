@@ -5,6 +5,7 @@ import { IpmitoolDriver, type IpmitoolDriverOptions } from '../../../src/hardwar
 import type { IpmitoolInvocation, IpmitoolOutcome } from '../../../src/hardware/ipmitool-exec.js';
 import { HARDWARE_CODES } from '../../../src/hardware/power.js';
 import type { BmcSpec } from '../../../src/config/types.js';
+import { sleep } from '../../../src/wait.js';
 
 const PASSWORD = 'hunter2-Very-Secret';
 const NO_SESSION = 'Error: Unable to establish IPMI v2 / RMCP+ session\n';
@@ -88,8 +89,6 @@ function assertNoPassword(error: PumphouseError): void {
   assert.ok(!error.message.includes(PASSWORD), `password in message: ${error.message}`);
   assert.ok(!(error.hint ?? '').includes(PASSWORD), `password in hint: ${error.hint}`);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ipmitool driver: how ipmitool is run', () => {
   test('the password is only in the environment; argv has the connection, -E and the command', async () => {

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { releaseRunner } from '../../../src/hosts/release.js';
 import { rejectsWithCode } from '../../helpers/coded.js';
-import { fuelNode, HostWorld, KilledError } from '../../helpers/host-fakes.js';
+import { KilledError } from '../../helpers/call-log.js';
+import { fuelNode, HostWorld } from '../../helpers/host-fakes.js';
 
 // release-host against in-memory Nova, Fuel and BMC: the host leaves the source and waits in
 // Fuel's bootstrap, named after itself, in no environment.

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { upgradeRunner } from '../../../src/hosts/upgrade.js';
-import { fuelNode, HostWorld, KilledError, service, type HostWorldOptions } from '../../helpers/host-fakes.js';
+import { KilledError } from '../../helpers/call-log.js';
+import { fuelNode, HostWorld, service, type HostWorldOptions } from '../../helpers/host-fakes.js';
 import { rejectsWithCode } from '../../helpers/coded.js';
 
 // upgrade-host against in-memory Nova, Fuel and BMC: the whole procedure in order, each failure

@@ -2,13 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryDocument, type LedgerDocument } from '../../../src/apply/ledger.js';
 import type { CloudStore } from '../../../src/simulator/store.js';
-import { applyWorld, SANDBOX_MAPS, type ApplyWorld } from '../../helpers/in-process-apply.js';
+import { applyWorld, SANDBOX_MAPS, type ApplyWorld } from '../../helpers/apply-world.js';
 
 // Issue "Fidelity": every project Pumphouse created kept an extra `admin` grant for Pumphouse's
 // own user. The grant it needs to create servers inside a project is a temporary: recorded in the
 // state before it exists, revoked when apply ends, unless pumphouse.yaml says to keep it.
-const WORKLOAD = `spec:\n  workloads:\n    - { projects: [it-ops], servers: { names: [ops-bastion] }, strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
-const WITH_IDENTITY = `spec:\n  identity: { projects: [it-ops], passwords: skip }\n  workloads:\n    - { projects: [it-ops], servers: { names: [ops-bastion] }, strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
+const WORKLOAD = `workloads:\n  - { projects: [it-ops], servers: { names: [ops-bastion] }, strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
+const WITH_IDENTITY = `identity: { projects: [it-ops], passwords: skip }\nworkloads:\n  - { projects: [it-ops], servers: { names: [ops-bastion] }, strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
 
 /** The roles the sandbox admin holds on the target's it-ops, by name. */
 function adminRolesOnItOps(store: CloudStore): string[] {
@@ -51,7 +51,7 @@ describe("Pumphouse's own admin role on target projects", () => {
   const checking = new CheckingDocument(() => targetStore);
   let targetStore: CloudStore;
   test('is recorded before it is granted and revoked when apply ends; a leftover of a killed apply goes too', { timeout: 60_000 }, () => withWorld(async (world) => {
-    const target = (targetStore = world.env.sandbox.clouds.target.store);
+    const target = (targetStore = world.sandbox.clouds.target.store);
     const report = await world.apply(await world.plan(WORKLOAD));
     assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
     assert.equal(target.servers.by('name', 'ops-bastion').length, 1, 'the server was created inside it-ops');
@@ -77,19 +77,19 @@ describe("Pumphouse's own admin role on target projects", () => {
   test('settings.apply.keep_admin_grants keeps it, unrecorded', { timeout: 60_000 }, () => withWorld(async (world) => {
     const report = await world.apply(await world.plan(WORKLOAD), { keepAdminGrants: true });
     assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
-    assert.deepEqual(adminRolesOnItOps(world.env.sandbox.clouds.target.store), ['admin']);
+    assert.deepEqual(adminRolesOnItOps(world.sandbox.clouds.target.store), ['admin']);
     assert.deepEqual(world.state.state.temporaries, {});
   }));
 
   test('a grant the admin held on the source project is copied and stays', { timeout: 60_000 }, () => withWorld(async (world) => {
-    const source = world.env.sandbox.clouds.source.store;
+    const source = world.sandbox.clouds.source.store;
     const sourceItOps = source.projects.all().find((p) => p.name === 'it-ops')!;
     source.roleAssignments.insert({ id: 'admin-on-it-ops', userId: source.users.by('name', 'admin')[0]!.id, roleId: source.roles.by('name', 'admin')[0]!.id, scope: { projectId: sourceItOps.id } });
     const plan = await world.plan(WITH_IDENTITY);
     assert.ok(plan.changes.some((c) => c.address === 'role-assignment:it-ops/admin/admin' && c.action === 'create'));
     const report = await world.apply(plan);
     assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
-    assert.deepEqual(adminRolesOnItOps(world.env.sandbox.clouds.target.store), ['admin']);
+    assert.deepEqual(adminRolesOnItOps(world.sandbox.clouds.target.store), ['admin']);
     assert.deepEqual(world.state.state.temporaries, {});
   }));
 });

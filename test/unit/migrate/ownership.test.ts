@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudStore } from '../../../src/simulator/store.js';
-import { applyWorld, SANDBOX_MAPS, type ApplyWorld } from '../../helpers/in-process-apply.js';
+import { applyWorld, SANDBOX_MAPS, type ApplyWorld } from '../../helpers/apply-world.js';
 
 // Issue "Fidelity": the copies were owned by the admin user, and the owner's keypair was imported
 // into the admin's keypairs as well. Apply boots a copy as its owner when it knows the owner's
 // password on the target; otherwise as itself, with the key lent to it for the boot only.
 const plan = (passwords: 'reset' | 'skip') =>
-  `spec:\n  identity: { projects: [demo], passwords: ${passwords} }\n  workloads:\n    - { projects: [demo], servers: { names: ["web-*"] }, strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
+  `identity: { projects: [demo], passwords: ${passwords} }\nworkloads:\n  - { projects: [demo], servers: { names: ["web-*"] }, strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
 
 const userName = (store: CloudStore, id: string) => store.users.get(id)?.name;
 const keypairsOf = (store: CloudStore, user: string) => store.keypairs.by('user', store.users.by('name', user)[0]!.id).map((k) => k.name).sort();
@@ -16,7 +16,7 @@ const copies = (store: CloudStore) => ['web-1', 'web-2'].map((name) => store.ser
 async function withWorld(body: (world: ApplyWorld, target: CloudStore) => Promise<void>): Promise<void> {
   const world = await applyWorld();
   try {
-    await body(world, world.env.sandbox.clouds.target.store);
+    await body(world, world.sandbox.clouds.target.store);
   } finally {
     await world.stop();
   }
@@ -54,7 +54,7 @@ describe('who owns the copies', () => {
   }));
 
   test('an owner whose login the target refuses: a warning, and the admin boots the copy', { timeout: 60_000 }, () => withWorld(async (world, target) => {
-    const identityOnly = await world.apply(await world.plan('spec:\n  identity: { projects: [demo], passwords: reset }\n'));
+    const identityOnly = await world.apply(await world.plan('identity: { projects: [demo], passwords: reset }\n'));
     assert.equal(identityOnly.counts.failed, 0);
     target.users.update(target.users.by('name', 'alice')[0]!, (u) => (u.password = 'changed-by-someone'));
     const report = await world.apply(await world.plan(plan('reset')));
@@ -71,7 +71,7 @@ describe('who owns the copies', () => {
 describe('keys lent to Pumphouse\'s user', () => {
   test('two owners\' different keys of one name take turns: each copy boots with its owner\'s key', { timeout: 60_000 }, () => withWorld(async (world, target) => {
     // alice's web-1/web-2 and bob's db-1 all use a key called "shared" — two different keys.
-    const source = world.env.sandbox.clouds.source.store;
+    const source = world.sandbox.clouds.source.store;
     for (const key of source.keypairs.all().filter((k) => ['alice-key', 'bob-key'].includes(k.name))) {
       source.keypairs.delete(key.id);
       source.keypairs.insert({ ...key, id: `${key.userId}/shared`, name: 'shared' });
@@ -85,7 +85,7 @@ describe('keys lent to Pumphouse\'s user', () => {
       bootedWith.set(row.name, target.keypairs.by('user', row.userId).find((k) => k.name === row.keyName)?.publicKey);
       return insert(row);
     };
-    const plan = `spec:\n  identity: { projects: [demo], passwords: skip }\n  workloads:\n    - { projects: [demo], strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
+    const plan = `identity: { projects: [demo], passwords: skip }\nworkloads:\n  - { projects: [demo], strategy: rebuild, source: keep }\n${SANDBOX_MAPS}`;
     const report = await world.apply(await world.plan(plan));
     assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
     assert.equal(bootedWith.get('web-1'), publicKeyOf(source, 'alice'));

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { PasswordsFile } from '../../../src/apply/passwords.js';
-import { applyWorld } from '../../helpers/in-process-apply.js';
+import { applyWorld } from '../../helpers/apply-world.js';
 import { tempFiles } from '../../helpers/tmp.js';
 
 // The passwords file is how Pumphouse later works as the users it created (booting their servers):
@@ -30,7 +30,7 @@ describe('the passwords file', () => {
   test('a user\'s password is recorded before the user is created', { timeout: 60_000 }, async () => {
     const world = await applyWorld();
     try {
-      const target = world.env.sandbox.clouds.target.store;
+      const target = world.sandbox.clouds.target.store;
       const existedWhenRecorded: string[] = [];
       const recorded: string[] = [];
       const passwords = {
@@ -40,7 +40,7 @@ describe('the passwords file', () => {
         },
         known: () => undefined,
       };
-      const report = await world.apply(await world.plan('spec:\n  identity: { projects: [demo], passwords: reset }\n'), { passwords });
+      const report = await world.apply(await world.plan('identity: { projects: [demo], passwords: reset }\n'), { passwords });
       assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
       assert.deepEqual(recorded.sort(), ['alice', 'bob']);
       assert.deepEqual(existedWhenRecorded, []);

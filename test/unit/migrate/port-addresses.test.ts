@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { CloudStore, Port } from '../../../src/simulator/store.js';
-import { applyWorld, type ApplyWorld } from '../../helpers/apply-world.js';
+import { applyWorld, SANDBOX_MAPS, type ApplyWorld } from '../../helpers/apply-world.js';
 
 // A port's copy keeps the source's fixed IPs whatever happens to its MAC (migrate/port-create.ts).
 // it-ops/ops-bastion's port is copied onto it-ops-net, which a first apply already made on the
@@ -14,14 +14,13 @@ workloads:
     servers: { names: [ops-bastion] }
     strategy: rebuild
     source: keep-stopped
-maps: { networks: { public: admin_floating_net }, volumeTypes: { lvmdriver-1: volumes_lvm } }
-`;
+${SANDBOX_MAPS}`;
 const PORT_STEP = /^create:port:it-ops\//;
 
 /** A world whose target already has it-ops-net and its subnet (from an apply of just those). */
 async function withNetwork(): Promise<ApplyWorld> {
   const world = await applyWorld();
-  const { report } = await world.apply(BASTION, { targets: ['subnet:it-ops/it-ops-subnet'] });
+  const report = await world.apply(await world.plan(BASTION, { targets: ['subnet:it-ops/it-ops-subnet'] }));
   assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
   return world;
 }
@@ -57,13 +56,15 @@ describe('a port copy keeps its fixed IPs', () => {
     const world = await withNetwork();
     try {
       const source = bastionPort(world);
-      const { report } = await world.apply(BASTION, { beforeApply: () => squat(world.sandbox.clouds.target.store, { mac: source.macAddress }) });
+      const plan = await world.plan(BASTION);
+      squat(world.sandbox.clouds.target.store, { mac: source.macAddress });
+      const report = await world.apply(plan);
       assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
       const [copy] = copiesOf(world);
       assert.ok(copy, 'the server moved with its port');
       assert.notEqual(copy.macAddress, source.macAddress);
       assert.deepEqual(copy.fixedIps.map((ip) => ip.ipAddress), source.fixedIps.map((ip) => ip.ipAddress), 'the same fixed IP');
-      const warning = world.events.find((e) => e.type === 'warning' && e.data.code === 'PH1627');
+      const warning = world.events.ofType('warning').find((e) => e.data.code === 'PH1627');
       assert.ok(warning, 'a warning event, not just a progress line');
       assert.match(warning.message, new RegExp(`MAC ${source.macAddress} is taken .* same fixed IPs \\(${source.fixedIps[0]!.ipAddress.replace(/\./g, '\\.')}\\)`));
     } finally {
@@ -78,15 +79,16 @@ describe('a port copy keeps its fixed IPs', () => {
         const source = bastionPort(world);
         const ip = source.fixedIps[0]!.ipAddress;
         const target = world.sandbox.clouds.target.store;
-        let holder: Port | undefined;
-        const { report } = await world.apply(BASTION, { beforeApply: () => (holder = squat(target, { mac: macToo ? source.macAddress : 'fa:16:3e:ab:cd:ef', ip })) });
+        const plan = await world.plan(BASTION);
+        const holder = squat(target, { mac: macToo ? source.macAddress : 'fa:16:3e:ab:cd:ef', ip });
+        const report = await world.apply(plan);
         const failed = report.problems.find((p) => PORT_STEP.test(p.step));
         assert.equal(failed?.outcome, 'failed', JSON.stringify(report.problems));
         assert.equal(failed?.error.code, 'PH1626');
-        assert.match(failed?.error.message ?? '', new RegExp(`^port:it-ops/\\S+: its fixed IP ${ip.replace(/\./g, '\\.')} is held on the target by port ${holder!.id} "squatter" \\(project \\S+, compute:nova a-server-of-someone\\)`));
+        assert.match(failed?.error.message ?? '', new RegExp(`^port:it-ops/\\S+: its fixed IP ${ip.replace(/\./g, '\\.')} is held on the target by port ${holder.id} "squatter" \\(project \\S+, compute:nova a-server-of-someone\\)`));
         assert.match(failed?.error.hint ?? '', /free that address on the target/);
         assert.deepEqual(target.ports.all().filter((p) => p.tags.includes(`pumphouse-source=${source.id}`)), [], 'no copy on other addresses');
-        assert.deepEqual(target.ports.all().filter((p) => p.fixedIps.some((x) => x.ipAddress === ip)).map((p) => p.id), [holder!.id]);
+        assert.deepEqual(target.ports.all().filter((p) => p.fixedIps.some((x) => x.ipAddress === ip)).map((p) => p.id), [holder.id]);
         assert.equal(target.servers.by('name', 'ops-bastion').length, 0, 'the server did not move');
       } finally {
         await world.stop();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Change } from '../../../src/diff/changes.js';
 import type { Server } from '../../../src/simulator/store.js';
 import { POWER_STATE } from '../../../src/simulator/store.js';
-import { applyWorld, type ApplyWorld } from '../../helpers/apply-world.js';
+import { applyWorld, SANDBOX_MAPS, type ApplyWorld } from '../../helpers/apply-world.js';
 
 // A server's copy ends in the power state its source had before apply stopped it, and keeps its
 // lock; the update runner brings both back when they drift. Against the demo sandbox's servers
@@ -17,8 +17,7 @@ workloads:
     strategy: rebuild
     volumes: none
     source: keep-stopped
-maps: { networks: { public: admin_floating_net }, volumeTypes: { lvmdriver-1: volumes_lvm } }
-`;
+${SANDBOX_MAPS}`;
 
 const stopped = (server: Server): void => {
   Object.assign(server, { status: 'SHUTOFF', vmState: 'stopped', taskState: null, powerState: POWER_STATE.SHUTDOWN });
@@ -53,7 +52,7 @@ describe('server power state and lock', () => {
   test('a stopped source gives a stopped copy, a running one a running copy, a locked one a locked copy; the next plan sees no difference', async () => {
     stopped(serverIn(world, 'source', 'web-2'));
     serverIn(world, 'source', 'web-2').locked = true;
-    const { report } = await world.apply(WEB);
+    const report = await world.apply(await world.plan(WEB));
     assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
     assert.equal(serverIn(world, 'target', 'web-2').status, 'SHUTOFF', 'stopped on the source before the move: stopped on the target');
     assert.equal(serverIn(world, 'target', 'web-2').locked, true, 'locked like its source');
@@ -62,7 +61,7 @@ describe('server power state and lock', () => {
     // Both sources are SHUTOFF now (keep-stopped), web-1 because apply stopped it.
     assert.equal(serverIn(world, 'source', 'web-1').status, 'SHUTOFF');
 
-    const { plan } = await world.plan(WEB);
+    const plan = await world.plan(WEB);
     for (const address of PAIR) {
       assert.deepEqual(attributePaths(changeOf(plan.changes, address)), [], `${address}: no attribute differs after the apply`);
     }
@@ -72,7 +71,7 @@ describe('server power state and lock', () => {
     stopped(serverIn(world, 'target', 'web-1'));
     running(serverIn(world, 'target', 'web-2'));
     serverIn(world, 'target', 'web-2').locked = false;
-    const { plan } = await world.plan(WEB);
+    const plan = await world.plan(WEB);
     assert.deepEqual(changeOf(plan.changes, 'server:demo/web-1').differences.filter((d) => d.path === 'attributes.status'),
       [{ path: 'attributes.status', before: 'SHUTOFF', after: 'ACTIVE' }]);
     const web2 = changeOf(plan.changes, 'server:demo/web-2');
@@ -80,12 +79,12 @@ describe('server power state and lock', () => {
     assert.deepEqual(web2.differences.filter((d) => d.path.startsWith('attributes.')),
       [{ path: 'attributes.status', before: 'ACTIVE', after: 'SHUTOFF' }, { path: 'attributes.locked', before: false, after: true }]);
 
-    const { report } = await world.apply(WEB);
+    const report = await world.apply(await world.plan(WEB));
     assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
     assert.equal(serverIn(world, 'target', 'web-1').status, 'ACTIVE');
     assert.equal(serverIn(world, 'target', 'web-2').status, 'SHUTOFF');
     assert.equal(serverIn(world, 'target', 'web-2').locked, true);
-    const { plan: again } = await world.plan(WEB);
+    const again = await world.plan(WEB);
     for (const address of PAIR) {
       assert.deepEqual(attributePaths(changeOf(again.changes, address)), [], `${address}: put back`);
     }
@@ -99,7 +98,7 @@ describe('server power state on resume', () => {
       // The first attempt recorded "was running" and stopped the source, then the process died.
       world.state.state.downtime['server:it-ops/ops-bastion'] = { wasActive: true, stoppedAt: new Date().toISOString() };
       stopped(serverIn(world, 'source', 'ops-bastion'));
-      const { report } = await world.apply(MOVE('it-ops', ['ops-bastion']));
+      const report = await world.apply(await world.plan(MOVE('it-ops', ['ops-bastion'])));
       assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
       assert.equal(serverIn(world, 'target', 'ops-bastion').status, 'ACTIVE');
     } finally {
@@ -113,7 +112,7 @@ describe('server power state on resume', () => {
       const earlier = new Date(Date.now() - 60_000).toISOString();
       world.state.state.downtime['server:it-ops/ops-bastion'] = { wasActive: true, stoppedAt: earlier, restartedAt: earlier, seconds: 1 };
       stopped(serverIn(world, 'source', 'ops-bastion'));
-      const { report } = await world.apply(MOVE('it-ops', ['ops-bastion']));
+      const report = await world.apply(await world.plan(MOVE('it-ops', ['ops-bastion'])));
       assert.equal(report.counts.failed, 0, JSON.stringify(report.problems));
       assert.equal(serverIn(world, 'target', 'ops-bastion').status, 'SHUTOFF');
     } finally {

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyWorld, changeLines, type ApplyWorld } from '../../helpers/in-process-apply.js';
+import { applyWorld, changeLines, type ApplyWorld } from '../../helpers/apply-world.js';
 
 // A user's default project, email and description changed on the target behind Pumphouse's back:
 // the plan shows the update and apply puts each back (issue "Fidelity": the default project was lost).
-const PLAN = 'spec:\n  identity: { projects: [demo], passwords: reset }\n';
+const PLAN = 'identity: { projects: [demo], passwords: reset }\n';
 
 describe('user updates', () => {
   let world: ApplyWorld;
@@ -16,7 +16,7 @@ describe('user updates', () => {
   test('a default project, email and description that differ on the target are set back by apply', async () => {
     const first = await world.apply(await world.plan(PLAN));
     assert.equal(first.counts.failed, 0, JSON.stringify(first.problems));
-    const target = world.env.sandbox.clouds.target.store;
+    const target = world.sandbox.clouds.target.store;
     const demo = target.projects.all().find((p) => p.name === 'demo')!;
     const alice = target.users.by('name', 'alice')[0]!;
     assert.equal(alice.defaultProjectId, demo.id, 'the copy was created with its default project');
@@ -41,8 +41,8 @@ describe('user updates', () => {
   });
 
   test('a default project the source user does not have is cleared on the target', async () => {
-    const source = world.env.sandbox.clouds.source.store;
-    const target = world.env.sandbox.clouds.target.store;
+    const source = world.sandbox.clouds.source.store;
+    const target = world.sandbox.clouds.target.store;
     source.users.update(source.users.by('name', 'alice')[0]!, (u) => delete u.defaultProjectId);
     const plan = await world.plan(PLAN);
     assert.deepEqual(plan.changes.find((c) => c.address === 'user:alice')?.differences.map((d) => d.path), ['refs.defaultProject']);

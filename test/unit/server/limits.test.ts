@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import type { PumphouseConfig } from '../../../src/config/load.js';
 import { startApiServer } from '../../../src/server/server.js';
 import { tempFiles } from '../../helpers/tmp.js';
+import { sleep } from '../../../src/wait.js';
 
 // Connections that never send a request cannot exhaust the server: beyond its connection cap the
 // idle ones are closed first (so a real client still gets in), and one that sends no complete
@@ -36,8 +37,6 @@ function get(url: string): Promise<number> {
   });
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 test('beyond the connection cap idle connections are closed first; a real request still gets in', { timeout: 30_000 }, async () => {
   const files = tempFiles({});
   const options = { config: CONFIG, statePath: files.path('state.json'), host: '127.0.0.1', port: 0, token: TOKEN, limits: { maxConnections: 20, headersTimeoutMs: 60_000 } };
@@ -46,7 +45,7 @@ test('beyond the connection cap idle connections are closed first; a real reques
   try {
     const port = Number(new URL(server.url).port);
     for (let i = 0; i < 60; i++) sockets.push(await idleSocket(port));
-    await pause(300);
+    await sleep(300);
     const open = sockets.filter((s) => !s.closed()).length;
     assert.ok(open <= 20, `${open} idle connections still open; the cap is 20`);
     assert.equal(await get(server.url), 200, 'a real client is served while idle ones hog the cap');
@@ -69,7 +68,7 @@ test('a connection that sends no complete request headers is closed after the he
       s.socket.write('GET /v1/applies HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // and never the blank line
       sockets.push(s);
     }
-    for (let i = 0; i < 60 && sockets.some((s) => !s.closed()); i++) await pause(100);
+    for (let i = 0; i < 60 && sockets.some((s) => !s.closed()); i++) await sleep(100);
     assert.equal(sockets.filter((s) => !s.closed()).length, 0, 'every half-sent request was closed within 6 s');
   } finally {
     for (const s of sockets) s.socket.destroy();

@@ -5,18 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
-import { login, originOf } from './helpers.js';
+import { login, originOf, sender } from './helpers.js';
 
-interface Reply { status: number; body: any }
-
-async function send(method: string, url: string, token: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
-  const res = await fetch(url, {
-    method, headers: { 'x-auth-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': contentType }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const send = sender({ accept: 'application/json' });
 
 describe('simulator glance: members and image ids', () => {
   let sandbox: Sandbox;
@@ -84,7 +75,7 @@ describe('simulator glance: members and image ids', () => {
     const made = await send('POST', images, tokens.admin, { ...record, kernel_id: kernel, tags: ['a', 'b'] });
     assert.equal(made.status, 201);
     assert.equal(made.body.kernel_id, kernel);
-    const patch = (ops: unknown) => send('PATCH', `${images}/${made.body.id}`, tokens.admin, ops, 'application/openstack-images-v2.1-json-patch');
+    const patch = (ops: unknown) => send('PATCH', `${images}/${made.body.id}`, tokens.admin, ops, { accept: 'application/json', 'content-type': 'application/openstack-images-v2.1-json-patch' });
     assert.equal((await patch([{ op: 'add', path: '/ramdisk_id', value: 'initrd' }])).status, 400);
     const cleared = await patch([{ op: 'remove', path: '/kernel_id' }]);
     assert.equal(cleared.status, 200);

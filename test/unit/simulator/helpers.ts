@@ -34,6 +34,33 @@ export async function getJson(url: string, token: string | undefined, headers: R
   return { status: res.status, headers: res.headers, body };
 }
 
+/** An answer of a simulated service: its JSON body, or its text where it is not JSON (an HTML error page). */
+export interface Reply { status: number; headers: Headers; body: any }
+
+export type Send = (method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>;
+
+/**
+ * Plain HTTP to a simulated service as a client speaks it: the token, a JSON body, and the
+ * headers a test file sends with every request (`defaults`: a microversion) unless a call gives
+ * its own, which replace them.
+ */
+export function sender(defaults: Record<string, string> = {}): Send {
+  return async (method, url, token, body, headers = defaults) => {
+    const res = await fetch(url, {
+      method, headers: { 'x-auth-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // HTML error pages stay text
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+}
+
 /** Follows a `rel=next` link chain and returns every item with the pages' sizes. */
 export async function walkPages(first: string, token: string, key: string, next: (body: any) => string | undefined, headers: Record<string, string> = {}): Promise<{ items: any[]; pages: number }> {
   const items: any[] = [];

@@ -147,7 +147,7 @@ describe('simulator keystone', () => {
   test('admins list projects, users and role assignments; members get 403', async () => {
     const admin = await login(sandbox.source);
     const projects = await getJson(`${sandbox.source.authUrl}/projects`, admin.token);
-    assert.deepEqual(projects.body.projects.map((p: any) => p.name), ['admin', 'service', 'demo', 'it-ops', 'finance', 'acme']);
+    assert.deepEqual(projects.body.projects.map((p: any) => p.name), ['admin', 'service', 'demo', 'it-ops', 'finance', 'acme', 'pumphouse-1']);
     const withNames = await getJson(`${sandbox.source.authUrl}/role_assignments?include_names&scope.project.id=${projects.body.projects[2].id}`, admin.token);
     assert.deepEqual(withNames.body.role_assignments.map((a: any) => `${a.user.name}:${a.role.name}@${a.scope.project.name}`).sort(), ['alice:member@demo', 'bob:member@demo']);
 

@@ -9,34 +9,10 @@ import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { KS_FIXED_MAC } from '../../../src/simulator/scenarios/kitchen-sink.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
 import type { CloudStore } from '../../../src/simulator/store.js';
-import { login, originOf } from './helpers.js';
+import { login, originOf, sender } from './helpers.js';
+import { eventually } from '../../helpers/eventually.js';
 
-interface Reply { status: number; body: any }
-
-async function send(method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const res = await fetch(url, {
-    method, headers: { 'x-auth-token': token, 'openstack-api-version': 'compute 2.79', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // HTML error pages stay text
-  }
-  return { status: res.status, body: parsed };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const send = sender({ 'openstack-api-version': 'compute 2.79' });
 
 const idOf = (store: CloudStore, table: 'networks' | 'subnets' | 'routers' | 'images' | 'ports' | 'volumes', name: string): string => {
   const row = (store[table].all() as Array<{ id: string; name: string }>).find((r) => r.name === name);
@@ -101,11 +77,11 @@ describe('simulator: what the kitchen-sink scenario needs', () => {
     assert.equal(boot.status, 202, JSON.stringify(boot.body));
     const id = boot.body.server.id as string;
     const show = () => send('GET', `${o}/compute/v2.1/servers/${id}`, owner);
-    await waitFor('ACTIVE', async () => ((await show()).body.server.status === 'ACTIVE' ? true : undefined));
+    await eventually('ACTIVE', async () => ((await show()).body.server.status === 'ACTIVE' ? true : undefined));
     const server = (await show()).body.server;
     assert.deepEqual([server.user_id, server.tenant_id, server.key_name], [store.users.by('name', 'ks-owner')[0]!.id, app, 'ks-own-key']);
     assert.equal((await send('POST', `${o}/compute/v2.1/servers/${id}/action`, owner, { 'os-stop': null })).status, 202);
-    await waitFor('SHUTOFF', async () => ((await show()).body.server.status === 'SHUTOFF' ? true : undefined));
+    await eventually('SHUTOFF', async () => ((await show()).body.server.status === 'SHUTOFF' ? true : undefined));
     await new Promise((r) => setTimeout(r, 50));
     const later = (await show()).body.server;
     assert.deepEqual([later.status, later['OS-EXT-STS:power_state'], later['OS-EXT-STS:vm_state']], ['SHUTOFF', 4, 'stopped']);

@@ -7,29 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
 import type { CloudStore, Server } from '../../../src/simulator/store.js';
-import { login, originOf } from './helpers.js';
+import { login, originOf, sender, type Reply } from './helpers.js';
+import { eventually } from '../../helpers/eventually.js';
 
-interface Reply { status: number; body: any }
-
-async function send(method: string, url: string, token: string, body?: unknown, version = '2.87'): Promise<Reply> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'x-auth-token': token, 'OpenStack-API-Version': `compute ${version}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const http = sender();
+const send = (method: string, url: string, token: string, body?: unknown, version = '2.87'): Promise<Reply> =>
+  http(method, url, token, body, { 'OpenStack-API-Version': `compute ${version}` });
 
 describe('simulator: nova hosts', () => {
   let sandbox: Sandbox;
@@ -102,11 +85,11 @@ describe('simulator: nova hosts', () => {
     assert.equal((await action(server, { migrate: { host: 'cmp-1' } }, '2.55')).status, 400, 'no host before 2.56');
     assert.equal((await action(server, { migrate: { host: 'cmp-1' } })).status, 202);
     assert.equal(server.status as string, 'RESIZE');
-    await waitFor('VERIFY_RESIZE', () => (server.status === 'VERIFY_RESIZE' ? true : undefined));
+    await eventually('VERIFY_RESIZE', () => (server.status === 'VERIFY_RESIZE' ? true : undefined));
     assert.equal(server.host, 'cmp-1');
     assert.deepEqual(store.serverPorts(server.id).map((p) => p.bindingHostId), store.serverPorts(server.id).map(() => 'cmp-1'));
     assert.equal((await action(server, { confirmResize: null })).status, 204);
-    await waitFor('SHUTOFF', () => (server.status === 'SHUTOFF' ? true : undefined));
+    await eventually('SHUTOFF', () => (server.status === 'SHUTOFF' ? true : undefined));
     assert.equal(server.vmState, 'stopped');
   });
 
@@ -116,7 +99,7 @@ describe('simulator: nova hosts', () => {
     assert.equal((await action(server, { 'os-migrateLive': { host: 'nowhere', block_migration: 'auto' } })).status, 400);
     assert.equal((await action(server, { 'os-migrateLive': { host: 'cmp-2', block_migration: 'auto', force: true } })).status, 400, '2.87 has no force');
     assert.equal((await action(server, { 'os-migrateLive': { host: 'cmp-2', block_migration: 'auto', force: true } }, '2.30')).status, 202);
-    await waitFor('the move', () => (server.taskState === null ? true : undefined));
+    await eventually('the move', () => (server.taskState === null ? true : undefined));
     assert.equal(server.host, 'cmp-2');
     const records = (await send('GET', `${nova}/os-migrations?instance_uuid=${server.id}`, admin)).body.migrations;
     assert.deepEqual(records.map((m: any) => [m.migration_type, m.status, m.dest_compute]), [['live-migration', 'completed', 'cmp-2']]);
@@ -128,7 +111,7 @@ describe('simulator: nova hosts', () => {
     await setService('cmp-2', { status: 'disabled' });
     await setService('cmp-3', { status: 'disabled' });
     assert.equal((await action(server, { evacuate: {} })).status, 200);
-    await waitFor('ERROR', () => (server.status === 'ERROR' ? true : undefined));
+    await eventually('ERROR', () => (server.status === 'ERROR' ? true : undefined));
     const shown = (await send('GET', `${nova}/servers/${server.id}`, admin)).body.server;
     assert.match(shown.fault.message, /No valid host was found/);
     assert.equal(shown['OS-EXT-SRV-ATTR:host'], 'cmp-1');
@@ -143,7 +126,7 @@ describe('simulator: nova hosts', () => {
     assert.deepEqual([server.host, serverNamed('web-2').host], ['cmp-1', 'cmp-2']);
     await setService('cmp-3', { status: 'disabled' });
     assert.equal((await action(server, { 'os-migrateLive': { host: null, block_migration: 'auto' } })).status, 202);
-    await waitFor('the scheduler', () => (server.taskState === null ? true : undefined));
+    await eventually('the scheduler', () => (server.taskState === null ? true : undefined));
     assert.equal(server.host, 'cmp-1', 'cmp-2 holds its anti-affine peer');
     const records = (await send('GET', `${nova}/os-migrations?instance_uuid=${server.id}`, admin)).body.migrations;
     assert.deepEqual(records.map((m: any) => m.status), ['error']);
@@ -153,7 +136,7 @@ describe('simulator: nova hosts', () => {
     for (const name of ['web-1', 'web-2']) {
       const server = serverNamed(name);
       assert.equal((await action(server, { 'os-migrateLive': { host: null, block_migration: 'auto' } })).status, 202);
-      await waitFor('the move', () => (server.taskState === null ? true : undefined));
+      await eventually('the move', () => (server.taskState === null ? true : undefined));
     }
     const old = (await send('GET', `${nova}/os-migrations`, admin, undefined, '2.1')).body.migrations;
     assert.equal(old.length, 2);

@@ -7,37 +7,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
 import { sandboxUserPassword } from '../../../src/simulator/scenarios/builder.js';
 import type { CloudStore, Port, Volume } from '../../../src/simulator/store.js';
-import { login, originOf } from './helpers.js';
-
-interface Reply { status: number; headers: Headers; body: any }
+import { login, originOf, sender } from './helpers.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const V287 = { 'OpenStack-API-Version': 'compute 2.87' };
 
-async function send(method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = V287): Promise<Reply> {
-  const res = await fetch(url, {
-    method, headers: { 'x-auth-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // HTML error pages stay text
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
-}
-
-/** Polls `probe` until it returns a value, or fails after `ms`. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const send = sender(V287);
 
 /** The md5 fingerprint Nova computes: of the base64-decoded key blob, colon-separated. */
 function md5Fingerprint(publicKey: string): string {
@@ -106,7 +81,7 @@ describe('simulator nova writes', () => {
   async function boot(server: Record<string, unknown>, token = alice): Promise<any> {
     const res = await send('POST', `${nova}/servers`, token, { server: { flavorRef: '1', imageRef: cirrosId, networks: 'none', ...server } });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    return waitFor('the server to leave BUILD', async () => {
+    return eventually('the server to leave BUILD', async () => {
       const s = (await send('GET', `${nova}/servers/${res.body.server.id}`, admin)).body.server;
       return s.status === 'BUILD' ? undefined : s;
     });
@@ -267,7 +242,7 @@ describe('simulator nova writes', () => {
     assert.equal(store.volumes.get(volume.id)?.status, 'reserved');
     sandbox.clouds.source.faults.update({ transitionMs: 5 });
 
-    const s = await waitFor('ACTIVE', async () => {
+    const s = await eventually('ACTIVE', async () => {
       const x = (await send('GET', `${nova}/servers/${id}`, admin)).body.server;
       return x.status === 'ACTIVE' ? x : undefined;
     });
@@ -354,7 +329,7 @@ describe('simulator nova writes', () => {
     const hosts: string[] = [];
     for (const name of ['w-anti-1', 'w-anti-2']) {
       const res = await send('POST', `${nova}/servers`, alice, { server: { name, flavorRef: '1', imageRef: cirrosId, networks: 'none' }, 'os:scheduler_hints': { group: group.id } });
-      const s = await waitFor('ACTIVE', async () => {
+      const s = await eventually('ACTIVE', async () => {
         const x = (await send('GET', `${nova}/servers/${res.body.server.id}`, admin)).body.server;
         return x.status === 'ACTIVE' ? x : undefined;
       });
@@ -375,7 +350,7 @@ describe('simulator nova writes', () => {
     assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { 'os-stop': null })).status, 202);
     const powering = (await send('GET', `${nova}/servers/${s.id}`, alice)).body.server;
     assert.deepEqual([powering.status, powering['OS-EXT-STS:task_state']], ['ACTIVE', 'powering-off']);
-    await waitFor('SHUTOFF', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server.status === 'SHUTOFF' ? true : undefined));
+    await eventually('SHUTOFF', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server.status === 'SHUTOFF' ? true : undefined));
     const again = await send('POST', `${nova}/servers/${s.id}/action`, alice, { 'os-stop': null });
     assert.deepEqual(again.body, { conflictingRequest: { code: 409, message: `Cannot 'stop' instance ${s.id} while it is in vm_state stopped` } });
 
@@ -384,7 +359,7 @@ describe('simulator nova writes', () => {
     const imageId = snap.body.image_id;
     assert.equal((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server['OS-EXT-STS:task_state'], 'image_snapshot');
     sandbox!.clouds.source.faults.update({ transitionMs: 5 });
-    const image = await waitFor('the snapshot to be active', async () => {
+    const image = await eventually('the snapshot to be active', async () => {
       const body = (await send('GET', `${origin}/image/v2/images/${imageId}`, alice, undefined, {})).body;
       return body.status === 'active' ? body : undefined;
     });
@@ -397,9 +372,9 @@ describe('simulator nova writes', () => {
     assert.equal(old.status, 202);
     assert.match(old.headers.get('location') ?? '', /\/images\/[0-9a-f-]{36}$/);
 
-    await waitFor('the second snapshot', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server['OS-EXT-STS:task_state'] === null ? true : undefined));
+    await eventually('the second snapshot', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server['OS-EXT-STS:task_state'] === null ? true : undefined));
     assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { 'os-start': null })).status, 202);
-    await waitFor('ACTIVE', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server.status === 'ACTIVE' ? true : undefined));
+    await eventually('ACTIVE', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server.status === 'ACTIVE' ? true : undefined));
     assert.equal((await send('POST', `${nova}/servers/${s.id}/action`, alice, { fly: {} })).body.badRequest.message, 'There is no such action: fly');
   });
 
@@ -482,14 +457,14 @@ describe('simulator nova writes', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { volumeAttachment: { id: volume.id, serverId: s.id, volumeId: volume.id, device: '/dev/vdb', tag: 'data', delete_on_termination: true } });
     assert.equal(store.volumes.get(volume.id)?.status, 'attaching');
-    await waitFor('in-use', async () => (store.volumes.get(volume.id)?.status === 'in-use' ? true : undefined));
+    await eventually('in-use', async () => (store.volumes.get(volume.id)?.status === 'in-use' ? true : undefined));
     const twice = await send('POST', url, alice, { volumeAttachment: { volumeId: volume.id } });
     assert.equal(twice.body.badRequest.message, `Invalid volume: volume ${volume.id} already attached`);
     assert.equal((await send('POST', url, alice, { volumeAttachment: { volumeId: randomUUID() } })).status, 404);
     const one = await send('GET', `${url}/${volume.id}`, alice, undefined, { 'OpenStack-API-Version': 'compute 2.89' });
     assert.deepEqual([one.body.volumeAttachment.device, one.body.volumeAttachment.tag, one.body.volumeAttachment.id], ['/dev/vdb', 'data', undefined]);
     assert.equal((await send('DELETE', `${url}/${volume.id}`, alice)).status, 202);
-    await waitFor('available', async () => (store.volumes.get(volume.id)?.status === 'available' ? true : undefined));
+    await eventually('available', async () => (store.volumes.get(volume.id)?.status === 'available' ? true : undefined));
     assert.deepEqual(store.volumes.get(volume.id)?.attachments, []);
     assert.deepEqual((await send('GET', url, alice)).body, { volumeAttachments: [] });
   });
@@ -531,7 +506,7 @@ describe('simulator nova writes', () => {
     assert.equal((await send('DELETE', `${nova}/servers/${s.id}`, alice)).status, 204);
     assert.equal((await send('GET', `${nova}/servers/${s.id}`, alice)).body.server['OS-EXT-STS:task_state'], 'deleting');
     sandbox.clouds.source.faults.update({ transitionMs: 5 });
-    await waitFor('the server to be gone', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).status === 404 ? true : undefined));
+    await eventually('the server to be gone', async () => ((await send('GET', `${nova}/servers/${s.id}`, alice)).status === 404 ? true : undefined));
     assert.equal(store.ports.get(created.id), undefined);
     assert.deepEqual([fip.portId, fip.fixedIpAddress, fip.status], [null, null, 'DOWN']);
     const unbound = (await send('GET', `${origin}/network/v2.0/ports/${pre.id}`, admin, undefined, {})).body.port;

@@ -90,7 +90,8 @@ test('the kitchen-sink-mac-clash target already holds a port with the MAC of ks-
 test('the demo source has the promised estate', () => {
   const s = SCENARIOS.demo.source();
   assert.deepEqual(s.hypervisors.all().map((h) => h.hostname), ['cmp-1', 'cmp-2', 'cmp-3']);
-  assert.equal(s.servers.size, 10);
+  assert.equal(s.servers.size, 12, 'ten of the estate and two of pumphouse-1, the tenant the original\'s functional tests look for');
+  assert.deepEqual(new Set(s.servers.all().filter((x) => x.name.startsWith('pumphouse-1-')).map((x) => x.host)).size, 2, 'pumphouse-1\'s servers are on two hosts');
   assert.equal(s.servers.all().filter((x) => x.imageId === '').length, 1, 'one boot-from-volume server');
   assert.equal(s.serverGroups.size, 1);
   assert.ok(s.images.all().some((i) => i.visibility === 'shared' && i.members.length > 0));

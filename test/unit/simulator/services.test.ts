@@ -69,7 +69,7 @@ describe('simulator nova, glance, neutron, cinder', () => {
   test('hypervisor ids are integers before 2.53 and uuids from 2.53; stats go at 2.88', async () => {
     const old = await getJson(`${origin}/compute/v2.1/os-hypervisors/detail`, token);
     assert.deepEqual(old.body.hypervisors.map((h: any) => h.id), [1, 2, 3]);
-    assert.equal(old.body.hypervisors[0].running_vms, 3);
+    assert.equal(old.body.hypervisors[0].running_vms, 4, 'cmp-1: web-1, ops-bastion, fin-app-2, pumphouse-1-server-0');
     const mid = await getJson(`${origin}/compute/v2.1/os-hypervisors/detail`, token, { 'OpenStack-API-Version': 'compute 2.53' });
     assert.match(mid.body.hypervisors[0].id, /^[0-9a-f-]{36}$/);
     assert.equal(typeof mid.body.hypervisors[0].vcpus, 'number');
@@ -154,7 +154,7 @@ describe('simulator nova, glance, neutron, cinder', () => {
     assert.deepEqual(Object.keys(ifaces.body.ports[0]).sort(), ['fixed_ips', 'id']);
     assert.equal(ifaces.body.ports[0].fixed_ips[0].ip_address, '10.1.0.1');
     const fips = await getJson(`${origin}/network/v2.0/floatingips`, token);
-    assert.equal(fips.body.floatingips.length, 4);
+    assert.equal(fips.body.floatingips.length, 6);
     for (const f of fips.body.floatingips) assert.equal(f.router_id !== null, true);
     const rules = await getJson(`${origin}/network/v2.0/security-group-rules?remote_group_id=${(await getJson(`${origin}/network/v2.0/security-groups?name=web`, token)).body.security_groups[0].id}`, token);
     assert.equal(rules.body.security_group_rules.length, 1, 'db allows the web group');

@@ -5,22 +5,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../../src/simulator/sandbox.js';
-import { login, originOf } from './helpers.js';
-
-interface Reply { status: number; body: any }
+import { login, originOf, sender, type Reply } from './helpers.js';
 
 describe('simulator: updates of existing objects', () => {
   let sandbox: Sandbox;
   let token = '';
   let origin = '';
-  const send = async (method: string, path: string, body?: unknown): Promise<Reply> => {
-    const res = await fetch(`${origin}${path}`, {
-      method, headers: { 'x-auth-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const http = sender();
+  const send = (method: string, path: string, body?: unknown): Promise<Reply> => http(method, `${origin}${path}`, token, body);
   const one = async (collection: string, query: string): Promise<any> => {
     const reply = await send('GET', `/network/v2.0/${collection}?${query}`);
     return reply.body[collection.replace(/-/g, '_')][0];
