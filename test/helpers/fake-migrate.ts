@@ -145,7 +145,7 @@ export class FakePorts implements PortOps {
     return this.adminUp.get(id) ?? true;
   }
   async setAdminStateUp(id: string, up: boolean): Promise<void> {
-    this.log.push(`target.ports.setAdminStateUp ${id} ${up}`);
+    this.log.record(`target.ports.setAdminStateUp ${id} ${up}`);
     this.adminUp.set(id, up);
   }
 }
