@@ -118,6 +118,8 @@ const RESOLUTION = {
   PH1472: error('a warm pre-copy went to ERROR on the target: removed, the pre-copy starts again', SERVER, true),
   PH1473: warning('a floating IP a failed warm cutover could not give back to the source'),
   PH1474: error('a source server to pre-copy is neither ACTIVE nor SHUTOFF'),
+  PH1475: error("a warm copy's port did not take the source's admin state at the cutover; the copy was not started", SERVER, true),
+  PH1476: warning("a port of a failed warm cutover's copy could not be set admin-down again"),
 } as const;
 
 const GRAPH = {

@@ -49,6 +49,12 @@ export interface FloatingIpOps {
   setPort(id: string, portId: string): Promise<void>;
 }
 
+/** Neutron's ports on the target: only their admin state (a warm copy's ports are down until its cutover). */
+export interface PortOps {
+  adminStateUp(id: string): Promise<boolean>;
+  setAdminStateUp(id: string, up: boolean): Promise<void>;
+}
+
 export type VolumeView = Pick<blockStorage.volumes.Volume, 'id' | 'status' | 'size' | 'bootable' | 'attachments' | 'volume_image_metadata'>;
 export type SnapshotView = Pick<blockStorage.snapshots.Snapshot, 'id' | 'status'>;
 
@@ -87,7 +93,7 @@ export interface CopyOps {
 /** The server step's view of both clouds. */
 export interface ServerStepAdapters extends CopyOps {
   source: { servers: ServerOps; images: ImageOps };
-  target: { servers: ServerOps; images: ImageOps; floatingIps: FloatingIpOps };
+  target: { servers: ServerOps; images: ImageOps; floatingIps: FloatingIpOps; ports: PortOps };
   /**
    * Boots the copy in its target project, as the source's owner where Pumphouse can
    * (owner-session.ts), with the key that owner holds; the new server's id.

@@ -1,6 +1,6 @@
 import { SOURCE_METADATA_KEY, SOURCE_TAG_PREFIX } from '../diff/marks.js';
 import { blockStorage, collectAll, compute, image, network, type Cloud } from '../openstack/index.js';
-import type { FloatingIpOps, ImageOps, QuotaOps, SecurityGroupRuleOps, ServerOps, ServerStepAdapters, SnapshotOps, VolumeOps, VolumeStepAdapters } from './adapters.js';
+import type { FloatingIpOps, ImageOps, PortOps, QuotaOps, SecurityGroupRuleOps, ServerOps, ServerStepAdapters, SnapshotOps, VolumeOps, VolumeStepAdapters } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, findImageCopy } from './images.js';
 import { bootSession } from './owner-session.js';
@@ -49,6 +49,16 @@ export function neutronFloatingIps(cloud: Cloud): FloatingIpOps {
   };
 }
 
+export function neutronPorts(cloud: Cloud): PortOps {
+  const client = () => cloud.network();
+  return {
+    adminStateUp: async (id) => (await network.ports.get(await client(), id)).admin_state_up,
+    setAdminStateUp: async (id, up) => {
+      await network.ports.update(await client(), id, { admin_state_up: up });
+    },
+  };
+}
+
 export function cinderVolumes(cloud: Cloud): VolumeOps {
   const client = () => cloud.blockStorage();
   return {
@@ -84,7 +94,7 @@ export function serverStepAdapters(m: MigrationContext): ServerStepAdapters {
   return {
     ...copyOps(m),
     source: { servers: novaServers(m.source), images: glanceImages(m.source) },
-    target: { servers: novaServers(m.target), images: glanceImages(m.target), floatingIps: neutronFloatingIps(m.target) },
+    target: { servers: novaServers(m.target), images: glanceImages(m.target), floatingIps: neutronFloatingIps(m.target), ports: neutronPorts(m.target) },
     async boot(ctx, source, projectId, body) {
       const session = await bootSession(m, ctx, source, projectId);
       try {

@@ -65,7 +65,7 @@ export function serverRunner(m: MigrationContext, a: ServerStepAdapters = server
       if (!readBack.has(ctx)) await verifyFinishedMove(m, a, ctx);
     },
     async onFailed(ctx) {
-      await rollBackCutover(m, ctx);
+      await rollBackCutover(m, a, ctx);
       await rollBackFailedMove(m, a, ctx);
     },
   };

@@ -11,12 +11,13 @@ import { settleServer } from './server-power.js';
 import { rollBackFailedMove } from './server-verify.js';
 import { findCopy } from './servers.js';
 import { waitForStatus } from './wait.js';
+import { disableCopyPorts } from './warm-ports.js';
 
 /**
  * The pre-copy of a server moving warm (`cutover: warm`), before any downtime: the RUNNING source
  * is snapshotted (its attached volumes were copied by their own steps from Cinder snapshots, taken
  * while it runs too), the snapshot streamed, and the copy booted on the target with its ports
- * (same MACs and fixed IPs), volumes, server group and metadata, then stopped: it waits for the
+ * (same MACs and fixed IPs, set admin-down first: warm-ports.ts), volumes, server group and metadata, then stopped: it waits for the
  * cutover (the server's migrate-server step), which stops the source, moves its floating IPs and
  * starts it. When the snapshot was taken goes into the step's checkpoint before it is, and onto
  * the copy once it is built (PRECOPIED_METADATA_KEY): writes after it are what warm loses.
@@ -63,6 +64,8 @@ async function builtCopy(m: MigrationContext, a: ServerStepAdapters, ctx: StepCo
     throw Object.assign(new PumphouseError('PH1472', `${source.address}: its pre-copy went to ERROR on the target (${copy.id}): removed, the pre-copy starts again`), { retryable: true });
   }
   if (copy && isBuilt(m, source.address, copy)) return copy.id;
+  // Also when taking on a copy a killed attempt booted: it may be running on enabled ports.
+  await disableCopyPorts(m, a, ctx, source);
   let copyId = copy?.id;
   if (!copyId) {
     const live = await a.source.servers.get(source.id);

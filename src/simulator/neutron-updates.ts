@@ -214,7 +214,8 @@ export function addNeutronUpdates(r: Router<NeutronCall>, render: NeutronRendere
     const conflict = pairsNeedPortSecurity(err, pairs ?? port.allowedAddressPairs ?? [], security) ?? portSecurityRefusal(err, security, groups);
     if (conflict) return conflict;
     for (const g of groups) if (!call.store.securityGroups.get(g)) return err(404, 'SecurityGroupNotFound', `Security group ${g} does not exist`);
-    call.store.ports.update(port, (p) => applyPortUpdate(p, b, { pairs, security, groups }));
+    const deviceActive = call.store.servers.get(port.deviceId)?.status === 'ACTIVE';
+    call.store.ports.update(port, (p) => applyPortUpdate(p, b, { pairs, security, groups, deviceActive }));
     return json(200, { port: render.port(call, port) });
   });
 }
@@ -226,10 +227,14 @@ function portSecurityRefusal(err: Err, security: boolean, groups: readonly strin
     : undefined;
 }
 
-function applyPortUpdate(p: Port, b: Body, checked: { pairs: AddressPair[] | undefined; security: boolean; groups: string[] }): void {
+function applyPortUpdate(p: Port, b: Body, checked: { pairs: AddressPair[] | undefined; security: boolean; groups: string[]; deviceActive: boolean }): void {
   if (typeof b['name'] === 'string') p.name = b['name'];
   if (typeof b['description'] === 'string') p.description = b['description'];
-  if (typeof b['admin_state_up'] === 'boolean') p.adminStateUp = b['admin_state_up'];
+  if (typeof b['admin_state_up'] === 'boolean') {
+    p.adminStateUp = b['admin_state_up'];
+    // As ml2: an admin-down port goes DOWN at once; enabled again, it is ACTIVE when its VIF is plugged (its server runs).
+    p.status = p.adminStateUp && checked.deviceActive ? 'ACTIVE' : 'DOWN';
+  }
   if (typeof b['device_id'] === 'string') p.deviceId = b['device_id'];
   if (typeof b['device_owner'] === 'string') p.deviceOwner = b['device_owner'];
   if (typeof b['binding:host_id'] === 'string') p.bindingHostId = b['binding:host_id'];

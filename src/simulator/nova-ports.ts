@@ -175,9 +175,9 @@ export function plugInterfaces(store: CloudStore, server: Server, plan: readonly
   return undefined;
 }
 
-/** Marks a server's ports ACTIVE (the VIFs are plugged once the guest runs). */
+/** Marks a server's ports ACTIVE (the VIFs are plugged once the guest runs); an admin-down port stays DOWN, passing nothing. */
 export function activatePorts(store: CloudStore, server: Server): void {
-  for (const p of store.serverPorts(server.id)) p.status = 'ACTIVE';
+  for (const p of store.serverPorts(server.id)) p.status = p.adminStateUp ? 'ACTIVE' : 'DOWN';
 }
 
 /**

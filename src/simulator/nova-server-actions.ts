@@ -13,7 +13,7 @@ import {
   unexpectedProperty, visibleServer, type Call, type JsonObject,
 } from './nova-common.js';
 import { checkMetadata, checkTags, metadataOverQuota } from './nova-servers.js';
-import { portGroupNames } from './nova-ports.js';
+import { activatePorts, portGroupNames } from './nova-ports.js';
 import {
   attachVolume, blobsOf, detachVolume, devicesInUse, nextDevice, snapshotVolumes, validDevicePath, visibleVolume, volumeUnavailable,
 } from './nova-volumes.js';
@@ -59,6 +59,7 @@ function start(call: Call, server: Server): SimResponse {
   touch(server, { taskState: 'powering-on' });
   call.ctx.lifecycle.later('server', server.name, () => {
     if (!live(call.store, server) || server.taskState !== 'powering-on') return;
+    activatePorts(call.store, server);
     touch(server, { status: 'ACTIVE', vmState: 'active', taskState: null, powerState: POWER_STATE.RUNNING });
   });
   return noContent(202);

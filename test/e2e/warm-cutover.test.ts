@@ -23,9 +23,9 @@ const finished = (prefix: string): KillPoint => ({ name: `after ${prefix}`, hit:
 const WARM = 'migrate-server:server:demo/web-';
 
 const KILL_POINTS: KillPoint[] = [
-  phase('precopy-server:', /snapshotting the server/), streaming('precopy-server:'), phase('precopy-server:', /waiting for the copy/),
+  phase('precopy-server:', /snapshotting the server/), phase('precopy-server:', /admin-down/), streaming('precopy-server:'), phase('precopy-server:', /waiting for the copy/),
   phase('precopy-server:', /stopping the pre-copy/), finished('precopy-server:'),
-  phase(WARM, /^stopping/), phase(WARM, /released on the source/), phase(WARM, /starting the copy on the target/),
+  phase(WARM, /^stopping/), phase(WARM, /released on the source/), phase(WARM, /ports admin state as the source's/), phase(WARM, /starting the copy on the target/),
   phase(WARM, /^starting the copy of/), { name: 'warm copy verified', hit: (e) => e.type === 'server_downtime' && String(e.data['server']).startsWith('server:demo/web-') },
 ];
 
@@ -72,8 +72,30 @@ function picture(env: Env): Record<string, string[]> {
   return {
     targetServers: servers(target), targetFloatingIps: fips(target), targetImages: target.images.all().map((i) => i.name).sort(),
     targetVolumes: target.volumes.all().map((v) => `${v.name}:${v.status}`).sort(),
-    sourceServers: servers(source), sourceFloatingIps: fips(source),
+    sourceServers: servers(source), sourceFloatingIps: fips(source), targetPorts: portStates(target),
   };
+}
+
+/** Each compute port of a store as MAC → admin state and status. */
+function portStates(store: CloudStore): string[] {
+  return store.ports.all().filter((p) => p.deviceOwner.startsWith('compute:')).map((p) => `${p.macAddress}:${p.adminStateUp ? 'up' : 'down'}:${p.status}`).sort();
+}
+
+/**
+ * While an apply runs, samples (every 2 ms, in this process where the sandbox runs) the ports of
+ * each running web-* copy whose source still runs too: the pre-copy's window, where the same MAC
+ * and IP would otherwise be live on both clouds.
+ */
+function watchPrecopyPorts(env: Env): { samples: string[]; stop: () => void } {
+  const [source, target] = [env.sandbox.clouds.source.store, env.sandbox.clouds.target.store];
+  const samples: string[] = [];
+  const timer = setInterval(() => {
+    for (const copy of target.servers.all().filter((s) => s.name.startsWith('web-') && s.status === 'ACTIVE')) {
+      if (source.servers.by('name', copy.name)[0]?.status !== 'ACTIVE') continue;
+      for (const port of target.serverPorts(copy.id)) samples.push(`${copy.name} ${port.macAddress}:${port.adminStateUp ? 'up' : 'down'}:${port.status}`);
+    }
+  }, 2);
+  return { samples, stop: () => clearInterval(timer) };
 }
 
 interface StateFile { downtime: Record<string, { stoppedAt?: string; verifiedAt?: string; seconds?: number }>; temporaries: Record<string, unknown> }
@@ -88,8 +110,13 @@ describe('warm cutover', () => {
       assert.match(planned.stdout, /server:demo\/web-1: disk writes after the snapshot \(cutover: warm\)/);
       assert.doesNotMatch(planned.stdout, /server:demo\/db-1: disk writes after the snapshot/);
       const state = env.files.path('state.json');
+      const watch = watchPrecopyPorts(env);
       const run = await runCli(['--config', env.config, 'apply', plan, '--auto-approve', '--state', state], { timeoutMs: 200_000, env: POLL });
+      watch.stop();
       assert.equal(run.code, 0, run.stderr.slice(-3000));
+      // The pre-copies ran on admin-down ports: never reachable while their sources served.
+      for (const name of ['web-1', 'web-2']) assert.ok(watch.samples.some((s) => s.startsWith(`${name} `)), `${name}: its pre-copy was seen running`);
+      assert.deepEqual(watch.samples.filter((s) => !s.endsWith(':down:DOWN')), [], 'every port of a running pre-copy is admin-down and DOWN');
       const target = env.sandbox.clouds.target.store;
       for (const name of ['web-1', 'web-2', 'db-1']) assert.deepEqual(target.servers.by('name', name).map((s) => s.status), ['ACTIVE'], `${name}: one running copy`);
       const source = env.sandbox.clouds.source.store;
@@ -101,8 +128,16 @@ describe('warm cutover', () => {
       const [web, db] = [downtime['server:demo/web-1']?.seconds ?? Infinity, downtime['server:demo/db-1']?.seconds ?? 0];
       assert.ok(web < db, `warm web-1 (${web} s) is down for less than cold db-1 (${db} s)`);
       assert.deepEqual(stateOf(state).temporaries, {}, 'no temporary left');
+      // After the cutover each copy port is as its source port was (all enabled in the demo) and carries traffic.
+      const sourcePorts = new Map(source.ports.all().map((p) => [p.macAddress, p.adminStateUp]));
+      const copyPorts = target.ports.all().filter((p) => p.deviceOwner.startsWith('compute:'));
+      assert.ok(copyPorts.length >= 3, `the copies' ports: ${portStates(target).join(', ')}`);
+      for (const port of copyPorts) {
+        assert.equal(port.adminStateUp, sourcePorts.get(port.macAddress), `${port.macAddress}: admin state as on the source`);
+        assert.equal(port.status, 'ACTIVE', `${port.macAddress}: up on its running copy`);
+      }
       const replanned = await runCli(['--config', env.config, 'plan', plan, '--state', state]);
-      assert.match(replanned.stdout, /No changes\./);
+      assert.match(replanned.stdout, /No changes\./, replanned.stderr.slice(-2000));
     } finally {
       await env.stop();
     }
@@ -158,6 +193,9 @@ describe('warm cutover', () => {
       assert.equal(target.floatingIps.all().filter((f) => f.floatingIpAddress === '203.0.113.104').length, 0, 'and gone from the target');
       assert.equal(target.servers.by('name', 'web-1').length, 0, 'the unverified copy is removed');
       assert.equal(target.floatingIps.all().length, 0, 'no floating IP left on the target');
+      const web1Macs = new Set(source.ports.all().filter((p) => p.deviceId === web1.id).map((p) => p.macAddress));
+      const left = target.ports.all().filter((p) => web1Macs.has(p.macAddress));
+      assert.ok(left.length > 0 && left.every((p) => !p.adminStateUp), `no port of the removed copy is left enabled (${left.map((p) => `${p.macAddress}:${p.adminStateUp}`).join(', ')}; target: ${portStates(target).join(', ')} ${target.ports.all().map((p) => p.macAddress).join(' ')}; source ${[...web1Macs].join(' ')})`);
       env.sandbox.clouds.target.faults.update({ failCalls: [] });
       const again = await runCli(['--config', env.config, 'apply', plan, ...narrow, '--auto-approve', '--state', state], { timeoutMs: 200_000, env: POLL });
       assert.equal(again.code, 0, again.stderr.slice(-3000));

@@ -7,7 +7,7 @@ import type { StepAction } from '../../src/graph/steps.js';
 import { InventoryLookup } from '../../src/inventory/lookup.js';
 import type { InventoryResource } from '../../src/inventory/model.js';
 import type {
-  FloatingIpOps, ImageOps, ImageView, ServerOps, ServerStepAdapters, ServerView, SnapshotOps, SnapshotView, VolumeOps, VolumeStepAdapters, VolumeView,
+  FloatingIpOps, ImageOps, PortOps, ImageView, ServerOps, ServerStepAdapters, ServerView, SnapshotOps, SnapshotView, VolumeOps, VolumeStepAdapters, VolumeView,
 } from '../../src/migrate/adapters.js';
 import { MigrationContext } from '../../src/migrate/context.js';
 import type { NamedTemporaries, TemporarySpec } from '../../src/migrate/temporaries.js';
@@ -137,6 +137,19 @@ export class FakeFloatingIps implements FloatingIpOps {
   }
 }
 
+/** Target ports' admin state (true unless set). */
+export class FakePorts implements PortOps {
+  readonly adminUp = new Map<string, boolean>();
+  constructor(private readonly log: CallLog) {}
+  async adminStateUp(id: string): Promise<boolean> {
+    return this.adminUp.get(id) ?? true;
+  }
+  async setAdminStateUp(id: string, up: boolean): Promise<void> {
+    this.log.record(`target.ports.setAdminStateUp ${id} ${up}`);
+    this.adminUp.set(id, up);
+  }
+}
+
 export class FakeVolumes implements VolumeOps {
   readonly volumes = new Map<string, VolumeView & { name?: string | null; metadata?: Record<string, string> }>();
   private next = 0;
@@ -231,7 +244,7 @@ export class FakeServerClouds implements ServerStepAdapters {
   readonly sourceImages = new FakeImages('source.images', this.log);
   readonly targetImages = new FakeImages('target.images', this.log);
   readonly source = { servers: new FakeServers('source.servers', this.log, this.sourceImages), images: this.sourceImages };
-  readonly target = { servers: new FakeServers('target.servers', this.log), images: this.targetImages, floatingIps: new FakeFloatingIps(this.log) };
+  readonly target = { servers: new FakeServers('target.servers', this.log), images: this.targetImages, floatingIps: new FakeFloatingIps(this.log), ports: new FakePorts(this.log) };
   /** The status a new copy boots into (Nova: ACTIVE). */
   bootsInto = 'ACTIVE';
   /** What each boot asked for. */

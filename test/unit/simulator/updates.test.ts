@@ -49,6 +49,17 @@ describe('simulator: updates of existing objects', () => {
     assert.deepEqual([off.body.port.port_security_enabled, off.body.port.security_groups], [false, []]);
   });
 
+  test('an admin-down port passes nothing: DOWN on its running server, ACTIVE again once enabled', async () => {
+    const store = sandbox.clouds.source.store;
+    const running = store.ports.all().find((p) => p.deviceOwner.startsWith('compute:') && store.servers.get(p.deviceId)?.status === 'ACTIVE');
+    assert.ok(running, 'the demo has a port on a running server');
+    const down = await send('PUT', `/network/v2.0/ports/${running.id}`, { port: { admin_state_up: false } });
+    assert.equal(down.status, 200);
+    assert.deepEqual([down.body.port.admin_state_up, down.body.port.status], [false, 'DOWN']);
+    const up = await send('PUT', `/network/v2.0/ports/${running.id}`, { port: { admin_state_up: true } });
+    assert.deepEqual([up.body.port.admin_state_up, up.body.port.status], [true, 'ACTIVE']);
+  });
+
   test('a router keeps the gateway and the interface a floating IP goes through until the floating IP leaves', async () => {
     const router = await one('routers', 'name=demo-router');
     const subnet = await one('subnets', 'name=demo-subnet');
