@@ -12,6 +12,16 @@ const env = sandboxForTests();
 
 const schema = (name: string) => JSON.parse(readFileSync(`${REPO_ROOT}/schemas/${name}.schema.json`, 'utf8')) as object;
 
+test('pumphouse --version prints the package version; with any other argument the CLI parses it', async () => {
+  const version = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string }).version;
+  const alone = await runCli(['--version']);
+  assert.equal(alone.code, 0);
+  assert.equal(alone.stdout, `${version}\n`);
+  const parsed = await runCli(['--version', '--no-color']);
+  assert.equal(parsed.code, 0, parsed.stderr);
+  assert.equal(parsed.stdout.trim(), version, 'yargs answers --version the same way');
+});
+
 describe('pumphouse clouds', () => {
   test('shows every service of both clouds with versions and microversion ranges', async () => {
     const result = await runCli(['--config', env.files().path('pumphouse.yaml'), 'clouds', '--output', 'json']);
