@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import type { CloudStore } from '../../src/simulator/store.js';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { applyUntil as applyUntilEvent, type EventLine } from '../helpers/apply-until.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // Crash safety: an apply SIGKILLed at 20+ different points (after each step kind, mid image
@@ -11,7 +11,6 @@ import { privateSandbox } from '../helpers/sandbox.js';
 // uninterrupted apply ends: nothing duplicated, nothing lost, and every source server either
 // untouched, running again, or replaced by a verified copy.
 
-interface EventLine { type: string; data: Record<string, unknown> }
 type KillPoint = { name: string; hit: (e: EventLine) => boolean };
 
 const finished = (prefix: string): KillPoint => ({ name: `after ${prefix}`, hit: (e) => e.type === 'step_finished' && e.data['outcome'] === 'done' && String(e.data['step']).startsWith(prefix) });
@@ -30,32 +29,11 @@ const KILL_POINTS: KillPoint[] = [
 ];
 
 /** Runs apply until the first remaining kill point, SIGKILLs it there; resolves which point hit (or none: it finished). */
-function applyUntilKill(config: string, plan: string, state: string, points: KillPoint[]): Promise<{ point?: KillPoint; code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, '--config', config, '--output', 'json', 'apply', plan, '--exclude', 'hypervisor:cmp-3', '--auto-approve', '--state', state, '--parallelism', '1'], {
-      cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', PUMPHOUSE_POLL_MS: '20' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    let stderr = '';
-    let killedAt: KillPoint | undefined;
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      let nl: number;
-      while (!killedAt && (nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.startsWith('{')) continue;
-        const event = JSON.parse(line) as EventLine;
-        const point = points.find((p) => p.hit(event));
-        if (point) {
-          killedAt = point;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.on('close', (code) => resolve({ ...(killedAt ? { point: killedAt } : {}), code, stderr }));
-  });
+async function applyUntilKill(config: string, plan: string, state: string, points: KillPoint[]): Promise<{ point?: KillPoint; code: number | null; stderr: string }> {
+  let point: KillPoint | undefined;
+  const args = ['--config', config, '--output', 'json', 'apply', plan, '--exclude', 'hypervisor:cmp-3', '--auto-approve', '--state', state, '--parallelism', '1'];
+  const { code, stderr } = await applyUntilEvent(args, { PUMPHOUSE_POLL_MS: '20' }, (event) => (point = points.find((p) => p.hit(event))) !== undefined);
+  return { ...(point ? { point } : {}), code, stderr };
 }
 
 /** The target as an operator would list it: names per kind (sorted), duplicates visible. */

@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { validatorFor } from '../../src/diagnostics/schema-check.js';
 import { connectFuel } from '../../src/fuel/index.js';
 import type { HostReport } from '../../src/hosts/report.js';
 import { SANDBOX_FUEL_CREDENTIALS } from '../../src/simulator/hardware/sandbox-hardware.js';
 import type { Sandbox } from '../../src/simulator/sandbox.js';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { applyUntil as applyUntilEvent, } from '../helpers/apply-until.js';
+import { runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // The Hosts wave on the sandbox, through the real CLI: `hosts --check` reads the BMCs and Fuel;
@@ -26,7 +26,6 @@ spec:
 const FAST_HARDWARE = { hardware: { discoverDelayMs: 200, tickMs: 40, tickCount: 5 } };
 const ENV = { PUMPHOUSE_POLL_MS: '20' };
 
-interface EventLine { type: string; data: Record<string, unknown> }
 
 /** What the test checks at the end: where cmp-3's hardware serves, and how Fuel got it there. */
 async function hostOutcome(sandbox: Sandbox): Promise<{ sourceHosts: string[]; targetCompute: string[]; tasks: string[]; cmp3Servers: number; pxeBoots: number }> {
@@ -270,33 +269,16 @@ describe('a host of a Fuel-managed source (management: fuel)', () => {
 });
 
 /** Runs apply (NDJSON events) until a step's phase (or "<step> finished") matches one of `phases`, SIGKILLs it there. */
-function applyUntil(config: string, plan: string, state: string, phases: RegExp[]): Promise<{ killedAt?: string; code: number | null; stderr: string; failures: string[] }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, '--config', config, '--output', 'json', 'apply', plan, '--auto-approve', '--state', state], {
-      cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', ...ENV }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    let stderr = '';
-    let killedAt: string | undefined;
-    const failures: string[] = [];
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      for (let nl = buffer.indexOf('\n'); !killedAt && nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.startsWith('{')) continue;
-        const event = JSON.parse(line) as EventLine;
-        if (event.type === 'step_finished' && event.data['outcome'] === 'failed') failures.push(`${String(event.data['step'])}: ${String(event.data['error'])}`);
-        // A phase as the step reports it, or "<step> finished" once it is done.
-        const phase = event.type === 'step_progress' ? String(event.data['phase'] ?? '') : event.type === 'step_finished' ? `${String(event.data['step'])} finished` : '';
-        const match = phases.find((p) => p.test(phase));
-        if (match) {
-          killedAt = match.source;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.on('close', (code) => resolve({ ...(killedAt ? { killedAt } : {}), code, stderr, failures }));
+async function applyUntil(config: string, plan: string, state: string, phases: RegExp[]): Promise<{ killedAt?: string; code: number | null; stderr: string; failures: string[] }> {
+  let killedAt: string | undefined;
+  const failures: string[] = [];
+  const args = ['--config', config, '--output', 'json', 'apply', plan, '--auto-approve', '--state', state];
+  const { code, stderr } = await applyUntilEvent(args, ENV, (event) => {
+    if (event.type === 'step_finished' && event.data['outcome'] === 'failed') failures.push(`${String(event.data['step'])}: ${String(event.data['error'])}`);
+    // A phase as the step reports it, or "<step> finished" once it is done.
+    const phase = event.type === 'step_progress' ? String(event.data['phase'] ?? '') : event.type === 'step_finished' ? `${String(event.data['step'])} finished` : '';
+    killedAt = phases.find((p) => p.test(phase))?.source;
+    return killedAt !== undefined;
   });
+  return { ...(killedAt ? { killedAt } : {}), code, stderr, failures };
 }

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import type { CloudStore } from '../../src/simulator/store.js';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { applyUntil, type EventLine } from '../helpers/apply-until.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // Warm cutover (plans/warm.yaml: web-* warm, db-1 cold) on the sandbox: the downtime of a warm
@@ -13,7 +13,6 @@ import { privateSandbox } from '../helpers/sandbox.js';
 // fails after the source stopped gives the floating IP back and starts the source again.
 
 type Env = Awaited<ReturnType<typeof privateSandbox>>;
-interface EventLine { type: string; data: Record<string, unknown> }
 type KillPoint = { name: string; hit: (e: EventLine) => boolean };
 
 const POLL = { PUMPHOUSE_POLL_MS: '20' };
@@ -35,30 +34,11 @@ function warmPlan(env: Env): string {
   return path;
 }
 
-function applyUntilKill(env: Env, plan: string, state: string, points: KillPoint[]): Promise<{ point?: KillPoint; code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, '--config', env.config, '--output', 'json', 'apply', plan, '--auto-approve', '--state', state, '--parallelism', '1'], {
-      cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', ...POLL }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    let stderr = '';
-    let killedAt: KillPoint | undefined;
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      for (let nl = buffer.indexOf('\n'); !killedAt && nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.startsWith('{')) continue;
-        const point = points.find((p) => p.hit(JSON.parse(line) as EventLine));
-        if (point) {
-          killedAt = point;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.on('close', (code) => resolve({ ...(killedAt ? { point: killedAt } : {}), code, stderr }));
-  });
+async function applyUntilKill(env: Env, plan: string, state: string, points: KillPoint[]): Promise<{ point?: KillPoint; code: number | null; stderr: string }> {
+  let point: KillPoint | undefined;
+  const args = ['--config', env.config, '--output', 'json', 'apply', plan, '--auto-approve', '--state', state, '--parallelism', '1'];
+  const { code, stderr } = await applyUntil(args, POLL, (event) => (point = points.find((p) => p.hit(event))) !== undefined);
+  return { ...(point ? { point } : {}), code, stderr };
 }
 
 /** The target's servers, floating IPs (address → server) and images, and the source's servers and floating IPs. */
