@@ -201,7 +201,8 @@ function migration(selected: SelectedResource, resource: InventoryResource, base
   const volumes = context.graph.movingVolumes(resource, selected.move.volumes)
     .map((address) => context.source.get(address))
     .filter((v): v is InventoryResource => v !== undefined);
-  const estimate = estimateServerMove(resource, selected.move, volumes, context.calibration);
+  const image = refList(resource, 'image')[0];
+  const estimate = estimateServerMove(resource, selected.move, volumes, context.calibration, image ? context.source.get(image) : undefined);
   return {
     ...base,
     action: 'migrate',

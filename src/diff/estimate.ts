@@ -4,13 +4,17 @@ import type { InventoryResource } from '../inventory/model.js';
 /**
  * Estimates for the plan's "data to copy" and "downtime" columns — the order of magnitude a
  * reviewer needs, not a promise:
- *   - a snapshot copies the whole root disk (its flavor size; the used size is not knowable from
- *     the APIs) through Glance; a rebuild copies no root disk data; moving volumes copy their size;
+ *   - a snapshot copies what the root disk holds: the size of the image it booted from (what it
+ *     held then; what was written since is not knowable from the APIs), at most its flavor disk,
+ *     the flavor disk when the image is unknown; a rebuild copies no root disk data; moving volumes
+ *     copy their size (Cinder uploads a volume whole);
  *   - a cold move is down for a fixed part (stop, snapshot, boot, verify) plus its bytes at the
- *     throughput; a warm move only for its cutover (stop, floating IPs, start, verify);
+ *     throughput; a warm move only for its cutover (stop, floating IPs, start, verify); a server
+ *     already stopped is interrupted by nothing;
  *   - the throughput, the fixed part and the cutover come from what earlier applies measured on
- *     these clouds (the state's downtime records: `calibrate`), else from the defaults below; the
- *     estimate says which (`basis`).
+ *     these clouds (the state's downtime records: `calibrate`), else from a probe of the clouds
+ *     (estimate-probe.ts), else from the defaults below; the estimate says which (`basis`).
+ * Estimates are in tenths of a second: a warm cutover on a fast cloud is well under one.
  * Apply measures the real downtime and its summary sets both side by side.
  */
 export const COPY_BYTES_PER_SECOND = 100 * 1024 * 1024;
@@ -34,21 +38,27 @@ export interface MeasuredMove {
   verifiedAt?: string;
 }
 
+/** Where a figure comes from: the state's records, a probe of the clouds, or the defaults. */
+export type FigureSource = 'measured' | 'probed' | 'assumed';
+
 export interface Calibration {
-  /** Cold moves: seconds = fixedSeconds + bytes / bytesPerSecond. */
+  /** Cold moves: seconds = fixedSeconds[strategy] + bytes / bytesPerSecond. */
   bytesPerSecond: number;
-  fixedSeconds: number | undefined;
+  fixedSeconds: Readonly<Record<MovePolicy['strategy'], number>>;
   cutoverSeconds: number;
+  /** Where the cold figures (throughput, fixed part) and the warm one (cutover) come from. */
+  cold: FigureSource;
+  warm: FigureSource;
   coldBasis: string;
   warmBasis: string;
 }
 
 export const ASSUMED: Calibration = {
-  bytesPerSecond: COPY_BYTES_PER_SECOND, fixedSeconds: undefined, cutoverSeconds: WARM_CUTOVER_SECONDS,
+  bytesPerSecond: COPY_BYTES_PER_SECOND, fixedSeconds: FIXED_DOWNTIME_SECONDS, cutoverSeconds: WARM_CUTOVER_SECONDS, cold: 'assumed', warm: 'assumed',
   coldBasis: 'assumed: 100 MiB/s, nothing measured on these clouds yet', warmBasis: 'assumed: nothing measured on these clouds yet',
 };
 
-const median = (values: readonly number[]): number => {
+export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
@@ -69,10 +79,22 @@ export function calibrate(records: readonly MeasuredMove[]): Calibration {
   const rates = copying.map((r) => (r.bytes as number) / Math.max(0.001, (r.seconds as number) - (fixed ?? 0)));
   return {
     bytesPerSecond: rates.length > 0 ? median(rates) : ASSUMED.bytesPerSecond,
-    fixedSeconds: fixed,
+    fixedSeconds: fixed !== undefined ? { snapshot: fixed, rebuild: fixed } : ASSUMED.fixedSeconds,
     cutoverSeconds: warm.length > 0 ? median(warm) : ASSUMED.cutoverSeconds,
+    cold: rates.length > 0 ? 'measured' : 'assumed',
+    warm: warm.length > 0 ? 'measured' : 'assumed',
     coldBasis: rates.length > 0 ? `measured: ${formatRate(median(rates))} over ${copying.length} earlier cold move${copying.length === 1 ? '' : 's'} on these clouds` : ASSUMED.coldBasis,
     warmBasis: warm.length > 0 ? `measured: ${warm.length} earlier warm cutover${warm.length === 1 ? '' : 's'} on these clouds` : ASSUMED.warmBasis,
+  };
+}
+
+/** Each cutover's figures from `measured` where earlier applies measured them, else from `other` (a probe). */
+export function preferMeasured(measured: Calibration, other: Calibration): Calibration {
+  const cold = measured.cold === 'measured' ? measured : other;
+  const warm = measured.warm === 'measured' ? measured : other;
+  return {
+    bytesPerSecond: cold.bytesPerSecond, fixedSeconds: cold.fixedSeconds, cold: cold.cold, coldBasis: cold.coldBasis,
+    cutoverSeconds: warm.cutoverSeconds, warm: warm.warm, warmBasis: warm.warmBasis,
   };
 }
 
@@ -80,15 +102,26 @@ function formatRate(bytesPerSecond: number): string {
   return `${Math.round(bytesPerSecond / (1024 * 1024))} MiB/s`;
 }
 
-export function estimateServerMove(server: InventoryResource, policy: MovePolicy, movingVolumes: readonly InventoryResource[], calibration: Calibration = ASSUMED): MoveEstimate {
-  const flavor = (server.attributes['flavor'] ?? {}) as { diskGb?: number | null };
-  const bootFromVolume = server.attributes['bootFromVolume'] === true;
-  const rootBytes = policy.strategy === 'snapshot' && !bootFromVolume ? (flavor.diskGb ?? 0) * GiB : 0;
-  const volumeBytes = movingVolumes.reduce((sum, v) => sum + volumeBytesOf(v), 0);
-  const bytes = rootBytes + volumeBytes;
-  if (policy.cutover === 'warm') return { bytes, downtimeSeconds: Math.ceil(calibration.cutoverSeconds), basis: calibration.warmBasis };
-  const fixed = calibration.fixedSeconds ?? FIXED_DOWNTIME_SECONDS[policy.strategy];
-  return { bytes, downtimeSeconds: Math.ceil(fixed + bytes / calibration.bytesPerSecond), basis: calibration.coldBasis };
+/** Seconds, up to the next tenth. */
+const tenths = (seconds: number): number => Math.ceil(Math.round(seconds * 1000) / 100) / 10;
+
+/** `bootImage`: the image the server booted from, when the source still has it. */
+export function estimateServerMove(server: InventoryResource, policy: MovePolicy, movingVolumes: readonly InventoryResource[], calibration: Calibration = ASSUMED, bootImage?: InventoryResource): MoveEstimate {
+  const bytes = rootBytes(server, policy, bootImage) + movingVolumes.reduce((sum, v) => sum + volumeBytesOf(v), 0);
+  // Stopping a server that does not run interrupts nothing: its copy is made while it is down anyway.
+  if (server.attributes['status'] === 'SHUTOFF') return { bytes, downtimeSeconds: 0, basis: 'the source server is stopped already' };
+  if (policy.cutover === 'warm') return { bytes, downtimeSeconds: tenths(calibration.cutoverSeconds), basis: calibration.warmBasis };
+  const fixed = calibration.fixedSeconds[policy.strategy];
+  return { bytes, downtimeSeconds: tenths(fixed + bytes / calibration.bytesPerSecond), basis: calibration.coldBasis };
+}
+
+/** What a snapshot of the root disk carries: see the header. */
+function rootBytes(server: InventoryResource, policy: MovePolicy, bootImage: InventoryResource | undefined): number {
+  if (policy.strategy !== 'snapshot' || server.attributes['bootFromVolume'] === true) return 0;
+  const diskGb = ((server.attributes['flavor'] ?? {}) as { diskGb?: number | null }).diskGb ?? 0;
+  const imageBytes = bootImage?.attributes['size'];
+  if (typeof imageBytes !== 'number' || imageBytes <= 0) return diskGb * GiB;
+  return diskGb > 0 ? Math.min(imageBytes, diskGb * GiB) : imageBytes;
 }
 
 export function volumeBytesOf(volume: InventoryResource): number {

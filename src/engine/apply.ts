@@ -10,12 +10,12 @@ import { configSecrets } from '../state/secrets.js';
 import { StateStore } from '../state/store.js';
 import type { EngineIo } from './io.js';
 import { InvalidPlanFile, checkPlanFile, type CheckedPlanFile } from './check.js';
-import { planFrom, planInputs, type Narrowing } from './plan.js';
+import { planInputs, planProbed, type Narrowing } from './plan.js';
 import { loadSavedPlan } from './saved-plan.js';
 
 /** What an apply carries out: a plan file planned now, a saved plan file, or a plan made earlier (the API's). */
 export type PlanSource =
-  | { file: string; narrowing?: Narrowing }
+  | { file: string; narrowing?: Narrowing; /** Probe the clouds for a first plan's downtime estimates (plan.ts). @default true */ probe?: boolean }
   | { savedFile: string }
   | { plan: ExecutionPlan };
 
@@ -92,5 +92,5 @@ async function planToApply(deps: ApplyDeps, source: PlanSource, session: ApplySe
   const checked = checkPlanFile(source.file);
   deps.checked(checked);
   if (!checked.desired) throw new InvalidPlanFile(checked);
-  return planFrom(checked.desired, await planInputs(deps.config, session, store.state.mappings, store.state.downtime), source.narrowing);
+  return planProbed(checked.desired, await planInputs(deps.config, session, store.state.mappings, store.state.downtime), source.narrowing ?? {}, session, deps.events, source.probe ?? true);
 }

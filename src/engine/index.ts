@@ -35,6 +35,8 @@ export type PlanRequest = ({ file: string } | { desired: DesiredState }) & {
   narrowing?: Narrowing;
   /** The state file whose id mappings match copies first. */
   statePath: string;
+  /** Probe the clouds when nothing measured the downtime figures yet (engine/plan.ts). @default true */
+  probe?: boolean;
 };
 
 export class Engine {
@@ -96,7 +98,7 @@ export class Engine {
     } else {
       desired = request.desired;
     }
-    return makePlanOf(this.config(), this.events, desired, request.statePath, request.narrowing ?? {});
+    return makePlanOf(this.config(), this.events, desired, request.statePath, request.narrowing ?? {}, request.probe ?? true);
   }
 
   /** A saved plan (`plan --out`), refused when the clouds changed where it acts (PH1602). */

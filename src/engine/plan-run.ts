@@ -4,15 +4,15 @@ import type { DesiredState } from '../desired/model.js';
 import type { EventSink } from '../events/sink.js';
 import type { ExecutionPlan } from '../execution-plan/plan.js';
 import { readState } from '../state/store.js';
-import { planFrom, planInputs, type Narrowing } from './plan.js';
+import { planInputs, planProbed, type Narrowing } from './plan.js';
 import { loadSavedPlan } from './saved-plan.js';
 
 /** Plans a desired state against both clouds as they are now and the state's id mappings. */
-export async function makePlanOf(config: PumphouseConfig, events: EventSink, desired: DesiredState, statePath: string, narrowing: Narrowing): Promise<ExecutionPlan> {
+export async function makePlanOf(config: PumphouseConfig, events: EventSink, desired: DesiredState, statePath: string, narrowing: Narrowing, probe = true): Promise<ExecutionPlan> {
   const state = await readState(statePath);
   const session = await openApplySession(config, events);
   try {
-    return planFrom(desired, await planInputs(config, session, state?.mappings ?? {}, state?.downtime), narrowing);
+    return await planProbed(desired, await planInputs(config, session, state?.mappings ?? {}, state?.downtime), narrowing, session, events, probe);
   } finally {
     session.close();
   }

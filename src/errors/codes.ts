@@ -120,6 +120,7 @@ const RESOLUTION = {
   PH1474: error('a source server to pre-copy is neither ACTIVE nor SHUTOFF'),
   PH1475: error("a warm copy's port did not take the source's admin state at the cutover; the copy was not started", SERVER, true),
   PH1476: warning("a port of a failed warm cutover's copy could not be set admin-down again"),
+  PH1477: warning("the plan's probe of the clouds (source Glance throughput, API round trips) failed or timed out: first downtime estimates assume 100 MiB/s"),
 } as const;
 
 const GRAPH = {

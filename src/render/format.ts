@@ -19,8 +19,9 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A plan's estimate, compact: "45s", "3m05s", "1h02m". */
+/** A plan's estimate, compact: "0.2s", "8.8s", "45s", "3m05s", "1h02m" (tenths below 10 s: a warm cutover can take less than one). */
 export function formatDuration(seconds: number): string {
+  if (seconds < 10) return `${Number(seconds.toFixed(1))}s`;
   if (seconds < 60) return `${Math.round(seconds)}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;

@@ -88,6 +88,13 @@ export interface HangRule {
 export type LifecycleKind = 'server' | 'image' | 'volume' | 'snapshot';
 export const LIFECYCLE_KINDS: readonly LifecycleKind[] = ['server', 'image', 'volume', 'snapshot'];
 
+/**
+ * The lifecycle transitions a boot takes (nova-servers.ts: scheduling → networking → spawning →
+ * ACTIVE): a seeded server's launched_at is this many transitions after its creation, as the
+ * simulator would have booted it (Pumphouse reads launched_at − created as the cloud's boot time).
+ */
+export const BOOT_TRANSITIONS = 3;
+
 export function defaultFaults(): FaultConfig {
   return {
     errorRate: 0, errorStatuses: [500, 503], seed: 1, errorRateIncludesTokenIssue: false,

@@ -5,7 +5,8 @@
  * are in glance-members.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { json, type Router, type SimResponse } from './http.js';
+import { header, json, type Router, type SimResponse } from './http.js';
+import { requestedRange, sliceStream } from './byte-range.js';
 import type { GlanceCall } from './glance.js';
 import { glanceError, renderImage } from './glance.js';
 import { isoSeconds } from './ids.js';
@@ -145,10 +146,22 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     const image = found.image;
     const info = call.ctx.store.blobs.info(`image:${image.id}`);
     if (!info || image.status !== 'active') return { status: 204 };
+    const range = requestedRange(header(req, 'range'), info.size);
+    if (range === 'unsatisfiable') return { status: 416, headers: { 'content-range': `bytes */${info.size}` } };
+    const data = call.ctx.store.blobs.read(`image:${image.id}`);
+    if (range) {
+      // Only the range crosses the link.
+      const partial: SimResponse = {
+        status: 206,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${info.size}` },
+        stream: call.ctx.faults.link.throttle(sliceStream(data, range)),
+      };
+      return partial;
+    }
     return {
       status: 200,
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(info.size), 'content-md5': Buffer.from(info.md5, 'hex').toString('base64') },
-      stream: call.ctx.faults.link.throttle(call.ctx.store.blobs.read(`image:${image.id}`)),
+      stream: call.ctx.faults.link.throttle(data),
     };
   });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { syntheticInfo } from './blobs.js';
 import { SimCloud, type AnswerEntry, type RequestLogEntry } from './cloud.js';
-import type { FaultConfig } from './faults.js';
+import { BOOT_TRANSITIONS, defaultFaults, type FaultConfig } from './faults.js';
 import { SANDBOX_ADMIN_PASSWORD } from './scenarios/builder.js';
 import { SCENARIOS, type ScenarioName } from './scenarios/index.js';
 import { startSandboxHardware, type SandboxHardware, type SandboxHardwareOptions } from './hardware/sandbox-hardware.js';
@@ -81,11 +81,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scenario = SCENARIOS[options.scenario ?? 'demo'];
   const portBase = options.portBase ?? 0;
   const faults: Partial<FaultConfig> = { ...options.faults, ...(options.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) };
-  const make = (rebuild: () => SimCloud['store'], own: Partial<FaultConfig> = {}): SimCloud =>
-    new SimCloud({
+  const make = (build: () => SimCloud['store'], own: Partial<FaultConfig> = {}): SimCloud => {
+    const rebuild = (): SimCloud['store'] => bootedIn(build(), own.transitionMs ?? faults.transitionMs);
+    return new SimCloud({
       store: rebuild(), rebuild, faults: { ...faults, ...own },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.beforeAnswer ? { beforeAnswer: options.beforeAnswer } : {}),
     });
+  };
   const scale = options.scale ? { scale: options.scale } : {};
   const source = make(() => {
     const store = scenario.source('sandbox-source', scale);
@@ -121,6 +123,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(hardware ? { hardware } : {}),
     stop: () => (stopped ??= Promise.all([source.close(), target.close(), hardware?.stop()]).then(() => undefined)),
   };
+}
+
+/**
+ * The seeded servers as this sandbox would have booted them: launched_at the boot's transitions
+ * after their creation (a real cloud's launched_at − created is its boot time, which Pumphouse
+ * measures its downtime estimates on).
+ */
+function bootedIn(store: SimCloud['store'], transitionMs: number | undefined): SimCloud['store'] {
+  const bootMs = BOOT_TRANSITIONS * (transitionMs ?? defaultFaults().transitionMs);
+  for (const server of store.servers.all()) if (server.launchedAt !== null) server.launchedAt = server.createdAt + bootMs;
+  return store;
 }
 
 function infoOf(name: SimCloudName, cloud: SimCloud): SimCloudInfo {

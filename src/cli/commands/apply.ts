@@ -13,6 +13,7 @@ interface ApplyArgs {
   failFast: boolean;
   target: string[];
   exclude: string[];
+  probe: boolean;
 }
 
 /**
@@ -30,6 +31,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file (created if absent; locked while applying)' })
       .option('parallelism', { type: 'number', describe: 'steps at once (default: the plan\'s parallelism.global)' })
       .option('fail-fast', { type: 'boolean', default: false, describe: 'start nothing new after the first failed step' })
+      .option('probe', { type: 'boolean', default: true, describe: 'when nothing measured these clouds yet, time a short read of the source Glance and a few API calls for the downtime estimates (--no-probe: assumed figures; plan files only)' })
       .option('target', { type: 'string', array: true, default: [], describe: 'only this address (and what it needs); repeatable (plan files only)' })
       .option('exclude', { type: 'string', array: true, default: [], describe: 'not this address (nor what needs it); repeatable (plan files only)' }),
   run: async (context: CommandContext, args: ApplyArgs) => {
@@ -45,7 +47,7 @@ export const applyCommand: CliCommand<ApplyArgs> = {
       statePath: args.state,
       autoApprove: args.autoApprove,
       request: {
-        plan: saved ? { savedFile: args.plan } : { file: args.plan, narrowing: { targets: args.target, excludes: args.exclude } },
+        plan: saved ? { savedFile: args.plan } : { file: args.plan, narrowing: { targets: args.target, excludes: args.exclude }, probe: args.probe },
         failFast: args.failFast,
         ...(args.parallelism !== undefined ? { parallelism: args.parallelism } : {}),
       },

@@ -14,6 +14,7 @@ interface PlanArgs {
   exclude: string[];
   showNoop: boolean;
   state: string;
+  probe: boolean;
 }
 
 /**
@@ -31,10 +32,11 @@ export const planCommand: CliCommand<PlanArgs> = {
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 0 when there is nothing to do, 2 when there are changes' })
       .option('target', { type: 'string', array: true, default: [], describe: 'only this address (and what it needs); repeatable' })
       .option('exclude', { type: 'string', array: true, default: [], describe: 'not this address (nor what needs it); repeatable' })
+      .option('probe', { type: 'boolean', default: true, describe: 'when nothing measured these clouds yet, time a short read of the source Glance and a few API calls for the downtime estimates (--no-probe: assumed figures)' })
       .option('show-noop', { type: 'boolean', default: false, describe: 'also list objects already on the target as desired' })
       .option('state', { type: 'string', default: DEFAULT_STATE_PATH, describe: 'the state file of earlier applies (its id mappings match copies first)' }),
   run: async (context: CommandContext, args: PlanArgs) => {
-    const plan = await context.engine.plan({ file: args.plan, narrowing: { targets: args.target, excludes: args.exclude }, statePath: args.state }, diagnosticsPrinter(context));
+    const plan = await context.engine.plan({ file: args.plan, narrowing: { targets: args.target, excludes: args.exclude }, statePath: args.state, probe: args.probe }, diagnosticsPrinter(context));
     if (args.out) writeFileSync(args.out, planJson(plan));
     printPlan(context, plan, { showNoop: args.showNoop });
     if (!plan.applyable) return 1;

@@ -118,6 +118,7 @@ export const serverCollector: Collector<Server> = {
       rootDeviceName: s['OS-EXT-SRV-ATTR:root_device_name'] ?? null,
       userData: userDataDigest(s['OS-EXT-SRV-ATTR:user_data']),
       created: s.created,
+      launchedAt: s['OS-SRV-USG:launched_at'] ?? null,
     });
   },
 };

@@ -47,6 +47,8 @@ export interface Server {
   /** 2.19+. */
   description?: string | null;
   created: string;
+  /** When the server last finished booting (null while it builds); microseconds, no zone. */
+  'OS-SRV-USG:launched_at'?: string | null;
   locked?: boolean;
   config_drive?: string;
   'OS-EXT-AZ:availability_zone'?: string;

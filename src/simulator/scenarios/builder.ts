@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { syntheticInfo } from '../blobs.js';
+import { BOOT_TRANSITIONS, defaultFaults } from '../faults.js';
 import { inspectedVirtualSize, qcow2Header } from '../image-format.js';
 import { IdFactory, SCENARIO_EPOCH_MS } from '../ids.js';
 import {
@@ -351,7 +352,7 @@ export class CloudBuilder {
       keyName: spec.keyName ?? null, securityGroupNames: (spec.securityGroups ?? []).map((g) => g.name), metadata: spec.metadata ?? {}, tags: spec.tags ?? [],
       host: spec.host.host, hypervisorHostname: spec.host.hostname, availabilityZone: 'nova', status,
       vmState: status === 'ACTIVE' ? 'active' : 'stopped', taskState: null, powerState: status === 'ACTIVE' ? POWER_STATE.RUNNING : POWER_STATE.SHUTDOWN,
-      instanceNumber: ++this.instanceNumber, description: spec.description ?? null, locked: false, configDrive: '', createdAt: created, updatedAt: created, launchedAt: created + 30_000,
+      instanceNumber: ++this.instanceNumber, description: spec.description ?? null, locked: false, configDrive: '', createdAt: created, updatedAt: created, launchedAt: created + BOOT_TRANSITIONS * defaultFaults().transitionMs,
       ...(spec.userData !== undefined ? { userData: spec.userData } : {}), ...bootFiles,
     });
     for (const port of spec.ports ?? []) {
