@@ -59,7 +59,8 @@ describe('downtime estimates calibrated on earlier moves', () => {
       { cutover: 'warm', bytes: 0, seconds: 99 }, // restarted on the source, never verified: not a measurement
     ]);
     assert.equal(c.cutoverSeconds, 3);
-    assert.equal(c.fixedSeconds, 5);
+    assert.deepEqual(c.fixedSeconds, { snapshot: 5, rebuild: 5 });
+    assert.deepEqual([c.cold, c.warm], ['measured', 'measured']);
     assert.equal(Math.round(c.bytesPerSecond / (1024 * 1024)), 102);
     assert.match(c.coldBasis, /^measured: 102 MiB\/s over 1 earlier cold move/);
     assert.match(c.warmBasis, /^measured: 2 earlier warm cutovers/);

@@ -37,9 +37,10 @@ describe('diff', () => {
     assert.equal(server?.action, 'migrate');
     assert.equal(server?.impact, 'downtime');
     assert.equal(server?.project, 'demo');
-    // 20 GB root disk by snapshot + the 10 GB volume at 100 MiB/s, plus the fixed 60 s.
-    assert.equal(server?.move?.bytes, 30 * 1024 ** 3);
-    assert.equal(server?.move?.downtimeSeconds, 60 + Math.ceil((30 * 1024) / 100));
+    // The snapshot carries its image (cirros: 1 KiB) + the 10 GB volume, at the assumed 100 MiB/s, plus the fixed 60 s.
+    const bytes = 1024 + 10 * 1024 ** 3;
+    assert.equal(server?.move?.bytes, bytes);
+    assert.equal(server?.move?.downtimeSeconds, 162.4, '60 s + 102.4 s (the 1 KiB adds under a millisecond)');
   });
 
   test('renames through maps: the external network and volume type match their mapped names', () => {

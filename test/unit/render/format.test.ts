@@ -15,7 +15,7 @@ const error = { severity: 'error' as const, code: 'PH1201' as const, message: 'n
 describe('formatters', () => {
   test('bytes, durations and clocks', () => {
     assert.deepEqual([0, 512, 1536, 312 * 2 ** 20, 2 * 2 ** 40].map(formatBytes), ['0 B', '512 B', '1.5 KiB', '312.0 MiB', '2.0 TiB']);
-    assert.deepEqual([45, 185, 3720].map(formatDuration), ['45s', '3m05s', '1h02m']);
+    assert.deepEqual([0, 0.2, 8.8, 45, 185, 3720].map(formatDuration), ['0s', '0.2s', '8.8s', '45s', '3m05s', '1h02m']);
     assert.deepEqual([9_400, 185_000, 3_720_000, -5].map(clock), ['9 s', '3 m 05 s', '1 h 02 m', '0 s']);
   });
 
