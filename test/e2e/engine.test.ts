@@ -184,13 +184,14 @@ describe('granular actions', () => {
   });
 });
 
-/** A plan without what names where and when it was made (the plan file's path and hash, the times). */
+/** A plan without what names where and when it was made (the plan file's path and hash, the times), nor what its probe measured (downtime estimates). */
 function comparable(plan: any): unknown {
-  const { createdAt: _time, plan: made, settings, inventories, ...rest } = plan;
+  const { createdAt: _time, plan: made, settings, inventories, summary, changes, ...rest } = plan;
   const { file: _file, fileHash: _hash, ...name } = made;
   const untimed = (inventory: { takenAt: string }) => ({ ...inventory, takenAt: '<time>' });
+  const unprobed = (change: any) => (change.move ? { ...change, move: { ...change.move, downtimeSeconds: '<probed>', basis: '<probed>' } } : change);
   return {
-    ...rest, plan: name,
+    ...rest, plan: name, summary: { ...summary, downtimeSeconds: '<probed>' }, changes: changes.map(unprobed),
     inventories: { source: untimed(inventories.source), target: untimed(inventories.target) },
     settings: { ...settings, passwordsFile: basename(String(settings.passwordsFile)) },
   };

@@ -5,9 +5,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { hasStackTrace, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { sandboxForTests } from '../helpers/sandbox.js';
 
-// `pumphouse plan` with the real CLI against the sandbox's demo scenario and plans/demo.yaml.
+// `pumphouse plan` with the real CLI against the sandbox's demo scenario and plans/demo.yaml,
+// without the probe of the clouds: its figures are measurements, which would differ run to run
+// (test/e2e/estimates.test.ts checks them).
 const env = sandboxForTests();
-const plan = (...args: string[]) => runCli(['--config', env.files().path('pumphouse.yaml'), 'plan', 'plans/demo.yaml', ...args]);
+const plan = (...args: string[]) => runCli(['--config', env.files().path('pumphouse.yaml'), 'plan', 'plans/demo.yaml', '--no-probe', ...args]);
 
 /** What may differ between two runs: times, and the sandbox's ephemeral ports. */
 function normalise(text: string): string {
