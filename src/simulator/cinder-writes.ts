@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { json, type Router, type SimRequest, type SimResponse } from './http.js';
 import type { ServiceContext } from './service.js';
+import type { BlobInfo } from './blobs.js';
 import type { CloudStore, Image, Snapshot, Volume } from './store.js';
 import type { AuthContext } from './tokens.js';
 
@@ -111,15 +112,7 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
         properties: {}, tags: [], members: [], createdAt: now, updatedAt: now,
       };
       call.store.images.insert(image);
-      const info = call.store.blobs.info(`volume:${volume.id}`);
-      call.ctx.lifecycle.later('image', image.name, () => {
-        image.status = 'saving';
-        call.ctx.lifecycle.later('image', image.name, () => {
-          call.store.blobs.copy(`volume:${volume.id}`, `image:${image.id}`);
-          Object.assign(image, { status: 'active', sizeBytes: info?.size ?? 0, virtualSizeBytes: info?.size ?? 0, checksum: info?.md5 ?? null, osHashAlgo: 'sha512', osHashValue: info?.sha512 ?? null, updatedAt: Date.now() });
-          volume.status = previous;
-        }, 1 + (info?.size ?? 0) / GIB, info?.size ?? 0);
-      });
+      uploadVolumeImage(call, volume, image, () => (volume.status = previous));
       return json(202, { 'os-volume_upload_image': {
         id: volume.id, updated_at: new Date(now).toISOString(), status: 'uploading', display_description: volume.description, size: volume.sizeGb,
         volume_type: null, image_id: image.id, container_format: image.containerFormat, disk_format: image.diskFormat, image_name: image.name,
@@ -237,6 +230,34 @@ export function addCinderWrites(r: WriteRouter, render: CinderRenderers): void {
     for (const [k, v] of Object.entries(b)) if (typeof v === 'number') volume[k] = v;
     call.store.quotas.set(projectId, { ...current, volume });
     return json(200, { quota_set: call.store.quotaFor('volume', projectId) });
+  });
+}
+
+/**
+ * The image's bytes, as Cinder's upload makes them: raw, the whole block device (what was
+ * written on the volume, then zeros up to its size), as LVM, Ceph and NFS backends stream it;
+ * another format (qcow2, …) is converted and holds only what was written. The transfer takes
+ * the cloud's bandwidth for those bytes; their hashes are taken meanwhile, without blocking,
+ * and the image goes active once both are done. `done` gives the volume its status back.
+ */
+function uploadVolumeImage(call: CinderCall, volume: Volume, image: Image, done: () => void): void {
+  const blobs = call.store.blobs;
+  const key = `image:${image.id}`;
+  // (Padding to 0 bytes pads nothing: a copy of the written bytes.)
+  blobs.padded(`volume:${volume.id}`, key, image.diskFormat === 'raw' ? volume.sizeGb * GIB : 0);
+  const bytes = blobs.size(key) ?? 0;
+  // Starts hashing now, alongside the simulated transfer; a failure (the store closed) kills the image.
+  const hashed = blobs.info(key).catch(() => undefined);
+  const activate = (info: BlobInfo | undefined): void => {
+    done();
+    if (call.store.images.get(image.id) !== image || image.status !== 'saving') return;
+    if (!info) image.status = 'killed';
+    else Object.assign(image, { status: 'active', sizeBytes: info.size, virtualSizeBytes: image.diskFormat === 'raw' ? info.size : volume.sizeGb * GIB, checksum: info.md5, osHashAlgo: 'sha512', osHashValue: info.sha512 });
+    image.updatedAt = Date.now();
+  };
+  call.ctx.lifecycle.later('image', image.name, () => {
+    image.status = 'saving';
+    call.ctx.lifecycle.later('image', image.name, () => void hashed.then(activate), 1 + bytes / GIB, bytes);
   });
 }
 

@@ -140,12 +140,14 @@ export function addGlanceWrites(r: Router<GlanceCall>, findImage: Find): void {
     }
   });
 
-  r.add('GET', '/v2/images/:id/file', (req, call) => {
+  r.add('GET', '/v2/images/:id/file', async (req, call) => {
     const found = findImage(call);
     if ('error' in found) return found.error;
     const image = found.image;
-    const info = call.ctx.store.blobs.info(`image:${image.id}`);
-    if (!info || image.status !== 'active') return { status: 204 };
+    if (image.status !== 'active') return { status: 204 };
+    // An active image's hashes were taken before it went active: known, not hashed again.
+    const info = await call.ctx.store.blobs.info(`image:${image.id}`);
+    if (!info) return { status: 204 };
     const range = requestedRange(header(req, 'range'), info.size);
     if (range === 'unsatisfiable') return { status: 416, headers: { 'content-range': `bytes */${info.size}` } };
     const data = call.ctx.store.blobs.read(`image:${image.id}`);

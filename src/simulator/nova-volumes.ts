@@ -30,7 +30,7 @@ interface BlobCopies {
   has(key: string): boolean;
   copy(fromKey: string, toKey: string): void;
   delete(key: string): void;
-  info(key: string): { size: number; md5: string; sha512: string } | undefined;
+  info(key: string): Promise<{ size: number; md5: string; sha512: string } | undefined>;
 }
 
 /** The cloud's image and volume bytes, when its store keeps them. */

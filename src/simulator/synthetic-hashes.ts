@@ -1,7 +1,7 @@
-import type { BlobInfo } from './blobs.js';
+import type { BlobInfo } from './blob-content.js';
 
 /**
- * Precomputed hashes of the big synthetic images of the scenarios (blobs.ts syntheticKey → hashes), so
+ * Precomputed hashes of the big synthetic images of the scenarios (blob-content.ts describe → hashes), so
  * a sandbox starts without hashing a gigabyte. A unit test recomputes every entry, so the table
  * cannot drift from the generator; a missing entry is simply computed at first use.
  */

@@ -25,11 +25,11 @@ describe('blob store', () => {
         size += (chunk as Buffer).length;
       }
       assert.equal(size, 3 * (1 << 20) + 5);
-      assert.equal(md5.digest('hex'), blobs.info('image:a')?.md5);
+      assert.equal(md5.digest('hex'), (await blobs.info('image:a'))?.md5);
       const written = await blobs.write('image:b', blobs.read('image:a') as AsyncIterable<Buffer>);
-      assert.equal(written.md5, blobs.info('image:a')?.md5);
+      assert.equal(written.md5, (await blobs.info('image:a'))?.md5);
       blobs.copy('image:b', 'volume:c');
-      assert.equal(blobs.info('volume:c')?.sha512, written.sha512);
+      assert.equal((await blobs.info('volume:c'))?.sha512, written.sha512);
       blobs.delete('image:b');
       assert.equal(blobs.has('image:b'), false);
       assert.equal(blobs.has('volume:c'), true);
@@ -66,7 +66,7 @@ describe('blob store', () => {
     };
     try {
       source.synthetic('image:disk', 64 * MIB + 7, 'disk-seed');
-      const original = source.info('image:disk')!;
+      const original = (await source.info('image:disk'))!;
       const copy = await target.write('image:copy', source.read('image:disk') as AsyncIterable<Buffer>);
       assert.deepEqual(copy, original);
       assert.ok(!(target.read('image:copy') instanceof ReadStream), 'kept synthetic: no temp file behind it');
