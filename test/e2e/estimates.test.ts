@@ -9,7 +9,8 @@ import { privateSandbox } from '../helpers/sandbox.js';
 
 // A first plan's downtime estimates (nothing measured yet: the plan probes the clouds) against
 // what apply then measures, per moved server, on sandboxes whose image and volume data is limited
-// in bandwidth: cold moves by snapshot (their bytes dominate) and by rebuild, and warm cutovers.
+// in bandwidth: cold moves by snapshot (their bytes dominate) and by rebuild, with an attached
+// volume and a boot volume (Cinder uploads a volume whole), and warm cutovers.
 // Estimates are in tenths of a second; a warm cutover or a small
 // rebuild here takes a fraction of one, where the factor-2 band is narrower than the timers of a
 // loaded machine: there, estimate and measurement must agree within 0.5 s instead.
@@ -69,6 +70,25 @@ describe('first estimates, probed, against measured downtime (bandwidth-limited 
     assertHolds(moved, ['server:demo/web-1', 'server:demo/web-2', 'server:it-ops/ops-bastion']);
     for (const m of moved) assert.match(m.basis, /^probed: /, `${m.server} says its figures were probed`);
     assert.match(moved.find((m) => m.server === 'server:demo/web-1')?.basis ?? '', /MiB\/s read from the source Glance/);
+  });
+
+  test('demo at 200 MiB/s: a cold server with its attached volume; one that boots from a volume', async () => {
+    // Their volumes cross whole (Cinder uploads a volume's full size): db-data's 2 GiB and
+    // ops-bfv-root's 1 GiB are what these downtimes are made of. One sandbox each, one after the
+    // other, so neither shares the links (nor the CPU) with the other's copy: estimates are per server.
+    const workloads = {
+      'server:demo/db-1': '{ projects: [demo], servers: { names: [db-1] }, strategy: snapshot, cutover: cold, volumes: attached, source: keep-stopped }',
+      'server:it-ops/ops-bfv': '{ projects: [it-ops], servers: { names: [ops-bfv] }, strategy: rebuild, cutover: cold, volumes: attached, source: keep-stopped }',
+    };
+    for (const [server, workload] of Object.entries(workloads)) {
+      const { moved, warnings } = await firstApply({ scenario: 'demo', faults: { bandwidthBytesPerSecond: 200 * MiB } }, `
+  identity: { projects: [demo, it-ops], passwords: skip }
+  workloads: [${workload}]
+  maps: { networks: { public: admin_floating_net }, volumeTypes: { lvmdriver-1: volumes_lvm } }
+`);
+      assert.deepEqual(warnings, []);
+      assertHolds(moved, [server]);
+    }
   });
 
   test('downtime scenario at 20 MiB/s: a cold move whose copy dominates, and a warm cutover', async () => {

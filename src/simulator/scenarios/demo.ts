@@ -114,9 +114,9 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
   server(acme, 'acme-web', acmeAdmin, { flavor: 'm1.small', image: cirros, host: 3, groups: ['default'], fip: true });
   b.store.serverGroups.insert({ id: b.ids.uuid(`servergroup:${demo.id}/web-anti`), name: 'web-anti', projectId: demo.id, userId: alice.id, policy: 'anti-affinity', members: [web1.id, web2.id] });
 
-  const dbData = b.volume(demo, 'db-data', { user: bob, sizeGb: 20, typeName: 'lvmdriver-1', attachTo: { server: db1, device: '/dev/vdb' }, metadata: { purpose: 'postgres' } });
-  b.volume(itOps, 'ops-bfv-root', { user: carol, sizeGb: 10, image: cirros, attachTo: { server: bfv, device: '/dev/vda' } });
-  b.volume(finance, 'fin-archive', { user: dave, sizeGb: 50 });
+  const dbData = b.volume(demo, 'db-data', { user: bob, sizeGb: 2, typeName: 'lvmdriver-1', attachTo: { server: db1, device: '/dev/vdb' }, metadata: { purpose: 'postgres' } });
+  b.volume(itOps, 'ops-bfv-root', { user: carol, sizeGb: 1, image: cirros, attachTo: { server: bfv, device: '/dev/vda' } });
+  b.volume(finance, 'fin-archive', { user: dave, sizeGb: 5 });
   b.snapshot(dbData, 'db-data-nightly');
 
   addOriginalTestTenant(b, { cirros, external, m1tiny: 'm1.tiny', hosts: [host(1), host(2)] });
