@@ -1,6 +1,6 @@
 /**
  * bench:image — streams a 1 GiB image from the source sandbox's Glance to the target's with
- * Pumphouse's transfer (download piped into upload, hashed and metered on the way), and, in the
+ * Pumphouse's transfer (download piped into upload, metered on the way), and, in the
  * same run, the baseline: the same image as a plain download piped into a plain upload (node's
  * http, nothing else). The sandbox runs in a child process, so RSS is Pumphouse's own. Prints,
  * last, one line:

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StepContext } from '../executor/runner.js';
@@ -10,12 +9,13 @@ import { StepAbortedError } from '../executor/executor.js';
 /**
  * Streams one image's data from a Glance to another: the download's body is piped into the
  * upload's, with backpressure, so memory stays at a few socket buffers whatever the size; no
- * temporary file. The bytes are hashed on the way and must match what the source Glance
- * recorded (md5 `checksum`), and what the target Glance computed.
+ * temporary file. The bytes are counted on the way, not hashed: the target Glance hashes what it
+ * receives anyway, and the caller compares that with the hashes the source recorded
+ * (images.ts `ensureImageCopy`), which catches a corrupt source store and a corrupted stream
+ * alike. Hashing here as well cost a core for nothing (bench:image: 3.7 s against 2.3 s plain).
  */
 export interface TransferResult {
   bytes: number;
-  md5: string;
 }
 
 export async function transferImageData(from: Cloud, sourceImageId: string, to: Cloud, targetImageId: string, ctx: Pick<StepContext, 'progress' | 'signal'>): Promise<TransferResult> {
@@ -23,11 +23,9 @@ export async function transferImageData(from: Cloud, sourceImageId: string, to: 
   const download = await image.images.download(await from.image(), sourceImageId);
   if (download.status === 204) throw new PumphouseError('PH1640', `image ${sourceImageId} on ${from.label} has no data to copy (status ${source.status})`);
   const total = source.size ?? (download.headers['content-length'] ? Number(download.headers['content-length']) : undefined);
-  const md5 = createHash('md5');
   let bytes = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      md5.update(chunk);
       bytes += chunk.length;
       ctx.progress({ bytes, ...(total !== undefined ? { totalBytes: total } : {}) });
       callback(null, chunk);
@@ -50,13 +48,12 @@ export async function transferImageData(from: Cloud, sourceImageId: string, to: 
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }
-  const digest = md5.digest('hex');
-  if (source.checksum && source.checksum !== digest) {
-    throw new PumphouseError('PH1641', `image ${sourceImageId}: the bytes read from ${from.label} have md5 ${digest}, but Glance recorded ${source.checksum}`, {
-      hint: 'the source image may be corrupt in its store; the copy on the target is removed and the step retried',
+  if (typeof source.size === 'number' && source.size !== bytes) {
+    throw new PumphouseError('PH1641', `image ${sourceImageId}: ${bytes} bytes were read from ${from.label}, but Glance recorded ${source.size}`, {
+      hint: 'the source image may be damaged in its store; the copy on the target is removed and the step retried',
     });
   }
-  return { bytes, md5: digest };
+  return { bytes };
 }
 
 /**

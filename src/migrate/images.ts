@@ -55,11 +55,27 @@ export async function ensureImageCopy(m: MigrationContext, sourceImageId: string
     what, want: ['active'], pollMs: m.pollMs, timeoutMs: m.waitTimeoutMs, signal: ctx.signal,
   });
   const source = await image.images.get(await m.source.image(), sourceImageId);
-  if (source.checksum && done.checksum !== source.checksum) {
+  const differs = hashesThatDiffer(source, done);
+  if (differs) {
     await image.images.remove(client, done.id);
-    throw new PumphouseError('PH1643', `${what} has checksum ${done.checksum}, the source ${source.checksum}: removed, the copy starts again`);
+    throw new PumphouseError('PH1643', `${what} has ${differs}: removed, the copy starts again`, {
+      hint: 'either the source image is damaged in its store or the bytes changed on the way; if it recurs, check the source image with `openstack image save`',
+    });
   }
   return done.id;
+}
+
+/**
+ * The hashes the target Glance computed from the bytes it received, against those the source
+ * recorded: md5 `checksum` and the multihash (`os_hash_value`, when both use the same algorithm).
+ * A hash the source never recorded (an image older than multihash) is not compared.
+ */
+function hashesThatDiffer(source: image.images.Image, copy: image.images.Image): string | undefined {
+  if (source.checksum && copy.checksum !== source.checksum) return `md5 ${copy.checksum}, the source recorded ${source.checksum}`;
+  if (source.os_hash_value && source.os_hash_algo === copy.os_hash_algo && copy.os_hash_value !== source.os_hash_value) {
+    return `${source.os_hash_algo} ${copy.os_hash_value?.slice(0, 16)}…, the source recorded ${source.os_hash_value.slice(0, 16)}…`;
+  }
+  return undefined;
 }
 
 /** The target image record for a copy of source image `resource`-like attributes. */

@@ -128,4 +128,32 @@ describe('verification after apply', () => {
       await w.env.stop();
     }
   });
+
+  test('an image whose bytes are not what the source recorded fails with both hashes named, leaves no copy, and moves once the source is sound', { timeout: 300_000 }, async () => {
+    // The source store's bytes of ops-tools are damaged (same size, other content): the target
+    // Glance hashes what it receives, and that is what apply compares with the source's record.
+    const w = await webSandbox();
+    writeFileSync(w.plan, 'apiVersion: pumphouse/v1\nkind: MigrationPlan\nmetadata: { name: damaged }\nspec:\n  identity: { projects: [it-ops] }\n  images: { names: [ops-tools] }\n');
+    const IMAGE = ['--target', 'image:it-ops/ops-tools'];
+    const [source, target] = [w.env.sandbox.clouds.source.store, w.env.sandbox.clouds.target.store];
+    try {
+      const original = source.images.by('name', 'ops-tools')[0]!;
+      source.blobs.copy(`image:${original.id}`, 'sound-ops-tools');
+      source.blobs.synthetic(`image:${original.id}`, original.sizeBytes ?? 0, 'damaged');
+      const failed = await apply(w, IMAGE);
+      assert.equal(failed.code, 1, failed.output.slice(-2000));
+      assert.match(failed.output, new RegExp(`create:image:it-ops/ops-tools: PH1643 image \\S+ on target has md5 [0-9a-f]{32}, the source recorded ${original.checksum}: removed`));
+      assert.deepEqual(target.images.by('name', 'ops-tools'), [], 'the damaged copy is not left on the target');
+
+      source.blobs.copy('sound-ops-tools', `image:${original.id}`);
+      const again = await apply(w, IMAGE);
+      assert.equal(again.code, 0, again.output.slice(-3000));
+      const copies = target.images.by('name', 'ops-tools');
+      assert.equal(copies.length, 1, 'one copy');
+      assert.equal(copies[0]!.checksum, original.checksum);
+      assert.equal(copies[0]!.osHashValue, original.osHashValue);
+    } finally {
+      await w.env.stop();
+    }
+  });
 });
