@@ -96,6 +96,7 @@ class Execution {
   private running = 0;
   /** Early steps not over yet that no downtime step precedes: downtime steps wait for them. */
   private readonly earlyLeft = new Set<string>();
+  private readonly priorities = new Map<string, number>();
   private failedOnce = false;
   private wake: (() => void) | undefined;
   private readonly neverAborted = new AbortController().signal;
@@ -166,17 +167,23 @@ class Execution {
     const downtime = this.o.phaseOf?.(step) === 'downtime';
     if (downtime && this.earlyLeft.size > 0) return undefined;
     if (!this.limits.fits(this.limitsOf(step))) return undefined;
-    const priorityOf = this.o.priorityOf;
-    if (!downtime || !priorityOf) return i;
+    if (!downtime || !this.o.priorityOf) return i;
     let best = i;
-    let bestPriority = priorityOf(step);
+    let bestPriority = this.priorityOf(step);
     for (let j = i + 1; j < this.ready.length; j += 1) {
       const other = this.ready[j] as Step;
       if (this.o.phaseOf?.(other) !== 'downtime') continue;
-      const priority = priorityOf(other);
+      const priority = this.priorityOf(other);
       if (priority < bestPriority && this.limits.fits(this.limitsOf(other))) [best, bestPriority] = [j, priority];
     }
     return best;
+  }
+
+  /** A step's priority, asked once: the scan above meets the same waiting steps at every start. */
+  private priorityOf(step: Step): number {
+    let priority = this.priorities.get(step.id);
+    if (priority === undefined) this.priorities.set(step.id, (priority = this.o.priorityOf?.(step) ?? 0));
+    return priority;
   }
 
   private limitsOf(step: Step): readonly string[] {
