@@ -339,7 +339,7 @@ const EVENT_HANDLERS = {
   apply_started: (data) => beginApplyView(data.plan, data.steps, data.resumed),
   step_started: (data) => updateStep(data.step, { state: 'running', note: data.attempt > 1 ? `attempt ${data.attempt}` : '' }),
   step_progress: onStepProgress,
-  step_retry: (data) => updateStep(data.step, { note: `attempt ${data.attempt} failed (${data.error}); retrying in ${clock(data.delayMs)}` }),
+  step_retry: (data) => updateStep(data.step, { note: `attempt ${data.attempt} failed (${data.code} ${data.error}); retrying in ${clock(data.delayMs)}` }),
   step_finished: onStepFinished,
   server_downtime: onServerDowntime,
   apply_finished: onApplyFinished,

@@ -89,6 +89,12 @@ export function problemOf(error: unknown): Problem {
   return new InternalError(errorMessage(error)).toProblem();
 }
 
+/** Any thrown value as one line with its code ("PH2100 …"), for a report field or a log line that holds text. */
+export function codedMessage(error: unknown): string {
+  const problem = problemOf(error);
+  return `${problem.code} ${problem.message}`;
+}
+
 /** Whether another attempt may succeed: only errors that say so (the clients mark theirs). */
 export function isRetryable(error: unknown): boolean {
   return isPumphouseError(error) && error.retryable;

@@ -37,7 +37,7 @@ export interface DiscoverStartedEvent extends EventBase {
 /** One collector (one resource kind of one service) finished or failed. */
 export interface CollectorFinishedEvent extends EventBase {
   type: 'collector_finished';
-  data: { cloud: string; collector: string; service: string; count: number; ms: number; error?: string };
+  data: { cloud: string; collector: string; service: string; count: number; ms: number; error?: string; code?: PhCode };
 }
 
 export interface DiscoverFinishedEvent extends EventBase {
@@ -66,7 +66,7 @@ export interface StepProgressEvent extends EventBase {
 /** A step attempt failed with a retryable error and will run again after `delayMs`. */
 export interface StepRetryEvent extends EventBase {
   type: 'step_retry';
-  data: { step: string; attempt: number; delayMs: number; error: string };
+  data: { step: string; attempt: number; delayMs: number; error: string; code: PhCode };
 }
 
 /**

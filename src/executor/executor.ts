@@ -212,7 +212,8 @@ class Execution {
         if (isRetryableStepError(error) && this.stopping() && !(this.o.failFast && this.failedOnce)) return;
         if (tries < maxAttempts && isRetryableStepError(error) && !this.stopping()) {
           const delayMs = Math.round((this.o.retryBaseMs ?? 1000) * 2 ** (tries - 1) * (0.5 + Math.random() / 2));
-          this.o.events.emit({ type: 'step_retry', level: 'warn', message: `${step.id}: ${errorMessage(error)}; attempt ${attempts + 1} in ${delayMs} ms`, data: { step: step.id, attempt: attempts + 1, delayMs, error: errorMessage(error) } });
+          const problem = problemOf(error);
+          this.o.events.emit({ type: 'step_retry', level: 'warn', message: `${step.id}: ${problem.code} ${problem.message}; attempt ${attempts + 1} in ${delayMs} ms`, data: { step: step.id, attempt: attempts + 1, delayMs, error: problem.message, code: problem.code } });
           // An abort ends the pause early; the next attempt's check sees it.
           await sleep(delayMs, this.o.abort).catch(() => undefined);
           continue;

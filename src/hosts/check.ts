@@ -1,5 +1,5 @@
 import type { HostHardware } from '../config/types.js';
-import { errorMessage } from '../errors.js';
+import { codedMessage } from '../errors.js';
 import type { PowerDriver } from '../hardware/power.js';
 import type { FuelNodeMatch, HostReport, HostRow } from './report.js';
 
@@ -37,7 +37,7 @@ export interface CheckDeps {
 }
 
 export async function checkHosts(report: HostReport, hardware: Record<string, HostHardware>, deps: CheckDeps): Promise<HostReport> {
-  const fuel = deps.fuel ? deps.fuel().then((view) => ({ view }), (error: unknown) => ({ error: errorMessage(error) })) : undefined;
+  const fuel = deps.fuel ? deps.fuel().then((view) => ({ view }), (error: unknown) => ({ error: codedMessage(error) })) : undefined;
   const hosts = await Promise.all(report.hosts.map(async (row) => {
     const host = hardware[row.name] ?? hardware[row.serviceHost];
     const check: NonNullable<typeof row.check> = {};
@@ -45,7 +45,7 @@ export async function checkHosts(report: HostReport, hardware: Record<string, Ho
       try {
         check.power = await deps.powerDriver(host).powerState();
       } catch (error) {
-        check.powerError = errorMessage(error);
+        check.powerError = codedMessage(error);
       }
     }
     const known = await fuel;
@@ -55,6 +55,7 @@ export async function checkHosts(report: HostReport, hardware: Record<string, Ho
   }));
   return { ...report, hosts };
 }
+
 
 /** The host's node: by MAC when there are MACs, by name for a Fuel-managed host without; null when none. */
 export function matchHostNode(fuel: FuelView, row: Pick<HostRow, 'name' | 'serviceHost' | 'management'>, macs: readonly string[]): FuelNodeMatch | null {

@@ -34,7 +34,7 @@ export interface HostRow {
 
 export interface HostCheck {
   power?: PowerState;
-  /** Why the BMC could not be read (a PumphouseError message, never a credential). */
+  /** Why the BMC could not be read: its code and message (never a credential). */
   powerError?: string;
   /**
    * The Fuel node this host is: by its PXE MACs, or, for a Fuel-managed host without them, by the
@@ -42,6 +42,7 @@ export interface HostCheck {
    * null when Fuel has none.
    */
   fuelNode?: FuelNodeMatch | null;
+  /** Why Fuel could not be asked: its code and message. */
   fuelError?: string;
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { errorMessage, isPumphouseError, type PhCode } from '../errors.js';
+import { errorMessage, isPumphouseError, type PhCode, problemOf } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { nullSink } from '../events/sink.js';
 import { AuthenticationError, DEFAULT_PAGE_SIZE, isStatus, type Cloud } from '../openstack/index.js';
@@ -211,8 +211,8 @@ function timed(collector: AnyCollector, ctx: FetchContext, options: DiscoverOpti
     },
     (error: unknown) => {
       const ms = Math.round(performance.now() - begin);
-      const message = errorMessage(error);
-      events.emit({ type: 'collector_finished', level: 'warn', message: `${options.label}: ${collector.name} failed: ${message}`, data: { cloud: options.label, collector: collector.name, service: collector.service, count: 0, ms, error: message } });
+      const problem = problemOf(error);
+      events.emit({ type: 'collector_finished', level: 'warn', message: `${options.label}: ${collector.name} failed: ${problem.code} ${problem.message}`, data: { cloud: options.label, collector: collector.name, service: collector.service, count: 0, ms, error: problem.message, code: problem.code } });
       throw error;
     },
   );

@@ -1,5 +1,5 @@
 import type { CloudConfig } from '../config/types.js';
-import { errorMessage } from '../errors.js';
+import { codedMessage } from '../errors.js';
 import type { EventSink } from '../events/sink.js';
 import { nullSink } from '../events/sink.js';
 import { OPENSTACK_CODES } from './http/codes.js';
@@ -61,7 +61,7 @@ export interface ServiceDescriptionEntry {
   version?: string;
   minMicroversion?: string;
   maxMicroversion?: string;
-  /** Why the version document could not be read; the service is still listed. */
+  /** Why the version document could not be read (its code and message); the service is still listed. */
   error?: string;
 }
 
@@ -138,7 +138,7 @@ export class Cloud {
       const endpoints = entry.endpoints.map((e) => ({ interface: e.interface, region: endpointRegion(e), url: e.url }));
       const chosen = entry.endpoints.find((e) => e.interface === this.interface && (this.region === undefined || endpointRegion(e) === this.region)) ?? entry.endpoints[0];
       const base = { type: entry.type, name: entry.name ?? '', endpoints };
-      if (!chosen) return { ...base, error: 'no endpoints' };
+      if (!chosen) return { ...base, error: `${OPENSTACK_CODES.endpointNotFound} the catalog lists no endpoint for it` };
       try {
         const version = await discoverVersion(this.transport, entry.type, chosen.url, this.session);
         return {
@@ -147,7 +147,7 @@ export class Cloud {
           ...(version.microversions ? { minMicroversion: version.microversions.min, maxMicroversion: version.microversions.max } : {}),
         };
       } catch (error) {
-        return { ...base, error: errorMessage(error) };
+        return { ...base, error: codedMessage(error) };
       }
     }));
     services.sort((a, b) => a.type.localeCompare(b.type));

@@ -1,6 +1,6 @@
 import type { GranularAction } from '../engine/index.js';
 import { granularPlanText } from '../engine/granular.js';
-import { errorMessage, PumphouseError } from '../errors.js';
+import { codedMessage, PumphouseError } from '../errors.js';
 import { API_CODES, sendJson } from './http.js';
 import { originalDocument } from './original/resources.js';
 import { canReset, resetCloud } from './original/sandbox-reset.js';
@@ -45,7 +45,7 @@ export const ORIGINAL_ROUTES: Route[] = [
       hub?.emit('reset start', {});
       for (const [cloud, config] of [['source', ctx.config.source], ['destination', ctx.config.target]] as const) {
         void resetCloud(config)
-          .catch((error: unknown) => hub?.emit('log', { level: 'error', message: `Reset of the ${cloud} cloud failed: ${errorMessage(error)}` }))
+          .catch((error: unknown) => hub?.emit('log', { level: 'error', message: `Reset of the ${cloud} cloud failed: ${codedMessage(error)}` }))
           .then(() => hub?.emit('reset completed', { cloud }));
       }
     },
@@ -78,7 +78,7 @@ function action(method: Route['method'], path: string, kind: OriginalIntentKind,
       try {
         apply = await ctx.work.startApply(made.id);
       } catch (error) {
-        ctx.original?.end('error', errorMessage(error));
+        ctx.original?.end('error', codedMessage(error));
         throw error;
       }
       if (ctx.original) ctx.original.applyId = apply.id;
@@ -115,3 +115,4 @@ function settle(ctx: RouteContext, hub: OriginalHub): boolean {
   else hub.end(apply.status, apply.error?.message ?? (apply.report?.counts.failed ? `${apply.report.counts.failed} step(s) failed` : undefined));
   return true;
 }
+

@@ -32,7 +32,7 @@ export function applyEventLine(event: PumphouseEvent, c: ChalkInstance, options:
       return d.bytes !== undefined ? c.dim(`  · ${d.step}: ${copyProgress(d)}`) : undefined;
     }
     case 'step_retry':
-      return `  ${c.yellow('↻')} ${event.data.step}: ${event.data.error}; trying again in ${(event.data.delayMs / 1000).toFixed(1)} s`;
+      return `  ${c.yellow('↻')} ${event.data.step}: ${event.data.code} ${event.data.error}; trying again in ${(event.data.delayMs / 1000).toFixed(1)} s`;
     case 'step_finished': {
       const d = event.data;
       if (d.outcome === 'done') return `  ${c.green('✓')} ${d.step} ${c.dim(`${(d.ms / 1000).toFixed(1)} s`)}`;

@@ -84,6 +84,7 @@ describe('executor', () => {
     assert.equal(result.outcomes.get('b'), 'failed');
     assert.equal(events.ofType('step_retry').length, 2);
     assert.ok(events.ofType('step_retry').every((e) => e.data.step === 'a'));
+    assert.deepEqual(events.ofType('step_retry').map((e) => e.data.code), ['PH2100', 'PH2100'], 'a retry names the code of what failed');
   });
 
   test('parallelism bounds the steps running at once', async () => {
