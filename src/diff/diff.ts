@@ -11,6 +11,7 @@ import { ASSUMED, type Calibration, estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
+import { floatingAddressLoss } from './floating-address.js';
 import { describeLosses, losesData, type LossContext } from './losses.js';
 import { isUnmarkedCopy, macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
@@ -55,6 +56,7 @@ export function diffState(input: DiffInput): ChangeSet {
   const losses: LossContext = {
     graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference, applyUser: input.applyUser,
     creates: (address) => planned.has(address) && !matchesOnTarget(matcher, source, address),
+    floatingAddressLoss: (fip) => floatingAddressLoss(fip, { target, reference: translate.reference }),
   };
   const warnings: Diagnostic[] = [];
   const ports = new PortsByMac(target);
