@@ -91,6 +91,7 @@ export async function runApply(input: ApplyInput): Promise<ApplyReport> {
       parallelism,
       limitsOf: (step) => schedule.limitsOf(step),
       phaseOf: (step) => schedule.phaseOf(step),
+      priorityOf: (step) => schedule.priorityOf(step),
       capacities: capacitiesOf(input.plan.settings.parallelism),
       failFast: input.failFast ?? false,
       ...(input.stop ? { stop: input.stop } : {}),

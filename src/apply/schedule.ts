@@ -10,7 +10,11 @@ import { type InventoryLookup, refList } from '../inventory/lookup.js';
  *     holds one of `parallelism.copies`, so the bandwidth between the clouds goes to few copies
  *     that each finish early rather than to many that all finish late;
  *   - what can leave before any downtime does (phaseOf): a downtime started while such a copy
- *     still streams would share its bandwidth and last longer.
+ *     still streams would share its bandwidth and last longer;
+ *   - among downtime steps, the shortest estimated downtime goes first (priorityOf): streams at
+ *     once share the link, so the sum of the downtimes is smallest shortest-first (warm cutovers,
+ *     which copy nothing while down, before cold moves, and these by the bytes they copy). A
+ *     server waits for its turn running: its stop is inside the step that holds its slots.
  */
 export const COPIES_LIMIT = 'copies';
 
@@ -57,6 +61,40 @@ export class Schedule {
     }
   }
 
+  /**
+   * Smaller starts first among downtime steps (executor.ts): the server's estimated downtime,
+   * except for the step that continues a downtime already begun (a cold server's own move after
+   * its attached volumes, whose step stopped it), which goes before every server not stopped yet.
+   */
+  priorityOf(step: Step): number {
+    switch (step.action) {
+      case 'migrate-server':
+        return this.stoppedByItsVolumes(step.address) ? Number.NEGATIVE_INFINITY : this.estimateOf(step.address);
+      case 'migrate-volume': {
+        const volume = this.source.get(step.address);
+        const servers = volume ? refList(volume, 'servers').filter((s) => this.movesCold(s)) : [];
+        return Math.min(...servers.map((s) => this.estimateOf(s)));
+      }
+      default:
+        return 0;
+    }
+  }
+
+  private estimateOf(address: string): number {
+    return this.changes.get(address)?.move?.downtimeSeconds ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** A cold server with attached volumes that move in its downtime: their step stops it. */
+  private stoppedByItsVolumes(address: string): boolean {
+    if (!this.movesCold(address)) return false;
+    const server = this.source.get(address);
+    return server !== undefined && refList(server, 'volumes').some((v) => this.changes.get(v)?.action === 'migrate');
+  }
+
+  private movesCold(address: string): boolean {
+    return this.changes.get(address)?.action === 'migrate' && !this.isWarm(address);
+  }
+
   private isWarm(address: string): boolean {
     return this.changes.get(address)?.move?.cutover === 'warm';
   }
@@ -71,6 +109,6 @@ export class Schedule {
   private stopsAServer(volumeAddress: string): boolean {
     const volume = this.source.get(volumeAddress);
     if (!volume) return false;
-    return refList(volume, 'servers').some((s) => this.changes.get(s)?.action === 'migrate' && !this.isWarm(s));
+    return refList(volume, 'servers').some((s) => this.movesCold(s));
   }
 }

@@ -46,6 +46,8 @@ export interface ServerMove {
   downtimeSeconds: number;
   /** Where that estimate comes from (diff/estimate.ts). */
   basis?: string;
+  /** Warm: the copy is built on the target from a snapshot taken then, and waits for its cutover (diff/warm-moves.ts). */
+  precopied?: string;
 }
 
 export interface HostChange {

@@ -11,9 +11,11 @@ import { ASSUMED, type Calibration, estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
+import { floatingAddressLoss } from './floating-address.js';
 import { describeLosses, losesData, type LossContext } from './losses.js';
 import { isUnmarkedCopy, macClash, PortsByMac } from './mac-clash.js';
 import { VERIFIED_METADATA_KEY } from './marks.js';
+import { beyondCutover, portsAwaitingCutover, precopiedAt } from './warm-moves.js';
 import type { PhCode } from '../errors.js';
 
 export type { StateMappings } from './match.js';
@@ -54,13 +56,15 @@ export function diffState(input: DiffInput): ChangeSet {
   const losses: LossContext = {
     graph, maps: input.desired.maps, passwords: input.desired.identity?.passwords, reference: translate.reference, applyUser: input.applyUser,
     creates: (address) => planned.has(address) && !matchesOnTarget(matcher, source, address),
+    floatingAddressLoss: (fip) => floatingAddressLoss(fip, { target, reference: translate.reference }),
   };
   const warnings: Diagnostic[] = [];
   const ports = new PortsByMac(target);
+  const awaitingCutover = portsAwaitingCutover(input.selection.resources, source, (server) => isMoved(matcher.match(server)));
   for (const selected of input.selection.resources) {
     const resource = source.get(selected.address);
     if (!resource) continue;
-    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports, calibration: input.calibration ?? ASSUMED }));
+    changes.push(diffOne(selected, resource, { matcher, translate, graph, source, losses, warnings, ports, awaitingCutover, calibration: input.calibration ?? ASSUMED }));
   }
   const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
@@ -118,6 +122,8 @@ interface DiffContext {
   /** Warnings about the selected objects (a mapped flavor of another size). */
   warnings: Diagnostic[];
   ports: PortsByMac;
+  /** Ports whose admin state their warm server's cutover sets, with that server (warm-moves.ts). */
+  awaitingCutover: ReadonlyMap<string, string>;
   calibration: Calibration;
 }
 
@@ -134,7 +140,7 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
   if (clash) return { ...base, action: 'conflict', ...(clash.target ? { target: clash.target } : {}), reason: clash.reason, impact: 'none' };
   if (!('missing' in result) && (isUnfinishedCopy(result.found, result.match) || (resource.kind === 'port' && isUnmarkedCopy(resource, result.found)))) {
     // A copy an interrupted apply left half made: the step finds it by its mark and finishes it.
-    if (selected.role === 'migrate') return { ...migration(selected, resource, base, context), target: result.match };
+    if (selected.role === 'migrate') return { ...migration(selected, resource, base, context, result.found), target: result.match };
     return { ...base, action: 'create', target: result.match, reason: `${selected.reason} (its copy on the target is unfinished)`, impact: 'none', willNotSurvive: describeLosses(resource, selected, context.losses) };
   }
   if ('missing' in result) {
@@ -149,7 +155,9 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
     if (warning) context.warnings.push(warning);
     return { ...base, action: 'noop', target: result.match, reason: `used as ${result.found.name} (spec.maps.flavors)`, impact: 'none' };
   }
-  const { essentials, settable } = comparison;
+  const { essentials } = comparison;
+  const cutover = context.awaitingCutover.get(resource.address);
+  const settable = beyondCutover(comparison.settable, cutover !== undefined);
   const fixed = comparison.fixed.map((d) => fixedLoss(resource, d));
   if (essentials.length > 0) {
     return { ...base, action: 'conflict', target: result.match, differences: essentials, reason: `${result.match.address} on the target is a different ${resource.kind}`, impact: 'none' };
@@ -158,7 +166,13 @@ function diffOne(selected: SelectedResource, resource: InventoryResource, contex
   if (settable.length > 0) {
     return { ...base, action: 'update', target: result.match, differences: settable, reason: 'differs on the target', impact: 'metadata', willNotSurvive: fixed };
   }
-  return { ...base, action: 'noop', target: result.match, reason: 'already on the target', impact: 'none', willNotSurvive: fixed };
+  const settled = cutover !== undefined && settable.length < comparison.settable.length ? `; admin-down until the cutover of ${cutover}` : '';
+  return { ...base, action: 'noop', target: result.match, reason: `already on the target${settled}`, impact: 'none', willNotSurvive: fixed };
+}
+
+/** A server whose copy is on the target and verified: its move is over. */
+function isMoved(result: ReturnType<TargetMatcher['match']>): boolean {
+  return !('missing' in result) && !isUnfinishedCopy(result.found, result.match);
 }
 
 /** The "Will not survive" line of a reference the existing copy holds otherwise and cannot change. */
@@ -192,7 +206,8 @@ function isUnfinishedCopy(found: InventoryResource, match: TargetMatch): boolean
   }
 }
 
-function migration(selected: SelectedResource, resource: InventoryResource, base: Omit<Change, 'action' | 'reason' | 'impact'>, context: DiffContext): Change {
+/** `copy`: the unfinished copy on the target, if any (a warm one may be pre-copied, waiting for its cutover). */
+function migration(selected: SelectedResource, resource: InventoryResource, base: Omit<Change, 'action' | 'reason' | 'impact'>, context: DiffContext, copy?: InventoryResource): Change {
   const willNotSurvive = describeLosses(resource, selected, context.losses);
   if (resource.kind !== 'server' || !selected.move) {
     const attached = refList(resource, 'servers').length > 0;
@@ -203,12 +218,14 @@ function migration(selected: SelectedResource, resource: InventoryResource, base
     .filter((v): v is InventoryResource => v !== undefined);
   const image = refList(resource, 'image')[0];
   const estimate = estimateServerMove(resource, selected.move, volumes, context.calibration, image ? context.source.get(image) : undefined);
+  // Pre-copied: nothing is left to copy, only the cutover.
+  const precopied = selected.move.cutover === 'warm' ? precopiedAt(copy) : undefined;
   return {
     ...base,
     action: 'migrate',
-    reason: selected.reason,
+    reason: precopied ? `${selected.reason}; pre-copied (snapshot of ${precopied}), waiting for its cutover` : selected.reason,
     impact: willNotSurvive.some(losesData) ? 'data-loss' : 'downtime',
     willNotSurvive,
-    move: { ...selected.move, ...estimate },
+    move: { ...selected.move, ...estimate, ...(precopied ? { bytes: 0, precopied } : {}) },
   };
 }

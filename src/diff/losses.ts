@@ -21,6 +21,8 @@ export interface LossContext {
   creates(address: string): boolean;
   /** The target address of the user apply runs as (`user:admin`), when the config names one. */
   applyUser?: string | undefined;
+  /** Why a floating IP's address will not survive, if it will not (floating-address.ts). */
+  floatingAddressLoss(fip: InventoryResource): string | undefined;
 }
 
 export function describeLosses(resource: InventoryResource, selected: SelectedResource, context: LossContext): string[] {
@@ -61,10 +63,8 @@ function kindLosses(resource: InventoryResource, selected: SelectedResource, con
     case 'server-group':
       return creatorLoss(resource, context);
     case 'floating-ip': {
-      const network = refList(resource, 'network')[0];
-      const name = network ? context.graph.lookup.get(network)?.name : undefined;
-      const mapped = name ? context.maps.networks[name] : undefined;
-      return mapped ? [`address ${resource.name} changes: the target allocates one from ${mapped}`] : [];
+      const loss = context.floatingAddressLoss(resource);
+      return loss ? [loss] : [];
     }
     case 'user':
       return context.passwords === 'reset'

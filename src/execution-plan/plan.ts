@@ -45,6 +45,7 @@ export interface ExecutionPlan {
   inventories: { source: InventoryStamp; target: InventoryStamp };
   summary: PlanSummary;
   changes: Change[];
+  /** Each after what it depends on; apply starts them in another order within that (apply/schedule.ts). */
   steps: Step[];
   preflight: PreflightCheck[];
   diagnostics: Diagnostic[];
@@ -77,6 +78,7 @@ export interface AssembleInput {
   source: Inventory;
   target: Inventory;
   changes: Change[];
+  /** Each after what it depends on; apply starts them in another order within that (apply/schedule.ts). */
   steps: Step[];
   preflight: PreflightCheck[];
   diagnostics: Diagnostic[];

@@ -9,7 +9,8 @@ import type { ProgressReport, StepContext, StepRunner } from './runner.js';
 
 /**
  * Walks the step DAG: a step starts once every step it depends on is done, within the global
- * parallelism and its named limits (per host, per transfer kind). Each attempt is
+ * parallelism and its named limits (per host, per transfer kind); among downtime steps the one
+ * with the smallest priority goes first (phaseOf, priorityOf below). Each attempt is
  * observe → (run) → verify, recorded in the journal before and after, so a crash anywhere leaves
  * a record the next apply can resume from. A failed step skips everything downstream of it
  * ("upstream failed") while independent branches go on, unless `failFast`.
@@ -44,6 +45,12 @@ export interface ExecuteOptions {
    * downtime shares the bandwidth with a copy that could have run before it.
    */
   phaseOf?(step: Step): 'early' | 'downtime' | undefined;
+  /**
+   * Among downtime steps that are ready and fit their limits, the one with the smallest priority
+   * starts first (ties: the order they became ready). With streams sharing a link, shortest
+   * first keeps the sum of the downtimes smallest. Other steps start in the order they are ready.
+   */
+  priorityOf?(step: Step): number;
   /** Attempts per step in this run, retryable errors only. @default 5 */
   maxAttempts?: number;
   /** Backoff before attempt n+1: base × 2^(n-1), jittered. @default 1000 */
@@ -89,6 +96,7 @@ class Execution {
   private running = 0;
   /** Early steps not over yet that no downtime step precedes: downtime steps wait for them. */
   private readonly earlyLeft = new Set<string>();
+  private readonly priorities = new Map<string, number>();
   private failedOnce = false;
   private wake: (() => void) | undefined;
   private readonly neverAborted = new AbortController().signal;
@@ -129,20 +137,21 @@ class Execution {
     return Boolean(this.o.stop?.aborted || this.o.abort?.aborted || (this.o.failFast && this.failedOnce));
   }
 
-  /** Starts every ready step that fits, in order; a step whose limits are full waits its turn. */
+  /**
+   * Starts every ready step that fits, in order; a step whose limits are full waits its turn. A
+   * downtime step's turn goes to the ready downtime step that fits with the smallest priority.
+   */
   private launch(): void {
     for (let i = 0; i < this.ready.length && this.running < this.o.parallelism && !this.stopping();) {
-      const step = this.ready[i] as Step;
-      if (this.earlyLeft.size > 0 && this.o.phaseOf?.(step) === 'downtime') {
+      const picked = this.pick(i);
+      if (picked === undefined) {
         i += 1;
         continue;
       }
-      const names = this.o.limitsOf?.(step) ?? [];
-      if (!this.limits.tryAcquire(names)) {
-        i += 1;
-        continue;
-      }
-      this.ready.splice(i, 1);
+      const step = this.ready[picked] as Step;
+      const names = this.limitsOf(step);
+      this.limits.tryAcquire(names);
+      this.ready.splice(picked, 1);
       this.running += 1;
       void this.attemptAll(step).finally(() => {
         this.limits.release(names);
@@ -150,6 +159,35 @@ class Execution {
         this.wake?.();
       });
     }
+  }
+
+  /** The index in `ready` of the step to start in ready[i]'s turn, or undefined when it cannot start now. */
+  private pick(i: number): number | undefined {
+    const step = this.ready[i] as Step;
+    const downtime = this.o.phaseOf?.(step) === 'downtime';
+    if (downtime && this.earlyLeft.size > 0) return undefined;
+    if (!this.limits.fits(this.limitsOf(step))) return undefined;
+    if (!downtime || !this.o.priorityOf) return i;
+    let best = i;
+    let bestPriority = this.priorityOf(step);
+    for (let j = i + 1; j < this.ready.length; j += 1) {
+      const other = this.ready[j] as Step;
+      if (this.o.phaseOf?.(other) !== 'downtime') continue;
+      const priority = this.priorityOf(other);
+      if (priority < bestPriority && this.limits.fits(this.limitsOf(other))) [best, bestPriority] = [j, priority];
+    }
+    return best;
+  }
+
+  /** A step's priority, asked once: the scan above meets the same waiting steps at every start. */
+  private priorityOf(step: Step): number {
+    let priority = this.priorities.get(step.id);
+    if (priority === undefined) this.priorities.set(step.id, (priority = this.o.priorityOf?.(step) ?? 0));
+    return priority;
+  }
+
+  private limitsOf(step: Step): readonly string[] {
+    return this.o.limitsOf?.(step) ?? [];
   }
 
   private async attemptAll(step: Step): Promise<void> {

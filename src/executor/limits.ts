@@ -8,12 +8,18 @@ export class Limits {
 
   constructor(private readonly capacities: ReadonlyMap<string, number>) {}
 
-  /** Takes one unit of every limited name in `names`, or nothing and returns false. */
-  tryAcquire(names: readonly string[]): boolean {
+  /** Whether a unit of every limited name in `names` is free. */
+  fits(names: readonly string[]): boolean {
     for (const name of names) {
       const capacity = this.capacityOf(name);
       if (capacity !== undefined && (this.inUse.get(name) ?? 0) >= capacity) return false;
     }
+    return true;
+  }
+
+  /** Takes one unit of every limited name in `names`, or nothing and returns false. */
+  tryAcquire(names: readonly string[]): boolean {
+    if (!this.fits(names)) return false;
     for (const name of names) if (this.capacityOf(name) !== undefined) this.inUse.set(name, (this.inUse.get(name) ?? 0) + 1);
     return true;
   }

@@ -5,7 +5,7 @@ import type { NamedTemporaries, TemporarySpec } from './temporaries.js';
 
 /**
  * What the server and volume steps need of the clouds, each as a small interface: Nova servers,
- * Glance images, Cinder volumes and snapshots, Neutron floating IPs, and the few composite
+ * Glance images, Cinder volumes and snapshots, Neutron floating IPs and ports, and the few composite
  * operations that have modules of their own (booting as the owner, streaming an image, reading a
  * copy back). openstack-adapters.ts puts the client behind them; unit tests put fakes there, so a
  * runner's order of calls, its records and its failure paths can be checked without HTTP.
@@ -43,10 +43,29 @@ export interface ImageOps {
   remove(id: string): Promise<void>;
 }
 
-/** Neutron's floating IPs on the target. */
+export type FloatingIpView = Pick<network.floatingIps.FloatingIp, 'id' | 'floating_ip_address' | 'floating_network_id' | 'project_id' | 'port_id' | 'tags'>;
+
+/** A floating IP to allocate (admin: in any project); without an address Neutron picks one from the network's range. */
+export interface FloatingIpCreate {
+  project_id: string;
+  floating_network_id: string;
+  description: string;
+  floating_ip_address?: string;
+}
+
+/** Neutron's floating IPs on one cloud (admin). */
 export interface FloatingIpOps {
   portOf(id: string): Promise<string | null>;
   setPort(id: string, portId: string): Promise<void>;
+  /** Floating IPs of every project carrying the mark of source floating IP `sourceId`. */
+  listMarked(sourceId: string): Promise<FloatingIpView[]>;
+  /** Floating IPs holding `address`, of every project or of `projectId` only. */
+  listByAddress(address: string, projectId?: string): Promise<FloatingIpView[]>;
+  /** @throws the client's conflict error when the address is taken, a 400 when the network's range does not hold it */
+  create(body: FloatingIpCreate): Promise<FloatingIpView>;
+  setTags(id: string, tags: readonly string[]): Promise<void>;
+  /** @throws the client's not-found error when it is gone already */
+  remove(id: string): Promise<void>;
 }
 
 /** Neutron's ports on the target: only their admin state (a warm copy's ports are down until its cutover). */
@@ -92,7 +111,7 @@ export interface CopyOps {
 
 /** The server step's view of both clouds. */
 export interface ServerStepAdapters extends CopyOps {
-  source: { servers: ServerOps; images: ImageOps };
+  source: { servers: ServerOps; images: ImageOps; floatingIps: FloatingIpOps };
   target: { servers: ServerOps; images: ImageOps; floatingIps: FloatingIpOps; ports: PortOps };
   /**
    * Boots the copy in its target project, as the source's owner where Pumphouse can

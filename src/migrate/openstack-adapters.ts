@@ -1,5 +1,5 @@
 import { SOURCE_METADATA_KEY, SOURCE_TAG_PREFIX } from '../diff/marks.js';
-import { blockStorage, collectAll, compute, image, network, type Cloud } from '../openstack/index.js';
+import { blockStorage, collectAll, compute, image, network, type Cloud, type ServiceClient } from '../openstack/index.js';
 import type { FloatingIpOps, ImageOps, PortOps, QuotaOps, SecurityGroupRuleOps, ServerOps, ServerStepAdapters, SnapshotOps, VolumeOps, VolumeStepAdapters } from './adapters.js';
 import type { MigrationContext } from './context.js';
 import { ensureImageCopy, findImageCopy } from './images.js';
@@ -41,11 +41,17 @@ export function glanceImages(cloud: Cloud): ImageOps {
 
 export function neutronFloatingIps(cloud: Cloud): FloatingIpOps {
   const client = () => cloud.network();
+  const list = (c: ServiceClient, query: Record<string, string>) => network.common.neutronList<network.floatingIps.FloatingIp>(c, 'floatingips', query);
   return {
     portOf: async (id) => (await network.floatingIps.get(await client(), id)).port_id,
     setPort: async (id, portId) => {
       await network.floatingIps.update(await client(), id, { port_id: portId });
     },
+    listMarked: async (sourceId) => collectAll(list(await client(), { tags: `${SOURCE_TAG_PREFIX}${sourceId}` })),
+    listByAddress: async (address, projectId) => collectAll(list(await client(), { floating_ip_address: address, ...(projectId ? { project_id: projectId } : {}) })),
+    create: async (body) => network.floatingIps.create(await client(), { ...body }),
+    setTags: async (id, tags) => network.floatingIps.setTags(await client(), id, tags),
+    remove: async (id) => network.floatingIps.remove(await client(), id),
   };
 }
 
@@ -93,7 +99,7 @@ function copyOps(m: MigrationContext): Pick<ServerStepAdapters, 'readBack' | 'co
 export function serverStepAdapters(m: MigrationContext): ServerStepAdapters {
   return {
     ...copyOps(m),
-    source: { servers: novaServers(m.source), images: glanceImages(m.source) },
+    source: { servers: novaServers(m.source), images: glanceImages(m.source), floatingIps: neutronFloatingIps(m.source) },
     target: { servers: novaServers(m.target), images: glanceImages(m.target), floatingIps: neutronFloatingIps(m.target), ports: neutronPorts(m.target) },
     async boot(ctx, source, projectId, body) {
       const session = await bootSession(m, ctx, source, projectId);

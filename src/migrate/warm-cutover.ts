@@ -28,7 +28,7 @@ export async function cutOver(m: MigrationContext, a: ServerStepAdapters, ctx: S
     });
   }
   await ensureSourceStopped(m, a.source.servers, source.address, ctx);
-  await moveFloatingIps(m, ctx, source);
+  await moveFloatingIps(m, a, ctx, source);
   await restoreCopyPorts(m, a, ctx, source);
   ctx.progress({ phase: 'starting the copy on the target' });
   return copy.id;
@@ -38,5 +38,5 @@ export async function cutOver(m: MigrationContext, a: ServerStepAdapters, ctx: S
 export async function rollBackCutover(m: MigrationContext, a: ServerStepAdapters, ctx: StepContext): Promise<void> {
   if (m.ledger.downtime(ctx.step.address)?.verifiedAt) return;
   if (isWarm(m, ctx.step.address)) await disableCopyPortsAfterFailure(m, a, m.sourceObject(ctx.step.address));
-  await restoreFloatingIps(m, ctx);
+  await restoreFloatingIps(m, a, ctx);
 }

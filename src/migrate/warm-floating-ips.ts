@@ -1,8 +1,9 @@
-import { markTags, SOURCE_TAG_PREFIX } from '../diff/marks.js';
+import { markTags } from '../diff/marks.js';
 import type { StepContext } from '../executor/runner.js';
 import { refList } from '../inventory/lookup.js';
 import type { InventoryResource } from '../inventory/model.js';
-import { collectAll, isConflict, isNotFound, isStatus, network, type ServiceClient } from '../openstack/index.js';
+import { isConflict, isNotFound, isStatus } from '../openstack/index.js';
+import type { FloatingIpOps, FloatingIpView, ServerStepAdapters } from './adapters.js';
 import type { MigrationContext } from './context.js';
 
 /**
@@ -13,9 +14,10 @@ import type { MigrationContext } from './context.js';
  * cutover step's checkpoint FIRST, with everything needed to make it again on either side: a
  * resumed cutover (whose re-plan no longer sees the released address on the source) finishes the
  * move from there, and a failed one gives the address back to the source (restoreFloatingIps).
+ * Both clouds are reached through the adapters' floating IPs (adapters.ts).
  */
 
-const listFloatingIps = (client: ServiceClient, query: Record<string, string>) => network.common.neutronList<network.floatingIps.FloatingIp>(client, 'floatingips', query);
+type Clouds = Pick<ServerStepAdapters, 'source' | 'target'>;
 
 export interface MovedFloatingIp {
   /** The source floating IP's id: the target copy's mark. */
@@ -51,52 +53,50 @@ function planMove(m: MigrationContext, fip: InventoryResource): MovedFloatingIp 
 }
 
 /** Releases each floating IP of the server on the source and takes it on the target, idempotently. */
-export async function moveFloatingIps(m: MigrationContext, ctx: StepContext, server: InventoryResource): Promise<void> {
+export async function moveFloatingIps(m: MigrationContext, a: Clouds, ctx: StepContext, server: InventoryResource): Promise<void> {
   const moved = movedFloatingIps(ctx);
   for (const fip of floatingIpsOfServer(m, server)) moved[fip.address] ??= planMove(m, fip);
   if (Object.keys(moved).length === 0) return;
   await ctx.saveCheckpoint({ [CHECKPOINT_KEY]: moved });
-  const source = await m.source.network();
-  const target = await m.target.network();
   for (const [address, move] of Object.entries(moved)) {
     ctx.progress({ phase: `moving floating IP ${move.address} to the target` });
-    await releaseOnSource(source, move);
+    await releaseOnSource(a.source.floatingIps, move);
     ctx.progress({ phase: `floating IP ${move.address} released on the source` });
-    const copyId = await takeOnTarget(m, target, move, ctx);
+    const copyId = await takeOnTarget(m, a.target.floatingIps, move, ctx);
     m.ledger.setMapping(address, copyId);
   }
 }
 
-async function releaseOnSource(client: ServiceClient, move: MovedFloatingIp): Promise<void> {
+async function releaseOnSource(source: FloatingIpOps, move: MovedFloatingIp): Promise<void> {
   try {
-    await network.floatingIps.remove(client, move.sourceId);
+    await source.remove(move.sourceId);
   } catch (error) {
     if (!isNotFound(error)) throw error; // released by an earlier attempt
   }
 }
 
 /** The target's floating IP with the source's mark, else an unmarked one with its address (a kill before the tags). */
-async function findOnTarget(client: ServiceClient, move: MovedFloatingIp): Promise<network.floatingIps.FloatingIp | undefined> {
-  const marked = await collectAll(listFloatingIps(client, { tags: `${SOURCE_TAG_PREFIX}${move.sourceId}` }));
+async function findOnTarget(target: FloatingIpOps, move: MovedFloatingIp): Promise<FloatingIpView | undefined> {
+  const marked = await target.listMarked(move.sourceId);
   if (marked[0]) return marked[0];
-  const same = await collectAll(listFloatingIps(client, { floating_ip_address: move.address, project_id: move.target.projectId }));
+  const same = await target.listByAddress(move.address, move.target.projectId);
   return same.find((f) => (f.tags ?? []).length === 0 && f.floating_network_id === move.target.networkId);
 }
 
-async function takeOnTarget(m: MigrationContext, client: ServiceClient, move: MovedFloatingIp, ctx: StepContext): Promise<string> {
-  let copy = await findOnTarget(client, move);
+async function takeOnTarget(m: MigrationContext, target: FloatingIpOps, move: MovedFloatingIp, ctx: StepContext): Promise<string> {
+  let copy = await findOnTarget(target, move);
   if (!copy) {
     const body = { project_id: move.target.projectId, floating_network_id: move.target.networkId, description: move.description };
     try {
-      copy = await network.floatingIps.create(client, { ...body, floating_ip_address: move.address });
+      copy = await target.create({ ...body, floating_ip_address: move.address });
     } catch (error) {
       if (!isConflict(error) && !isStatus(error, 400)) throw error;
-      ctx.progress({ phase: `address ${move.address} is not in the target's range: allocating another` });
-      copy = await network.floatingIps.create(client, body);
+      ctx.progress({ phase: `address ${move.address} is taken or not in the target's range: allocating another` });
+      copy = await target.create(body);
     }
   }
-  await network.floatingIps.setTags(client, copy.id, [...new Set([...(copy.tags ?? []), ...markTags(move.sourceId, m.planName)])]);
-  if (copy.port_id !== move.target.portId) await network.floatingIps.update(client, copy.id, { port_id: move.target.portId });
+  await target.setTags(copy.id, [...new Set([...(copy.tags ?? []), ...markTags(move.sourceId, m.planName)])]);
+  if (copy.port_id !== move.target.portId) await target.setPort(copy.id, move.target.portId);
   return copy.id;
 }
 
@@ -104,15 +104,15 @@ async function takeOnTarget(m: MigrationContext, client: ServiceClient, move: Mo
  * After a failed cutover: each moved address leaves the target and goes back to the source
  * server's port. Never throws: what it cannot restore it says in a warning (PH1473).
  */
-export async function restoreFloatingIps(m: MigrationContext, ctx: StepContext): Promise<void> {
+export async function restoreFloatingIps(m: MigrationContext, a: Clouds, ctx: StepContext): Promise<void> {
   const moved = movedFloatingIps(ctx);
-  for (const move of Object.values(moved)) {
+  for (const [key, move] of Object.entries(moved)) {
     try {
-      const target = await m.target.network();
-      const copy = await findOnTarget(target, move);
-      if (copy) await network.floatingIps.remove(target, copy.id);
-      await giveBackToSource(await m.source.network(), move);
-      delete moved[move.address];
+      const copy = await findOnTarget(a.target.floatingIps, move);
+      if (copy) await a.target.floatingIps.remove(copy.id);
+      await giveBackToSource(a.source.floatingIps, move);
+      // Given back under a new id: the next attempt moves it as discovery then sees it.
+      delete moved[key];
     } catch (error) {
       m.events.emit({ type: 'warning', level: 'warn', message: `${ctx.step.address}: floating IP ${move.address} could not be given back to the source (${String(error instanceof Error ? error.message : error)}): allocate it there and associate it with port ${move.source.portId}`, data: { code: 'PH1473', cloud: m.source.label } });
     }
@@ -120,10 +120,10 @@ export async function restoreFloatingIps(m: MigrationContext, ctx: StepContext):
   await ctx.saveCheckpoint({ [CHECKPOINT_KEY]: moved });
 }
 
-async function giveBackToSource(client: ServiceClient, move: MovedFloatingIp): Promise<void> {
-  const there = (await collectAll(listFloatingIps(client, { floating_ip_address: move.address }))).find((f) => f.floating_network_id === move.source.networkId);
-  const fip = there ?? await network.floatingIps.create(client, {
+async function giveBackToSource(source: FloatingIpOps, move: MovedFloatingIp): Promise<void> {
+  const there = (await source.listByAddress(move.address)).find((f) => f.floating_network_id === move.source.networkId);
+  const fip = there ?? await source.create({
     project_id: move.source.projectId, floating_network_id: move.source.networkId, floating_ip_address: move.address, description: move.description,
   });
-  if (fip.port_id !== move.source.portId) await network.floatingIps.update(client, fip.id, { port_id: move.source.portId });
+  if (fip.port_id !== move.source.portId) await source.setPort(fip.id, move.source.portId);
 }

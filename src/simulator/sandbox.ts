@@ -42,6 +42,8 @@ export interface SandboxOptions {
   scenario?: ScenarioName;
   /** Multiplies the scenario's size (`large`: 5 gives 50 000 servers). @default 1 */
   scale?: number;
+  /** The `downtime` scenario's servers and disk sizes (ScenarioOptions). */
+  disks?: Readonly<Record<string, number>>;
   /** Source listens on portBase, target on portBase + 1; 0 gives both ephemeral ports. @default 0 */
   portBase?: number;
   /**
@@ -88,7 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.beforeAnswer ? { beforeAnswer: options.beforeAnswer } : {}),
     });
   };
-  const scale = options.scale ? { scale: options.scale } : {};
+  const scale = { ...(options.scale ? { scale: options.scale } : {}), ...(options.disks ? { disks: options.disks } : {}) };
   const source = make(() => {
     const store = scenario.source('sandbox-source', scale);
     if (options.benchImageBytes) addBenchImage(store, options.benchImageBytes);

@@ -40,7 +40,8 @@ export const SANDBOX_KITCHEN_SINK_OBJECTS: readonly SelectedObject[] = [
 export const SANDBOX_KITCHEN_SINK_EXPECTED_LOSSES: readonly ExpectedLoss[] = [
   // "router ks-router: externalFixedIps: the gateway's address: the target allocates one on its external network".
   { object: `router:${APP}/ks-router`, field: 'external_gateway_info.external_fixed_ips' },
-  // "floating-ip 203.0.113.101: address changes: the target allocates one from admin_floating_net".
+  // "floating-ip …/203.0.113.101: address 203.0.113.101 changes: it is outside network:admin/admin_floating_net
+  // on the target (172.16.0.0/24), so the target allocates another".
   { object: `floating-ip:${APP}/*`, field: 'floating_ip_address' },
   { object: `server:${APP}/ks-web-1`, field: 'addresses' },
   // `maps.networks: { public: admin_floating_net }` renames the external network on purpose.

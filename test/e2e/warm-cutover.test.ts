@@ -181,6 +181,7 @@ describe('warm cutover', () => {
       assert.equal(again.code, 0, again.stderr.slice(-3000));
       for (const name of ['web-1', 'web-2']) assert.deepEqual(target.servers.by('name', name).map((s) => s.status), ['ACTIVE'], `${name}: the next apply pre-copies afresh and cuts over`);
       assert.ok(target.floatingIps.all().some((f) => f.floatingIpAddress === '203.0.113.104' && f.portId), 'web-1 has its address on the target');
+      assert.deepEqual(source.floatingIps.all().filter((f) => f.floatingIpAddress === '203.0.113.104'), [], 'the address given back is released on the source again: never on both');
     } finally {
       await env.stop();
     }

@@ -7,7 +7,7 @@ import type { StepAction } from '../../src/graph/steps.js';
 import { InventoryLookup } from '../../src/inventory/lookup.js';
 import type { InventoryResource } from '../../src/inventory/model.js';
 import type {
-  FloatingIpOps, ImageOps, PortOps, ImageView, ServerOps, ServerStepAdapters, ServerView, SnapshotOps, SnapshotView, VolumeOps, VolumeStepAdapters, VolumeView,
+  FloatingIpCreate, FloatingIpOps, FloatingIpView, ImageOps, PortOps, ImageView, ServerOps, ServerStepAdapters, ServerView, SnapshotOps, SnapshotView, VolumeOps, VolumeStepAdapters, VolumeView,
 } from '../../src/migrate/adapters.js';
 import { MigrationContext } from '../../src/migrate/context.js';
 import type { NamedTemporaries, TemporarySpec } from '../../src/migrate/temporaries.js';
@@ -23,10 +23,10 @@ import { freshTarget, inventory } from './small-inventory.js';
  * check what a runner did, in which order, and what the clouds hold afterwards.
  */
 
-export function httpError(status: 404 | 409, path: string): HttpError {
+export function httpError(status: 400 | 404 | 409, path: string): HttpError {
   return new HttpError(
     { cloud: 'fake', service: 'fake', method: 'GET', url: `http://127.0.0.1${path}`, path },
-    { status, statusText: status === 404 ? 'Not Found' : 'Conflict', expected: [200] },
+    { status, statusText: { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict' }[status], expected: [200] },
   );
 }
 
@@ -125,15 +125,61 @@ export class FakeImages implements ImageOps {
   }
 }
 
+/**
+ * Neutron's floating IPs on one fake cloud: an address is taken once (a second allocation of it
+ * is a 409), and only addresses `inRange` can be asked for (else a 400, as Neutron answers); one
+ * allocated without an address comes from the pool (203.0.113.200 on).
+ */
 export class FakeFloatingIps implements FloatingIpOps {
-  readonly ports = new Map<string, string | null>();
-  constructor(private readonly log: CallLog) {}
+  readonly floatingIps = new Map<string, FloatingIpView & { description?: string }>();
+  inRange: (address: string) => boolean = (address) => address.startsWith('203.0.113.');
+  private next = 0;
+  constructor(private readonly name: string, private readonly log: CallLog) {}
+
+  add(fip: Partial<FloatingIpView> & { id: string; floating_ip_address: string; description?: string }): FloatingIpView {
+    const full = { floating_network_id: 'net', project_id: 'project', port_id: null, tags: [], ...fip };
+    this.floatingIps.set(fip.id, full);
+    return full;
+  }
+  /** The floating IPs holding `address`. */
+  holding(address: string): FloatingIpView[] {
+    return [...this.floatingIps.values()].filter((f) => f.floating_ip_address === address);
+  }
   async portOf(id: string): Promise<string | null> {
-    return this.ports.get(id) ?? null;
+    return this.floatingIps.get(id)?.port_id ?? null;
   }
   async setPort(id: string, portId: string): Promise<void> {
-    this.log.record(`target.floatingIps.setPort ${id} ${portId}`);
-    this.ports.set(id, portId);
+    this.log.record(`${this.name}.setPort ${id} ${portId}`);
+    const fip = this.floatingIps.get(id);
+    if (fip) fip.port_id = portId;
+    // One the test did not add (a copy made by an earlier step): its association is what counts.
+    else this.add({ id, floating_ip_address: '?', port_id: portId });
+  }
+  async listMarked(sourceId: string): Promise<FloatingIpView[]> {
+    return [...this.floatingIps.values()].filter(marked(sourceId)).map((f) => structuredClone(f));
+  }
+  async listByAddress(address: string, projectId?: string): Promise<FloatingIpView[]> {
+    return this.holding(address).filter((f) => projectId === undefined || f.project_id === projectId).map((f) => structuredClone(f));
+  }
+  async create(body: FloatingIpCreate): Promise<FloatingIpView> {
+    this.log.record(`${this.name}.create ${body.floating_ip_address ?? '(any)'}`);
+    const wanted = body.floating_ip_address;
+    if (wanted !== undefined && this.holding(wanted).length > 0) throw httpError(409, '/floatingips');
+    if (wanted !== undefined && !this.inRange(wanted)) throw httpError(400, '/floatingips');
+    let address = wanted;
+    while (address === undefined || this.holding(address).length > 0) address = `203.0.113.${200 + this.next++}`;
+    const id = `${this.name.split('.')[0]}-fip-${this.floatingIps.size + 1}-${address}`;
+    return structuredClone(this.add({ id, floating_ip_address: address, floating_network_id: body.floating_network_id, project_id: body.project_id, description: body.description }));
+  }
+  async setTags(id: string, tags: readonly string[]): Promise<void> {
+    this.log.record(`${this.name}.setTags ${id}`);
+    const fip = this.floatingIps.get(id);
+    if (!fip) throw httpError(404, `/floatingips/${id}`);
+    fip.tags = [...tags];
+  }
+  async remove(id: string): Promise<void> {
+    this.log.record(`${this.name}.remove ${id}`);
+    if (!this.floatingIps.delete(id)) throw httpError(404, `/floatingips/${id}`);
   }
 }
 
@@ -243,8 +289,10 @@ export class FakeServerClouds implements ServerStepAdapters {
   readonly drift: Drift = new Map();
   readonly sourceImages = new FakeImages('source.images', this.log);
   readonly targetImages = new FakeImages('target.images', this.log);
-  readonly source = { servers: new FakeServers('source.servers', this.log, this.sourceImages), images: this.sourceImages };
-  readonly target = { servers: new FakeServers('target.servers', this.log), images: this.targetImages, floatingIps: new FakeFloatingIps(this.log), ports: new FakePorts(this.log) };
+  readonly source = { servers: new FakeServers('source.servers', this.log, this.sourceImages), images: this.sourceImages, floatingIps: new FakeFloatingIps('source.floatingIps', this.log) };
+  readonly target = {
+    servers: new FakeServers('target.servers', this.log), images: this.targetImages, floatingIps: new FakeFloatingIps('target.floatingIps', this.log), ports: new FakePorts(this.log),
+  };
   /** The status a new copy boots into (Nova: ACTIVE). */
   bootsInto = 'ACTIVE';
   /** What each boot asked for. */

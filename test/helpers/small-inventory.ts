@@ -57,7 +57,7 @@ export function demoSourceResources(): InventoryResource[] {
     owned('subnet', 'demo', 'demo-subnet', { refs: { network: 'network:demo/demo-net' }, attributes: { cidr: '10.1.0.0/24', ipVersion: 4, gatewayIp: '10.1.0.1', tags: [] } }),
     owned('router', 'demo', 'demo-router', { refs: { externalNetwork: 'network:admin/public', subnets: ['subnet:demo/demo-subnet'] }, attributes: { routes: [], tags: [] } }),
     owned('port', 'demo', 'p-web-1', { refs: { network: 'network:demo/demo-net', subnets: ['subnet:demo/demo-subnet'] }, attributes: { macAddress: 'fa:16:3e:00:00:01', fixedIps: [{ ipAddress: '10.1.0.5' }], tags: [] } }),
-    owned('floating-ip', 'demo', '203.0.113.7', { refs: { network: 'network:admin/public', port: 'port:demo/p-web-1', router: 'router:demo/demo-router' }, attributes: { fixedIpAddress: '10.1.0.5', tags: [] } }),
+    owned('floating-ip', 'demo', '203.0.113.7', { refs: { network: 'network:admin/public', port: 'port:demo/p-web-1', router: 'router:demo/demo-router' }, attributes: { floatingIpAddress: '203.0.113.7', fixedIpAddress: '10.1.0.5', tags: [] } }),
     resource('volume-type', 'lvm'),
     owned('volume', 'demo', 'web-data', { refs: { servers: ['server:demo/web-1'], volumeType: 'volume-type:lvm' }, attributes: { sizeGb: 10, volumeType: 'lvm', attachments: [{ server: 'server:demo/web-1', device: '/dev/vdb' }], metadata: {} } }),
     owned('server-group', 'demo', 'web-anti', { refs: { members: ['server:demo/web-1'] }, attributes: { policy: 'anti-affinity' } }),

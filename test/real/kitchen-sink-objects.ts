@@ -35,8 +35,8 @@ export const KITCHEN_SINK_OBJECTS: readonly SelectedObject[] = [
 /**
  * What the kitchen-sink plan (source c5000 → target c6000, `maps.networks: {ph-public:
  * ph-target-public}`) says will not survive the move, as the comparator's expected losses: the
- * floating IP's address (the target allocates one from its own external network, so the server's
- * address list changes with it), the volume snapshot, which stays on the source, and what the
+ * floating IP's address (kept where the target's external network has its range free, else the
+ * target allocates another, and the server's address list changes with it), the volume snapshot, which stays on the source, and what the
  * network map renames (the external network, and the router's gateway address on it).
  */
 export const KITCHEN_SINK_EXPECTED_LOSSES: readonly ExpectedLoss[] = [

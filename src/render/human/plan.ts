@@ -75,7 +75,8 @@ function changeLines(change: Change, paint: (s: string) => string): string[] {
 export function detail(change: Change): string {
   if (change.move) {
     const m = change.move;
-    const copied = m.cutover === 'warm' ? `${formatBytes(m.bytes)} copied while it runs` : `${formatBytes(m.bytes)} to copy`;
+    const copied = m.precopied ? `pre-copied (snapshot of ${m.precopied}), waiting for its cutover`
+      : m.cutover === 'warm' ? `${formatBytes(m.bytes)} copied while it runs` : `${formatBytes(m.bytes)} to copy`;
     const basis = m.basis ? ` (${m.basis})` : '';
     return `${m.strategy}, ${m.cutover ?? 'cold'} cutover, ${copied}, ~${formatDuration(m.downtimeSeconds)} downtime${basis}; source afterwards: ${m.source}`;
   }

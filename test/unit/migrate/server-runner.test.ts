@@ -55,7 +55,7 @@ describe('server step', () => {
 
     assert.equal(copy.status, 'ACTIVE');
     assert.ok(copy.metadata[VERIFIED_METADATA_KEY], 'the move is marked done on the copy');
-    assert.equal(clouds.target.floatingIps.ports.get('t-floating-ip:demo/203.0.113.7'), 't-port:demo/p-web-1');
+    assert.equal(await clouds.target.floatingIps.portOf('t-floating-ip:demo/203.0.113.7'), 't-port:demo/p-web-1');
     assert.equal(clouds.source.servers.servers.get(SOURCE_ID)?.status, 'SHUTOFF', 'keep-stopped');
     assert.equal(clouds.sourceImages.images.size, 0, 'the snapshot is removed from the source');
     assert.deepEqual(Object.keys(m.ledger.temporaries()), [], 'and from the recorded temporaries');

@@ -17,7 +17,7 @@ const SOURCE_ID = 'id-server-demo/web-1';
 const PORT_COPY = 't-port:demo/p-web-1';
 
 function setUp() {
-  // No floating IP: its move talks to Neutron itself (warm-floating-ips.ts), outside these fakes.
+  // No floating IP: its move is warm-floating-ips.test.ts's.
   const resources: InventoryResource[] = demoSourceResources().filter((r) => r.kind !== 'floating-ip')
     .map((r) => (r.address === WEB_1 ? { ...r, attributes: { ...r.attributes, status: 'ACTIVE', locked: false, keyName: 'alice-key' } } : r));
   const mappings = Object.fromEntries(resources.filter((r) => r.kind !== 'server').map((r) => [r.address, `t-${r.address}`]));

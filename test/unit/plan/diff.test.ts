@@ -49,7 +49,20 @@ describe('diff', () => {
     assert.equal(network?.action, 'noop');
     assert.equal(network?.target?.address, 'network:admin/admin_floating_net');
     assert.equal(changes.get('volume-type:lvm')?.target?.address, 'volume-type:volumes_lvm');
-    assert.deepEqual(changes.get('floating-ip:demo/203.0.113.7')?.willNotSurvive, ['address 203.0.113.7 changes: the target allocates one from admin_floating_net']);
+    assert.deepEqual(changes.get('floating-ip:demo/203.0.113.7')?.willNotSurvive, ['address 203.0.113.7 changes: it is outside network:admin/admin_floating_net on the target (no subnet), so the target allocates another']);
+  });
+
+  test('a floating IP keeps its address where the target\'s external network has its range free, whatever the network is called', () => {
+    const floatingSubnet = (cidr: string) => owned('subnet', 'admin', 'floating-subnet', { refs: { network: 'network:admin/admin_floating_net' }, attributes: { cidr, tags: [] } });
+    const FIP = 'floating-ip:demo/203.0.113.7';
+    assert.deepEqual(byAddress(diff(webOnly, freshTarget([floatingSubnet('203.0.113.0/24')])).changes).get(FIP)?.willNotSurvive, [], 'same range: apply takes the same address');
+    assert.deepEqual(byAddress(diff(webOnly, freshTarget([floatingSubnet('198.51.100.0/24')])).changes).get(FIP)?.willNotSurvive, [
+      'address 203.0.113.7 changes: it is outside network:admin/admin_floating_net on the target (198.51.100.0/24), so the target allocates another',
+    ]);
+    const router = owned('port', 'admin', 'gw-port', { attributes: { fixedIps: [{ subnetId: 't-sub', ipAddress: '203.0.113.7' }], tags: [] } });
+    assert.deepEqual(byAddress(diff(webOnly, freshTarget([floatingSubnet('203.0.113.0/24'), router])).changes).get(FIP)?.willNotSurvive, [
+      'address 203.0.113.7 changes: port:admin/gw-port holds it on the target, so the target allocates another',
+    ]);
   });
 
   test('a name no map resolves is a conflict saying what to add', () => {
