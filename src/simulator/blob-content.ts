@@ -77,7 +77,16 @@ export function* syntheticChunks(size: number, seed: string, header?: Buffer): G
   }
 }
 
-function* zeros(bytes: number): Generator<Buffer> {
+/** Whether `chunk` holds only zero bytes. */
+export function isZeros(chunk: Buffer): boolean {
+  for (let at = 0; at < chunk.length; at += CHUNK) {
+    const part = chunk.subarray(at, at + CHUNK);
+    if (!part.equals(ZEROS.subarray(0, part.length))) return false;
+  }
+  return true;
+}
+
+export function* zeros(bytes: number): Generator<Buffer> {
   for (let left = bytes; left > 0; left -= CHUNK) yield left >= CHUNK ? ZEROS : ZEROS.subarray(0, left);
 }
 

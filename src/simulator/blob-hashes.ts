@@ -26,6 +26,11 @@ export function knownInfo(content: Content): BlobInfo | undefined {
   return knownSyntheticHashes[describe(content)] ?? hashed.get(describe(content));
 }
 
+/** Records hashes taken elsewhere (while the content streamed in as an upload). */
+export function rememberInfo(content: Content, info: BlobInfo): void {
+  hashed.set(describe(content), info);
+}
+
 /** The hashes of `content`: known, or computed without blocking the event loop (once per content). */
 export function hashOf(content: Content): Promise<BlobInfo> {
   const known = knownInfo(content);

@@ -9,13 +9,13 @@
  * generated (blob-recognise.ts): no temp file, no hashing, so declared sizes cost neither disk
  * nor CPU on either side. Hashes are real and taken without blocking (blob-hashes.ts).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type BlobInfo, bytesOf, type Content, EMPTY, isGenerated, padTo, sizeOf } from './blob-content.js';
-import { hashOf } from './blob-hashes.js';
+import { type BlobInfo, bytesOf, type Content, EMPTY, isGenerated, isZeros, padTo, sizeOf, zeros } from './blob-content.js';
+import { hashOf, rememberInfo } from './blob-hashes.js';
 import { recognise, served } from './blob-recognise.js';
 
 export type { BlobInfo } from './blob-content.js';
@@ -89,31 +89,45 @@ export class BlobStore {
     return this.writeFile(key, followedBy(probe.consumed, iterator));
   }
 
+  /**
+   * Streams `body` to a temp file, hashing on the way. Zeros at its end (an uploaded device's
+   * unwritten rest) are counted, not written: the content is the file padded to the size.
+   */
   private async writeFile(key: string, body: AsyncIterable<Buffer>): Promise<BlobInfo> {
     this.dir ??= mkdtempSync(join(tmpdir(), 'pumphouse-sandbox-blobs-'));
     const path = join(this.dir, `blob-${++this.files}`);
-    const md5 = createHash('md5');
-    const sha512 = createHash('sha512');
+    const hashes = { md5: createHash('md5'), sha512: createHash('sha512') };
+    let atZeroRun: typeof hashes | undefined;
     let size = 0;
-    const out = createWriteStream(path);
-    let failed: Error | undefined;
-    out.on('error', (error) => (failed = error));
+    let zeroRun = 0;
+    const out = new FileOut(path);
     try {
       for await (const chunk of body) {
-        md5.update(chunk);
-        sha512.update(chunk);
+        if (isZeros(chunk)) {
+          // The hashes so far: those of the file, if nothing but zeros follows.
+          atZeroRun ??= { md5: hashes.md5.copy(), sha512: hashes.sha512.copy() };
+          zeroRun += chunk.length;
+        } else {
+          for (const run of zeros(zeroRun)) await out.write(run);
+          await out.write(chunk);
+          zeroRun = 0;
+          atZeroRun = undefined;
+        }
+        hashes.md5.update(chunk);
+        hashes.sha512.update(chunk);
         size += chunk.length;
-        if (failed) throw failed;
-        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       }
+      await out.end();
     } catch (error) {
       out.destroy();
       rmSync(path, { force: true });
       throw error;
     }
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    const info = { size, md5: md5.digest('hex'), sha512: sha512.digest('hex') };
-    this.contents.set(key, { kind: 'file', path, info });
+    const info = digestOf(hashes, size);
+    const file = { kind: 'file' as const, path, info: atZeroRun ? digestOf(atZeroRun, size - zeroRun) : info };
+    const content = padTo(file, size);
+    rememberInfo(content, info);
+    this.contents.set(key, content);
     return info;
   }
 
@@ -129,6 +143,32 @@ export class BlobStore {
   close(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+  }
+}
+
+const digestOf = (hashes: { md5: Hash; sha512: Hash }, size: number): BlobInfo => ({ size, md5: hashes.md5.digest('hex'), sha512: hashes.sha512.digest('hex') });
+
+/** A file written chunk by chunk, waiting for the disk when it asks to (back-pressure). */
+class FileOut {
+  private readonly out: WriteStream;
+  private failed: Error | undefined;
+
+  constructor(path: string) {
+    this.out = createWriteStream(path);
+    this.out.on('error', (error) => (this.failed = error));
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.out.write(chunk)) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+  }
+
+  end(): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+
+  destroy(): void {
+    this.out.destroy();
   }
 }
 
