@@ -60,6 +60,7 @@ async function removeOne(cloud: Cloud, kind: string, id: string): Promise<void> 
   else if (kind === 'image') await image.images.remove(await cloud.image(), id);
   else if (kind === 'volume') {
     const client = await cloud.blockStorage();
+    if (!(await settled(`volume ${id}`, () => blockStorage.volumes.get(client, id)))) return;
     await blockStorage.volumes.remove(client, id);
     // A snapshot goes only once the volumes made from it are gone: wait for this one.
     await untilGone(`volume ${id}`, () => blockStorage.volumes.get(client, id));
@@ -68,6 +69,22 @@ async function removeOne(cloud: Cloud, kind: string, id: string): Promise<void> 
     await blockStorage.snapshots.remove(client, id);
     await untilGone(`volume snapshot ${id}`, () => blockStorage.snapshots.get(client, id));
   } else throw new PumphouseError('PH1608', `unknown temporary kind ${kind}`);
+}
+
+/**
+ * Cinder refuses to delete a volume while it moves data (400): an apply killed right after asking
+ * for an upload to an image leaves the volume `uploading` for as long as its size takes. False
+ * when the volume is gone meanwhile.
+ */
+const BUSY_VOLUME = ['creating', 'downloading', 'uploading', 'attaching', 'detaching', 'backing-up', 'restoring-backup', 'extending', 'retyping'];
+
+async function settled(what: string, get: () => Promise<{ status: string }>): Promise<boolean> {
+  const state = () => get().then((v) => ({ status: BUSY_VOLUME.includes(v.status) ? v.status : 'settled' }), (error: unknown) => {
+    if (isNotFound(error)) return { status: 'gone' };
+    throw error;
+  });
+  const end = await waitForStatus(state, { what: `${what} ending its transfer`, want: ['settled', 'gone'], failOn: [], pollMs: 500, timeoutMs: 300_000, signal: new AbortController().signal });
+  return end.status === 'settled';
 }
 
 /** Cinder deletes in the background: the record goes only once the object has. */
