@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { type BlobInfo, bytesOf, type Content, describe, syntheticChunks, syntheticKey } from './blob-content.js';
+import { type BlobInfo, bytesOf, type Content, describe, type Generated, generate, syntheticKey } from './blob-content.js';
 import { knownSyntheticHashes } from './synthetic-hashes.js';
 
 /** Hashed between two yields: a few milliseconds of CPU. */
@@ -79,11 +79,18 @@ export function syntheticInfo(size: number, seed: string, header?: Buffer): Blob
 }
 
 export function computeSyntheticInfo(size: number, seed: string, header?: Buffer): BlobInfo {
+  return computeInfo({ kind: 'synthetic', size, seed, ...(header ? { header } : {}) });
+}
+
+/** The hashes of generated content, synchronously and from its bytes (no table, no cache). */
+export function computeInfo(content: Generated): BlobInfo {
   const md5 = createHash('md5');
   const sha512 = createHash('sha512');
-  for (const chunk of syntheticChunks(size, seed, header)) {
+  let size = 0;
+  for (const chunk of generate(content)) {
     md5.update(chunk);
     sha512.update(chunk);
+    size += chunk.length;
   }
   return { size, md5: md5.digest('hex'), sha512: sha512.digest('hex') };
 }

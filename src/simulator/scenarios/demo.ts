@@ -116,7 +116,7 @@ export function buildDemoSource(name = 'sandbox-source'): CloudStore {
 
   const dbData = b.volume(demo, 'db-data', { user: bob, sizeGb: 2, typeName: 'lvmdriver-1', attachTo: { server: db1, device: '/dev/vdb' }, metadata: { purpose: 'postgres' } });
   b.volume(itOps, 'ops-bfv-root', { user: carol, sizeGb: 1, image: cirros, attachTo: { server: bfv, device: '/dev/vda' } });
-  b.volume(finance, 'fin-archive', { user: dave, sizeGb: 5 });
+  b.volume(finance, 'fin-archive', { user: dave, sizeGb: 2 });
   b.snapshot(dbData, 'db-data-nightly');
 
   addOriginalTestTenant(b, { cirros, external, m1tiny: 'm1.tiny', hosts: [host(1), host(2)] });

@@ -3,14 +3,20 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { BlobStore, computeSyntheticInfo } from '../../../src/simulator/blobs.js';
+import { describe as describeContent, type Generated, type Synthetic } from '../../../src/simulator/blob-content.js';
+import { computeInfo } from '../../../src/simulator/blob-hashes.js';
+import { BlobStore } from '../../../src/simulator/blobs.js';
 import { knownSyntheticHashes } from '../../../src/simulator/synthetic-hashes.js';
 
 describe('blob store', () => {
   test('the precomputed hashes are those of the generated content', () => {
+    /** A synthetic content from its key: `seed\0size`, then `\0` and the header in hex. */
+    const synthetic = ([seed = '', size = '0', header]: string[]): Synthetic => ({ kind: 'synthetic', size: Number(size), seed, ...(header ? { header: Buffer.from(header, 'hex') } : {}) });
     for (const [key, info] of Object.entries(knownSyntheticHashes)) {
-      const [seed = '', size = '0', header] = key.split('\u0000');
-      assert.deepEqual(computeSyntheticInfo(Number(size), seed, header ? Buffer.from(header, 'hex') : undefined), info, key);
+      const [first, size = '0', ...inner] = key.split('\u0000');
+      const content: Generated = first === 'padded' ? { kind: 'padded', size: Number(size), inner: synthetic(inner) } : synthetic([first ?? '', size, ...inner]);
+      assert.equal(describeContent(content), key, 'the key describes the content');
+      assert.deepEqual(computeInfo(content), info, key);
     }
   });
 

@@ -170,7 +170,7 @@ describe('simulator nova, glance, neutron, cinder', () => {
     assert.equal(snaps.body.snapshots[0].volume_id, byName['db-data'].id);
     const finance = byName['fin-archive']['os-vol-tenant-attr:tenant_id'];
     const quota = await getJson(`${origin}/volume/v3/${adminProject}/os-quota-sets/${finance}?usage=True`, token);
-    assert.deepEqual(quota.body.quota_set.gigabytes, { limit: 2000, in_use: 5, reserved: 0 });
+    assert.deepEqual(quota.body.quota_set.gigabytes, { limit: 2000, in_use: 2, reserved: 0 });
     const attachments = await getJson(`${origin}/volume/v3/${adminProject}/attachments?all_tenants=1`, token, { 'OpenStack-API-Version': 'volume 3.27' });
     assert.equal(attachments.body.attachments.length, 2);
   });
