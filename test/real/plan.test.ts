@@ -30,11 +30,12 @@ const files = tempFiles({
   'move.yaml': APPLIED,
 });
 after(() => files.cleanup());
-const plan = () => runCli(['--config', files.path('pumphouse.yaml'), '--output', 'json', 'plan', files.path('real.yaml')]);
+const plan = (...extra: string[]) => runCli(['--config', files.path('pumphouse.yaml'), '--output', 'json', 'plan', files.path('real.yaml'), ...extra]);
 
 describe(`pumphouse plan on real clouds (${source} → ${target})`, () => {
   test('the seeded workload moves with what it needs; the JSON is valid and deterministic', async () => {
-    const first = await plan();
+    // Without the probe of the clouds, whose timings differ from one plan to the next.
+    const first = await plan('--no-probe');
     const parsed = JSON.parse(first.stdout) as ExecutionPlan;
     const schema = JSON.parse(readFileSync(`${REPO_ROOT}/schemas/plan-output.schema.json`, 'utf8')) as object;
     const validate = new Ajv2020({ strict: false }).compile(schema);
@@ -52,9 +53,16 @@ describe(`pumphouse plan on real clouds (${source} → ${target})`, () => {
     assert.match(external?.reason ?? '', /map it in spec\.maps\.networks/);
     assert.equal(parsed.applyable, false);
     assert.equal(first.code, 1, 'an unapplyable plan exits 1');
-    const second = await plan();
+    const second = await plan('--no-probe');
     const strip = (text: string) => text.replace(/"(createdAt|takenAt)": "[^"]+"/g, '"$1": "<time>"');
     assert.equal(strip(second.stdout), strip(first.stdout), 'two plans of unchanged real clouds are identical apart from times');
+  });
+
+  test('a first plan probes the real Glance for its downtime estimates', async () => {
+    const parsed = JSON.parse((await plan()).stdout) as ExecutionPlan;
+    const move = parsed.changes.find((c) => c.address === 'server:ph-web/ph-web-1')?.move;
+    assert.match(move?.basis ?? '', /^probed: \d+ MiB\/s read from the source Glance \(\d+ MiB\); boot [\d.]+ s/, move?.basis);
+    assert.ok((move?.downtimeSeconds ?? 0) > 0 && (move?.downtimeSeconds ?? 0) < 60, `a small server's estimate: ${move?.downtimeSeconds} s`);
   });
 });
 
