@@ -9,7 +9,9 @@ import type { InventoryResource } from '../inventory/model.js';
  *     the flavor disk when the image is unknown; a rebuild copies no root disk data; moving volumes
  *     copy their size (Cinder uploads a volume whole);
  *   - a cold move is down for a fixed part (stop, snapshot, boot, verify) plus its bytes at the
- *     throughput; a warm move only for its cutover (stop, floating IPs, start, verify); a server
+ *     throughput, which is per byte of a snapshot: those cross the source's image storage twice
+ *     (into the snapshot, then to the target), a volume's three times (uploaded to an image on the
+ *     source, copied, written into the target's volume), so a volume's bytes weigh 3/2; a warm move only for its cutover (stop, floating IPs, start, verify); a server
  *     already stopped is interrupted by nothing;
  *   - the throughput, the fixed part and the cutover come from what earlier applies measured on
  *     these clouds (the state's downtime records: `calibrate`), else from a probe of the clouds
@@ -20,6 +22,8 @@ import type { InventoryResource } from '../inventory/model.js';
 export const COPY_BYTES_PER_SECOND = 100 * 1024 * 1024;
 export const FIXED_DOWNTIME_SECONDS = { snapshot: 60, rebuild: 90 } as const;
 export const WARM_CUTOVER_SECONDS = 30;
+/** How much longer a volume's byte takes than a snapshot's: three crossings against two (see above). */
+export const VOLUME_BYTE_WEIGHT = 3 / 2;
 
 const GiB = 1024 ** 3;
 
@@ -107,12 +111,15 @@ const tenths = (seconds: number): number => Math.ceil(Math.round(seconds * 1000)
 
 /** `bootImage`: the image the server booted from, when the source still has it. */
 export function estimateServerMove(server: InventoryResource, policy: MovePolicy, movingVolumes: readonly InventoryResource[], calibration: Calibration = ASSUMED, bootImage?: InventoryResource): MoveEstimate {
-  const bytes = rootBytes(server, policy, bootImage) + movingVolumes.reduce((sum, v) => sum + volumeBytesOf(v), 0);
+  const root = rootBytes(server, policy, bootImage);
+  const volumes = movingVolumes.reduce((sum, v) => sum + volumeBytesOf(v), 0);
+  const bytes = root + volumes;
   // Stopping a server that does not run interrupts nothing: its copy is made while it is down anyway.
   if (server.attributes['status'] === 'SHUTOFF') return { bytes, downtimeSeconds: 0, basis: 'the source server is stopped already' };
   if (policy.cutover === 'warm') return { bytes, downtimeSeconds: tenths(calibration.cutoverSeconds), basis: calibration.warmBasis };
   const fixed = calibration.fixedSeconds[policy.strategy];
-  return { bytes, downtimeSeconds: tenths(fixed + bytes / calibration.bytesPerSecond), basis: calibration.coldBasis };
+  const copySeconds = (root + VOLUME_BYTE_WEIGHT * volumes) / calibration.bytesPerSecond;
+  return { bytes, downtimeSeconds: tenths(fixed + copySeconds), basis: calibration.coldBasis };
 }
 
 /** What a snapshot of the root disk carries: see the header. */

@@ -42,6 +42,23 @@ export class Link {
     return Math.max(0, this.freeAt - now);
   }
 
+  /**
+   * Waits while the link carries `bytes` that no stream holds (a copy inside the cloud: a volume
+   * made from an image, an upload of a volume to an image, a snapshot), slice by slice like a
+   * stream: claimed whole and at once, a big copy would hold the link for its whole length and
+   * every transfer after it would wait its end, where a real link shares itself between them.
+   */
+  async carry(bytes: number, signal?: AbortSignal): Promise<void> {
+    for (let left = bytes; left > 0 && !signal?.aborted; ) {
+      const rate = this.rate();
+      if (!(rate > 0)) return;
+      const part = Math.min(left, sliceOf(rate));
+      const wait = this.reserve(part);
+      if (wait >= 1) await sleep(wait, undefined, signal ? { signal } : {}).catch(() => undefined);
+      left -= part;
+    }
+  }
+
   /** `source` passed on no faster than the link carries it. */
   async *pace(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
@@ -50,7 +67,7 @@ export class Link {
         yield chunk;
         continue;
       }
-      const slice = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.round((rate * SLICE_MS) / 1000)));
+      const slice = sliceOf(rate);
       for (let at = 0; at < chunk.length; at += slice) {
         const part = chunk.subarray(at, at + slice);
         const wait = this.reserve(part.length);
@@ -67,6 +84,11 @@ export class Link {
     paced.on('close', () => source.destroy());
     return paced;
   }
+}
+
+/** Bytes the link carries in about SLICE_MS at `rate`, within bounds. */
+function sliceOf(rate: number): number {
+  return Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.round((rate * SLICE_MS) / 1000)));
 }
 
 const UNITS: Record<string, number> = {

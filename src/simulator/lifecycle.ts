@@ -4,9 +4,10 @@
  * same: a handler records the transitional state and schedules the rest here.
  *
  * Invariants:
- * - a transition runs after `faults.transitionMs` × `factor` (0 → the next macrotask), plus the
- *   time the cloud's link takes to carry the `bytes` it copies (bandwidth.ts), never inside the
- *   request that scheduled it, so a client always sees the transitional state once;
+ * - a transition runs once the cloud's link has carried the `bytes` it copies (bandwidth.ts,
+ *   sharing the link with every other transfer), then after `faults.transitionMs` × `factor`
+ *   (0 → the next macrotask), never inside the request that scheduled it, so a client always
+ *   sees the transitional state once;
  * - a `hang` fault holds a matching object in its transitional state (as when a compute host
  *   stops reporting back); the transition goes on once the fault is lifted (`release()`);
  * - `stop()` drops every pending transition (the cloud is closing).
@@ -15,6 +16,8 @@ import type { FaultInjector, LifecycleKind } from './faults.js';
 
 export class Lifecycle {
   private readonly pending = new Set<NodeJS.Timeout>();
+  /** Copies under way on the link, stopped with the cloud. */
+  private readonly carrying = new AbortController();
   private held: Array<{ kind: LifecycleKind; name: string; transition: () => void; factor: number; bytes: number }> = [];
   private stopped = false;
 
@@ -30,11 +33,16 @@ export class Lifecycle {
       this.held.push({ kind, name, transition, factor, bytes });
       return;
     }
-    const timer = setTimeout(() => {
-      this.pending.delete(timer);
-      if (!this.stopped) transition();
-    }, this.faults.transitionMs * factor + this.faults.link.reserve(bytes));
-    this.pending.add(timer);
+    const schedule = (): void => {
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        if (!this.stopped) transition();
+      }, this.faults.transitionMs * factor);
+      this.pending.add(timer);
+    };
+    if (bytes > 0) void this.faults.link.carry(bytes, this.carrying.signal).then(schedule);
+    else schedule();
   }
 
   /** Re-schedules the transitions a hang fault held (called when the faults change). */
@@ -46,6 +54,7 @@ export class Lifecycle {
 
   stop(): void {
     this.stopped = true;
+    this.carrying.abort();
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.clear();
   }

@@ -78,6 +78,18 @@ describe('simulator bandwidth: the link', () => {
     assert.ok(ratio > 1.5 && ratio < 3, `one ${one.seconds.toFixed(2)} s, two ${two.seconds.toFixed(2)} s`);
   });
 
+  test('a copy inside the cloud shares the link: a small one started after a big one ends long before it', async () => {
+    const link = new Link(() => 4 * MIB);
+    const finished: string[] = [];
+    const big = link.carry(4 * MIB).then(() => finished.push('big'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const small = timed(() => link.carry(256 * KIB).then(() => finished.push('small')));
+    const [{ seconds }] = await Promise.all([small, big]);
+    assert.deepEqual(finished, ['small', 'big'], 'the small copy does not wait for the big one to end');
+    // Alone it takes 1/16 s; sharing the link half-and-half, about 1/8 s; behind the big one, about 1 s.
+    assert.ok(seconds < 0.5, `256 KiB beside a 4 MiB copy at 4 MiB/s took ${seconds.toFixed(2)} s`);
+  });
+
   test('the fault config carries the rate; a negative one is refused', () => {
     const faults = new FaultInjector({ bandwidthBytesPerSecond: MIB });
     assert.equal(faults.current.bandwidthBytesPerSecond, MIB);
