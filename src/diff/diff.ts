@@ -11,6 +11,7 @@ import { ASSUMED, type Calibration, estimateServerMove } from './estimate.js';
 import { isMappedFlavor, mappedFlavorWarning } from './flavor-maps.js';
 import { diffHosts } from './hosts.js';
 import { TargetMatcher, type StateMappings } from './match.js';
+import { shareTheLink } from './estimate-wave.js';
 import { floatingAddressLoss } from './floating-address.js';
 import { describeLosses, losesData, type LossContext } from './losses.js';
 import { isUnmarkedCopy, macClash, PortsByMac } from './mac-clash.js';
@@ -69,7 +70,8 @@ export function diffState(input: DiffInput): ChangeSet {
   const migrating = new Set(input.selection.resources.filter((s) => s.role === 'migrate').map((s) => s.address));
   const hosts = diffHosts({ hosts: input.desired.hosts, source, target, mappings: input.mappings, migrating });
   const diagnostics: Diagnostic[] = [...warnings, ...distrustedMappings(matcher, source), ...hosts.diagnostics];
-  return { changes: [...changes, ...hosts.changes], diagnostics };
+  const shared = shareTheLink(changes, input.calibration ?? ASSUMED, input.desired.parallelism.copies);
+  return { changes: [...shared, ...hosts.changes], diagnostics };
 }
 
 export const MAPPING_CODES = { distrusted: 'PH1413' } as const satisfies Record<string, PhCode>;

@@ -107,7 +107,7 @@ function formatRate(bytesPerSecond: number): string {
 }
 
 /** Seconds, up to the next tenth. */
-const tenths = (seconds: number): number => Math.ceil(Math.round(seconds * 1000) / 100) / 10;
+export const tenths = (seconds: number): number => Math.ceil(Math.round(seconds * 1000) / 100) / 10;
 
 /** `bootImage`: the image the server booted from, when the source still has it. */
 export function estimateServerMove(server: InventoryResource, policy: MovePolicy, movingVolumes: readonly InventoryResource[], calibration: Calibration = ASSUMED, bootImage?: InventoryResource): MoveEstimate {
