@@ -10,26 +10,17 @@
  * (stderr: each server's estimated and measured downtime). Targets: W ≤ 5 and M ≤ 5; C/W ≥ 20.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round, runBench } from './lib/report.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'pumphouse.js');
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(repo, 'bin', 'pumphouse.js');
+const PLAN = join(repo, 'plans', 'downtime.yaml');
 
-const PLAN = `apiVersion: pumphouse/v1
-kind: MigrationPlan
-metadata: { name: bench-downtime }
-spec:
-  identity: { projects: [wave], passwords: skip }
-  workloads:
-    - { projects: [wave], servers: { names: ["warm-*"] }, strategy: snapshot, cutover: warm, source: keep-stopped }
-    - { projects: [wave], servers: { names: ["cold-*"] }, strategy: snapshot, cutover: cold, source: keep-stopped }
-  maps: { networks: { public: admin_floating_net } }
-  parallelism: { global: 8, perHost: 4, copies: 1 }
-`;
 
 function pumphouse(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -56,7 +47,7 @@ async function main(): Promise<Record<string, unknown>> {
   try {
     const plan = join(dir, 'downtime.yaml');
     const state = join(dir, 'state.json');
-    writeFileSync(plan, PLAN);
+    copyFileSync(PLAN, plan);
     const planned = await pumphouse(['--config', sandbox.configPath, '--output', 'json', 'plan', plan, '--state', state]);
     if (planned.code !== 0) throw new Error(`plan failed: ${planned.stderr.slice(-2000)}`);
     const estimates = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { runCli } from '../helpers/cli.js';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { privateSandbox } from '../helpers/sandbox.js';
 
 // The order of a wave's downtimes on the sandbox with a bandwidth limit and one copy stream at a
@@ -9,17 +9,8 @@ import { privateSandbox } from '../helpers/sandbox.js';
 // 96, 64 and 32 MiB of synthetic data) move smallest first, after the warm cutover that copies
 // nothing while down; each waits for its turn running, so its downtime is its own copy alone.
 
-const PLAN = `apiVersion: pumphouse/v1
-kind: MigrationPlan
-metadata: { name: downtime-order }
-spec:
-  identity: { projects: [wave], passwords: skip }
-  workloads:
-    - { projects: [wave], servers: { names: ["warm-*"] }, strategy: snapshot, cutover: warm, source: keep-stopped }
-    - { projects: [wave], servers: { names: ["cold-*"] }, strategy: snapshot, cutover: cold, source: keep-stopped }
-  maps: { networks: { public: admin_floating_net } }
-  parallelism: { global: 8, perHost: 4, copies: 1 }
-`;
+const PLAN = `${REPO_ROOT}/plans/downtime.yaml`;
+
 const DISKS = { 'cold-1': 3, 'cold-2': 2, 'cold-3': 1, 'warm-1': 3 };
 const MiB = 1024 ** 2;
 
@@ -32,7 +23,7 @@ describe('downtime order', () => {
     try {
       const plan = env.files.path('order.yaml');
       const state = env.files.path('state.json');
-      writeFileSync(plan, PLAN);
+      copyFileSync(PLAN, plan);
       const planned = await runCli(['--config', env.config, '--output', 'json', 'plan', plan, '--state', state]);
       assert.equal(planned.code, 0, planned.stderr.slice(-2000));
       const json = JSON.parse(planned.stdout) as PlanJson;
